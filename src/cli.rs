@@ -1,0 +1,516 @@
+//! The command line: a thin layer over the library.
+//!
+//! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
+
+use crate::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
+use crate::report::{Csv, Exporter, Json, Markdown, Table};
+use crate::run::{RunOptions, run};
+use crate::scenario::Scenario;
+use crate::scenario::duration::{format_duration, parse_duration};
+use crate::scenario::limits::MAX_REPLICATIONS;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ccsim",
+    version,
+    about = "Contact-centre queue simulator: service level, waits, abandonment and occupancy by discrete-event simulation",
+    after_help = "Examples:\n  ccsim run scenarios/single-queue.toml\n  ccsim run scenarios/retail-day.toml --format json --output day.json\n  ccsim validate scenarios/*.toml\n  ccsim erlang agents --per-hour 120 --aht 4m --target 80/20s"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a scenario and report its KPIs (mean ± 95 % CI over replications).
+    #[command(
+        after_help = "Examples:\n  ccsim run scenarios/single-queue.toml\n  ccsim run scenarios/retail-day.toml --intervals\n  ccsim run scenarios/retail-day.toml --format csv --output day.csv --replications 50 --seed 3\n  ccsim run scenarios/benchmark.toml --threads 1"
+    )]
+    Run(RunArgs),
+    /// Check scenario files and report every problem, without simulating.
+    #[command(
+        after_help = "Examples:\n  ccsim validate scenarios/retail-day.toml\n  ccsim validate scenarios/*.toml"
+    )]
+    Validate {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Analytic Erlang B, C and A formulas and minimum staffing.
+    #[command(subcommand)]
+    Erlang(ErlangCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Override the scenario's number of replications.
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
+    pub replications: Option<u32>,
+    /// Override the scenario's seed.
+    #[arg(long, short)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Add per-interval tables (table and markdown formats; JSON and CSV always have them).
+    #[arg(long)]
+    pub intervals: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ErlangCommand {
+    /// Erlang B: probability that a call finds every line busy (no queue).
+    #[command(
+        after_help = "Examples:\n  ccsim erlang b --erlangs 8 --lines 10\n  ccsim erlang b --per-hour 120 --aht 4m --lines 10"
+    )]
+    B {
+        /// Offered load in Erlangs (or give --per-hour and --aht).
+        #[arg(long, conflicts_with_all = ["per_hour", "aht"])]
+        erlangs: Option<f64>,
+        #[arg(long, requires = "aht")]
+        per_hour: Option<f64>,
+        #[arg(long, value_parser = duration_arg, requires = "per_hour")]
+        aht: Option<f64>,
+        #[arg(long)]
+        lines: u32,
+        #[arg(long, value_enum, default_value_t = ErlangFormat::Text)]
+        format: ErlangFormat,
+    },
+    /// Erlang C (M/M/c): probability of waiting, service level, ASA, occupancy.
+    #[command(
+        after_help = "Example:\n  ccsim erlang c --per-hour 120 --aht 4m --agents 10 --within 20s"
+    )]
+    C {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        agents: u32,
+        /// Service-level threshold.
+        #[arg(long, value_parser = duration_arg, default_value = "20s")]
+        within: f64,
+        #[arg(long, value_enum, default_value_t = ErlangFormat::Text)]
+        format: ErlangFormat,
+    },
+    /// Erlang A (M/M/c+M): as Erlang C with exponentially distributed patience.
+    #[command(
+        after_help = "Example:\n  ccsim erlang a --per-hour 120 --aht 4m --agents 10 --patience 2m --within 20s"
+    )]
+    A {
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        agents: u32,
+        /// Mean patience of waiting callers.
+        #[arg(long, value_parser = duration_arg)]
+        patience: f64,
+        #[arg(long, value_parser = duration_arg, default_value = "20s")]
+        within: f64,
+        #[arg(long, value_enum, default_value_t = ErlangFormat::Text)]
+        format: ErlangFormat,
+    },
+    /// Minimum agents for a service-level target (Erlang C, or Erlang A with --patience).
+    #[command(
+        after_help = "Examples:\n  ccsim erlang agents --per-hour 120 --aht 4m --target 80/20s\n  ccsim erlang agents --per-hour 600 --aht 5m --target 90/30s --patience 3m"
+    )]
+    Agents {
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Target as PERCENT/THRESHOLD, such as 80/20s.
+        #[arg(long, value_parser = target_arg)]
+        target: (f64, f64),
+        #[arg(long, value_parser = duration_arg)]
+        patience: Option<f64>,
+        #[arg(long, value_enum, default_value_t = ErlangFormat::Text)]
+        format: ErlangFormat,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct LoadArgs {
+    /// Arrivals per hour.
+    #[arg(long, value_parser = rate_arg)]
+    pub per_hour: f64,
+    /// Mean handle time ("4m", "240s", 240).
+    #[arg(long, value_parser = duration_arg)]
+    pub aht: f64,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErlangFormat {
+    Text,
+    Json,
+}
+
+fn duration_arg(s: &str) -> Result<f64, String> {
+    let v = parse_duration(s)?;
+    if v <= 0.0 && !s.trim().starts_with('0') {
+        return Err("must be > 0".into());
+    }
+    Ok(v)
+}
+
+fn rate_arg(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of arrivals per hour"))?;
+    if !(v.is_finite() && v > 0.0) {
+        return Err(format!("arrivals per hour must be > 0, got {s}"));
+    }
+    Ok(v)
+}
+
+/// `80/20s` or `0.8/20s` → (0.8, 20.0).
+fn target_arg(s: &str) -> Result<(f64, f64), String> {
+    let (p, t) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
+    let p: f64 = p
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{p}` is not a percentage"))?;
+    let share = if p > 1.0 { p / 100.0 } else { p };
+    if !(share > 0.0 && share < 1.0) {
+        return Err(format!(
+            "target must be between 0 and 100 % (exclusive), got {p}"
+        ));
+    }
+    Ok((share, parse_duration(t)?))
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main_with_args<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Run(a) => cmd_run(a),
+        Command::Validate { scenarios } => cmd_validate(&scenarios),
+        Command::Erlang(e) => cmd_erlang(e),
+    }
+}
+
+fn cmd_run(a: RunArgs) -> i32 {
+    let scenario = match Scenario::load(&a.scenario) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let opts = RunOptions {
+        replications: a.replications,
+        seed: a.seed,
+        threads: a.threads.map(|t| t as usize),
+    };
+    let results = match run(scenario, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ccsim: {e}");
+            return 1;
+        }
+    };
+    let report = results.report();
+    let exporter: Box<dyn Exporter> = match a.format {
+        Format::Table => Box::new(Table {
+            intervals: a.intervals,
+        }),
+        Format::Markdown => Box::new(Markdown {
+            intervals: a.intervals,
+        }),
+        Format::Json => Box::new(Json),
+        Format::Csv => Box::new(Csv),
+    };
+    let written = match &a.output {
+        Some(path) => std::fs::File::create(path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))
+            .and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                exporter
+                    .write(&report, &mut w)
+                    .and_then(|_| w.flush())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            }),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            exporter
+                .write(&report, &mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))
+        }
+    };
+    match written {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("ccsim: {e}");
+            1
+        }
+    }
+}
+
+fn cmd_validate(paths: &[PathBuf]) -> i32 {
+    let mut code = 0;
+    for p in paths {
+        match Scenario::load(p) {
+            Ok(s) => {
+                println!(
+                    "{}: ok — {} channel(s), {} agent group(s), horizon {}, {} replications",
+                    p.display(),
+                    s.channels.len(),
+                    s.groups.len(),
+                    format_duration(s.horizon),
+                    s.replications
+                );
+                for ch in &s.channels {
+                    let n = ch.arrivals.expected(s.warmup, s.horizon);
+                    let aht: f64 = ch
+                        .types
+                        .iter()
+                        .map(|t| t.share * t.handle_time.mean())
+                        .sum();
+                    println!(
+                        "  {} ({}): {:.0} contacts expected after warm-up, peak {:.0}/h, mean handle time {}",
+                        ch.name,
+                        ch.kind.name(),
+                        n,
+                        ch.arrivals.max_rate() * 3600.0,
+                        format_duration(aht)
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                code = 2;
+            }
+        }
+    }
+    code
+}
+
+fn print_json(v: serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+}
+
+fn cmd_erlang(cmd: ErlangCommand) -> i32 {
+    match cmd {
+        ErlangCommand::B {
+            erlangs,
+            per_hour,
+            aht,
+            lines,
+            format,
+        } => {
+            let a = match (erlangs, per_hour, aht) {
+                (Some(a), _, _) => a,
+                (None, Some(r), Some(h)) => r / 3600.0 * h,
+                _ => {
+                    eprintln!("ccsim: give --erlangs, or --per-hour with --aht");
+                    return 2;
+                }
+            };
+            if !(a.is_finite() && a >= 0.0) {
+                eprintln!("ccsim: the offered load must be ≥ 0 Erlangs, got {a}");
+                return 2;
+            }
+            let b = erlang_b(a, lines);
+            match format {
+                ErlangFormat::Json => print_json(
+                    serde_json::json!({"offered_erlangs": a, "lines": lines, "blocking": b}),
+                ),
+                ErlangFormat::Text => {
+                    println!("Erlang B: {a:.3} Erlangs offered to {lines} lines");
+                    println!("  blocking probability   {:.4} %", 100.0 * b);
+                    println!("  carried load           {:.3} Erlangs", a * (1.0 - b));
+                }
+            }
+            0
+        }
+        ErlangCommand::C {
+            load,
+            agents,
+            within,
+            format,
+        } => {
+            if agents == 0 {
+                eprintln!("ccsim: --agents must be at least 1");
+                return 2;
+            }
+            let q = ErlangC::new(load.per_hour / 3600.0, load.aht, agents);
+            match format {
+                ErlangFormat::Json => print_json(serde_json::json!({
+                    "per_hour": load.per_hour, "aht_s": load.aht, "agents": agents, "within_s": within,
+                    "offered_erlangs": q.load(), "stable": q.is_stable(), "p_wait": q.p_wait(),
+                    "service_level": q.service_level(within), "asa_s": if q.is_stable() { Some(q.asa()) } else { None },
+                    "occupancy": q.occupancy(),
+                })),
+                ErlangFormat::Text => {
+                    println!(
+                        "Erlang C: {} per hour, AHT {}, {agents} agents ({:.2} Erlangs offered)",
+                        load.per_hour,
+                        format_duration(load.aht),
+                        q.load()
+                    );
+                    if !q.is_stable() {
+                        println!(
+                            "  unstable: the offered load needs more than {agents} agents; the queue grows without bound"
+                        );
+                        return 0;
+                    }
+                    println!("  probability of waiting      {:.2} %", 100.0 * q.p_wait());
+                    println!(
+                        "  service level ({:>5})       {:.2} %",
+                        format_duration(within),
+                        100.0 * q.service_level(within)
+                    );
+                    println!("  ASA                         {:.1} s", q.asa());
+                    println!(
+                        "  occupancy                   {:.2} %",
+                        100.0 * q.occupancy()
+                    );
+                }
+            }
+            0
+        }
+        ErlangCommand::A {
+            load,
+            agents,
+            patience,
+            within,
+            format,
+        } => {
+            if agents == 0 || patience <= 0.0 {
+                eprintln!("ccsim: --agents must be at least 1 and --patience longer than 0");
+                return 2;
+            }
+            let q = ErlangA::new(load.per_hour / 3600.0, load.aht, agents, patience);
+            match format {
+                ErlangFormat::Json => print_json(serde_json::json!({
+                    "per_hour": load.per_hour, "aht_s": load.aht, "agents": agents, "patience_s": patience, "within_s": within,
+                    "p_wait": q.p_wait(), "abandon_rate": q.p_abandon(), "service_level": q.answered_within(within),
+                    "service_level_of_answered": q.sl_of_answered(within), "asa_s": q.asa(),
+                    "mean_wait_s": q.mean_wait_all(), "occupancy": q.occupancy(),
+                })),
+                ErlangFormat::Text => {
+                    println!(
+                        "Erlang A: {} per hour, AHT {}, {agents} agents, mean patience {}",
+                        load.per_hour,
+                        format_duration(load.aht),
+                        format_duration(patience)
+                    );
+                    println!(
+                        "  probability of waiting          {:.2} %",
+                        100.0 * q.p_wait()
+                    );
+                    println!(
+                        "  abandon rate                    {:.2} %",
+                        100.0 * q.p_abandon()
+                    );
+                    println!(
+                        "  service level ({:>5}, offered)  {:.2} %",
+                        format_duration(within),
+                        100.0 * q.answered_within(within)
+                    );
+                    println!(
+                        "  service level of answered       {:.2} %",
+                        100.0 * q.sl_of_answered(within)
+                    );
+                    println!("  ASA                             {:.1} s", q.asa());
+                    println!(
+                        "  mean wait (all callers)         {:.1} s",
+                        q.mean_wait_all()
+                    );
+                    println!(
+                        "  occupancy                       {:.2} %",
+                        100.0 * q.occupancy()
+                    );
+                }
+            }
+            0
+        }
+        ErlangCommand::Agents {
+            load,
+            target: (share, within),
+            patience,
+            format,
+        } => {
+            if patience.is_some_and(|p| p <= 0.0) {
+                eprintln!("ccsim: --patience must be longer than 0");
+                return 2;
+            }
+            let rate = load.per_hour / 3600.0;
+            let Some(n) = agents_for_target(rate, load.aht, within, share, patience) else {
+                eprintln!(
+                    "ccsim: no headcount up to the search bound reaches {:.1} % in {}",
+                    100.0 * share,
+                    format_duration(within)
+                );
+                return 1;
+            };
+            let sl = |c: u32| match patience {
+                None => ErlangC::new(rate, load.aht, c).service_level(within),
+                Some(p) => ErlangA::new(rate, load.aht, c, p).answered_within(within),
+            };
+            match format {
+                ErlangFormat::Json => print_json(serde_json::json!({
+                    "per_hour": load.per_hour, "aht_s": load.aht, "target": share, "within_s": within,
+                    "patience_s": patience, "min_agents": n, "service_level": sl(n),
+                })),
+                ErlangFormat::Text => {
+                    let model = if patience.is_some() {
+                        "Erlang A"
+                    } else {
+                        "Erlang C"
+                    };
+                    println!(
+                        "{model}: {} per hour, AHT {}, target {:.1} % in {}",
+                        load.per_hour,
+                        format_duration(load.aht),
+                        100.0 * share,
+                        format_duration(within)
+                    );
+                    println!(
+                        "  minimum agents   {n}  (service level {:.2} %)",
+                        100.0 * sl(n)
+                    );
+                    if n > 1 {
+                        println!(
+                            "  with {} agents   service level {:.2} %",
+                            n - 1,
+                            100.0 * sl(n - 1)
+                        );
+                    }
+                }
+            }
+            0
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Maps field paths to line and column in the scenario text, and back.
+//!
+//! Validation speaks in field paths (`channel[0].arrivals.per_hour`); users want
+//! `retail.toml:14:12`. The [`Locator`] keeps the spanned TOML tree to translate.
+
+use std::fmt;
+use std::ops::Range;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// One step of a field path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A field path such as `channel[0].arrivals.per_hour`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldPath(pub Vec<Seg>);
+
+impl FieldPath {
+    pub fn root() -> FieldPath {
+        FieldPath(Vec::new())
+    }
+
+    /// This path extended by a key.
+    pub fn key(&self, k: &str) -> FieldPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.to_owned()));
+        p
+    }
+
+    /// This path extended by an array index.
+    pub fn at(&self, i: usize) -> FieldPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Translates between byte offsets, field paths and line/column in one scenario text.
+pub struct Locator<'a> {
+    src: &'a str,
+    root: Option<Spanned<DeTable<'a>>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(src: &'a str) -> Locator<'a> {
+        Locator {
+            src,
+            root: DeTable::parse(src).ok(),
+        }
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let before = &self.src[..offset];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rfind('\n').map_or(before.chars().count(), |nl| {
+            before[nl + 1..].chars().count()
+        }) + 1;
+        (line, col)
+    }
+
+    /// The span of the deepest part of `path` present in the file: the value itself if it
+    /// is there, otherwise the table that should have held it.
+    pub fn span_of(&self, path: &FieldPath) -> Option<Range<usize>> {
+        let root = self.root.as_ref()?;
+        let mut table: &DeTable = root.get_ref();
+        let mut value: Option<&Spanned<DeValue>> = None;
+        let mut best: Option<Range<usize>> = None;
+        for seg in &path.0 {
+            let next = match (seg, value) {
+                (Seg::Key(k), None) => table.get(k.as_str()),
+                (Seg::Key(k), Some(v)) => match v.get_ref() {
+                    DeValue::Table(t) => t.get(k.as_str()),
+                    _ => None,
+                },
+                (Seg::Index(i), Some(v)) => match v.get_ref() {
+                    DeValue::Array(a) => a.get(*i),
+                    _ => None,
+                },
+                (Seg::Index(_), None) => None,
+            };
+            match next {
+                Some(v) => {
+                    best = Some(v.span());
+                    value = Some(v);
+                    if let DeValue::Table(t) = v.get_ref() {
+                        table = t;
+                    }
+                }
+                None => break,
+            }
+        }
+        best
+    }
+
+    /// The field path of the deepest value whose span holds `offset`.
+    pub fn path_at(&self, offset: usize) -> FieldPath {
+        let mut path = FieldPath::root();
+        let Some(root) = self.root.as_ref() else {
+            return path;
+        };
+        let mut current: Option<&DeValue> = None;
+        let mut table: &DeTable = root.get_ref();
+        loop {
+            let mut found: Option<(Seg, &Spanned<DeValue>)> = None;
+            match current {
+                None | Some(DeValue::Table(_)) => {
+                    for (k, v) in table.iter() {
+                        if v.span().contains(&offset) || k.span().contains(&offset) {
+                            found = Some((Seg::Key(k.get_ref().to_string()), v));
+                            break;
+                        }
+                    }
+                }
+                Some(DeValue::Array(a)) => {
+                    for (i, v) in a.iter().enumerate() {
+                        if v.span().contains(&offset) {
+                            found = Some((Seg::Index(i), v));
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            match found {
+                Some((seg, v)) => {
+                    path.0.push(seg);
+                    if let DeValue::Table(t) = v.get_ref() {
+                        table = t;
+                    }
+                    current = Some(v.get_ref());
+                    if !matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
+                        return path;
+                    }
+                }
+                None => return path,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "name = \"x\"\n\n[[channel]]\nname = \"phone\"\narrivals = { per_hour = -3 }\n\n[[channel]]\nname = \"chat\"\n";
+
+    #[test]
+    fn path_to_line() {
+        let loc = Locator::new(SRC);
+        let p = FieldPath::root()
+            .key("channel")
+            .at(0)
+            .key("arrivals")
+            .key("per_hour");
+        assert_eq!(p.to_string(), "channel[0].arrivals.per_hour");
+        let span = loc.span_of(&p).unwrap();
+        assert_eq!(loc.line_col(span.start), (5, 25));
+        let p1 = FieldPath::root().key("channel").at(1).key("name");
+        assert_eq!(loc.line_col(loc.span_of(&p1).unwrap().start).0, 8);
+        // A missing field points at the deepest table that exists.
+        let missing = FieldPath::root().key("channel").at(1).key("kind");
+        assert!(loc.span_of(&missing).is_some());
+    }
+
+    #[test]
+    fn line_to_path() {
+        let loc = Locator::new(SRC);
+        let off = SRC.find("-3").unwrap();
+        assert_eq!(loc.path_at(off).to_string(), "channel[0].arrivals.per_hour");
+    }
+}

@@ -1,0 +1,394 @@
+//! Scenario files: parse, validate once, then hand checked types to the engine.
+//!
+//! A scenario is one complete description of a contact centre over a horizon (see
+//! `DESIGN.md`). [`Scenario::from_toml`] parses the TOML text, refuses unknown fields,
+//! checks every value and cross-reference, and returns either a [`Scenario`] the engine can
+//! trust or a [`ScenarioError`] listing every problem with file, line, column and field.
+//!
+//! Units in the checked types: times in **seconds** from the start of the horizon (time 0
+//! is midnight at the start of `start_day`), rates in contacts **per second**.
+
+pub mod duration;
+mod locate;
+mod raw;
+mod validate;
+
+pub use locate::{FieldPath, Locator};
+
+use crate::arrivals::RateFn;
+use crate::dist::Dist;
+use std::fmt;
+use std::path::Path;
+
+/// Seconds in a day.
+pub const DAY: f64 = 86_400.0;
+
+/// Largest accepted sizes: beyond these a run would exhaust memory or never finish.
+pub mod limits {
+    pub const MAX_REPLICATIONS: u64 = 100_000;
+    pub const MAX_HORIZON_DAYS: f64 = 400.0;
+    pub const MAX_INTERVALS: usize = 200_000;
+    pub const MAX_CHANNELS: usize = 64;
+    pub const MAX_TYPES: usize = 256;
+    pub const MAX_GROUPS: usize = 256;
+    pub const MAX_AGENTS_PER_GROUP: u32 = 100_000;
+    pub const MAX_AGENTS_TOTAL: u64 = 1_000_000;
+    pub const MAX_CONCURRENCY: u32 = 32;
+    pub const MAX_PRIORITY: u32 = 100;
+    /// Expected arrivals in one replication (about 10 minutes of one core).
+    pub const MAX_ARRIVALS_PER_REPLICATION: f64 = 3e9;
+}
+
+/// One complete, checked description of a contact centre over a horizon.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    pub seed: u64,
+    pub replications: u32,
+    /// Arrivals stop at the horizon (s); contacts already in are finished.
+    pub horizon: f64,
+    /// Planning interval for per-interval results (s); divides the horizon.
+    pub interval: f64,
+    /// Contacts arriving before this time (s) are not counted; a multiple of `interval`.
+    pub warmup: f64,
+    /// Day of the week at time 0.
+    pub start_day: Weekday,
+    pub routing: Routing,
+    pub channels: Vec<Channel>,
+    pub groups: Vec<AgentGroup>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            file: file.clone(),
+            problems: vec![Problem {
+                field: None,
+                line: None,
+                column: None,
+                message: format!("cannot read the file: {e}"),
+            }],
+        })?;
+        Scenario::from_toml(&text, &file)
+    }
+
+    /// Parses and validates scenario text; `file` names it in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let locator = Locator::new(text);
+        let raw: raw::RawScenario = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let (line, column, field) = match e.span() {
+                    Some(span) => {
+                        let (l, c) = locator.line_col(span.start);
+                        let p = locator.path_at(span.start);
+                        (Some(l), Some(c), (!p.is_root()).then(|| p.to_string()))
+                    }
+                    None => (None, None, None),
+                };
+                let message = e.message().trim().replace('\n', " ");
+                return Err(ScenarioError {
+                    file: file.to_owned(),
+                    problems: vec![Problem {
+                        field,
+                        line,
+                        column,
+                        message,
+                    }],
+                });
+            }
+        };
+        validate::validate(raw).map_err(|errs| ScenarioError {
+            file: file.to_owned(),
+            problems: errs
+                .into_iter()
+                .map(|(path, message)| {
+                    let (line, column) = match locator.span_of(&path) {
+                        Some(span) => {
+                            let (l, c) = locator.line_col(span.start);
+                            (Some(l), Some(c))
+                        }
+                        None => (None, None),
+                    };
+                    Problem {
+                        field: (!path.is_root()).then(|| path.to_string()),
+                        line,
+                        column,
+                        message,
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// Number of planning intervals in the horizon.
+    pub fn n_intervals(&self) -> usize {
+        (self.horizon / self.interval).round() as usize
+    }
+
+    /// Index of the first interval after the warm-up.
+    pub fn first_counted_interval(&self) -> usize {
+        (self.warmup / self.interval).round() as usize
+    }
+
+    pub fn channel_index(&self, name: &str) -> Option<usize> {
+        self.channels.iter().position(|c| c.name == name)
+    }
+}
+
+/// Day of the week, Monday = 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weekday(pub u8);
+
+impl Weekday {
+    pub const NAMES: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    pub fn parse(s: &str) -> Option<Weekday> {
+        let l = s.trim().to_ascii_lowercase();
+        const LONG: [&str; 7] = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        (0..7)
+            .find(|&i| l == Self::NAMES[i] || l == LONG[i])
+            .map(|i| Weekday(i as u8))
+    }
+
+    /// The weekday `days` days later.
+    pub fn plus(self, days: usize) -> Weekday {
+        Weekday(((usize::from(self.0) + days) % 7) as u8)
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[usize::from(self.0)]
+    }
+}
+
+/// How a free agent chooses among waiting contacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutingPolicy {
+    /// The group's skill order first, then priority, then longest wait (default).
+    Preference,
+    /// Most urgent priority across all skills first, then skill order, then longest wait.
+    Priority,
+    /// Most urgent priority first, then the longest-waiting contact across skills.
+    LongestWait,
+}
+
+impl RoutingPolicy {
+    pub const ALLOWED: &'static str = "\"preference\", \"priority\" or \"longest_wait\"";
+    pub fn parse(s: &str) -> Option<RoutingPolicy> {
+        match s {
+            "preference" => Some(RoutingPolicy::Preference),
+            "priority" => Some(RoutingPolicy::Priority),
+            "longest_wait" => Some(RoutingPolicy::LongestWait),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Routing {
+    pub policy: RoutingPolicy,
+    /// Live work (voice, chat) is always chosen before deferred work (email, social).
+    pub live_first: bool,
+}
+
+/// How contacts arrive and wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelKind {
+    Voice,
+    Chat,
+    Email,
+    Social,
+}
+
+impl ChannelKind {
+    pub const ALLOWED: &'static str = "\"voice\", \"chat\", \"email\" or \"social\"";
+    pub fn parse(s: &str) -> Option<ChannelKind> {
+        match s {
+            "voice" => Some(ChannelKind::Voice),
+            "chat" => Some(ChannelKind::Chat),
+            "email" => Some(ChannelKind::Email),
+            "social" => Some(ChannelKind::Social),
+            _ => None,
+        }
+    }
+
+    /// Customers wait on line (and may abandon) rather than in a deferrable backlog.
+    pub fn is_live(self) -> bool {
+        matches!(self, ChannelKind::Voice | ChannelKind::Chat)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelKind::Voice => "voice",
+            ChannelKind::Chat => "chat",
+            ChannelKind::Email => "email",
+            ChannelKind::Social => "social",
+        }
+    }
+}
+
+/// One channel: arrivals, contact types and its service-level target.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Service-level target: share of offered contacts answered within `within`, in (0, 1].
+    pub target: f64,
+    /// Service-level threshold T (s).
+    pub within: f64,
+    /// Contacts abandoning within this time (s) leave the service-level denominator.
+    pub short_abandon: f64,
+    /// Arrival rate (per second) over the horizon, opening hours already applied for live
+    /// channels.
+    pub arrivals: RateFn,
+    /// Contact types, shares summing to 1; at least one.
+    pub types: Vec<ContactType>,
+    /// Opening hours: `[start, end)` windows (s) within the horizon, sorted and disjoint.
+    /// Live channels receive contacts only while open; deferred channels are only worked
+    /// while open.
+    pub open: Vec<(f64, f64)>,
+    /// Chat: handle-time factor when an agent holds n chats (index n − 1).
+    pub stretch: Vec<f64>,
+}
+
+impl Channel {
+    /// Whether the channel is open at time `t` (s).
+    pub fn is_open(&self, t: f64) -> bool {
+        self.open.iter().any(|&(a, b)| t >= a && t < b)
+    }
+
+    /// Handle-time factor when an agent holds `n ≥ 1` chats (1 for other channels).
+    pub fn stretch_for(&self, n: usize) -> f64 {
+        self.stretch
+            .get(n.saturating_sub(1))
+            .copied()
+            .unwrap_or(1.0)
+    }
+}
+
+/// A triage category within a channel.
+#[derive(Debug, Clone)]
+pub struct ContactType {
+    pub name: String,
+    /// Share of the channel's arrivals, in (0, 1].
+    pub share: f64,
+    /// 1 is the most urgent; waiting contacts of a lower number are served first.
+    pub priority: u32,
+    pub handle_time: Dist,
+    /// `None`: never abandons.
+    pub patience: Option<Dist>,
+}
+
+/// Agents with the same skills and staffing.
+#[derive(Debug, Clone)]
+pub struct AgentGroup {
+    pub name: String,
+    /// Channels served, in preference order.
+    pub skills: Vec<Skill>,
+    /// Scheduled headcount over the horizon, before shrinkage.
+    pub staffing: Staffing,
+    /// Share of scheduled time not available for contacts, in [0, 1).
+    pub shrinkage: f64,
+    /// Most chats held at once (1 for groups without a chat skill).
+    pub concurrency: u32,
+    pub cost_per_hour: f64,
+}
+
+/// A channel a group serves; `after` > 0 makes it an overflow skill: the group takes such
+/// contacts only once they have waited that long (s).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Skill {
+    pub channel: usize,
+    pub after: f64,
+}
+
+/// Scheduled headcount as a step function: `steps[i] = (from, count)`, first `from` = 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staffing {
+    pub steps: Vec<(f64, u32)>,
+}
+
+impl Staffing {
+    pub fn constant(n: u32) -> Staffing {
+        Staffing {
+            steps: vec![(0.0, n)],
+        }
+    }
+
+    /// Headcount in force at time `t`.
+    pub fn at(&self, t: f64) -> u32 {
+        let k = self.steps.partition_point(|&(s, _)| s <= t);
+        if k == 0 { 0 } else { self.steps[k - 1].1 }
+    }
+
+    pub fn max(&self) -> u32 {
+        self.steps.iter().map(|s| s.1).max().unwrap_or(0)
+    }
+
+    /// Scheduled agent-seconds in `[a, b)`.
+    pub fn agent_seconds(&self, a: f64, b: f64) -> f64 {
+        let mut total = 0.0;
+        for (i, &(s, n)) in self.steps.iter().enumerate() {
+            let e = self.steps.get(i + 1).map_or(f64::INFINITY, |x| x.0);
+            let lo = s.max(a);
+            let hi = e.min(b);
+            if hi > lo {
+                total += f64::from(n) * (hi - lo);
+            }
+        }
+        total
+    }
+}
+
+/// One problem found in a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Field path such as `channel[0].arrivals.per_hour`.
+    pub field: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+/// Every problem found in one scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    pub file: String,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.file)?;
+            if let Some(l) = p.line {
+                write!(f, ":{l}")?;
+                if let Some(c) = p.column {
+                    write!(f, ":{c}")?;
+                }
+            }
+            write!(f, ": ")?;
+            if let Some(field) = &p.field {
+                write!(f, "{field}: ")?;
+            }
+            write!(f, "{}", p.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}

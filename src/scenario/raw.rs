@@ -1,0 +1,234 @@
+//! The scenario file as written: serde structures that mirror the TOML one to one.
+//!
+//! Nothing here is trusted: [`super::validate`] turns a [`RawScenario`] into a checked
+//! [`super::Scenario`]. Unknown fields are refused here so that a misspelt key is an error,
+//! never silently ignored.
+
+use super::duration::{Clock, Seconds};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::fmt;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    pub description: Option<String>,
+    pub seed: Option<u64>,
+    pub replications: Option<u64>,
+    pub horizon: Seconds,
+    pub interval: Option<Seconds>,
+    pub warmup: Option<Seconds>,
+    pub start_day: Option<String>,
+    pub routing: Option<RawRouting>,
+    #[serde(default)]
+    pub channel: Vec<RawChannel>,
+    #[serde(default)]
+    pub agents: Vec<RawAgents>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouting {
+    pub policy: Option<String>,
+    pub live_first: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannel {
+    pub name: String,
+    pub kind: String,
+    pub service_level: RawServiceLevel,
+    pub arrivals: RawArrivals,
+    pub handle_time: Option<RawDist>,
+    pub patience: Option<RawDist>,
+    pub open: Option<RawOpen>,
+    pub concurrency_stretch: Option<Vec<f64>>,
+    #[serde(default, rename = "type")]
+    pub types: Vec<RawType>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceLevel {
+    pub target: f64,
+    pub within: Seconds,
+    pub short_abandon: Option<Seconds>,
+}
+
+/// Arrivals: exactly one of `per_hour`, `per_interval`, `per_day`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    pub per_hour: Option<f64>,
+    pub per_interval: Option<Vec<f64>>,
+    pub per_day: Option<f64>,
+    pub profile: Option<Vec<f64>>,
+    pub day_factors: Option<RawDayFactors>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDayFactors {
+    pub mon: Option<f64>,
+    pub tue: Option<f64>,
+    pub wed: Option<f64>,
+    pub thu: Option<f64>,
+    pub fri: Option<f64>,
+    pub sat: Option<f64>,
+    pub sun: Option<f64>,
+}
+
+impl RawDayFactors {
+    /// Factors Monday first, with the key each came from.
+    pub fn by_day(&self) -> [(&'static str, Option<f64>); 7] {
+        [
+            ("mon", self.mon),
+            ("tue", self.tue),
+            ("wed", self.wed),
+            ("thu", self.thu),
+            ("fri", self.fri),
+            ("sat", self.sat),
+            ("sun", self.sun),
+        ]
+    }
+}
+
+/// A distribution of durations; which fields apply depends on `dist`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    pub dist: String,
+    pub mean: Option<Seconds>,
+    pub cv: Option<f64>,
+    pub k: Option<i64>,
+    pub value: Option<Seconds>,
+    pub min: Option<Seconds>,
+    pub max: Option<Seconds>,
+    pub values: Option<Vec<Seconds>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOpen {
+    pub from: Clock,
+    pub to: Clock,
+    pub days: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawType {
+    pub name: String,
+    pub share: f64,
+    pub priority: Option<i64>,
+    pub handle_time: Option<RawDist>,
+    pub patience: Option<RawDist>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgents {
+    pub name: String,
+    pub skills: Vec<RawSkill>,
+    pub staff: Option<RawStaff>,
+    #[serde(default, rename = "shift")]
+    pub shifts: Vec<RawShift>,
+    pub shrinkage: Option<f64>,
+    pub concurrency: Option<i64>,
+    pub cost_per_hour: Option<f64>,
+}
+
+/// A skill: a channel name, or `{ channel = "...", after = "30s" }` for overflow.
+#[derive(Debug)]
+pub struct RawSkill {
+    pub channel: String,
+    pub after: Option<Seconds>,
+}
+
+impl<'de> Deserialize<'de> for RawSkill {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            channel: String,
+            after: Option<Seconds>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSkill;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a channel name, or a table { channel = \"phone\", after = \"30s\" }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSkill, E> {
+                Ok(RawSkill {
+                    channel: v.to_owned(),
+                    after: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSkill, A::Error> {
+                let t = Table::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawSkill {
+                    channel: t.channel,
+                    after: t.after,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Headcount: a constant number, or `{ per_interval = [...] }`.
+#[derive(Debug)]
+pub enum RawStaff {
+    Constant(i64),
+    PerInterval(Vec<f64>),
+}
+
+impl<'de> Deserialize<'de> for RawStaff {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            per_interval: Vec<f64>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawStaff;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number of agents, or a table { per_interval = [..] }")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawStaff, E> {
+                Ok(RawStaff::Constant(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawStaff, E> {
+                Ok(RawStaff::Constant(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawStaff, A::Error> {
+                let t = Table::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawStaff::PerInterval(t.per_interval))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    pub start: Clock,
+    pub end: Clock,
+    pub count: Option<i64>,
+    pub people: Option<Vec<String>>,
+    pub days: Option<Vec<String>>,
+    #[serde(default)]
+    pub breaks: Vec<RawBreak>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    pub start: Clock,
+    pub length: Seconds,
+}

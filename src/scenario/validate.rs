@@ -1,0 +1,1250 @@
+//! Validation: raw scenario → checked [`Scenario`], or every problem with its field path.
+
+use super::duration::{Seconds, format_clock, format_duration};
+use super::limits::*;
+use super::locate::FieldPath;
+use super::raw::*;
+use super::*;
+use std::collections::{HashMap, HashSet};
+
+type Errors = Vec<(FieldPath, String)>;
+
+/// Collects problems so that one run reports all of them.
+#[derive(Default)]
+struct Check {
+    errors: Errors,
+}
+
+impl Check {
+    fn err(&mut self, path: FieldPath, msg: impl Into<String>) {
+        self.errors.push((path, msg.into()));
+    }
+}
+
+pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
+    let mut ck = Check::default();
+    let root = FieldPath::root();
+
+    if raw.name.trim().is_empty() || raw.name.len() > 200 {
+        ck.err(
+            root.key("name"),
+            "must be a non-empty name of at most 200 characters",
+        );
+    }
+    let seed = raw.seed.unwrap_or(1);
+    let replications = match raw.replications {
+        None => 10,
+        Some(r) if (1..=MAX_REPLICATIONS).contains(&r) => r as u32,
+        Some(r) => {
+            ck.err(
+                root.key("replications"),
+                format!("must be from 1 to {MAX_REPLICATIONS}, got {r}"),
+            );
+            1
+        }
+    };
+
+    let horizon = raw.horizon.0;
+    let mut horizon_ok = true;
+    if horizon <= 0.0 || horizon > MAX_HORIZON_DAYS * DAY {
+        ck.err(
+            root.key("horizon"),
+            format!(
+                "must be longer than 0 and at most {MAX_HORIZON_DAYS} days, got {}",
+                format_duration(horizon)
+            ),
+        );
+        horizon_ok = false;
+    }
+    let interval = raw.interval.map_or(1800.0, |s| s.0);
+    let mut n_intervals = 1usize;
+    if interval < 1.0 {
+        ck.err(
+            root.key("interval"),
+            format!("must be at least 1 s, got {interval} s"),
+        );
+        horizon_ok = false;
+    } else if horizon_ok {
+        let n = horizon / interval;
+        if (n - n.round()).abs() > 1e-9 * n.max(1.0) || n.round() < 1.0 {
+            ck.err(
+                root.key("interval"),
+                format!(
+                    "must divide the horizon ({}) into whole intervals; {} does not",
+                    format_duration(horizon),
+                    format_duration(interval)
+                ),
+            );
+            horizon_ok = false;
+        } else if n.round() as usize > MAX_INTERVALS {
+            ck.err(
+                root.key("interval"),
+                format!(
+                    "gives {} intervals over the horizon; at most {MAX_INTERVALS} are allowed",
+                    n.round()
+                ),
+            );
+            horizon_ok = false;
+        } else {
+            n_intervals = n.round() as usize;
+        }
+    }
+    let warmup = raw.warmup.map_or(0.0, |s| s.0);
+    if horizon_ok {
+        let w = warmup / interval;
+        if warmup >= horizon {
+            ck.err(
+                root.key("warmup"),
+                format!(
+                    "must be shorter than the horizon ({})",
+                    format_duration(horizon)
+                ),
+            );
+        } else if (w - w.round()).abs() > 1e-9 * w.max(1.0) {
+            ck.err(
+                root.key("warmup"),
+                format!(
+                    "must be a whole number of intervals ({}), got {}",
+                    format_duration(interval),
+                    format_duration(warmup)
+                ),
+            );
+        }
+    }
+    let start_day = match &raw.start_day {
+        None => Weekday(0),
+        Some(s) => Weekday::parse(s).unwrap_or_else(|| {
+            ck.err(
+                root.key("start_day"),
+                format!("`{s}` is not a day of the week; use mon, tue, …, sun"),
+            );
+            Weekday(0)
+        }),
+    };
+    let routing = match &raw.routing {
+        None => Routing {
+            policy: RoutingPolicy::Preference,
+            live_first: true,
+        },
+        Some(r) => Routing {
+            policy: match &r.policy {
+                None => RoutingPolicy::Preference,
+                Some(p) => RoutingPolicy::parse(p).unwrap_or_else(|| {
+                    ck.err(
+                        root.key("routing").key("policy"),
+                        format!("`{p}` is not a policy; use {}", RoutingPolicy::ALLOWED),
+                    );
+                    RoutingPolicy::Preference
+                }),
+            },
+            live_first: r.live_first.unwrap_or(true),
+        },
+    };
+
+    let ctx = Ctx {
+        horizon,
+        interval,
+        n_intervals,
+        start_day,
+        usable: horizon_ok,
+    };
+
+    // Channels.
+    if raw.channel.is_empty() {
+        ck.err(
+            root.key("channel"),
+            "a scenario needs at least one [[channel]]",
+        );
+    }
+    if raw.channel.len() > MAX_CHANNELS {
+        ck.err(
+            root.key("channel"),
+            format!("at most {MAX_CHANNELS} channels, got {}", raw.channel.len()),
+        );
+    }
+    let mut channels = Vec::new();
+    let mut names = HashSet::new();
+    for (i, rc) in raw.channel.iter().enumerate() {
+        let p = root.key("channel").at(i);
+        if !names.insert(rc.name.as_str()) {
+            ck.err(
+                p.key("name"),
+                format!("channel name `{}` is used twice", rc.name),
+            );
+        }
+        if let Some(c) = channel(&mut ck, &ctx, &p, rc) {
+            channels.push(c);
+        }
+    }
+    let channel_names: Vec<&str> = raw.channel.iter().map(|c| c.name.as_str()).collect();
+
+    // Agent groups.
+    if raw.agents.is_empty() {
+        ck.err(
+            root.key("agents"),
+            "a scenario needs at least one [[agents]] group",
+        );
+    }
+    if raw.agents.len() > MAX_GROUPS {
+        ck.err(
+            root.key("agents"),
+            format!("at most {MAX_GROUPS} groups, got {}", raw.agents.len()),
+        );
+    }
+    let mut groups = Vec::new();
+    let mut gnames = HashSet::new();
+    for (g, ra) in raw.agents.iter().enumerate() {
+        let p = root.key("agents").at(g);
+        if !gnames.insert(ra.name.as_str()) {
+            ck.err(
+                p.key("name"),
+                format!("group name `{}` is used twice", ra.name),
+            );
+        }
+        if let Some(grp) = group(&mut ck, &ctx, &p, ra, &raw.channel, &channel_names) {
+            groups.push(grp);
+        }
+    }
+
+    if ck.errors.is_empty() {
+        cross_checks(&mut ck, &channels, &groups, &raw, horizon);
+    }
+    if !ck.errors.is_empty() {
+        return Err(ck.errors);
+    }
+    Ok(Scenario {
+        name: raw.name,
+        description: raw.description,
+        seed,
+        replications,
+        horizon,
+        interval,
+        warmup,
+        start_day,
+        routing,
+        channels,
+        groups,
+    })
+}
+
+/// What channel and group checks need to know about the time axis.
+struct Ctx {
+    horizon: f64,
+    interval: f64,
+    n_intervals: usize,
+    start_day: Weekday,
+    /// Horizon and interval are valid (otherwise per-interval checks are skipped).
+    usable: bool,
+}
+
+impl Ctx {
+    fn days(&self) -> usize {
+        (self.horizon / DAY).ceil() as usize
+    }
+    fn whole_days(&self) -> bool {
+        let d = self.horizon / DAY;
+        (d - d.round()).abs() < 1e-9 && d >= 1.0
+    }
+    fn per_day(&self) -> Option<usize> {
+        let n = DAY / self.interval;
+        ((n - n.round()).abs() < 1e-9).then(|| n.round() as usize)
+    }
+    fn weekday_at(&self, t: f64) -> Weekday {
+        self.start_day.plus((t / DAY).floor() as usize)
+    }
+    /// Where an interval starts, for messages: "Tue 08:30".
+    fn when(&self, t: f64) -> String {
+        let day = self.weekday_at(t).name();
+        let mut d = day.to_string();
+        if let Some(c) = d.get_mut(0..1) {
+            c.make_ascii_uppercase();
+        }
+        format!("{d} {}", format_clock(t.rem_euclid(DAY)))
+    }
+
+    /// Checks the length of a per-interval list: either the whole horizon or one day
+    /// (repeated every day). Returns the value for every interval of the horizon.
+    fn expand(&self, ck: &mut Check, p: &FieldPath, values: &[f64]) -> Option<Vec<f64>> {
+        if values.is_empty() {
+            ck.err(p.clone(), "is empty; give one value per planning interval");
+            return None;
+        }
+        if values.len() == self.n_intervals {
+            return Some(values.to_vec());
+        }
+        let per_day = self.per_day();
+        if let Some(pd) = per_day
+            && self.whole_days()
+            && values.len() == pd
+        {
+            return Some((0..self.n_intervals).map(|i| values[i % pd]).collect());
+        }
+        let mut allowed = format!(
+            "{} (one per {} interval of the horizon)",
+            self.n_intervals,
+            format_duration(self.interval)
+        );
+        if let (Some(pd), true) = (
+            per_day,
+            self.whole_days() && self.n_intervals != per_day.unwrap_or(0),
+        ) {
+            allowed.push_str(&format!(" or {pd} (one day, repeated daily)"));
+        }
+        ck.err(
+            p.clone(),
+            format!("has {} values; expected {allowed}", values.len()),
+        );
+        None
+    }
+}
+
+fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<Channel> {
+    let before = ck.errors.len();
+    if rc.name.trim().is_empty() {
+        ck.err(p.key("name"), "must not be empty");
+    }
+    let kind = ChannelKind::parse(&rc.kind).or_else(|| {
+        ck.err(
+            p.key("kind"),
+            format!(
+                "`{}` is not a channel kind; use {}",
+                rc.kind,
+                ChannelKind::ALLOWED
+            ),
+        );
+        None
+    });
+    let sl = &rc.service_level;
+    let slp = p.key("service_level");
+    if !(sl.target > 0.0 && sl.target <= 1.0) {
+        ck.err(
+            slp.key("target"),
+            format!("must be a share in (0, 1], such as 0.8; got {}", sl.target),
+        );
+    }
+    let short_abandon = sl.short_abandon.map_or(0.0, |s| s.0);
+
+    // Contact types (a channel without [[channel.type]] has one type, "all").
+    let dist_or = |ck: &mut Check,
+                   own: Option<(&RawDist, FieldPath)>,
+                   fallback: Option<(&RawDist, FieldPath)>| {
+        own.or(fallback).and_then(|(d, path)| dist(ck, &path, d))
+    };
+    let mut types = Vec::new();
+    let live = kind.is_none_or(|k| k.is_live());
+    if !live && rc.patience.is_some() {
+        ck.err(
+            p.key("patience"),
+            format!("{} contacts never abandon; remove patience", rc.kind),
+        );
+    }
+    let chan_handle = rc.handle_time.as_ref().map(|d| (d, p.key("handle_time")));
+    let chan_patience = rc.patience.as_ref().map(|d| (d, p.key("patience")));
+    if rc.types.is_empty() {
+        if rc.handle_time.is_none() {
+            ck.err(
+                p.key("handle_time"),
+                "is required (or give every [[channel.type]] its own handle_time)",
+            );
+        }
+        let handle = dist_or(ck, chan_handle.clone(), None);
+        let patience = if live {
+            dist_or(ck, chan_patience.clone(), None)
+        } else {
+            None
+        };
+        if let Some(handle_time) = handle {
+            types.push(ContactType {
+                name: "all".into(),
+                share: 1.0,
+                priority: 1,
+                handle_time,
+                patience,
+            });
+        }
+    } else {
+        if rc.types.len() > MAX_TYPES {
+            ck.err(
+                p.key("type"),
+                format!("at most {MAX_TYPES} types, got {}", rc.types.len()),
+            );
+        }
+        let mut tnames = HashSet::new();
+        let mut sum = 0.0;
+        for (j, rt) in rc.types.iter().enumerate() {
+            let tp = p.key("type").at(j);
+            if !tnames.insert(rt.name.as_str()) {
+                ck.err(
+                    tp.key("name"),
+                    format!("type name `{}` is used twice in this channel", rt.name),
+                );
+            }
+            if !(rt.share > 0.0 && rt.share <= 1.0) {
+                ck.err(
+                    tp.key("share"),
+                    format!("must be a share in (0, 1], got {}", rt.share),
+                );
+            }
+            sum += rt.share;
+            let priority = match rt.priority {
+                None => 1,
+                Some(x) if (1..=i64::from(MAX_PRIORITY)).contains(&x) => x as u32,
+                Some(x) => {
+                    ck.err(
+                        tp.key("priority"),
+                        format!("must be from 1 (most urgent) to {MAX_PRIORITY}, got {x}"),
+                    );
+                    1
+                }
+            };
+            if rt.handle_time.is_none() && rc.handle_time.is_none() {
+                ck.err(tp.key("handle_time"), "is required here or on the channel");
+            }
+            if !live && rt.patience.is_some() {
+                ck.err(
+                    tp.key("patience"),
+                    format!("{} contacts never abandon; remove patience", rc.kind),
+                );
+            }
+            let handle = dist_or(
+                ck,
+                rt.handle_time.as_ref().map(|d| (d, tp.key("handle_time"))),
+                chan_handle.clone(),
+            );
+            let patience = if live {
+                dist_or(
+                    ck,
+                    rt.patience.as_ref().map(|d| (d, tp.key("patience"))),
+                    chan_patience.clone(),
+                )
+            } else {
+                None
+            };
+            if let Some(handle_time) = handle {
+                types.push(ContactType {
+                    name: rt.name.clone(),
+                    share: rt.share,
+                    priority,
+                    handle_time,
+                    patience,
+                });
+            }
+        }
+        if (sum - 1.0).abs() > 1e-6 {
+            ck.err(
+                p.key("type"),
+                format!("type shares must add up to 1; they add up to {sum}"),
+            );
+        }
+    }
+
+    // Opening hours.
+    let open = match (&rc.open, ctx.usable) {
+        (None, _) => vec![(0.0, ctx.horizon)],
+        (Some(o), true) => open_windows(ck, ctx, &p.key("open"), o),
+        (Some(_), false) => vec![],
+    };
+
+    // Concurrency stretch (chat only).
+    let mut stretch = vec![1.0];
+    if let Some(s) = &rc.concurrency_stretch {
+        let sp = p.key("concurrency_stretch");
+        if kind.is_some_and(|k| k != ChannelKind::Chat) {
+            ck.err(sp.clone(), "only chat channels have concurrency; remove it");
+        } else if s.is_empty() || s.len() > MAX_CONCURRENCY as usize {
+            ck.err(
+                sp.clone(),
+                format!(
+                    "needs 1 to {MAX_CONCURRENCY} factors (one per chat held), got {}",
+                    s.len()
+                ),
+            );
+        } else if let Some(x) = s
+            .iter()
+            .find(|x| !(x.is_finite() && **x > 0.0 && **x <= 100.0))
+        {
+            ck.err(
+                sp.clone(),
+                format!("factors must be > 0 and ≤ 100, got {x}"),
+            );
+        } else {
+            stretch = s.clone();
+        }
+    }
+
+    let arrivals = if ctx.usable {
+        arrival_rate(ck, ctx, &p.key("arrivals"), &rc.arrivals, live, &open)
+    } else {
+        None
+    };
+
+    if ck.errors.len() > before {
+        return None;
+    }
+    Some(Channel {
+        name: rc.name.clone(),
+        kind: kind?,
+        target: sl.target,
+        within: sl.within.0,
+        short_abandon,
+        arrivals: arrivals?,
+        types,
+        open,
+        stretch,
+    })
+}
+
+fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
+    const KINDS: &str = "\"exponential\", \"lognormal\", \"gamma\", \"erlang\", \"deterministic\", \"uniform\" or \"empirical\"";
+    let fields: [(&str, bool); 7] = [
+        ("mean", d.mean.is_some()),
+        ("cv", d.cv.is_some()),
+        ("k", d.k.is_some()),
+        ("value", d.value.is_some()),
+        ("min", d.min.is_some()),
+        ("max", d.max.is_some()),
+        ("values", d.values.is_some()),
+    ];
+    let used: &[&str] = match d.dist.as_str() {
+        "exponential" => &["mean"],
+        "lognormal" | "gamma" => &["mean", "cv"],
+        "erlang" => &["mean", "k"],
+        "deterministic" => &["value"],
+        "uniform" => &["min", "max"],
+        "empirical" => &["values"],
+        other => {
+            ck.err(
+                p.key("dist"),
+                format!("`{other}` is not a distribution; use {KINDS}"),
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    for (f, present) in fields {
+        let wanted = used.contains(&f);
+        if present && !wanted {
+            ck.err(
+                p.key(f),
+                format!(
+                    "is not used by dist = \"{}\", which takes {}",
+                    d.dist,
+                    used.join(", ")
+                ),
+            );
+            ok = false;
+        }
+        if !present && wanted {
+            ck.err(
+                p.clone(),
+                format!(
+                    "dist = \"{}\" needs `{f}` (it takes {})",
+                    d.dist,
+                    used.join(", ")
+                ),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let sec = |s: Option<Seconds>| s.map_or(0.0, |x| x.0);
+    let r = match d.dist.as_str() {
+        "exponential" => Dist::exponential(sec(d.mean)),
+        "lognormal" => Dist::lognormal(sec(d.mean), d.cv.unwrap_or(0.0)),
+        "gamma" => Dist::gamma(sec(d.mean), d.cv.unwrap_or(0.0)),
+        "erlang" => Dist::erlang(d.k.unwrap_or(0), sec(d.mean)),
+        "deterministic" => Dist::deterministic(sec(d.value)),
+        "uniform" => Dist::uniform(sec(d.min), sec(d.max)),
+        _ => Dist::empirical(
+            d.values
+                .as_ref()
+                .map(|v| v.iter().map(|s| s.0).collect())
+                .unwrap_or_default(),
+        ),
+    };
+    r.map_err(|(field, msg)| ck.err(p.key(field), msg)).ok()
+}
+
+fn day_list(ck: &mut Check, p: &FieldPath, days: &Option<Vec<String>>) -> [bool; 7] {
+    match days {
+        None => [true; 7],
+        Some(list) => {
+            let mut set = [false; 7];
+            if list.is_empty() {
+                ck.err(
+                    p.clone(),
+                    "is empty; list days such as [\"mon\", \"tue\"] or leave it out for every day",
+                );
+            }
+            for (i, d) in list.iter().enumerate() {
+                match Weekday::parse(d) {
+                    Some(w) if set[usize::from(w.0)] => {
+                        ck.err(p.at(i), format!("`{d}` is listed twice"))
+                    }
+                    Some(w) => set[usize::from(w.0)] = true,
+                    None => ck.err(
+                        p.at(i),
+                        format!("`{d}` is not a day of the week; use mon, tue, …, sun"),
+                    ),
+                }
+            }
+            set
+        }
+    }
+}
+
+fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f64, f64)> {
+    if o.to.0 <= o.from.0 {
+        ck.err(
+            p.key("to"),
+            format!(
+                "must be later than `from` ({}); opening hours cannot cross midnight",
+                format_clock(o.from.0)
+            ),
+        );
+        return vec![];
+    }
+    let days = day_list(ck, &p.key("days"), &o.days);
+    let mut w: Vec<(f64, f64)> = Vec::new();
+    for d in 0..ctx.days() {
+        if !days[usize::from(ctx.start_day.plus(d).0)] {
+            continue;
+        }
+        let a = d as f64 * DAY + o.from.0;
+        let b = (d as f64 * DAY + o.to.0).min(ctx.horizon);
+        if b <= a {
+            continue;
+        }
+        match w.last_mut() {
+            Some(last) if last.1 >= a => last.1 = b,
+            _ => w.push((a, b)),
+        }
+    }
+    w
+}
+
+/// Seconds of `[a, b)` covered by the windows.
+fn open_seconds(open: &[(f64, f64)], a: f64, b: f64) -> f64 {
+    open.iter()
+        .map(|&(s, e)| (e.min(b) - s.max(a)).max(0.0))
+        .sum()
+}
+
+fn arrival_rate(
+    ck: &mut Check,
+    ctx: &Ctx,
+    p: &FieldPath,
+    a: &RawArrivals,
+    live: bool,
+    open: &[(f64, f64)],
+) -> Option<RateFn> {
+    let given = [
+        a.per_hour.is_some(),
+        a.per_interval.is_some(),
+        a.per_day.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() != 1 {
+        ck.err(p.clone(), "give exactly one of per_hour = N, per_interval = [..] or per_day = N (with an optional profile)");
+        return None;
+    }
+    if a.profile.is_some() && a.per_day.is_none() {
+        ck.err(
+            p.key("profile"),
+            "goes with per_day (a daily volume spread by the profile)",
+        );
+        return None;
+    }
+    let mut factors = [1.0f64; 7];
+    if let Some(df) = &a.day_factors {
+        for (i, (k, v)) in df.by_day().into_iter().enumerate() {
+            if let Some(v) = v {
+                if !(v.is_finite() && (0.0..=1000.0).contains(&v)) {
+                    ck.err(
+                        p.key("day_factors").key(k),
+                        format!("must be a factor from 0 to 1000, got {v}"),
+                    );
+                    return None;
+                }
+                factors[i] = v;
+            }
+        }
+    }
+    let factor_at = |t: f64| factors[usize::from(ctx.weekday_at(t).0)];
+    // Live channels only receive contacts while open; deferred ones receive them any time.
+    let all_day = [(0.0, ctx.horizon)];
+    let windows: &[(f64, f64)] = if live { open } else { &all_day };
+
+    // Volumes per planning interval, or a rate that holds while open.
+    let volumes: Option<Vec<f64>> = if let Some(r) = a.per_hour {
+        if !(r.is_finite() && r >= 0.0) {
+            ck.err(
+                p.key("per_hour"),
+                format!("must be a rate ≥ 0 contacts per hour, got {r}"),
+            );
+            return None;
+        }
+        let rate = r / 3600.0;
+        let mut steps = Vec::new();
+        let mut t = 0.0;
+        for &(s, e) in windows {
+            if s > t {
+                steps.push((t, 0.0));
+            }
+            // Split at midnights so that day factors apply.
+            let mut u = s;
+            while u < e {
+                let next_midnight = ((u / DAY).floor() + 1.0) * DAY;
+                steps.push((u, rate * factor_at(u)));
+                u = next_midnight.min(e);
+            }
+            t = e;
+        }
+        if t < ctx.horizon {
+            steps.push((t, 0.0));
+        }
+        return finish_rate(ck, p, &steps, ctx.horizon);
+    } else if let Some(list) = &a.per_interval {
+        let v = ctx.expand(ck, &p.key("per_interval"), list)?;
+        if let Some((i, x)) = v
+            .iter()
+            .enumerate()
+            .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
+        {
+            ck.err(
+                p.key("per_interval").at(i % list.len()),
+                format!("volumes must be ≥ 0, got {x}"),
+            );
+            return None;
+        }
+        Some(
+            v.iter()
+                .enumerate()
+                .map(|(i, x)| x * factor_at(i as f64 * ctx.interval))
+                .collect(),
+        )
+    } else {
+        let d = a.per_day.unwrap_or(0.0);
+        if !(d.is_finite() && d >= 0.0) {
+            ck.err(
+                p.key("per_day"),
+                format!("must be a volume ≥ 0 contacts per day, got {d}"),
+            );
+            return None;
+        }
+        match &a.profile {
+            Some(prof) => {
+                let Some(pd) = ctx.per_day() else {
+                    ck.err(p.key("profile"), "needs an interval that divides 24h");
+                    return None;
+                };
+                if prof.len() != pd {
+                    ck.err(
+                        p.key("profile"),
+                        format!(
+                            "has {} weights; expected {pd}, one per {} interval of a day",
+                            prof.len(),
+                            format_duration(ctx.interval)
+                        ),
+                    );
+                    return None;
+                }
+                if let Some((i, x)) = prof
+                    .iter()
+                    .enumerate()
+                    .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
+                {
+                    ck.err(
+                        p.key("profile").at(i),
+                        format!("weights must be ≥ 0, got {x}"),
+                    );
+                    return None;
+                }
+                let sum: f64 = prof.iter().sum();
+                if sum <= 0.0 {
+                    ck.err(
+                        p.key("profile"),
+                        "weights add up to 0; at least one must be positive",
+                    );
+                    return None;
+                }
+                Some(
+                    (0..ctx.n_intervals)
+                        .map(|i| d * factor_at(i as f64 * ctx.interval) * prof[i % pd] / sum)
+                        .collect(),
+                )
+            }
+            None => {
+                // A flat day: spread over the day's open time.
+                let mut steps = Vec::new();
+                let mut t = 0.0;
+                for day in 0..ctx.days() {
+                    let a0 = day as f64 * DAY;
+                    let secs = open_seconds(windows, a0, a0 + DAY);
+                    let vol = d * factor_at(a0);
+                    if vol > 0.0 && secs <= 0.0 {
+                        ck.err(
+                            p.key("per_day"),
+                            format!(
+                                "the channel is closed all of {} (day {}) yet per_day × day factor gives {vol} contacts; set its day factor to 0",
+                                ctx.weekday_at(a0).name(),
+                                day + 1
+                            ),
+                        );
+                        return None;
+                    }
+                    for &(s, e) in windows {
+                        let (s, e) = (s.max(a0), e.min(a0 + DAY));
+                        if e <= s {
+                            continue;
+                        }
+                        if s > t {
+                            steps.push((t, 0.0));
+                        }
+                        steps.push((s, vol / secs));
+                        t = e;
+                    }
+                }
+                if t < ctx.horizon {
+                    steps.push((t, 0.0));
+                }
+                return finish_rate(ck, p, &steps, ctx.horizon);
+            }
+        }
+    };
+
+    // Per-interval volumes: spread each over the open part of its interval.
+    let volumes = volumes?;
+    let mut steps = Vec::new();
+    for (i, vol) in volumes.iter().enumerate() {
+        let a0 = i as f64 * ctx.interval;
+        let b0 = a0 + ctx.interval;
+        let secs = open_seconds(windows, a0, b0);
+        if *vol > 0.0 && secs <= 0.0 {
+            let field = if a.per_interval.is_some() {
+                "per_interval"
+            } else {
+                "profile"
+            };
+            ck.err(
+                p.key(field),
+                format!("gives {vol} contacts in the interval starting {} but the channel is closed then", ctx.when(a0)),
+            );
+            return None;
+        }
+        if secs <= 0.0 {
+            steps.push((a0, 0.0));
+            continue;
+        }
+        let rate = vol / secs;
+        let mut t = a0;
+        for &(s, e) in windows {
+            let (s, e) = (s.max(a0), e.min(b0));
+            if e <= s {
+                continue;
+            }
+            if s > t {
+                steps.push((t, 0.0));
+            }
+            steps.push((s, rate));
+            t = e;
+        }
+        if t < b0 {
+            steps.push((t, 0.0));
+        }
+    }
+    finish_rate(ck, p, &steps, ctx.horizon)
+}
+
+fn finish_rate(
+    ck: &mut Check,
+    p: &FieldPath,
+    steps: &[(f64, f64)],
+    horizon: f64,
+) -> Option<RateFn> {
+    let steps = if steps.is_empty() {
+        vec![(0.0, 0.0)]
+    } else {
+        steps.to_vec()
+    };
+    let rate = RateFn::from_steps(&steps, horizon);
+    let expected = rate.expected(0.0, horizon);
+    if expected > MAX_ARRIVALS_PER_REPLICATION {
+        ck.err(
+            p.clone(),
+            format!("gives {expected:.3e} expected contacts per replication; at most {MAX_ARRIVALS_PER_REPLICATION:e} are simulated"),
+        );
+        return None;
+    }
+    Some(rate)
+}
+
+fn group(
+    ck: &mut Check,
+    ctx: &Ctx,
+    p: &FieldPath,
+    ra: &RawAgents,
+    chans: &[RawChannel],
+    names: &[&str],
+) -> Option<AgentGroup> {
+    let before = ck.errors.len();
+    if ra.name.trim().is_empty() {
+        ck.err(p.key("name"), "must not be empty");
+    }
+    let mut skills = Vec::new();
+    let mut seen = HashSet::new();
+    if ra.skills.is_empty() {
+        ck.err(
+            p.key("skills"),
+            "is empty; list the channels this group serves, such as [\"phone\"]",
+        );
+    }
+    for (i, s) in ra.skills.iter().enumerate() {
+        match names.iter().position(|n| *n == s.channel) {
+            None => ck.err(
+                p.key("skills").at(i),
+                format!(
+                    "`{}` is not a channel of this scenario; channels are: {}",
+                    s.channel,
+                    names.join(", ")
+                ),
+            ),
+            Some(c) if !seen.insert(c) => ck.err(
+                p.key("skills").at(i),
+                format!("`{}` is listed twice", s.channel),
+            ),
+            Some(c) => skills.push(Skill {
+                channel: c,
+                after: s.after.map_or(0.0, |a| a.0),
+            }),
+        }
+    }
+    let shrinkage = ra.shrinkage.unwrap_or(0.0);
+    if !(0.0..1.0).contains(&shrinkage) {
+        ck.err(
+            p.key("shrinkage"),
+            format!("must be a share in [0, 1), such as 0.3; got {shrinkage}"),
+        );
+    }
+    let has_chat = skills
+        .iter()
+        .any(|s| ChannelKind::parse(&chans[s.channel].kind) == Some(ChannelKind::Chat));
+    let concurrency = match ra.concurrency {
+        None => 1,
+        Some(c) if (1..=i64::from(MAX_CONCURRENCY)).contains(&c) => {
+            if c > 1 && !has_chat {
+                ck.err(
+                    p.key("concurrency"),
+                    "applies to chat; this group has no chat skill",
+                );
+            }
+            for s in &skills {
+                let ch = &chans[s.channel];
+                if let Some(st) = &ch.concurrency_stretch
+                    && (st.len() as i64) < c
+                {
+                    ck.err(
+                        p.key("concurrency"),
+                        format!("is {c} but channel `{}` gives concurrency_stretch factors for only {} chats", ch.name, st.len()),
+                    );
+                }
+            }
+            c as u32
+        }
+        Some(c) => {
+            ck.err(
+                p.key("concurrency"),
+                format!("must be from 1 to {MAX_CONCURRENCY} chats, got {c}"),
+            );
+            1
+        }
+    };
+    let cost_per_hour = ra.cost_per_hour.unwrap_or(0.0);
+    if !(cost_per_hour.is_finite() && cost_per_hour >= 0.0) {
+        ck.err(
+            p.key("cost_per_hour"),
+            format!("must be ≥ 0, got {cost_per_hour}"),
+        );
+    }
+    let staffing = if ctx.usable {
+        staffing(ck, ctx, p, ra)
+    } else {
+        None
+    };
+    if ck.errors.len() > before {
+        return None;
+    }
+    Some(AgentGroup {
+        name: ra.name.clone(),
+        skills,
+        staffing: staffing?,
+        shrinkage,
+        concurrency,
+        cost_per_hour,
+    })
+}
+
+fn headcount(ck: &mut Check, p: &FieldPath, n: f64) -> Option<u32> {
+    if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
+        ck.err(
+            p.clone(),
+            format!("headcount must be a whole number ≥ 0, got {n}"),
+        );
+        return None;
+    }
+    if n > f64::from(MAX_AGENTS_PER_GROUP) {
+        ck.err(
+            p.clone(),
+            format!("at most {MAX_AGENTS_PER_GROUP} agents in a group, got {n}"),
+        );
+        return None;
+    }
+    Some(n as u32)
+}
+
+fn staffing(ck: &mut Check, ctx: &Ctx, p: &FieldPath, ra: &RawAgents) -> Option<Staffing> {
+    match (&ra.staff, ra.shifts.is_empty()) {
+        (Some(_), false) => {
+            ck.err(
+                p.key("shift"),
+                "this group gives both `staff` and [[agents.shift]]; headcount would be counted twice — use one",
+            );
+            None
+        }
+        (None, true) => {
+            ck.err(
+                p.clone(),
+                "needs staff = N, staff = { per_interval = [..] } or [[agents.shift]] entries",
+            );
+            None
+        }
+        (Some(RawStaff::Constant(n)), true) => {
+            let n = headcount(ck, &p.key("staff"), *n as f64)?;
+            Some(Staffing::constant(n))
+        }
+        (Some(RawStaff::PerInterval(list)), true) => {
+            let sp = p.key("staff").key("per_interval");
+            let v = ctx.expand(ck, &sp, list)?;
+            let mut steps: Vec<(f64, u32)> = Vec::new();
+            for (i, x) in v.iter().enumerate() {
+                let n = headcount(ck, &sp.at(i % list.len()), *x)?;
+                if steps.last().map(|s| s.1) != Some(n) {
+                    steps.push((i as f64 * ctx.interval, n));
+                }
+            }
+            Some(Staffing { steps })
+        }
+        (None, false) => shifts(ck, ctx, p, &ra.shifts),
+    }
+}
+
+fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option<Staffing> {
+    let before = ck.errors.len();
+    // (time, +/- count) changes over the horizon.
+    let mut changes: Vec<(f64, i64)> = Vec::new();
+    // Each named person's working windows, to refuse double counting.
+    let mut people: HashMap<&str, Vec<(f64, f64, usize)>> = HashMap::new();
+    for (i, s) in list.iter().enumerate() {
+        let sp = p.key("shift").at(i);
+        let count = match (s.count, &s.people) {
+            (Some(_), Some(_)) => {
+                ck.err(sp.key("people"), "give `count` or `people`, not both");
+                continue;
+            }
+            (None, None) => {
+                ck.err(sp.clone(), "needs count = N or people = [\"name\", ..]");
+                continue;
+            }
+            (Some(c), None) => match headcount(ck, &sp.key("count"), c as f64) {
+                Some(n) => i64::from(n),
+                None => continue,
+            },
+            (None, Some(names)) => {
+                let mut seen = HashSet::new();
+                for (k, n) in names.iter().enumerate() {
+                    if !seen.insert(n.as_str()) {
+                        ck.err(
+                            sp.key("people").at(k),
+                            format!("`{n}` is listed twice in this shift"),
+                        );
+                    }
+                }
+                names.len() as i64
+            }
+        };
+        let start = s.start.0;
+        let mut len = s.end.0 - start;
+        if len <= 0.0 {
+            len += DAY; // overnight shift
+        }
+        if start >= DAY {
+            ck.err(sp.key("start"), "must be before 24:00");
+            continue;
+        }
+        // Breaks: inside the shift and not overlapping each other.
+        let mut brk: Vec<(f64, f64)> = Vec::new();
+        for (k, b) in s.breaks.iter().enumerate() {
+            let bp = sp.key("breaks").at(k);
+            let mut off = b.start.0 - start;
+            if off < 0.0 {
+                off += DAY;
+            }
+            if b.length.0 <= 0.0 || off + b.length.0 > len || off <= 0.0 {
+                ck.err(
+                    bp.clone(),
+                    format!(
+                        "a break from {} for {} does not lie inside the shift {}–{}",
+                        format_clock(b.start.0),
+                        format_duration(b.length.0),
+                        format_clock(start),
+                        format_clock(s.end.0)
+                    ),
+                );
+                continue;
+            }
+            if let Some(&(o0, o1)) = brk
+                .iter()
+                .find(|&&(o0, o1)| off < o1 && o0 < off + b.length.0)
+            {
+                ck.err(
+                    bp.clone(),
+                    format!(
+                        "overlaps the break from {} to {}; overlapping breaks would remove the same agents twice",
+                        format_clock((start + o0).rem_euclid(DAY)),
+                        format_clock((start + o1).rem_euclid(DAY))
+                    ),
+                );
+                continue;
+            }
+            brk.push((off, off + b.length.0));
+        }
+        let days = day_list(ck, &sp.key("days"), &s.days);
+        // Day -1 lets an overnight shift from the day before time 0 reach into the horizon.
+        for d in -1..ctx.days() as i64 {
+            let wd = Weekday(((i64::from(ctx.start_day.0) + d).rem_euclid(7)) as u8);
+            if !days[usize::from(wd.0)] {
+                continue;
+            }
+            let a = d as f64 * DAY + start;
+            let b = a + len;
+            if b <= 0.0 || a >= ctx.horizon {
+                continue;
+            }
+            changes.push((a, count));
+            changes.push((b, -count));
+            for &(o0, o1) in &brk {
+                changes.push((a + o0, -count));
+                changes.push((a + o1, count));
+            }
+            if let Some(names) = &s.people {
+                for n in names {
+                    people.entry(n.as_str()).or_default().push((a, b, i));
+                }
+            }
+        }
+    }
+    for (name, mut w) in people {
+        w.sort_by(|x, y| x.0.total_cmp(&y.0));
+        for pair in w.windows(2) {
+            let (x, y) = (pair[0], pair[1]);
+            if y.0 < x.1 {
+                ck.err(
+                    p.key("shift").at(y.2).key("people"),
+                    format!(
+                        "`{name}` is also on shift {} at {}; overlapping shifts would count the same person twice",
+                        x.2,
+                        ctx.when(y.0.max(0.0))
+                    ),
+                );
+                break;
+            }
+        }
+    }
+    if ck.errors.len() > before {
+        return None;
+    }
+    changes.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let mut level: i64 = 0;
+    let mut steps: Vec<(f64, u32)> = vec![(0.0, 0)];
+    let mut i = 0;
+    while i < changes.len() {
+        let t = changes[i].0;
+        while i < changes.len() && changes[i].0 == t {
+            level += changes[i].1;
+            i += 1;
+        }
+        let at = t.max(0.0);
+        if at >= ctx.horizon {
+            break;
+        }
+        debug_assert!(level >= 0);
+        let n = level.clamp(0, i64::from(u32::MAX)) as u32;
+        if n > MAX_AGENTS_PER_GROUP {
+            ck.err(
+                p.key("shift"),
+                format!(
+                    "shifts put {n} agents on at {}; at most {MAX_AGENTS_PER_GROUP} per group",
+                    ctx.when(at)
+                ),
+            );
+            return None;
+        }
+        match steps.last_mut() {
+            Some(last) if last.0 == at => last.1 = n,
+            Some(last) if last.1 == n => {}
+            _ => steps.push((at, n)),
+        }
+    }
+    Some(Staffing { steps })
+}
+
+fn cross_checks(
+    ck: &mut Check,
+    channels: &[Channel],
+    groups: &[AgentGroup],
+    raw: &RawScenario,
+    horizon: f64,
+) {
+    let total: u64 = groups.iter().map(|g| u64::from(g.staffing.max())).sum();
+    if total > MAX_AGENTS_TOTAL {
+        ck.err(
+            FieldPath::root().key("agents"),
+            format!("{total} agents in all; at most {MAX_AGENTS_TOTAL}"),
+        );
+    }
+    for (c, ch) in channels.iter().enumerate() {
+        let expected = ch.arrivals.expected(0.0, horizon);
+        if expected <= 0.0 {
+            continue;
+        }
+        let servers: Vec<&AgentGroup> = groups
+            .iter()
+            .filter(|g| g.skills.iter().any(|s| s.channel == c))
+            .collect();
+        let p = FieldPath::root().key("channel").at(c);
+        if servers.is_empty() {
+            ck.err(
+                p.key("name"),
+                format!(
+                    "no agent group has `{}` in its skills, so its contacts can never be served",
+                    ch.name
+                ),
+            );
+        } else if servers.iter().all(|g| g.staffing.max() == 0) {
+            ck.err(
+                p.key("name"),
+                format!(
+                    "`{}` has arrivals but every group serving it ({}) has zero agents",
+                    ch.name,
+                    servers
+                        .iter()
+                        .map(|g| g.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+    let _ = raw;
+}

@@ -1,0 +1,152 @@
+//! Statistics: what one replication counts, the KPIs computed from it, and their means
+//! and confidence intervals across replications.
+//!
+//! * [`RepStats`] — raw counters and agent-time integrals of one replication, per channel
+//!   and planning interval of **arrival**, and per agent group and interval of **time**.
+//!   Its size depends on the number of intervals, never on the number of contacts.
+//! * [`kpi`] — the exact KPI definitions of `DESIGN.md`, computed per replication.
+//! * [`summary`] — mean and 95 % Student-t half-width across replications.
+
+pub mod histogram;
+pub mod kpi;
+pub mod summary;
+
+/// Counters of one channel for contacts that arrived in one planning interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelCounts {
+    pub offered: u64,
+    /// Service started.
+    pub answered: u64,
+    /// Left the queue before service.
+    pub abandoned: u64,
+    /// Abandoned within the channel's short-abandon threshold.
+    pub short_abandoned: u64,
+    /// Answered with wait ≤ T.
+    pub answered_within: u64,
+    /// Sum of waits of answered contacts (s).
+    pub wait_answered_s: f64,
+    /// Sum of times in queue of abandoned contacts (s).
+    pub wait_abandoned_s: f64,
+    /// Services completed.
+    pub completed: u64,
+    /// Sum of handle times of completed services (s).
+    pub handle_s: f64,
+    /// Still waiting when the run ended (deferred work no agent could take).
+    pub waiting_at_end: u64,
+    /// Percentiles of the waits of answered contacts (s): p50, p90, p99; NaN if none.
+    pub wait_quantiles: [f64; 3],
+}
+
+impl Default for ChannelCounts {
+    fn default() -> Self {
+        ChannelCounts {
+            offered: 0,
+            answered: 0,
+            abandoned: 0,
+            short_abandoned: 0,
+            answered_within: 0,
+            wait_answered_s: 0.0,
+            wait_abandoned_s: 0.0,
+            completed: 0,
+            handle_s: 0.0,
+            waiting_at_end: 0,
+            wait_quantiles: [f64::NAN; 3],
+        }
+    }
+}
+
+impl ChannelCounts {
+    /// Adds another interval's counters (quantiles are not additive and are left alone).
+    pub fn add(&mut self, o: &ChannelCounts) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.abandoned += o.abandoned;
+        self.short_abandoned += o.short_abandoned;
+        self.answered_within += o.answered_within;
+        self.wait_answered_s += o.wait_answered_s;
+        self.wait_abandoned_s += o.wait_abandoned_s;
+        self.completed += o.completed;
+        self.handle_s += o.handle_s;
+        self.waiting_at_end += o.waiting_at_end;
+    }
+}
+
+/// Agent time of one group in one planning interval, in agent-seconds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupTime {
+    /// Scheduled headcount × time (before shrinkage).
+    pub scheduled_s: f64,
+    /// Headcount available for contacts (after shrinkage) × time.
+    pub available_s: f64,
+    /// Agents present (available + overtime after a cut) × time.
+    pub present_s: f64,
+    /// Agents finishing a contact after their shift was cut × time.
+    pub overtime_s: f64,
+    /// Agents holding at least one contact × time.
+    pub busy_s: f64,
+}
+
+impl GroupTime {
+    pub fn add(&mut self, o: &GroupTime) {
+        self.scheduled_s += o.scheduled_s;
+        self.available_s += o.available_s;
+        self.present_s += o.present_s;
+        self.overtime_s += o.overtime_s;
+        self.busy_s += o.busy_s;
+    }
+}
+
+/// Everything one replication measured. Indexing: `[c * n_intervals + i]` for channels,
+/// `[g * n_intervals + i]` for groups, `[(g * n_channels + c) * n_intervals + i]` for
+/// group × channel.
+#[derive(Debug, Clone)]
+pub struct RepStats {
+    pub n_channels: usize,
+    pub n_groups: usize,
+    pub n_intervals: usize,
+    pub channel: Vec<ChannelCounts>,
+    /// Percentiles p50, p90, p99 of answered waits over all counted contacts, per channel.
+    pub channel_quantiles: Vec<[f64; 3]>,
+    pub group: Vec<GroupTime>,
+    /// Agent-seconds of group g busy with channel c (an agent counts for the channel of
+    /// the first contact it picked up while free).
+    pub busy_on: Vec<f64>,
+    /// Contact-seconds of channel c held by group g (for chat: slot-seconds in use).
+    pub held_on: Vec<f64>,
+    /// Counted contacts of channel c answered by group g: `[g * n_channels + c]`.
+    pub handled: Vec<u64>,
+    /// Contacts waiting at the end of each day of the horizon, per channel: `[c][day]`.
+    pub backlog_end_of_day: Vec<Vec<u64>>,
+}
+
+impl RepStats {
+    pub fn new(n_channels: usize, n_groups: usize, n_intervals: usize, days: usize) -> RepStats {
+        RepStats {
+            n_channels,
+            n_groups,
+            n_intervals,
+            channel: vec![ChannelCounts::default(); n_channels * n_intervals],
+            channel_quantiles: vec![[f64::NAN; 3]; n_channels],
+            group: vec![GroupTime::default(); n_groups * n_intervals],
+            busy_on: vec![0.0; n_groups * n_channels * n_intervals],
+            held_on: vec![0.0; n_groups * n_channels * n_intervals],
+            handled: vec![0; n_groups * n_channels],
+            backlog_end_of_day: vec![vec![0; days]; n_channels],
+        }
+    }
+
+    #[inline]
+    pub fn ci(&self, c: usize, i: usize) -> usize {
+        c * self.n_intervals + i
+    }
+
+    #[inline]
+    pub fn gi(&self, g: usize, i: usize) -> usize {
+        g * self.n_intervals + i
+    }
+
+    #[inline]
+    pub fn gci(&self, g: usize, c: usize, i: usize) -> usize {
+        (g * self.n_channels + c) * self.n_intervals + i
+    }
+}
