@@ -1,0 +1,256 @@
+//! Validation against queueing theory: the simulator reproduces Erlang C, Erlang A and
+//! Erlang B, and the `erlang` module reproduces an independent implementation's values
+//! (`tests/data/reference`, copied from the project's shared reference).
+//!
+//! Tolerances come from each run's own confidence interval: a simulated mean must lie
+//! within a Bonferroni-corrected Student-t interval (family error 1 %) of the analytic
+//! value, plus a tiny absolute floor for floating-point noise. Each comparison also checks
+//! that the test could fail: the analytic value for a neighbouring headcount (one agent
+//! more or fewer; 2 % of the agents for large groups) must lie outside that same interval.
+//!
+//! Run with `cargo test --release` (these simulate about 60 million calls).
+
+use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
+use ccsim::report::Report;
+use ccsim::run::{RunOptions, run};
+use ccsim::scenario::Scenario;
+use ccsim::special::student_t_quantile;
+use ccsim::stats::kpi::ChannelKpi;
+use ccsim::stats::summary::Estimate;
+
+fn reference(name: &str) -> Vec<Vec<String>> {
+    let path = format!("{}/tests/data/reference/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(',').map(|s| s.trim().to_string()).collect()).collect()
+}
+
+fn num(s: &str) -> f64 {
+    s.parse().unwrap_or_else(|_| panic!("not a number: {s}"))
+}
+
+fn rel_close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-12)
+}
+
+// ---- the erlang module against the independent reference --------------------------
+
+#[test]
+fn erlang_module_matches_reference() {
+    for r in reference("erlang_c.csv") {
+        let q = ErlangC::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32);
+        let t = num(&r[3]);
+        assert!(rel_close(q.p_wait(), num(&r[4]), 1e-9), "C p_wait {r:?}: {}", q.p_wait());
+        assert!(rel_close(q.service_level(t), num(&r[5]), 1e-9), "C SL {r:?}: {}", q.service_level(t));
+        assert!(rel_close(q.asa(), num(&r[6]), 1e-9), "C ASA {r:?}: {}", q.asa());
+        assert!(rel_close(q.occupancy(), num(&r[7]), 1e-9), "C occupancy {r:?}");
+    }
+    for r in reference("erlang_a.csv") {
+        let q = ErlangA::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32, num(&r[4]));
+        let t = num(&r[3]);
+        let got = [
+            q.p_wait(),
+            q.p_abandon(),
+            q.answered_within(t),
+            q.sl_of_answered(t),
+            q.asa(),
+            q.mean_wait_all(),
+            q.occupancy(),
+        ];
+        for (k, g) in got.iter().enumerate() {
+            assert!(rel_close(*g, num(&r[5 + k]), 1e-9), "A column {} {r:?}: {g}", 5 + k);
+        }
+    }
+    for r in reference("erlang_b.csv") {
+        let b = erlang_b(num(&r[0]), num(&r[1]) as u32);
+        assert!(rel_close(b, num(&r[2]), 1e-9), "B {r:?}: {b}");
+    }
+    for r in reference("erlang_c_agents.csv") {
+        let n = agents_for_target(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]), num(&r[3]), None);
+        assert_eq!(n, Some(num(&r[4]) as u32), "agents {r:?}");
+    }
+    for r in reference("priority_mmc.csv") {
+        let rates: Vec<f64> = r[2].split_whitespace().map(|x| num(x) / 3600.0).collect();
+        let want: Vec<f64> = r[3].split_whitespace().map(num).collect();
+        let got = ccsim::erlang::priority_waits(&rates, num(&r[1]), num(&r[0]) as u32).unwrap();
+        for (g, w) in got.iter().zip(&want) {
+            assert!(rel_close(*g, *w, 1e-9), "priority {r:?}: {got:?}");
+        }
+    }
+}
+
+// ---- simulation against the formulas -------------------------------------------------
+
+/// One comparison of a simulated estimate with its analytic value.
+struct Check {
+    label: String,
+    sim: Estimate,
+    expected: f64,
+    /// The analytic value of a neighbouring headcount that the run must be able to tell
+    /// apart.
+    neighbour: Option<f64>,
+}
+
+/// Every check must hold with Bonferroni-corrected intervals (family error 1 %).
+fn assert_checks(checks: &[Check]) {
+    let m = checks.len() as f64;
+    let mut failures = Vec::new();
+    for c in checks {
+        let n = f64::from(c.sim.n);
+        assert!(n >= 10.0, "{}: only {n} replications defined the KPI", c.label);
+        let k = student_t_quantile(1.0 - 0.01 / (2.0 * m), n - 1.0);
+        let tol = k * c.sim.se() + 1e-9;
+        let diff = (c.sim.mean - c.expected).abs();
+        let line = format!(
+            "{:<46} sim {:>12.6} ± {:>9.6}  analytic {:>12.6}  |diff| {:>9.6}",
+            c.label, c.sim.mean, tol, c.expected, diff
+        );
+        if diff > tol {
+            failures.push(format!("MISMATCH   {line}"));
+        }
+        if let Some(nb) = c.neighbour
+            && (c.sim.mean - nb).abs() <= tol
+        {
+            failures.push(format!("NO POWER   {line}  neighbour {nb:.6}"));
+        }
+        eprintln!("{line}");
+    }
+    assert!(failures.is_empty(), "{} of {} checks failed:\n{}", failures.len(), checks.len(), failures.join("\n"));
+}
+
+/// Patience of the simulated callers.
+#[derive(Clone, Copy)]
+enum Patience {
+    Never,
+    Exponential(f64),
+    /// Callers who find no free agent hang up at once (a loss system).
+    Zero,
+}
+
+/// Simulates one voice queue long enough for about `calls` calls per replication.
+fn simulate_queue(per_hour: f64, aht: f64, agents: u32, within: f64, patience: Patience, calls: f64, reps: u32) -> Report {
+    // Eleven intervals (the first is warm-up), at most 360 days in all.
+    let interval_h = (calls / per_hour / 10.0).ceil().clamp(1.0, 785.0);
+    let patience = match patience {
+        Patience::Never => String::new(),
+        Patience::Exponential(m) => format!("patience = {{ dist = \"exponential\", mean = {m} }}"),
+        Patience::Zero => "patience = { dist = \"deterministic\", value = 0 }".into(),
+    };
+    let toml = format!(
+        r#"
+name = "validation"
+seed = 2024
+replications = {reps}
+horizon = "{h}h"
+interval = "{interval_h}h"
+warmup = "{interval_h}h"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = {within} }}
+arrivals = {{ per_hour = {per_hour} }}
+handle_time = {{ dist = "exponential", mean = {aht} }}
+{patience}
+
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = {agents}
+"#,
+        h = interval_h * 11.0,
+    );
+    let scenario = Scenario::from_toml(&toml, "validation.toml").unwrap_or_else(|e| panic!("{e}"));
+    run(scenario, &RunOptions::default()).unwrap().report()
+}
+
+fn est(r: &Report, k: ChannelKpi) -> Estimate {
+    r.channel("phone").and_then(|c| c.get(k)).unwrap()
+}
+
+/// The headcount difference a run must resolve: one agent, or 2 % of a large group.
+fn step(c: u32) -> u32 {
+    (f64::from(c) * 0.02).round().max(1.0) as u32
+}
+
+/// Erlang C at seven loads from ρ = 0.6 to ρ = 0.95.
+#[test]
+fn simulation_matches_erlang_c() {
+    let mut checks = Vec::new();
+    for r in reference("erlang_c.csv") {
+        let (per_hour, aht, c, t) = (num(&r[0]), num(&r[1]), num(&r[2]) as u32, num(&r[3]));
+        let rate = per_hour / 3600.0;
+        let q = ErlangC::new(rate, aht, c);
+        let more = ErlangC::new(rate, aht, c + step(c));
+        let rho = q.occupancy();
+        // Near full load the queue forgets its past slowly: simulate longer.
+        let calls = if rho > 0.94 { 1_200_000.0 } else { 250_000.0 };
+        let rep = simulate_queue(per_hour, aht, c, t, Patience::Never, calls, 24);
+        let label = |k: &str| format!("C {per_hour}/h aht {aht} c {c} ρ {rho:.3}: {k}");
+        checks.push(Check {
+            label: label("service level"),
+            sim: est(&rep, ChannelKpi::ServiceLevel),
+            expected: q.service_level(t),
+            neighbour: Some(more.service_level(t)),
+        });
+        checks.push(Check { label: label("ASA"), sim: est(&rep, ChannelKpi::AsaS), expected: q.asa(), neighbour: Some(more.asa()) });
+        checks.push(Check {
+            label: label("occupancy"),
+            sim: est(&rep, ChannelKpi::Occupancy),
+            expected: q.occupancy(),
+            neighbour: Some(more.occupancy()),
+        });
+        let abandoned = est(&rep, ChannelKpi::Abandoned);
+        assert_eq!(abandoned.mean, 0.0, "nobody abandons without patience");
+    }
+    assert_checks(&checks);
+}
+
+/// Erlang A at six points, three of them overloaded (offered load above the agents).
+#[test]
+fn simulation_matches_erlang_a() {
+    let mut checks = Vec::new();
+    for r in reference("erlang_a.csv") {
+        let (per_hour, aht, c, t, pat) = (num(&r[0]), num(&r[1]), num(&r[2]) as u32, num(&r[3]), num(&r[4]));
+        let rate = per_hour / 3600.0;
+        let q = ErlangA::new(rate, aht, c, pat);
+        let fewer = ErlangA::new(rate, aht, c - step(c), pat);
+        let load = rate * aht / f64::from(c);
+        let rep = simulate_queue(per_hour, aht, c, t, Patience::Exponential(pat), 300_000.0, 24);
+        let label = |k: &str| format!("A {per_hour}/h c {c} load {load:.2}: {k}");
+        let pairs = [
+            ("service level", ChannelKpi::ServiceLevel, q.answered_within(t), fewer.answered_within(t)),
+            ("service level of answered", ChannelKpi::ServiceLevelOfAnswered, q.sl_of_answered(t), fewer.sl_of_answered(t)),
+            ("abandon rate", ChannelKpi::AbandonRate, q.p_abandon(), fewer.p_abandon()),
+            ("ASA", ChannelKpi::AsaS, q.asa(), fewer.asa()),
+            ("mean wait", ChannelKpi::MeanWaitS, q.mean_wait_all(), fewer.mean_wait_all()),
+            ("occupancy", ChannelKpi::Occupancy, q.occupancy(), fewer.occupancy()),
+        ];
+        for (name, k, expected, neighbour) in pairs {
+            // Service level of answered is near 1 at light load for any c: no power check.
+            let neighbour = (k != ChannelKpi::ServiceLevelOfAnswered || load > 0.9).then_some(neighbour);
+            checks.push(Check { label: label(name), sim: est(&rep, k), expected, neighbour });
+        }
+    }
+    assert_checks(&checks);
+}
+
+/// Callers who hang up when no agent is free: a loss system, Erlang B.
+#[test]
+fn simulation_matches_erlang_b() {
+    let mut checks = Vec::new();
+    for r in reference("erlang_b.csv") {
+        let (a, lines) = (num(&r[0]), num(&r[1]) as u32);
+        let aht = 180.0;
+        let per_hour = a / aht * 3600.0;
+        let rep = simulate_queue(per_hour, aht, lines, 20.0, Patience::Zero, 200_000.0, 20);
+        checks.push(Check {
+            label: format!("B {a} Erlangs on {lines} lines: blocking"),
+            sim: est(&rep, ChannelKpi::AbandonRate),
+            expected: erlang_b(a, lines),
+            neighbour: Some(erlang_b(a, lines + 1)),
+        });
+        let asa = est(&rep, ChannelKpi::AsaS);
+        assert_eq!(asa.mean, 0.0, "in a loss system nobody waits");
+    }
+    assert_checks(&checks);
+}
