@@ -1,1 +1,108 @@
-fn main() {}
+//! Throughput of the engine on the benchmark model (DESIGN.md, Performance): a voice
+//! queue with 2 calls/s, mean handle time 240 s, 500 agents, mean patience 120 s
+//! (Erlang A, 480 Erlangs offered). Reported as simulated calls per second of wall time,
+//! single thread.
+//!
+//! `lean_reference` is a minimal M/M/c+M loop (binary heap of departures, FIFO with lazy
+//! abandonment, no statistics beyond counts) run in the same process, so the ratio
+//! engine / lean loop is meaningful on a noisy machine.
+//!
+//!     cargo bench --bench engine
+
+use ccsim::engine::{Model, simulate};
+use ccsim::scenario::Scenario;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Exp1};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::hint::black_box;
+
+const HOURS: f64 = 6.0;
+
+fn model() -> Model {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/benchmark.toml");
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("horizon = \"24h\"", &format!("horizon = \"{HOURS}h\""));
+    Model::compile(Scenario::from_toml(&text, path).unwrap())
+}
+
+/// Minimal M/M/c+M: returns calls answered (to keep the work observable).
+fn lean_reference(seed: u64, horizon: f64) -> u64 {
+    let (rate, aht, patience, agents) = (2.0f64, 240.0f64, 120.0f64, 500u32);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let exp = |r: &mut Xoshiro256PlusPlus| -> f64 { Exp1.sample(r) };
+    let mut departures: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(1024);
+    let mut queue: VecDeque<(f64, f64)> = VecDeque::with_capacity(1024);
+    let mut idle = agents;
+    let mut answered = 0u64;
+    let mut next_arrival = exp(&mut rng) / rate;
+    loop {
+        let next_dep = departures
+            .peek()
+            .map_or(f64::INFINITY, |d| f64::from_bits(d.0));
+        if next_arrival < horizon && next_arrival < next_dep {
+            let t = next_arrival;
+            next_arrival = t + exp(&mut rng) / rate;
+            let service = aht * exp(&mut rng);
+            let deadline = t + patience * exp(&mut rng);
+            if idle > 0 {
+                idle -= 1;
+                answered += 1;
+                departures.push(Reverse((t + service).to_bits()));
+            } else {
+                queue.push_back((deadline, service));
+            }
+        } else if next_dep.is_finite() {
+            let t = next_dep;
+            departures.pop();
+            // Lazy abandonment: callers whose patience ran out have left.
+            loop {
+                match queue.pop_front() {
+                    Some((deadline, _)) if deadline < t => continue,
+                    Some((_, service)) => {
+                        answered += 1;
+                        departures.push(Reverse((t + service).to_bits()));
+                        break;
+                    }
+                    None => {
+                        idle += 1;
+                        break;
+                    }
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    let _ = rng.next_u64();
+    answered
+}
+
+fn bench(c: &mut Criterion) {
+    let m = model();
+    let calls: u64 = simulate(&m, 0).channel.iter().map(|x| x.offered).sum();
+    let mut g = c.benchmark_group("benchmark-model");
+    g.throughput(Throughput::Elements(calls));
+    g.sample_size(20);
+    let mut rep = 0u64;
+    g.bench_function("engine", |b| {
+        b.iter(|| {
+            rep += 1;
+            black_box(simulate(&m, rep % 8))
+        })
+    });
+    let mut seed = 0u64;
+    g.bench_function("lean_reference", |b| {
+        b.iter(|| {
+            seed += 1;
+            black_box(lean_reference(seed % 8, HOURS * 3600.0))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

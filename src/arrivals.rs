@@ -158,17 +158,20 @@ mod tests {
             (9000.0, h),
         ];
         let reps = 4000;
-        let mut counts = vec![vec![0u32; reps]; bins.len()];
+        let mut counts: Vec<Vec<u32>> = vec![Vec::with_capacity(reps); bins.len()];
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-        for rep in 0..reps {
-            #[allow(clippy::needless_range_loop)]
+        for _ in 0..reps {
             let mut clock = ArrivalClock::new();
             let mut last = 0.0;
+            let mut per_bin = [0u32; 4];
             while let Some(t) = clock.next(&rate, &mut rng) {
                 assert!(t > last && t < h);
                 last = t;
                 let b = bins.iter().position(|(a, z)| t >= *a && t < *z).unwrap();
-                counts[b][rep] += 1;
+                per_bin[b] += 1;
+            }
+            for (b, n) in per_bin.iter().enumerate() {
+                counts[b].push(*n);
             }
         }
         for (b, (a, z)) in bins.iter().enumerate() {

@@ -21,7 +21,11 @@ use ccsim::stats::summary::Estimate;
 fn reference(name: &str) -> Vec<Vec<String>> {
     let path = format!("{}/tests/data/reference/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(',').map(|s| s.trim().to_string()).collect()).collect()
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(|s| s.trim().to_string()).collect())
+        .collect()
 }
 
 fn num(s: &str) -> f64 {
@@ -39,13 +43,33 @@ fn erlang_module_matches_reference() {
     for r in reference("erlang_c.csv") {
         let q = ErlangC::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32);
         let t = num(&r[3]);
-        assert!(rel_close(q.p_wait(), num(&r[4]), 1e-9), "C p_wait {r:?}: {}", q.p_wait());
-        assert!(rel_close(q.service_level(t), num(&r[5]), 1e-9), "C SL {r:?}: {}", q.service_level(t));
-        assert!(rel_close(q.asa(), num(&r[6]), 1e-9), "C ASA {r:?}: {}", q.asa());
-        assert!(rel_close(q.occupancy(), num(&r[7]), 1e-9), "C occupancy {r:?}");
+        assert!(
+            rel_close(q.p_wait(), num(&r[4]), 1e-9),
+            "C p_wait {r:?}: {}",
+            q.p_wait()
+        );
+        assert!(
+            rel_close(q.service_level(t), num(&r[5]), 1e-9),
+            "C SL {r:?}: {}",
+            q.service_level(t)
+        );
+        assert!(
+            rel_close(q.asa(), num(&r[6]), 1e-9),
+            "C ASA {r:?}: {}",
+            q.asa()
+        );
+        assert!(
+            rel_close(q.occupancy(), num(&r[7]), 1e-9),
+            "C occupancy {r:?}"
+        );
     }
     for r in reference("erlang_a.csv") {
-        let q = ErlangA::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32, num(&r[4]));
+        let q = ErlangA::new(
+            num(&r[0]) / 3600.0,
+            num(&r[1]),
+            num(&r[2]) as u32,
+            num(&r[4]),
+        );
         let t = num(&r[3]);
         let got = [
             q.p_wait(),
@@ -57,7 +81,11 @@ fn erlang_module_matches_reference() {
             q.occupancy(),
         ];
         for (k, g) in got.iter().enumerate() {
-            assert!(rel_close(*g, num(&r[5 + k]), 1e-9), "A column {} {r:?}: {g}", 5 + k);
+            assert!(
+                rel_close(*g, num(&r[5 + k]), 1e-9),
+                "A column {} {r:?}: {g}",
+                5 + k
+            );
         }
     }
     for r in reference("erlang_b.csv") {
@@ -65,7 +93,13 @@ fn erlang_module_matches_reference() {
         assert!(rel_close(b, num(&r[2]), 1e-9), "B {r:?}: {b}");
     }
     for r in reference("erlang_c_agents.csv") {
-        let n = agents_for_target(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]), num(&r[3]), None);
+        let n = agents_for_target(
+            num(&r[0]) / 3600.0,
+            num(&r[1]),
+            num(&r[2]),
+            num(&r[3]),
+            None,
+        );
         assert_eq!(n, Some(num(&r[4]) as u32), "agents {r:?}");
     }
     for r in reference("priority_mmc.csv") {
@@ -96,7 +130,11 @@ fn assert_checks(checks: &[Check]) {
     let mut failures = Vec::new();
     for c in checks {
         let n = f64::from(c.sim.n);
-        assert!(n >= 10.0, "{}: only {n} replications defined the KPI", c.label);
+        assert!(
+            n >= 10.0,
+            "{}: only {n} replications defined the KPI",
+            c.label
+        );
         let k = student_t_quantile(1.0 - 0.01 / (2.0 * m), n - 1.0);
         let tol = k * c.sim.se() + 1e-9;
         let diff = (c.sim.mean - c.expected).abs();
@@ -114,7 +152,13 @@ fn assert_checks(checks: &[Check]) {
         }
         eprintln!("{line}");
     }
-    assert!(failures.is_empty(), "{} of {} checks failed:\n{}", failures.len(), checks.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} checks failed:\n{}",
+        failures.len(),
+        checks.len(),
+        failures.join("\n")
+    );
 }
 
 /// Patience of the simulated callers.
@@ -127,7 +171,15 @@ enum Patience {
 }
 
 /// Simulates one voice queue long enough for about `calls` calls per replication.
-fn simulate_queue(per_hour: f64, aht: f64, agents: u32, within: f64, patience: Patience, calls: f64, reps: u32) -> Report {
+fn simulate_queue(
+    per_hour: f64,
+    aht: f64,
+    agents: u32,
+    within: f64,
+    patience: Patience,
+    calls: f64,
+    reps: u32,
+) -> Report {
     // Eleven intervals (the first is warm-up), at most 360 days in all.
     let interval_h = (calls / per_hour / 10.0).ceil().clamp(1.0, 785.0);
     let patience = match patience {
@@ -192,7 +244,12 @@ fn simulation_matches_erlang_c() {
             expected: q.service_level(t),
             neighbour: Some(more.service_level(t)),
         });
-        checks.push(Check { label: label("ASA"), sim: est(&rep, ChannelKpi::AsaS), expected: q.asa(), neighbour: Some(more.asa()) });
+        checks.push(Check {
+            label: label("ASA"),
+            sim: est(&rep, ChannelKpi::AsaS),
+            expected: q.asa(),
+            neighbour: Some(more.asa()),
+        });
         checks.push(Check {
             label: label("occupancy"),
             sim: est(&rep, ChannelKpi::Occupancy),
@@ -210,25 +267,70 @@ fn simulation_matches_erlang_c() {
 fn simulation_matches_erlang_a() {
     let mut checks = Vec::new();
     for r in reference("erlang_a.csv") {
-        let (per_hour, aht, c, t, pat) = (num(&r[0]), num(&r[1]), num(&r[2]) as u32, num(&r[3]), num(&r[4]));
+        let (per_hour, aht, c, t, pat) = (
+            num(&r[0]),
+            num(&r[1]),
+            num(&r[2]) as u32,
+            num(&r[3]),
+            num(&r[4]),
+        );
         let rate = per_hour / 3600.0;
         let q = ErlangA::new(rate, aht, c, pat);
         let fewer = ErlangA::new(rate, aht, c - step(c), pat);
         let load = rate * aht / f64::from(c);
-        let rep = simulate_queue(per_hour, aht, c, t, Patience::Exponential(pat), 300_000.0, 24);
+        let rep = simulate_queue(
+            per_hour,
+            aht,
+            c,
+            t,
+            Patience::Exponential(pat),
+            300_000.0,
+            24,
+        );
         let label = |k: &str| format!("A {per_hour}/h c {c} load {load:.2}: {k}");
         let pairs = [
-            ("service level", ChannelKpi::ServiceLevel, q.answered_within(t), fewer.answered_within(t)),
-            ("service level of answered", ChannelKpi::ServiceLevelOfAnswered, q.sl_of_answered(t), fewer.sl_of_answered(t)),
-            ("abandon rate", ChannelKpi::AbandonRate, q.p_abandon(), fewer.p_abandon()),
+            (
+                "service level",
+                ChannelKpi::ServiceLevel,
+                q.answered_within(t),
+                fewer.answered_within(t),
+            ),
+            (
+                "service level of answered",
+                ChannelKpi::ServiceLevelOfAnswered,
+                q.sl_of_answered(t),
+                fewer.sl_of_answered(t),
+            ),
+            (
+                "abandon rate",
+                ChannelKpi::AbandonRate,
+                q.p_abandon(),
+                fewer.p_abandon(),
+            ),
             ("ASA", ChannelKpi::AsaS, q.asa(), fewer.asa()),
-            ("mean wait", ChannelKpi::MeanWaitS, q.mean_wait_all(), fewer.mean_wait_all()),
-            ("occupancy", ChannelKpi::Occupancy, q.occupancy(), fewer.occupancy()),
+            (
+                "mean wait",
+                ChannelKpi::MeanWaitS,
+                q.mean_wait_all(),
+                fewer.mean_wait_all(),
+            ),
+            (
+                "occupancy",
+                ChannelKpi::Occupancy,
+                q.occupancy(),
+                fewer.occupancy(),
+            ),
         ];
         for (name, k, expected, neighbour) in pairs {
             // Service level of answered is near 1 at light load for any c: no power check.
-            let neighbour = (k != ChannelKpi::ServiceLevelOfAnswered || load > 0.9).then_some(neighbour);
-            checks.push(Check { label: label(name), sim: est(&rep, k), expected, neighbour });
+            let neighbour =
+                (k != ChannelKpi::ServiceLevelOfAnswered || load > 0.9).then_some(neighbour);
+            checks.push(Check {
+                label: label(name),
+                sim: est(&rep, k),
+                expected,
+                neighbour,
+            });
         }
     }
     assert_checks(&checks);

@@ -339,6 +339,12 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
                 .intervals
                 .iter()
                 .filter(|i| i.channel == c.name)
+                // Closed, unstaffed intervals say nothing: leave them out.
+                .filter(|i| {
+                    i.get(ChannelKpi::Offered).is_some_and(|e| e.mean > 0.0)
+                        || i.get(ChannelKpi::Occupancy)
+                            .is_some_and(|e| e.mean.is_finite())
+                })
                 .map(|i| {
                     let mut row = vec![when(r, i.start_s)];
                     row.extend(used.iter().map(|k| {
@@ -362,6 +368,11 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
                 .group_intervals
                 .iter()
                 .filter(|i| i.group == g.name)
+                .filter(|i| {
+                    i.kpis
+                        .iter()
+                        .any(|(k, e)| *k == GroupIntervalKpi::Present && e.mean > 0.0)
+                })
                 .map(|i| {
                     let get = |k: GroupIntervalKpi| {
                         i.kpis

@@ -38,6 +38,9 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         let number: f64 = s[start..i]
             .parse()
             .map_err(|_| format!("`{text}` is not a duration; expected {ALLOWED}"))?;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
         let ustart = i;
         while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
             i += 1;

@@ -89,7 +89,13 @@ impl Scenario {
                     }
                     None => (None, None, None),
                 };
-                let message = e.message().trim().replace('\n', " ");
+                let mut message = plain_serde_message(e.message().trim());
+                if field.is_none()
+                    && let Some(l) = line
+                    && let Some(src) = text.lines().nth(l - 1)
+                {
+                    message.push_str(&format!(" (in `{}`)", src.trim()));
+                }
                 return Err(ScenarioError {
                     file: file.to_owned(),
                     problems: vec![Problem {
@@ -101,9 +107,8 @@ impl Scenario {
                 });
             }
         };
-        validate::validate(raw).map_err(|errs| ScenarioError {
-            file: file.to_owned(),
-            problems: errs
+        validate::validate(raw).map_err(|errs| {
+            let mut problems: Vec<Problem> = errs
                 .into_iter()
                 .map(|(path, message)| {
                     let (line, column) = match locator.span_of(&path) {
@@ -120,7 +125,13 @@ impl Scenario {
                         message,
                     }
                 })
-                .collect(),
+                .collect();
+            // In file order, so that the list reads top to bottom.
+            problems.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column.unwrap_or(0)));
+            ScenarioError {
+                file: file.to_owned(),
+                problems,
+            }
         })
     }
 
@@ -137,6 +148,26 @@ impl Scenario {
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c.name == name)
     }
+}
+
+/// Rewrites serde's type names into words a planner reads.
+fn plain_serde_message(m: &str) -> String {
+    let mut s = m.replace('\n', " ");
+    for (from, to) in [
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected i64", "expected a whole number"),
+        ("expected u32", "expected a whole number ≥ 0"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array [..]"),
+        ("expected a map", "expected a table { .. }"),
+    ] {
+        s = s.replace(from, to);
+    }
+    if let Some(i) = s.find("expected struct ") {
+        s.truncate(i);
+        s.push_str("expected a table { .. }");
+    }
+    s
 }
 
 /// Day of the week, Monday = 0.
