@@ -23,9 +23,7 @@ const HOURS: f64 = 6.0;
 
 fn model() -> Model {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/benchmark.toml");
-    let text = std::fs::read_to_string(path)
-        .unwrap()
-        .replace("horizon = \"24h\"", &format!("horizon = \"{HOURS}h\""));
+    let text = std::fs::read_to_string(path).unwrap().replace("horizon = \"24h\"", &format!("horizon = \"{HOURS}h\""));
     Model::compile(Scenario::from_toml(&text, path).unwrap())
 }
 
@@ -40,9 +38,7 @@ fn lean_reference(seed: u64, horizon: f64) -> u64 {
     let mut answered = 0u64;
     let mut next_arrival = exp(&mut rng) / rate;
     loop {
-        let next_dep = departures
-            .peek()
-            .map_or(f64::INFINITY, |d| f64::from_bits(d.0));
+        let next_dep = departures.peek().map_or(f64::INFINITY, |d| f64::from_bits(d.0));
         if next_arrival < horizon && next_arrival < next_dep {
             let t = next_arrival;
             next_arrival = t + exp(&mut rng) / rate;

@@ -40,11 +40,7 @@ impl RateFn {
             starts.push(0.0);
             rates.push(0.0);
         }
-        RateFn {
-            starts,
-            rates,
-            horizon,
-        }
+        RateFn { starts, rates, horizon }
     }
 
     pub fn constant(rate: f64, horizon: f64) -> RateFn {
@@ -147,16 +143,8 @@ mod tests {
     #[test]
     fn piecewise_counts_are_poisson() {
         let h = 4.0 * 3600.0;
-        let rate = RateFn::from_steps(
-            &[(0.0, 0.05), (3600.0, 0.0), (5400.0, 0.2), (9000.0, 0.01)],
-            h,
-        );
-        let bins = [
-            (0.0, 3600.0),
-            (3600.0, 5400.0),
-            (5400.0, 9000.0),
-            (9000.0, h),
-        ];
+        let rate = RateFn::from_steps(&[(0.0, 0.05), (3600.0, 0.0), (5400.0, 0.2), (9000.0, 0.01)], h);
+        let bins = [(0.0, 3600.0), (3600.0, 5400.0), (5400.0, 9000.0), (9000.0, h)];
         let reps = 4000;
         let mut counts: Vec<Vec<u32>> = vec![Vec::with_capacity(reps); bins.len()];
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
@@ -177,25 +165,14 @@ mod tests {
         for (b, (a, z)) in bins.iter().enumerate() {
             let expect = rate.expected(*a, *z);
             let mean = counts[b].iter().map(|&c| f64::from(c)).sum::<f64>() / reps as f64;
-            let var = counts[b]
-                .iter()
-                .map(|&c| (f64::from(c) - mean).powi(2))
-                .sum::<f64>()
-                / (reps - 1) as f64;
+            let var = counts[b].iter().map(|&c| (f64::from(c) - mean).powi(2)).sum::<f64>() / (reps - 1) as f64;
             if expect == 0.0 {
                 assert_eq!(mean, 0.0);
                 continue;
             }
             let se = (expect / reps as f64).sqrt();
-            assert!(
-                (mean - expect).abs() < 5.0 * se,
-                "bin {b}: mean {mean} vs {expect}"
-            );
-            assert!(
-                (var / mean - 1.0).abs() < 0.1,
-                "bin {b}: dispersion {}",
-                var / mean
-            );
+            assert!((mean - expect).abs() < 5.0 * se, "bin {b}: mean {mean} vs {expect}");
+            assert!((var / mean - 1.0).abs() < 0.1, "bin {b}: dispersion {}", var / mean);
         }
     }
 
@@ -208,9 +185,6 @@ mod tests {
         assert_eq!(r.rate_at(20.0), 3.0);
         assert_eq!(r.rate_at(30.0), 0.0);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        assert_eq!(
-            ArrivalClock::new().next(&RateFn::constant(0.0, 100.0), &mut rng),
-            None
-        );
+        assert_eq!(ArrivalClock::new().next(&RateFn::constant(0.0, 100.0), &mut rng), None);
     }
 }

@@ -32,9 +32,7 @@ pub enum Command {
     )]
     Run(RunArgs),
     /// Check scenario files and report every problem, without simulating.
-    #[command(
-        after_help = "Examples:\n  ccsim validate scenarios/retail-day.toml\n  ccsim validate scenarios/*.toml"
-    )]
+    #[command(after_help = "Examples:\n  ccsim validate scenarios/retail-day.toml\n  ccsim validate scenarios/*.toml")]
     Validate {
         /// Scenario files (TOML).
         #[arg(required = true)]
@@ -97,9 +95,7 @@ pub enum ErlangCommand {
         format: ErlangFormat,
     },
     /// Erlang C (M/M/c): probability of waiting, service level, ASA, occupancy.
-    #[command(
-        after_help = "Example:\n  ccsim erlang c --per-hour 120 --aht 4m --agents 10 --within 20s"
-    )]
+    #[command(after_help = "Example:\n  ccsim erlang c --per-hour 120 --aht 4m --agents 10 --within 20s")]
     C {
         #[command(flatten)]
         load: LoadArgs,
@@ -112,9 +108,7 @@ pub enum ErlangCommand {
         format: ErlangFormat,
     },
     /// Erlang A (M/M/c+M): as Erlang C with exponentially distributed patience.
-    #[command(
-        after_help = "Example:\n  ccsim erlang a --per-hour 120 --aht 4m --agents 10 --patience 2m --within 20s"
-    )]
+    #[command(after_help = "Example:\n  ccsim erlang a --per-hour 120 --aht 4m --agents 10 --patience 2m --within 20s")]
     A {
         #[command(flatten)]
         load: LoadArgs,
@@ -170,9 +164,7 @@ fn duration_arg(s: &str) -> Result<f64, String> {
 }
 
 fn rate_arg(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number of arrivals per hour"))?;
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of arrivals per hour"))?;
     if !(v.is_finite() && v > 0.0) {
         return Err(format!("arrivals per hour must be > 0, got {s}"));
     }
@@ -181,19 +173,12 @@ fn rate_arg(s: &str) -> Result<f64, String> {
 
 /// `80/20s` or `0.8/20s` → (0.8, 20.0).
 fn target_arg(s: &str) -> Result<(f64, f64), String> {
-    let (p, t) = s
-        .split_once('/')
-        .ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
-    let p: f64 = p
-        .trim()
-        .trim_end_matches('%')
-        .parse()
-        .map_err(|_| format!("`{p}` is not a percentage"))?;
+    let (p, t) =
+        s.split_once('/').ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
+    let p: f64 = p.trim().trim_end_matches('%').parse().map_err(|_| format!("`{p}` is not a percentage"))?;
     let share = if p > 1.0 { p / 100.0 } else { p };
     if !(share > 0.0 && share < 1.0) {
-        return Err(format!(
-            "target must be between 0 and 100 % (exclusive), got {p}"
-        ));
+        return Err(format!("target must be between 0 and 100 % (exclusive), got {p}"));
     }
     Ok((share, parse_duration(t)?))
 }
@@ -226,11 +211,7 @@ fn cmd_run(a: RunArgs) -> i32 {
             return 2;
         }
     };
-    let opts = RunOptions {
-        replications: a.replications,
-        seed: a.seed,
-        threads: a.threads.map(|t| t as usize),
-    };
+    let opts = RunOptions { replications: a.replications, seed: a.seed, threads: a.threads.map(|t| t as usize) };
     let results = match run(scenario, &opts) {
         Ok(r) => r,
         Err(e) => {
@@ -240,32 +221,25 @@ fn cmd_run(a: RunArgs) -> i32 {
     };
     let report = results.report();
     let exporter: Box<dyn Exporter> = match a.format {
-        Format::Table => Box::new(Table {
-            intervals: a.intervals,
-        }),
-        Format::Markdown => Box::new(Markdown {
-            intervals: a.intervals,
-        }),
+        Format::Table => Box::new(Table { intervals: a.intervals }),
+        Format::Markdown => Box::new(Markdown { intervals: a.intervals }),
         Format::Json => Box::new(Json),
         Format::Csv => Box::new(Csv),
     };
     let written = match &a.output {
-        Some(path) => std::fs::File::create(path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))
-            .and_then(|f| {
+        Some(path) => {
+            std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display())).and_then(|f| {
                 let mut w = std::io::BufWriter::new(f);
                 exporter
                     .write(&report, &mut w)
                     .and_then(|_| w.flush())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))
-            }),
+            })
+        }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            exporter
-                .write(&report, &mut w)
-                .and_then(|_| w.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
+            exporter.write(&report, &mut w).and_then(|_| w.flush()).map_err(|e| format!("cannot write the report: {e}"))
         }
     };
     match written {
@@ -292,11 +266,7 @@ fn cmd_validate(paths: &[PathBuf]) -> i32 {
                 );
                 for ch in &s.channels {
                     let n = ch.arrivals.expected(s.warmup, s.horizon);
-                    let aht: f64 = ch
-                        .types
-                        .iter()
-                        .map(|t| t.share * t.handle_time.mean())
-                        .sum();
+                    let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
                     println!(
                         "  {} ({}): {:.0} contacts expected after warm-up, peak {:.0}/h, mean handle time {}",
                         ch.name,
@@ -322,13 +292,7 @@ fn print_json(v: serde_json::Value) {
 
 fn cmd_erlang(cmd: ErlangCommand) -> i32 {
     match cmd {
-        ErlangCommand::B {
-            erlangs,
-            per_hour,
-            aht,
-            lines,
-            format,
-        } => {
+        ErlangCommand::B { erlangs, per_hour, aht, lines, format } => {
             let a = match (erlangs, per_hour, aht) {
                 (Some(a), _, _) => a,
                 (None, Some(r), Some(h)) => r / 3600.0 * h,
@@ -343,9 +307,9 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
             }
             let b = erlang_b(a, lines);
             match format {
-                ErlangFormat::Json => print_json(
-                    serde_json::json!({"offered_erlangs": a, "lines": lines, "blocking": b}),
-                ),
+                ErlangFormat::Json => {
+                    print_json(serde_json::json!({"offered_erlangs": a, "lines": lines, "blocking": b}))
+                }
                 ErlangFormat::Text => {
                     println!("Erlang B: {a:.3} Erlangs offered to {lines} lines");
                     println!("  blocking probability   {:.4} %", 100.0 * b);
@@ -354,12 +318,7 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
             }
             0
         }
-        ErlangCommand::C {
-            load,
-            agents,
-            within,
-            format,
-        } => {
+        ErlangCommand::C { load, agents, within, format } => {
             if agents == 0 {
                 eprintln!("ccsim: --agents must be at least 1");
                 return 2;
@@ -392,21 +351,12 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                         100.0 * q.service_level(within)
                     );
                     println!("  ASA                         {:.1} s", q.asa());
-                    println!(
-                        "  occupancy                   {:.2} %",
-                        100.0 * q.occupancy()
-                    );
+                    println!("  occupancy                   {:.2} %", 100.0 * q.occupancy());
                 }
             }
             0
         }
-        ErlangCommand::A {
-            load,
-            agents,
-            patience,
-            within,
-            format,
-        } => {
+        ErlangCommand::A { load, agents, patience, within, format } => {
             if agents == 0 || patience <= 0.0 {
                 eprintln!("ccsim: --agents must be at least 1 and --patience longer than 0");
                 return 2;
@@ -426,42 +376,22 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                         format_duration(load.aht),
                         format_duration(patience)
                     );
-                    println!(
-                        "  probability of waiting          {:.2} %",
-                        100.0 * q.p_wait()
-                    );
-                    println!(
-                        "  abandon rate                    {:.2} %",
-                        100.0 * q.p_abandon()
-                    );
+                    println!("  probability of waiting          {:.2} %", 100.0 * q.p_wait());
+                    println!("  abandon rate                    {:.2} %", 100.0 * q.p_abandon());
                     println!(
                         "  service level ({:>5}, offered)  {:.2} %",
                         format_duration(within),
                         100.0 * q.answered_within(within)
                     );
-                    println!(
-                        "  service level of answered       {:.2} %",
-                        100.0 * q.sl_of_answered(within)
-                    );
+                    println!("  service level of answered       {:.2} %", 100.0 * q.sl_of_answered(within));
                     println!("  ASA                             {:.1} s", q.asa());
-                    println!(
-                        "  mean wait (all callers)         {:.1} s",
-                        q.mean_wait_all()
-                    );
-                    println!(
-                        "  occupancy                       {:.2} %",
-                        100.0 * q.occupancy()
-                    );
+                    println!("  mean wait (all callers)         {:.1} s", q.mean_wait_all());
+                    println!("  occupancy                       {:.2} %", 100.0 * q.occupancy());
                 }
             }
             0
         }
-        ErlangCommand::Agents {
-            load,
-            target: (share, within),
-            patience,
-            format,
-        } => {
+        ErlangCommand::Agents { load, target: (share, within), patience, format } => {
             if patience.is_some_and(|p| p <= 0.0) {
                 eprintln!("ccsim: --patience must be longer than 0");
                 return 2;
@@ -485,11 +415,7 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                     "patience_s": patience, "min_agents": n, "service_level": sl(n),
                 })),
                 ErlangFormat::Text => {
-                    let model = if patience.is_some() {
-                        "Erlang A"
-                    } else {
-                        "Erlang C"
-                    };
+                    let model = if patience.is_some() { "Erlang A" } else { "Erlang C" };
                     println!(
                         "{model}: {} per hour, AHT {}, target {:.1} % in {}",
                         load.per_hour,
@@ -497,16 +423,9 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                         100.0 * share,
                         format_duration(within)
                     );
-                    println!(
-                        "  minimum agents   {n}  (service level {:.2} %)",
-                        100.0 * sl(n)
-                    );
+                    println!("  minimum agents   {n}  (service level {:.2} %)", 100.0 * sl(n));
                     if n > 1 {
-                        println!(
-                            "  with {} agents   service level {:.2} %",
-                            n - 1,
-                            100.0 * sl(n - 1)
-                        );
+                        println!("  with {} agents   service level {:.2} %", n - 1, 100.0 * sl(n - 1));
                     }
                 }
             }

@@ -12,17 +12,9 @@ pub enum Dist {
     /// Exponential with the given mean (s).
     Exponential { mean: f64 },
     /// Lognormal with the given mean (s) and coefficient of variation (sd / mean).
-    LogNormal {
-        mean: f64,
-        cv: f64,
-        inner: LogNormal<f64>,
-    },
+    LogNormal { mean: f64, cv: f64, inner: LogNormal<f64> },
     /// Gamma with the given mean (s) and coefficient of variation (shape = 1 / cv²).
-    Gamma {
-        mean: f64,
-        cv: f64,
-        inner: Gamma<f64>,
-    },
+    Gamma { mean: f64, cv: f64, inner: Gamma<f64> },
     /// Erlang-k: sum of `k` exponential phases, total mean `mean` (s).
     Erlang { k: u32, mean: f64 },
     /// Always exactly `value` seconds.
@@ -54,28 +46,22 @@ impl Dist {
         positive("mean", mean)?;
         cv_ok(cv)?;
         let shape = 1.0 / (cv * cv);
-        let inner = Gamma::new(shape, mean / shape)
-            .map_err(|e| ("cv", format!("gamma refused mean {mean}, cv {cv}: {e}")))?;
+        let inner =
+            Gamma::new(shape, mean / shape).map_err(|e| ("cv", format!("gamma refused mean {mean}, cv {cv}: {e}")))?;
         Ok(Dist::Gamma { mean, cv, inner })
     }
 
     pub fn erlang(k: i64, mean: f64) -> Result<Dist, ParamError> {
         positive("mean", mean)?;
         if !(1..=1000).contains(&k) {
-            return Err((
-                "k",
-                format!("erlang needs a whole number of phases k from 1 to 1000, got {k}"),
-            ));
+            return Err(("k", format!("erlang needs a whole number of phases k from 1 to 1000, got {k}")));
         }
         Ok(Dist::Erlang { k: k as u32, mean })
     }
 
     pub fn deterministic(value: f64) -> Result<Dist, ParamError> {
         if !(value.is_finite() && value >= 0.0) {
-            return Err((
-                "value",
-                format!("must be a finite duration ≥ 0, got {value}"),
-            ));
+            return Err(("value", format!("must be a finite duration ≥ 0, got {value}")));
         }
         Ok(Dist::Deterministic { value })
     }
@@ -95,22 +81,13 @@ impl Dist {
             return Err(("values", "needs at least one observation".into()));
         }
         if values.len() > 1_000_000 {
-            return Err((
-                "values",
-                format!("at most 1000000 observations, got {}", values.len()),
-            ));
+            return Err(("values", format!("at most 1000000 observations, got {}", values.len())));
         }
         if let Some(v) = values.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-            return Err((
-                "values",
-                format!("observations must be finite durations ≥ 0, got {v}"),
-            ));
+            return Err(("values", format!("observations must be finite durations ≥ 0, got {v}")));
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
-        Ok(Dist::Empirical {
-            values: values.into_boxed_slice(),
-            mean,
-        })
+        Ok(Dist::Empirical { values: values.into_boxed_slice(), mean })
     }
 
     /// The mean in seconds.
@@ -165,21 +142,14 @@ impl Dist {
 }
 
 fn positive(field: &'static str, v: f64) -> Result<(), ParamError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err((field, format!("must be a duration > 0, got {v} s")))
-    }
+    if v.is_finite() && v > 0.0 { Ok(()) } else { Err((field, format!("must be a duration > 0, got {v} s"))) }
 }
 
 fn cv_ok(cv: f64) -> Result<(), ParamError> {
     if cv.is_finite() && cv > 0.0 && cv <= 100.0 {
         Ok(())
     } else {
-        Err((
-            "cv",
-            format!("coefficient of variation must be > 0 and ≤ 100, got {cv}"),
-        ))
+        Err(("cv", format!("coefficient of variation must be > 0 and ≤ 100, got {cv}")))
     }
 }
 
@@ -197,22 +167,12 @@ mod tests {
             (Dist::lognormal(240.0, 0.6).unwrap(), 0.6),
             (Dist::gamma(240.0, 0.5).unwrap(), 0.5),
             (Dist::erlang(4, 240.0).unwrap(), 0.5),
-            (
-                Dist::uniform(100.0, 380.0).unwrap(),
-                (280.0 / 12f64.sqrt()) / 240.0,
-            ),
-            (
-                Dist::empirical(vec![100.0, 200.0, 300.0, 360.0]).unwrap(),
-                {
-                    let m = 240.0f64;
-                    let var = [100.0f64, 200.0, 300.0, 360.0]
-                        .iter()
-                        .map(|v| (v - m) * (v - m))
-                        .sum::<f64>()
-                        / 4.0;
-                    var.sqrt() / m
-                },
-            ),
+            (Dist::uniform(100.0, 380.0).unwrap(), (280.0 / 12f64.sqrt()) / 240.0),
+            (Dist::empirical(vec![100.0, 200.0, 300.0, 360.0]).unwrap(), {
+                let m = 240.0f64;
+                let var = [100.0f64, 200.0, 300.0, 360.0].iter().map(|v| (v - m) * (v - m)).sum::<f64>() / 4.0;
+                var.sqrt() / m
+            }),
         ];
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
         let n = 200_000;
@@ -221,16 +181,8 @@ mod tests {
             let mean = xs.iter().sum::<f64>() / n as f64;
             let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
             let se = var.sqrt() / (n as f64).sqrt();
-            assert!(
-                (mean - d.mean()).abs() < 5.0 * se,
-                "{d:?}: mean {mean} vs {}",
-                d.mean()
-            );
-            assert!(
-                (var.sqrt() / mean - cv).abs() < 0.02,
-                "{d:?}: cv {} vs {cv}",
-                var.sqrt() / mean
-            );
+            assert!((mean - d.mean()).abs() < 5.0 * se, "{d:?}: mean {mean} vs {}", d.mean());
+            assert!((var.sqrt() / mean - cv).abs() < 0.02, "{d:?}: cv {} vs {cv}", var.sqrt() / mean);
             assert!(xs.iter().all(|x| x.is_finite() && *x >= 0.0));
         }
         assert_eq!(Dist::deterministic(30.0).unwrap().sample(&mut rng), 30.0);

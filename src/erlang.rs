@@ -117,11 +117,7 @@ impl ErlangA {
                 f64::NEG_INFINITY
             });
         }
-        let lw_c = if a > 0.0 {
-            c * a.ln() - ln_gamma(c + 1.0)
-        } else {
-            f64::NEG_INFINITY
-        };
+        let lw_c = if a > 0.0 { c * a.ln() - ln_gamma(c + 1.0) } else { f64::NEG_INFINITY };
         let mut above = vec![lw_c];
         let mut lw = lw_c;
         let mut max = below.iter().copied().fold(lw_c, f64::max);
@@ -140,21 +136,10 @@ impl ErlangA {
                 break;
             }
         }
-        let z: f64 = below
-            .iter()
-            .chain(above.iter())
-            .map(|&x| (x - max).exp())
-            .sum();
+        let z: f64 = below.iter().chain(above.iter()).map(|&x| (x - max).exp()).sum();
         let p_immediate = below.iter().map(|&x| (x - max).exp() / z).sum();
         let p_queue = above.iter().map(|&x| (x - max).exp() / z).collect();
-        ErlangA {
-            rate,
-            aht,
-            agents,
-            patience,
-            p_immediate,
-            p_queue,
-        }
+        ErlangA { rate, aht, agents, patience, p_immediate, p_queue }
     }
 
     fn alpha(&self) -> f64 {
@@ -169,11 +154,7 @@ impl ErlangA {
     /// Abandoned / offered.
     pub fn p_abandon(&self) -> f64 {
         let al = self.alpha();
-        self.p_queue
-            .iter()
-            .enumerate()
-            .map(|(k, p)| p * (k as f64 + 1.0) / (al + k as f64 + 1.0))
-            .sum()
+        self.p_queue.iter().enumerate().map(|(k, p)| p * (k as f64 + 1.0) / (al + k as f64 + 1.0)).sum()
     }
 
     /// Answered with wait ≤ t, divided by offered (the DESIGN.md `service_level`).
@@ -224,13 +205,7 @@ impl ErlangA {
 /// Smallest number of agents whose service level P(answered within `within`) reaches
 /// `target` (Erlang C, or Erlang A when `patience` is given). `None` if no headcount up to
 /// a generous bound reaches it.
-pub fn agents_for_target(
-    rate: f64,
-    aht: f64,
-    within: f64,
-    target: f64,
-    patience: Option<f64>,
-) -> Option<u32> {
+pub fn agents_for_target(rate: f64, aht: f64, within: f64, target: f64, patience: Option<f64>) -> Option<u32> {
     let a = rate * aht;
     let upper = (a + 20.0 * a.sqrt() + 1000.0).min(2_000_000.0) as u32;
     let start = match patience {
@@ -294,11 +269,7 @@ mod tests {
     #[test]
     fn erlang_b_textbook_table() {
         for (a, n) in [(1.361, 5), (4.461, 10), (12.031, 20)] {
-            assert!(
-                (erlang_b(a, n) - 0.01).abs() < 1e-4,
-                "B({a}, {n}) = {}",
-                erlang_b(a, n)
-            );
+            assert!((erlang_b(a, n) - 0.01).abs() < 1e-4, "B({a}, {n}) = {}", erlang_b(a, n));
         }
         assert!(close(erlang_b(1.0, 1), 0.5, 1e-15));
         assert!(close(erlang_b(2.0, 3), 4.0 / 19.0, 1e-15));
@@ -312,11 +283,7 @@ mod tests {
         let q = ErlangC::new(lambda, aht, 1);
         assert!(close(q.p_wait(), 0.7, 1e-13));
         assert!(close(q.asa(), 0.7 / (1.0 / 60.0 - lambda), 1e-12));
-        assert!(close(
-            q.service_level(30.0),
-            1.0 - 0.7 * (-(1.0 - 0.7) * 0.5f64).exp(),
-            1e-13
-        ));
+        assert!(close(q.service_level(30.0), 1.0 - 0.7 * (-(1.0 - 0.7) * 0.5f64).exp(), 1e-13));
         let rho: f64 = 0.8;
         let q2 = ErlangC::new(2.0 * rho / 100.0, 100.0, 2);
         assert!(close(q2.p_wait(), 2.0 * rho * rho / (1.0 + rho), 1e-13));
@@ -331,11 +298,7 @@ mod tests {
         let ec = ErlangC::new(rate, aht, c);
         let ea = ErlangA::new(rate, aht, c, 1e9);
         assert!(close(ea.p_wait(), ec.p_wait(), 1e-6));
-        assert!(close(
-            ea.answered_within(20.0),
-            ec.service_level(20.0),
-            1e-6
-        ));
+        assert!(close(ea.answered_within(20.0), ec.service_level(20.0), 1e-6));
         assert!(close(ea.asa(), ec.asa(), 1e-5));
         // M/M/1+M: π_n ∝ Π_{j<n} λ/(μ + jθ) for n ≥ 1.
         let (l, m, th) = (1.0, 0.8, 0.5);
@@ -347,12 +310,7 @@ mod tests {
         }
         let z: f64 = w.iter().sum();
         let p_wait = 1.0 - w[0] / z;
-        let eq: f64 = w
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(n, x)| (n as f64 - 1.0) * x / z)
-            .sum();
+        let eq: f64 = w.iter().enumerate().skip(1).map(|(n, x)| (n as f64 - 1.0) * x / z).sum();
         assert!(close(ea1.p_wait(), p_wait, 1e-12));
         assert!(close(ea1.p_abandon(), th * eq / l, 1e-12));
     }

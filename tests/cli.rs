@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn ccsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .args(args)
-        .output()
-        .expect("run ccsim")
+    Command::new(env!("CARGO_BIN_EXE_ccsim")).args(args).output().expect("run ccsim")
 }
 
 fn tmp_dir() -> PathBuf {
@@ -57,20 +54,10 @@ fn expect_error(name: &str, text: &str, line: usize, must_contain: &[&str]) {
     for cmd in ["validate", "run"] {
         let out = ccsim(&[cmd, &file]);
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{name}/{cmd}: exit code, stderr: {err}"
-        );
-        assert!(
-            out.stdout.is_empty() || cmd == "validate",
-            "{name}: no report on bad input"
-        );
+        assert_eq!(out.status.code(), Some(2), "{name}/{cmd}: exit code, stderr: {err}");
+        assert!(out.stdout.is_empty() || cmd == "validate", "{name}: no report on bad input");
         let located = format!("{file}:{line}:");
-        assert!(
-            err.contains(&located),
-            "{name}/{cmd}: expected `{located}` in:\n{err}"
-        );
+        assert!(err.contains(&located), "{name}/{cmd}: expected `{located}` in:\n{err}");
         for m in must_contain {
             assert!(err.contains(m), "{name}/{cmd}: expected `{m}` in:\n{err}");
         }
@@ -82,23 +69,13 @@ fn expect_error(name: &str, text: &str, line: usize, must_contain: &[&str]) {
 fn good_scenario_is_accepted() {
     let p = write("good.toml", GOOD);
     let out = ccsim(&["validate", p.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok"));
 }
 
 #[test]
 fn unknown_field() {
-    expect_error(
-        "unknown",
-        &bad("arrivals = {", "arivals = {"),
-        11,
-        &["unknown field `arivals`", "arrivals"],
-    );
+    expect_error("unknown", &bad("arrivals = {", "arivals = {"), 11, &["unknown field `arivals`", "arrivals"]);
 }
 
 #[test]
@@ -113,22 +90,14 @@ fn wrong_type() {
 
 #[test]
 fn negative_rate() {
-    expect_error(
-        "negrate",
-        &bad("per_hour = 120", "per_hour = -5"),
-        11,
-        &["channel[0].arrivals.per_hour", "≥ 0"],
-    );
+    expect_error("negrate", &bad("per_hour = 120", "per_hour = -5"), 11, &["channel[0].arrivals.per_hour", "≥ 0"]);
 }
 
 #[test]
 fn cv_not_positive() {
     expect_error(
         "cv",
-        &bad(
-            r#"dist = "exponential", mean = "4m""#,
-            r#"dist = "lognormal", mean = "4m", cv = 0"#,
-        ),
+        &bad(r#"dist = "exponential", mean = "4m""#, r#"dist = "lognormal", mean = "4m", cv = 0"#),
         12,
         &["channel[0].handle_time.cv", "> 0"],
     );
@@ -136,32 +105,17 @@ fn cv_not_positive() {
 
 #[test]
 fn zero_agents_with_arrivals() {
-    expect_error(
-        "zeroagents",
-        &bad("staff = 10", "staff = 0"),
-        8,
-        &["phone", "zero agents"],
-    );
+    expect_error("zeroagents", &bad("staff = 10", "staff = 0"), 8, &["phone", "zero agents"]);
 }
 
 #[test]
 fn target_outside_unit_interval() {
-    expect_error(
-        "target",
-        &bad("target = 0.80", "target = 80"),
-        10,
-        &["service_level.target", "(0, 1]"],
-    );
+    expect_error("target", &bad("target = 0.80", "target = 80"), 10, &["service_level.target", "(0, 1]"]);
 }
 
 #[test]
 fn empty_per_interval() {
-    expect_error(
-        "empty",
-        &bad("per_hour = 120", "per_interval = []"),
-        11,
-        &["arrivals.per_interval", "empty"],
-    );
+    expect_error("empty", &bad("per_hour = 120", "per_interval = []"), 11, &["arrivals.per_interval", "empty"]);
 }
 
 #[test]
@@ -176,30 +130,15 @@ fn per_interval_length_mismatch() {
 
 #[test]
 fn absurd_sizes_are_refused() {
-    expect_error(
-        "agents",
-        &bad("staff = 10", "staff = 1000000000000"),
-        18,
-        &["staff", "at most 100000"],
-    );
-    expect_error(
-        "horizon",
-        &bad("horizon = \"4h\"", "horizon = \"1000000000d\""),
-        4,
-        &["horizon", "at most 400 days"],
-    );
+    expect_error("agents", &bad("staff = 10", "staff = 1000000000000"), 18, &["staff", "at most 100000"]);
+    expect_error("horizon", &bad("horizon = \"4h\"", "horizon = \"1000000000d\""), 4, &["horizon", "at most 400 days"]);
     expect_error(
         "reps",
         &bad("replications = 2", "replications = 1000000000"),
         3,
         &["replications", "from 1 to 100000"],
     );
-    let out = ccsim(&[
-        "run",
-        write("ok.toml", GOOD).to_str().unwrap(),
-        "--replications",
-        "1000000000",
-    ]);
+    let out = ccsim(&["run", write("ok.toml", GOOD).to_str().unwrap(), "--replications", "1000000000"]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -217,47 +156,27 @@ fn bad_duration() {
 fn unknown_distribution() {
     expect_error(
         "dist",
-        &bad(
-            r#"dist = "exponential", mean = "4m""#,
-            r#"dist = "normal", mean = "4m""#,
-        ),
+        &bad(r#"dist = "exponential", mean = "4m""#, r#"dist = "normal", mean = "4m""#),
         12,
-        &[
-            "handle_time.dist",
-            "`normal` is not a distribution",
-            "lognormal",
-        ],
+        &["handle_time.dist", "`normal` is not a distribution", "lognormal"],
     );
 }
 
 #[test]
 fn toml_syntax_error() {
-    expect_error(
-        "syntax",
-        &bad("staff = 10", "staff = = 10"),
-        18,
-        &["staff = = 10"],
-    );
+    expect_error("syntax", &bad("staff = 10", "staff = = 10"), 18, &["staff = = 10"]);
 }
 
 #[test]
 fn interval_must_divide_horizon() {
-    expect_error(
-        "divide",
-        &bad("interval = \"30m\"", "interval = \"25m\""),
-        5,
-        &["interval", "whole intervals"],
-    );
+    expect_error("divide", &bad("interval = \"30m\"", "interval = \"25m\""), 5, &["interval", "whole intervals"]);
 }
 
 #[test]
 fn missing_handle_time() {
     expect_error(
         "nohandle",
-        &bad(
-            "handle_time = { dist = \"exponential\", mean = \"4m\" }\n",
-            "",
-        ),
+        &bad("handle_time = { dist = \"exponential\", mean = \"4m\" }\n", ""),
         7,
         &["handle_time", "is required"],
     );
@@ -269,11 +188,7 @@ fn every_problem_is_reported() {
     let p = write("two.toml", &text);
     let out = ccsim(&["validate", p.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        err.lines().count(),
-        2,
-        "both problems, one line each:\n{err}"
-    );
+    assert_eq!(err.lines().count(), 2, "both problems, one line each:\n{err}");
 }
 
 #[test]
@@ -283,35 +198,10 @@ fn missing_file_and_bad_arguments() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the file"));
     assert_eq!(ccsim(&["run"]).status.code(), Some(2));
     assert_eq!(
-        ccsim(&[
-            "erlang",
-            "agents",
-            "--per-hour",
-            "120",
-            "--aht",
-            "4m",
-            "--target",
-            "180/20s"
-        ])
-        .status
-        .code(),
+        ccsim(&["erlang", "agents", "--per-hour", "120", "--aht", "4m", "--target", "180/20s"]).status.code(),
         Some(2)
     );
-    assert_eq!(
-        ccsim(&[
-            "erlang",
-            "c",
-            "--per-hour",
-            "-3",
-            "--aht",
-            "4m",
-            "--agents",
-            "3"
-        ])
-        .status
-        .code(),
-        Some(2)
-    );
+    assert_eq!(ccsim(&["erlang", "c", "--per-hour", "-3", "--aht", "4m", "--agents", "3"]).status.code(), Some(2));
     let help = ccsim(&["run", "--help"]);
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("Examples"));
@@ -319,66 +209,18 @@ fn missing_file_and_bad_arguments() {
 
 #[test]
 fn erlang_commands() {
-    let out = ccsim(&[
-        "erlang",
-        "agents",
-        "--per-hour",
-        "120",
-        "--aht",
-        "4m",
-        "--target",
-        "80/20s",
-        "--format",
-        "json",
-    ]);
+    let out =
+        ccsim(&["erlang", "agents", "--per-hour", "120", "--aht", "4m", "--target", "80/20s", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["min_agents"], 11, "reference erlang_c_agents.csv row 1");
-    let out = ccsim(&[
-        "erlang",
-        "b",
-        "--erlangs",
-        "8",
-        "--lines",
-        "10",
-        "--format",
-        "json",
-    ]);
+    let out = ccsim(&["erlang", "b", "--erlangs", "8", "--lines", "10", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!((v["blocking"].as_f64().unwrap() - 0.121661064253).abs() < 1e-9);
     for args in [
-        vec![
-            "erlang",
-            "c",
-            "--per-hour",
-            "120",
-            "--aht",
-            "4m",
-            "--agents",
-            "10",
-        ],
-        vec![
-            "erlang",
-            "a",
-            "--per-hour",
-            "120",
-            "--aht",
-            "4m",
-            "--agents",
-            "10",
-            "--patience",
-            "2m",
-        ],
-        vec![
-            "erlang",
-            "c",
-            "--per-hour",
-            "300",
-            "--aht",
-            "4m",
-            "--agents",
-            "10",
-        ],
+        vec!["erlang", "c", "--per-hour", "120", "--aht", "4m", "--agents", "10"],
+        vec!["erlang", "a", "--per-hour", "120", "--aht", "4m", "--agents", "10", "--patience", "2m"],
+        vec!["erlang", "c", "--per-hour", "300", "--aht", "4m", "--agents", "10"],
     ] {
         let out = ccsim(&args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
@@ -405,55 +247,30 @@ fn example_scenarios_run() {
     for p in list {
         let file = p.to_str().unwrap();
         let out = ccsim(&["validate", file]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{file}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
         let out = ccsim(&["run", file, "--format", "json", "--replications", "3"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{file}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["replications"], 3);
         assert!(v["seed"].is_u64() && v["scenario"].is_string());
         let channels = v["channels"].as_object().unwrap();
         assert!(!channels.is_empty());
         for (name, c) in channels {
-            for k in [
-                "offered",
-                "answered",
-                "service_level",
-                "asa_s",
-                "aht_s",
-                "occupancy",
-            ] {
+            for k in ["offered", "answered", "service_level", "asa_s", "aht_s", "occupancy"] {
                 assert!(c[k]["mean"].is_number(), "{file}: channels.{name}.{k}.mean");
-                assert!(
-                    c[k].get("ci95").is_some(),
-                    "{file}: channels.{name}.{k}.ci95"
-                );
+                assert!(c[k].get("ci95").is_some(), "{file}: channels.{name}.{k}.ci95");
             }
             // Conservation of the means: offered = answered + abandoned + waiting at end.
             let m = |k: &str| c[k]["mean"].as_f64().unwrap_or(0.0);
             let lhs = m("offered");
             let rhs = m("answered") + m("abandoned") + m("waiting_at_end");
-            assert!(
-                (lhs - rhs).abs() < 1e-6 * lhs.max(1.0),
-                "{file}: {name}: {lhs} vs {rhs}"
-            );
+            assert!((lhs - rhs).abs() < 1e-6 * lhs.max(1.0), "{file}: {name}: {lhs} vs {rhs}");
             assert!(m("occupancy_present") <= 1.0 + 1e-12);
         }
         let rows = v["intervals"].as_array().unwrap();
         assert!(!rows.is_empty());
         assert!(
-            rows[0]["channel"].is_string()
-                && rows[0]["start_s"].is_number()
-                && rows[0]["offered"]["mean"].is_number()
+            rows[0]["channel"].is_string() && rows[0]["start_s"].is_number() && rows[0]["offered"]["mean"].is_number()
         );
         assert!(rows[0]["service_level"].get("mean").is_some());
     }
@@ -464,44 +281,12 @@ fn example_scenarios_run() {
 fn output_does_not_depend_on_threads() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/retail-day.toml");
     let file = file.to_str().unwrap();
-    let one = ccsim(&[
-        "run",
-        file,
-        "--format",
-        "json",
-        "--threads",
-        "1",
-        "--replications",
-        "9",
-    ]);
-    let two = ccsim(&[
-        "run",
-        file,
-        "--format",
-        "json",
-        "--threads",
-        "2",
-        "--replications",
-        "9",
-    ]);
+    let one = ccsim(&["run", file, "--format", "json", "--threads", "1", "--replications", "9"]);
+    let two = ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9"]);
     assert_eq!(one.status.code(), Some(0));
     assert!(!one.stdout.is_empty());
-    assert!(
-        one.stdout == two.stdout,
-        "JSON differs between 1 and 2 threads"
-    );
-    let other_seed = ccsim(&[
-        "run",
-        file,
-        "--format",
-        "json",
-        "--threads",
-        "2",
-        "--replications",
-        "9",
-        "--seed",
-        "12",
-    ]);
+    assert!(one.stdout == two.stdout, "JSON differs between 1 and 2 threads");
+    let other_seed = ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9", "--seed", "12"]);
     assert!(other_seed.stdout != one.stdout, "the seed must matter");
 }
 
@@ -517,23 +302,11 @@ fn formats_and_output_file() {
     let md = ccsim(&["run", file, "--format", "markdown", "--intervals"]);
     assert!(String::from_utf8_lossy(&md.stdout).contains("| service level |"));
     let out = tmp_dir().join("out.json");
-    let r = ccsim(&[
-        "run",
-        file,
-        "--format",
-        "json",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let r = ccsim(&["run", file, "--format", "json", "--output", out.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(0));
     assert!(r.stdout.is_empty());
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["scenario"], "t");
     let r = ccsim(&["run", file, "--output", "/nonexistent/dir/out.txt"]);
-    assert_eq!(
-        r.status.code(),
-        Some(1),
-        "an unwritable output is not bad input"
-    );
+    assert_eq!(r.status.code(), Some(1), "an unwritable output is not bad input");
 }

@@ -43,33 +43,13 @@ fn erlang_module_matches_reference() {
     for r in reference("erlang_c.csv") {
         let q = ErlangC::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32);
         let t = num(&r[3]);
-        assert!(
-            rel_close(q.p_wait(), num(&r[4]), 1e-9),
-            "C p_wait {r:?}: {}",
-            q.p_wait()
-        );
-        assert!(
-            rel_close(q.service_level(t), num(&r[5]), 1e-9),
-            "C SL {r:?}: {}",
-            q.service_level(t)
-        );
-        assert!(
-            rel_close(q.asa(), num(&r[6]), 1e-9),
-            "C ASA {r:?}: {}",
-            q.asa()
-        );
-        assert!(
-            rel_close(q.occupancy(), num(&r[7]), 1e-9),
-            "C occupancy {r:?}"
-        );
+        assert!(rel_close(q.p_wait(), num(&r[4]), 1e-9), "C p_wait {r:?}: {}", q.p_wait());
+        assert!(rel_close(q.service_level(t), num(&r[5]), 1e-9), "C SL {r:?}: {}", q.service_level(t));
+        assert!(rel_close(q.asa(), num(&r[6]), 1e-9), "C ASA {r:?}: {}", q.asa());
+        assert!(rel_close(q.occupancy(), num(&r[7]), 1e-9), "C occupancy {r:?}");
     }
     for r in reference("erlang_a.csv") {
-        let q = ErlangA::new(
-            num(&r[0]) / 3600.0,
-            num(&r[1]),
-            num(&r[2]) as u32,
-            num(&r[4]),
-        );
+        let q = ErlangA::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32, num(&r[4]));
         let t = num(&r[3]);
         let got = [
             q.p_wait(),
@@ -81,11 +61,7 @@ fn erlang_module_matches_reference() {
             q.occupancy(),
         ];
         for (k, g) in got.iter().enumerate() {
-            assert!(
-                rel_close(*g, num(&r[5 + k]), 1e-9),
-                "A column {} {r:?}: {g}",
-                5 + k
-            );
+            assert!(rel_close(*g, num(&r[5 + k]), 1e-9), "A column {} {r:?}: {g}", 5 + k);
         }
     }
     for r in reference("erlang_b.csv") {
@@ -93,13 +69,7 @@ fn erlang_module_matches_reference() {
         assert!(rel_close(b, num(&r[2]), 1e-9), "B {r:?}: {b}");
     }
     for r in reference("erlang_c_agents.csv") {
-        let n = agents_for_target(
-            num(&r[0]) / 3600.0,
-            num(&r[1]),
-            num(&r[2]),
-            num(&r[3]),
-            None,
-        );
+        let n = agents_for_target(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]), num(&r[3]), None);
         assert_eq!(n, Some(num(&r[4]) as u32), "agents {r:?}");
     }
     for r in reference("priority_mmc.csv") {
@@ -130,11 +100,7 @@ fn assert_checks(checks: &[Check]) {
     let mut failures = Vec::new();
     for c in checks {
         let n = f64::from(c.sim.n);
-        assert!(
-            n >= 10.0,
-            "{}: only {n} replications defined the KPI",
-            c.label
-        );
+        assert!(n >= 10.0, "{}: only {n} replications defined the KPI", c.label);
         let k = student_t_quantile(1.0 - 0.01 / (2.0 * m), n - 1.0);
         let tol = k * c.sim.se() + 1e-9;
         let diff = (c.sim.mean - c.expected).abs();
@@ -152,13 +118,7 @@ fn assert_checks(checks: &[Check]) {
         }
         eprintln!("{line}");
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} checks failed:\n{}",
-        failures.len(),
-        checks.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} checks failed:\n{}", failures.len(), checks.len(), failures.join("\n"));
 }
 
 /// Patience of the simulated callers.
@@ -267,70 +227,30 @@ fn simulation_matches_erlang_c() {
 fn simulation_matches_erlang_a() {
     let mut checks = Vec::new();
     for r in reference("erlang_a.csv") {
-        let (per_hour, aht, c, t, pat) = (
-            num(&r[0]),
-            num(&r[1]),
-            num(&r[2]) as u32,
-            num(&r[3]),
-            num(&r[4]),
-        );
+        let (per_hour, aht, c, t, pat) = (num(&r[0]), num(&r[1]), num(&r[2]) as u32, num(&r[3]), num(&r[4]));
         let rate = per_hour / 3600.0;
         let q = ErlangA::new(rate, aht, c, pat);
         let fewer = ErlangA::new(rate, aht, c - step(c), pat);
         let load = rate * aht / f64::from(c);
-        let rep = simulate_queue(
-            per_hour,
-            aht,
-            c,
-            t,
-            Patience::Exponential(pat),
-            300_000.0,
-            24,
-        );
+        let rep = simulate_queue(per_hour, aht, c, t, Patience::Exponential(pat), 300_000.0, 24);
         let label = |k: &str| format!("A {per_hour}/h c {c} load {load:.2}: {k}");
         let pairs = [
-            (
-                "service level",
-                ChannelKpi::ServiceLevel,
-                q.answered_within(t),
-                fewer.answered_within(t),
-            ),
+            ("service level", ChannelKpi::ServiceLevel, q.answered_within(t), fewer.answered_within(t)),
             (
                 "service level of answered",
                 ChannelKpi::ServiceLevelOfAnswered,
                 q.sl_of_answered(t),
                 fewer.sl_of_answered(t),
             ),
-            (
-                "abandon rate",
-                ChannelKpi::AbandonRate,
-                q.p_abandon(),
-                fewer.p_abandon(),
-            ),
+            ("abandon rate", ChannelKpi::AbandonRate, q.p_abandon(), fewer.p_abandon()),
             ("ASA", ChannelKpi::AsaS, q.asa(), fewer.asa()),
-            (
-                "mean wait",
-                ChannelKpi::MeanWaitS,
-                q.mean_wait_all(),
-                fewer.mean_wait_all(),
-            ),
-            (
-                "occupancy",
-                ChannelKpi::Occupancy,
-                q.occupancy(),
-                fewer.occupancy(),
-            ),
+            ("mean wait", ChannelKpi::MeanWaitS, q.mean_wait_all(), fewer.mean_wait_all()),
+            ("occupancy", ChannelKpi::Occupancy, q.occupancy(), fewer.occupancy()),
         ];
         for (name, k, expected, neighbour) in pairs {
             // Service level of answered is near 1 at light load for any c: no power check.
-            let neighbour =
-                (k != ChannelKpi::ServiceLevelOfAnswered || load > 0.9).then_some(neighbour);
-            checks.push(Check {
-                label: label(name),
-                sim: est(&rep, k),
-                expected,
-                neighbour,
-            });
+            let neighbour = (k != ChannelKpi::ServiceLevelOfAnswered || load > 0.9).then_some(neighbour);
+            checks.push(Check { label: label(name), sim: est(&rep, k), expected, neighbour });
         }
     }
     assert_checks(&checks);
@@ -353,6 +273,73 @@ fn simulation_matches_erlang_b() {
         });
         let asa = est(&rep, ChannelKpi::AsaS);
         assert_eq!(asa.mean, 0.0, "in a loss system nobody waits");
+    }
+    assert_checks(&checks);
+}
+
+/// Two or three priority classes sharing one queue's agents: the non-preemptive priority
+/// M/M/c mean waits per class (Cobham), at loads 0.75 and 0.9.
+#[test]
+fn simulation_matches_priority_mmc() {
+    let mut checks = Vec::new();
+    for r in reference("priority_mmc.csv") {
+        let (c, aht) = (num(&r[0]) as u32, num(&r[1]));
+        let per_hour: Vec<f64> = r[2].split_whitespace().map(num).collect();
+        let total: f64 = per_hour.iter().sum();
+        let rates: Vec<f64> = per_hour.iter().map(|x| x / 3600.0).collect();
+        let waits = ccsim::erlang::priority_waits(&rates, aht, c).unwrap();
+        // The neighbour: the same classes served in one FIFO queue (no priority).
+        let fifo = ErlangC::new(total / 3600.0, aht, c).asa();
+        let types: String = per_hour
+            .iter()
+            .enumerate()
+            .map(|(k, x)| {
+                format!("[[channel.type]]\nname = \"class{}\"\nshare = {}\npriority = {}\n", k + 1, x / total, k + 1)
+            })
+            .collect();
+        let interval_h = (600_000.0 / total / 10.0).ceil().min(785.0);
+        let toml = format!(
+            r#"
+name = "priority"
+seed = 99
+replications = 24
+horizon = "{h}h"
+interval = "{interval_h}h"
+warmup = "{interval_h}h"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = 20 }}
+arrivals = {{ per_hour = {total} }}
+handle_time = {{ dist = "exponential", mean = {aht} }}
+{types}
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = {c}
+"#,
+            h = interval_h * 11.0
+        );
+        let scenario = Scenario::from_toml(&toml, "priority.toml").unwrap_or_else(|e| panic!("{e}"));
+        let report = run(scenario, &RunOptions::default()).unwrap().report();
+        let phone = report.channel("phone").unwrap();
+        let load = total / 3600.0 * aht / f64::from(c);
+        for (k, t) in phone.types.iter().enumerate() {
+            checks.push(Check {
+                label: format!("priority c {c} load {load:.2}: class {} ASA", k + 1),
+                sim: t.get(ChannelKpi::AsaS).unwrap(),
+                expected: waits[k],
+                neighbour: Some(fifo),
+            });
+        }
+        // Pooled over classes the waits are those of one FIFO queue (Erlang C).
+        checks.push(Check {
+            label: format!("priority c {c} load {load:.2}: all classes ASA"),
+            sim: phone.get(ChannelKpi::AsaS).unwrap(),
+            expected: fifo,
+            neighbour: Some(ErlangC::new(total / 3600.0, aht, c + 1).asa()),
+        });
     }
     assert_checks(&checks);
 }

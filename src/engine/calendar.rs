@@ -82,9 +82,7 @@ pub struct Calendar {
 
 impl Calendar {
     pub fn with_capacity(n: usize) -> Calendar {
-        Calendar {
-            heap: Vec::with_capacity(n),
-        }
+        Calendar { heap: Vec::with_capacity(n) }
     }
 
     pub fn len(&self) -> usize {
@@ -98,19 +96,14 @@ impl Calendar {
     /// Time of the next event, or +∞.
     #[inline]
     pub fn next_time(&self) -> f64 {
-        self.heap
-            .first()
-            .map_or(f64::INFINITY, |e| f64::from_bits(e.time))
+        self.heap.first().map_or(f64::INFINITY, |e| f64::from_bits(e.time))
     }
 
     /// Schedules `event` at `time` (finite, ≥ 0).
     #[inline]
     pub fn push(&mut self, time: f64, event: Event) {
         debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
-        let entry = Entry {
-            time: time.to_bits(),
-            event: event.encode(),
-        };
+        let entry = Entry { time: time.to_bits(), event: event.encode() };
         let mut pos = self.heap.len();
         self.heap.push(entry);
         // Sift up with a hole.

@@ -67,6 +67,10 @@ pub struct Model {
     pub(crate) type_queue: Vec<Vec<usize>>,
     /// Cumulative type shares per channel (last = 1).
     pub(crate) type_cum: Vec<Vec<f64>>,
+    /// Global index of each channel's first contact type.
+    pub type_offset: Vec<usize>,
+    /// Total number of contact types.
+    pub n_types: usize,
     /// Per group: queues in the order the group looks at them.
     pub(crate) group_queues: Vec<Vec<GroupQueue>>,
     /// Per group: number of live queues at the front of `group_queues` (with live_first).
@@ -96,24 +100,20 @@ impl Model {
         let mut type_queue = Vec::new();
         let mut type_cum = Vec::new();
         let mut channel_prio_queues: Vec<Vec<usize>> = Vec::new();
+        let mut type_offset = Vec::new();
+        let mut n_types = 0;
         for (c, ch) in s.channels.iter().enumerate() {
+            type_offset.push(n_types);
+            n_types += ch.types.len();
             let mut prios: Vec<u32> = ch.types.iter().map(|t| t.priority).collect();
             prios.sort_unstable();
             prios.dedup();
             let base = queues.len();
             for &p in &prios {
-                queues.push(QueueSpec {
-                    channel: c,
-                    priority: p,
-                });
+                queues.push(QueueSpec { channel: c, priority: p });
             }
             channel_prio_queues.push((base..base + prios.len()).collect());
-            type_queue.push(
-                ch.types
-                    .iter()
-                    .map(|t| base + prios.binary_search(&t.priority).unwrap_or(0))
-                    .collect(),
-            );
+            type_queue.push(ch.types.iter().map(|t| base + prios.binary_search(&t.priority).unwrap_or(0)).collect());
             let mut acc = 0.0;
             let mut cum: Vec<f64> = ch
                 .types
@@ -133,11 +133,7 @@ impl Model {
         let mut group_live_end = Vec::new();
         for g in &s.groups {
             let mut list = Vec::new();
-            let passes: &[Option<bool>] = if s.routing.live_first {
-                &[Some(true), Some(false)]
-            } else {
-                &[None]
-            };
+            let passes: &[Option<bool>] = if s.routing.live_first { &[Some(true), Some(false)] } else { &[None] };
             let mut live_end = 0;
             for pass in passes {
                 for sk in &g.skills {
@@ -228,6 +224,8 @@ impl Model {
             queues,
             type_queue,
             type_cum,
+            type_offset,
+            n_types,
             group_queues,
             group_live_end,
             arrival_groups,

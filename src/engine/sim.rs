@@ -7,9 +7,9 @@ use super::calendar::{Calendar, Event, event_generation};
 use super::{Model, mix};
 use crate::arrivals::ArrivalClock;
 use crate::scenario::{ChannelKind, DAY, RoutingPolicy};
-use crate::stats::RepStats;
 use crate::stats::histogram::WaitHistogram;
 use crate::stats::kpi::days_in;
+use crate::stats::{ChannelCounts, RepStats};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::VecDeque;
@@ -50,6 +50,8 @@ struct Contact {
     agent: u32,
     channel: u16,
     queue: u16,
+    /// Global contact-type index.
+    ty: u16,
     state: State,
 }
 
@@ -172,6 +174,8 @@ struct Sim<'m> {
     interval_len: f64,
     first_counted: usize,
     scratch: Vec<u32>,
+    /// Channels with more than one contact type (their types are counted separately).
+    multi_type: Vec<bool>,
 }
 
 impl<'m> Sim<'m> {
@@ -224,7 +228,7 @@ impl<'m> Sim<'m> {
             next_arrival_channel: 0,
             busy_on: vec![Level::default(); n_g * n_ch],
             held_on: vec![Level::default(); n_g * n_ch],
-            stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon)),
+            stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon), m.n_types),
             hist: Histograms {
                 open: (0..n_ch * n).map(|_| None).collect(),
                 pending: vec![0; n_ch * n],
@@ -236,6 +240,7 @@ impl<'m> Sim<'m> {
             interval_len: s.interval,
             first_counted: s.first_counted_interval(),
             scratch: Vec::new(),
+            multi_type: s.channels.iter().map(|c| c.types.len() > 1).collect(),
         }
     }
 
@@ -243,10 +248,7 @@ impl<'m> Sim<'m> {
         let m = self.m;
         for c in 0..self.channels.len() {
             let ch = &mut self.channels[c];
-            ch.next = ch
-                .clock
-                .next(&m.scenario.channels[c].arrivals, &mut ch.arrivals)
-                .unwrap_or(f64::INFINITY);
+            ch.next = ch.clock.next(&m.scenario.channels[c].arrivals, &mut ch.arrivals).unwrap_or(f64::INFINITY);
         }
         self.refresh_next_arrival();
         if self.n_intervals >= 1 {
@@ -298,10 +300,7 @@ impl<'m> Sim<'m> {
         let ch_spec = &m.scenario.channels[c];
         let now = self.now;
         let ch = &mut self.channels[c];
-        ch.next = ch
-            .clock
-            .next(&ch_spec.arrivals, &mut ch.arrivals)
-            .unwrap_or(f64::INFINITY);
+        ch.next = ch.clock.next(&ch_spec.arrivals, &mut ch.arrivals).unwrap_or(f64::INFINITY);
         if self.channels.len() == 1 {
             self.next_arrival = self.channels[0].next;
         } else {
@@ -312,10 +311,7 @@ impl<'m> Sim<'m> {
             0
         } else {
             let u = (ch.types.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-            m.type_cum[c]
-                .iter()
-                .position(|&x| u < x)
-                .unwrap_or(ch_spec.types.len() - 1)
+            m.type_cum[c].iter().position(|&x| u < x).unwrap_or(ch_spec.types.len() - 1)
         };
         let spec = &ch_spec.types[ty];
         let handle = spec.handle_time.sample(&mut ch.handle);
@@ -324,8 +320,8 @@ impl<'m> Sim<'m> {
             None => f64::INFINITY,
         };
         let interval = ((now / self.interval_len) as usize).min(self.n_intervals - 1);
-        let ci = self.stats.ci(c, interval);
-        self.stats.channel[ci].offered += 1;
+        let gty = (m.type_offset[c] + ty) as u16;
+        self.count(c, interval, gty, |x| x.offered += 1);
 
         let slot = self.alloc(Contact {
             arrival: now,
@@ -336,6 +332,7 @@ impl<'m> Sim<'m> {
             agent: NONE,
             channel: c as u16,
             queue: m.type_queue[c][ty] as u16,
+            ty: gty,
             state: State::Waiting,
         });
         if (ch_spec.kind.is_live() || self.channels[c].open)
@@ -378,8 +375,7 @@ impl<'m> Sim<'m> {
         self.channels[c].waiting += 1;
         self.hist.pending[c * self.n_intervals + k.interval as usize] += 1;
         if k.abandon_at.is_finite() {
-            self.cal
-                .push(k.abandon_at, Event::Abandon(slot, k.generation));
+            self.cal.push(k.abandon_at, Event::Abandon(slot, k.generation));
         }
         for &d in &m.overflow_delays[c] {
             let t = k.arrival + d;
@@ -406,11 +402,7 @@ impl<'m> Sim<'m> {
             return self.groups[g].idle.pop_front();
         }
         if self.m.scenario.channels[c].kind == ChannelKind::Chat {
-            let max_k = groups
-                .clone()
-                .map(|g| self.groups[g].concurrency)
-                .max()
-                .unwrap_or(1);
+            let max_k = groups.clone().map(|g| self.groups[g].concurrency).max().unwrap_or(1);
             for load in 1..max_k as usize {
                 for g in groups.clone() {
                     if let Some(&a) = self.groups[g].partial.get(load).and_then(|b| b.last()) {
@@ -429,6 +421,7 @@ impl<'m> Sim<'m> {
         let k = &mut self.contacts[slot as usize];
         let c = k.channel as usize;
         let i = k.interval as usize;
+        let ty = k.ty;
         let wait = now - k.arrival;
         k.state = State::InService;
         k.agent = a;
@@ -440,8 +433,7 @@ impl<'m> Sim<'m> {
         if ch_spec.kind == ChannelKind::Chat {
             k.handle *= ch_spec.stretch_for(held as usize);
         }
-        self.cal
-            .push(now + k.handle, Event::Departure(slot, k.generation));
+        self.cal.push(now + k.handle, Event::Departure(slot, k.generation));
         if held == 1 {
             agent.channel = c as u16;
             self.groups[g].busy.add(now, 1.0);
@@ -452,13 +444,12 @@ impl<'m> Sim<'m> {
             self.set_bucket(a);
         }
 
-        let ci = self.stats.ci(c, i);
-        let counts = &mut self.stats.channel[ci];
-        counts.answered += 1;
-        counts.wait_answered_s += wait;
-        if wait <= ch_spec.within {
-            counts.answered_within += 1;
-        }
+        let within = u64::from(wait <= ch_spec.within);
+        self.count(c, i, ty, |x| {
+            x.answered += 1;
+            x.wait_answered_s += wait;
+            x.answered_within += within;
+        });
         if i >= self.first_counted {
             self.stats.handled[g * self.channels.len() + c] += 1;
             self.hist.total[c].record(wait);
@@ -467,6 +458,17 @@ impl<'m> Sim<'m> {
         if from_queue {
             self.channels[c].waiting -= 1;
             self.leave_queue(c, i);
+        }
+    }
+
+    /// Applies `f` to the counters of the contact's channel and interval of arrival, and to
+    /// those of its type when the channel has several types and the contact counts.
+    #[inline]
+    fn count(&mut self, c: usize, i: usize, ty: u16, f: impl Fn(&mut ChannelCounts)) {
+        let ci = self.stats.ci(c, i);
+        f(&mut self.stats.channel[ci]);
+        if self.multi_type[c] && i >= self.first_counted {
+            f(&mut self.stats.types[ty as usize]);
         }
     }
 
@@ -494,8 +496,7 @@ impl<'m> Sim<'m> {
     fn finalise_interval(&mut self, c: usize, i: usize) {
         let idx = c * self.n_intervals + i;
         if let Some(mut h) = self.hist.open[idx].take() {
-            self.stats.channel[idx].wait_quantiles =
-                [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
+            self.stats.channel[idx].wait_quantiles = [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
             h.clear();
             self.hist.pool.push(h);
         }
@@ -508,10 +509,10 @@ impl<'m> Sim<'m> {
         }
         let now = self.now;
         let c = k.channel as usize;
-        let ci = self.stats.ci(c, k.interval as usize);
-        let counts = &mut self.stats.channel[ci];
-        counts.completed += 1;
-        counts.handle_s += k.handle;
+        self.count(c, k.interval as usize, k.ty, |x| {
+            x.completed += 1;
+            x.handle_s += k.handle;
+        });
         self.release(slot);
 
         let a = k.agent;
@@ -545,13 +546,11 @@ impl<'m> Sim<'m> {
         let i = k.interval as usize;
         let waited = self.now - k.arrival;
         let short = waited <= self.m.scenario.channels[c].short_abandon;
-        let ci = self.stats.ci(c, i);
-        let counts = &mut self.stats.channel[ci];
-        counts.abandoned += 1;
-        counts.wait_abandoned_s += waited;
-        if short {
-            counts.short_abandoned += 1;
-        }
+        self.count(c, i, k.ty, |x| {
+            x.abandoned += 1;
+            x.wait_abandoned_s += waited;
+            x.short_abandoned += u64::from(short);
+        });
         self.channels[c].waiting -= 1;
         self.release(slot);
         self.leave_queue(c, i);
@@ -568,10 +567,7 @@ impl<'m> Sim<'m> {
         }
         let (arrival, now) = (k.arrival, self.now);
         let m = self.m;
-        let eligible = m.overflow_groups[c]
-            .iter()
-            .filter(move |(d, _)| arrival + d <= now)
-            .map(|&(_, g)| g);
+        let eligible = m.overflow_groups[c].iter().filter(move |(d, _)| arrival + d <= now).map(|&(_, g)| g);
         let found = self.find_agent(c, eligible);
         if let Some(a) = found {
             self.start(slot, a, true);
@@ -662,9 +658,7 @@ impl<'m> Sim<'m> {
                     }
                 }
                 RoutingPolicy::LongestWait => {
-                    if best.is_none_or(|(p, t, _)| {
-                        gq.priority < p || (gq.priority == p && arrival < t)
-                    }) {
+                    if best.is_none_or(|(p, t, _)| gq.priority < p || (gq.priority == p && arrival < t)) {
                         best = Some((gq.priority, arrival, gq.queue));
                     }
                 }
@@ -677,11 +671,7 @@ impl<'m> Sim<'m> {
     fn set_bucket(&mut self, a: u32) {
         let agent = self.agents[a as usize];
         let g = agent.group as usize;
-        let want = if !agent.leaving
-            && agent.present
-            && agent.held >= 1
-            && agent.held < self.groups[g].concurrency
-        {
+        let want = if !agent.leaving && agent.present && agent.held >= 1 && agent.held < self.groups[g].concurrency {
             agent.held
         } else {
             0
@@ -828,10 +818,7 @@ impl<'m> Sim<'m> {
                 }
                 let agents = &self.agents;
                 fresh.sort_by(|&x, &y| {
-                    agents[x as usize]
-                        .shift_start
-                        .total_cmp(&agents[y as usize].shift_start)
-                        .then(x.cmp(&y))
+                    agents[x as usize].shift_start.total_cmp(&agents[y as usize].shift_start).then(x.cmp(&y))
                 });
                 for &a in fresh.iter().take(cut as usize) {
                     let grp = &mut self.groups[g];
@@ -906,10 +893,7 @@ impl<'m> Sim<'m> {
             }
         }
         if k < self.n_intervals {
-            self.cal.push(
-                (k + 1) as f64 * self.interval_len,
-                Event::Boundary((k + 1) as u32),
-            );
+            self.cal.push((k + 1) as f64 * self.interval_len, Event::Boundary((k + 1) as u32));
         }
     }
 
@@ -921,8 +905,7 @@ impl<'m> Sim<'m> {
                 let k = self.contacts[slot as usize];
                 let c = k.channel as usize;
                 let i = k.interval as usize;
-                let ci = self.stats.ci(c, i);
-                self.stats.channel[ci].waiting_at_end += 1;
+                self.count(c, i, k.ty, |x| x.waiting_at_end += 1);
                 self.release(slot);
                 self.hist.pending[c * self.n_intervals + i] -= 1;
             }
@@ -937,15 +920,8 @@ impl<'m> Sim<'m> {
         }
         if cfg!(debug_assertions) {
             for (idx, x) in self.stats.channel.iter().enumerate() {
-                assert_eq!(
-                    x.offered,
-                    x.answered + x.abandoned + x.waiting_at_end,
-                    "conservation at {idx}"
-                );
-                assert_eq!(
-                    x.completed, x.answered,
-                    "every answered contact completes ({idx})"
-                );
+                assert_eq!(x.offered, x.answered + x.abandoned + x.waiting_at_end, "conservation at {idx}");
+                assert_eq!(x.completed, x.answered, "every answered contact completes ({idx})");
             }
         }
         self.stats

@@ -59,25 +59,15 @@ impl Serialize for Report {
         m.serialize_entry("warmup_s", &self.warmup_s)?;
         m.serialize_entry("start_day", self.start_day)?;
 
-        let channels: Vec<(&str, ChannelJson)> = self
-            .channels
-            .iter()
-            .map(|c| (c.name.as_str(), ChannelJson(c)))
-            .collect();
+        let channels: Vec<(&str, ChannelJson)> =
+            self.channels.iter().map(|c| (c.name.as_str(), ChannelJson(c))).collect();
         m.serialize_entry("channels", &Ordered(&channels))?;
-        let groups: Vec<(&str, GroupJson)> = self
-            .groups
-            .iter()
-            .map(|g| (g.name.as_str(), GroupJson(g)))
-            .collect();
+        let groups: Vec<(&str, GroupJson)> = self.groups.iter().map(|g| (g.name.as_str(), GroupJson(g))).collect();
         m.serialize_entry("groups", &Ordered(&groups))?;
         m.serialize_entry("intervals", &Rows(self, RowKind::Channel))?;
         m.serialize_entry("group_intervals", &Rows(self, RowKind::Group))?;
-        let backlog: Vec<(&str, Vec<Est>)> = self
-            .backlog
-            .iter()
-            .map(|b| (b.channel.as_str(), b.days.iter().map(Est).collect()))
-            .collect();
+        let backlog: Vec<(&str, Vec<Est>)> =
+            self.backlog.iter().map(|b| (b.channel.as_str(), b.days.iter().map(Est).collect())).collect();
         m.serialize_entry("backlog_end_of_day", &Ordered(&backlog))?;
         m.end()
     }
@@ -95,6 +85,25 @@ impl Serialize for ChannelJson<'_> {
         for (k, e) in &c.kpis {
             m.serialize_entry(k.name(), &Est(e))?;
         }
+        if !c.types.is_empty() {
+            let types: Vec<(&str, TypeJson)> = c.types.iter().map(|t| (t.name.as_str(), TypeJson(t))).collect();
+            m.serialize_entry("types", &Ordered(&types))?;
+        }
+        m.end()
+    }
+}
+
+struct TypeJson<'a>(&'a super::TypeReport);
+
+impl Serialize for TypeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("priority", &t.priority)?;
+        m.serialize_entry("share", &t.share)?;
+        for (k, e) in &t.kpis {
+            m.serialize_entry(k.name(), &Est(e))?;
+        }
         m.end()
     }
 }
@@ -109,11 +118,7 @@ impl Serialize for GroupJson<'_> {
         for (k, e) in &g.kpis {
             m.serialize_entry(k.name(), &Est(e))?;
         }
-        let handled: Vec<(&str, Est)> = g
-            .handled
-            .iter()
-            .map(|(c, e)| (c.as_str(), Est(e)))
-            .collect();
+        let handled: Vec<(&str, Est)> = g.handled.iter().map(|(c, e)| (c.as_str(), Est(e))).collect();
         m.serialize_entry("handled_by_channel", &Ordered(&handled))?;
         m.end()
     }
@@ -133,10 +138,8 @@ impl Serialize for Rows<'_> {
             RowKind::Channel => {
                 let mut seq = s.serialize_seq(Some(self.0.intervals.len()))?;
                 for r in &self.0.intervals {
-                    let mut fields: Vec<(&str, Row)> = vec![
-                        ("channel", Row::Str(&r.channel)),
-                        ("start_s", Row::Num(r.start_s)),
-                    ];
+                    let mut fields: Vec<(&str, Row)> =
+                        vec![("channel", Row::Str(&r.channel)), ("start_s", Row::Num(r.start_s))];
                     fields.extend(r.kpis.iter().map(|(k, e)| (k.name(), Row::Est(e))));
                     seq.serialize_element(&Ordered(&fields))?;
                 }
@@ -145,10 +148,8 @@ impl Serialize for Rows<'_> {
             RowKind::Group => {
                 let mut seq = s.serialize_seq(Some(self.0.group_intervals.len()))?;
                 for r in &self.0.group_intervals {
-                    let mut fields: Vec<(&str, Row)> = vec![
-                        ("group", Row::Str(&r.group)),
-                        ("start_s", Row::Num(r.start_s)),
-                    ];
+                    let mut fields: Vec<(&str, Row)> =
+                        vec![("group", Row::Str(&r.group)), ("start_s", Row::Num(r.start_s))];
                     fields.extend(r.kpis.iter().map(|(k, e)| (k.name(), Row::Est(e))));
                     seq.serialize_element(&Ordered(&fields))?;
                 }

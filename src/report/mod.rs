@@ -50,6 +50,38 @@ pub struct ChannelReport {
     pub within_s: f64,
     /// The KPIs that apply to the channel's kind, in [`ChannelKpi::ALL`] order.
     pub kpis: Vec<(ChannelKpi, Estimate)>,
+    /// Per contact type, when the channel has more than one.
+    pub types: Vec<TypeReport>,
+}
+
+/// One contact type (triage category) of a channel, over the counted horizon.
+#[derive(Debug, Clone)]
+pub struct TypeReport {
+    pub name: String,
+    pub priority: u32,
+    pub share: f64,
+    pub kpis: Vec<(ChannelKpi, Estimate)>,
+}
+
+impl TypeReport {
+    pub fn get(&self, k: ChannelKpi) -> Option<Estimate> {
+        self.kpis.iter().find(|x| x.0 == k).map(|x| x.1)
+    }
+
+    /// KPIs reported per type (no percentiles or agent-time ratios).
+    pub const KPIS: [ChannelKpi; 11] = [
+        ChannelKpi::Offered,
+        ChannelKpi::Answered,
+        ChannelKpi::Abandoned,
+        ChannelKpi::WaitingAtEnd,
+        ChannelKpi::ServiceLevel,
+        ChannelKpi::ServiceLevelOfAnswered,
+        ChannelKpi::AsaS,
+        ChannelKpi::MeanWaitS,
+        ChannelKpi::AbandonRate,
+        ChannelKpi::AhtS,
+        ChannelKpi::FrtS,
+    ];
 }
 
 impl ChannelReport {
@@ -111,26 +143,38 @@ impl Report {
         let mut intervals = Vec::new();
         let mut backlog = Vec::new();
         for (c, ch) in s.channels.iter().enumerate() {
-            let kinds: Vec<ChannelKpi> = ChannelKpi::ALL
-                .iter()
-                .copied()
-                .filter(|k| k.applies_to(ch.kind))
-                .collect();
+            let kinds: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.applies_to(ch.kind)).collect();
+            let types = if ch.types.len() > 1 {
+                ch.types
+                    .iter()
+                    .enumerate()
+                    .map(|(t, ty)| TypeReport {
+                        name: ty.name.clone(),
+                        priority: ty.priority,
+                        share: ty.share,
+                        kpis: TypeReport::KPIS
+                            .iter()
+                            .filter(|k| k.applies_to(ch.kind))
+                            .map(|&k| (k, est[l.contact_type(model.type_offset[c] + t, k)]))
+                            .collect(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             channels.push(ChannelReport {
                 name: ch.name.clone(),
                 kind: ch.kind,
                 target: ch.target,
                 within_s: ch.within,
                 kpis: kinds.iter().map(|&k| (k, est[l.channel(c, k)])).collect(),
+                types,
             });
             for i in 0..l.intervals {
                 intervals.push(IntervalReport {
                     channel: ch.name.clone(),
                     start_s: (l.first_interval + i) as f64 * s.interval,
-                    kpis: kinds
-                        .iter()
-                        .map(|&k| (k, est[l.channel_interval(c, i, k)]))
-                        .collect(),
+                    kpis: kinds.iter().map(|&k| (k, est[l.channel_interval(c, i, k)])).collect(),
                 });
             }
             if !ch.kind.is_live() {
@@ -143,15 +187,9 @@ impl Report {
         let mut groups = Vec::new();
         let mut group_intervals = Vec::new();
         for (g, grp) in s.groups.iter().enumerate() {
-            let has_chat = grp
-                .skills
-                .iter()
-                .any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
-            let gk: Vec<GroupKpi> = GroupKpi::ALL
-                .iter()
-                .copied()
-                .filter(|k| has_chat || *k != GroupKpi::SlotUtilisation)
-                .collect();
+            let has_chat = grp.skills.iter().any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
+            let gk: Vec<GroupKpi> =
+                GroupKpi::ALL.iter().copied().filter(|k| has_chat || *k != GroupKpi::SlotUtilisation).collect();
             let gik: Vec<GroupIntervalKpi> = GroupIntervalKpi::ALL
                 .iter()
                 .copied()
@@ -159,31 +197,19 @@ impl Report {
                 .collect();
             groups.push(GroupReport {
                 name: grp.name.clone(),
-                skills: grp
-                    .skills
-                    .iter()
-                    .map(|sk| s.channels[sk.channel].name.clone())
-                    .collect(),
+                skills: grp.skills.iter().map(|sk| s.channels[sk.channel].name.clone()).collect(),
                 kpis: gk.iter().map(|&k| (k, est[l.group(g, k)])).collect(),
                 handled: grp
                     .skills
                     .iter()
-                    .map(|sk| {
-                        (
-                            s.channels[sk.channel].name.clone(),
-                            est[l.handled(g, sk.channel)],
-                        )
-                    })
+                    .map(|sk| (s.channels[sk.channel].name.clone(), est[l.handled(g, sk.channel)]))
                     .collect(),
             });
             for i in 0..l.intervals {
                 group_intervals.push(GroupIntervalReport {
                     group: grp.name.clone(),
                     start_s: (l.first_interval + i) as f64 * s.interval,
-                    kpis: gik
-                        .iter()
-                        .map(|&k| (k, est[l.group_interval(g, i, k)]))
-                        .collect(),
+                    kpis: gik.iter().map(|&k| (k, est[l.group_interval(g, i, k)])).collect(),
                 });
             }
         }

@@ -143,32 +143,16 @@ impl Grid {
         }
         let pad = |s: &str, w: usize, left: bool| {
             let n = w.saturating_sub(s.chars().count());
-            if left {
-                format!("{s}{}", " ".repeat(n))
-            } else {
-                format!("{}{s}", " ".repeat(n))
-            }
+            if left { format!("{s}{}", " ".repeat(n)) } else { format!("{}{s}", " ".repeat(n)) }
         };
         match style {
             Style::Text => {
                 writeln!(out, "{}", self.title)?;
                 let line = |row: &Vec<String>| {
-                    row.iter()
-                        .enumerate()
-                        .map(|(i, c)| pad(c, width[i], i == 0))
-                        .collect::<Vec<_>>()
-                        .join("  ")
+                    row.iter().enumerate().map(|(i, c)| pad(c, width[i], i == 0)).collect::<Vec<_>>().join("  ")
                 };
                 writeln!(out, "{}", line(&self.header))?;
-                writeln!(
-                    out,
-                    "{}",
-                    width
-                        .iter()
-                        .map(|w| "─".repeat(*w))
-                        .collect::<Vec<_>>()
-                        .join("  ")
-                )?;
+                writeln!(out, "{}", width.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "))?;
                 for row in &self.rows {
                     writeln!(out, "{}", line(row))?;
                 }
@@ -176,28 +160,10 @@ impl Grid {
             Style::Markdown => {
                 writeln!(out, "### {}\n", self.title)?;
                 let esc = |s: &str| s.replace('|', "\\|");
-                writeln!(
-                    out,
-                    "| {} |",
-                    self.header
-                        .iter()
-                        .map(|h| esc(h))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                )?;
-                writeln!(
-                    out,
-                    "|{}",
-                    (0..cols)
-                        .map(|i| if i == 0 { " :-- |" } else { " --: |" })
-                        .collect::<String>()
-                )?;
+                writeln!(out, "| {} |", self.header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "))?;
+                writeln!(out, "|{}", (0..cols).map(|i| if i == 0 { " :-- |" } else { " --: |" }).collect::<String>())?;
                 for row in &self.rows {
-                    writeln!(
-                        out,
-                        "| {} |",
-                        row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
-                    )?;
+                    writeln!(out, "| {} |", row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "))?;
                 }
             }
         }
@@ -206,11 +172,8 @@ impl Grid {
 }
 
 fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io::Result<()> {
-    let warm = if r.warmup_s > 0.0 {
-        format!(", first {} warm-up", format_duration(r.warmup_s))
-    } else {
-        String::new()
-    };
+    let warm =
+        if r.warmup_s > 0.0 { format!(", first {} warm-up", format_duration(r.warmup_s)) } else { String::new() };
     let head = format!(
         "{} — {} replications, seed {}, horizon {}{warm}, interval {}; mean ± 95 % CI",
         r.scenario,
@@ -227,13 +190,7 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
     // Channels: one column each.
     let mut header = vec!["channel".to_string()];
     header.extend(r.channels.iter().map(|c| {
-        format!(
-            "{} ({}, {:.0} % in {})",
-            c.name,
-            c.kind.name(),
-            100.0 * c.target,
-            format_duration(c.within_s)
-        )
+        format!("{} ({}, {:.0} % in {})", c.name, c.kind.name(), 100.0 * c.target, format_duration(c.within_s))
     }));
     let mut rows = Vec::new();
     for k in ChannelKpi::ALL {
@@ -242,27 +199,14 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
         }
         let (label, unit) = channel_label(k);
         let mut row = vec![label.to_string()];
-        row.extend(
-            r.channels
-                .iter()
-                .map(|c| c.get(k).map_or(String::new(), |e| with_ci(&e, unit))),
-        );
+        row.extend(r.channels.iter().map(|c| c.get(k).map_or(String::new(), |e| with_ci(&e, unit))));
         rows.push(row);
     }
-    Grid {
-        title: "Channels".into(),
-        header,
-        rows,
-    }
-    .write(out, style)?;
+    Grid { title: "Channels".into(), header, rows }.write(out, style)?;
 
     // Groups.
     let mut header = vec!["agent group".to_string()];
-    header.extend(
-        r.groups
-            .iter()
-            .map(|g| format!("{} ({})", g.name, g.skills.join(", "))),
-    );
+    header.extend(r.groups.iter().map(|g| format!("{} ({})", g.name, g.skills.join(", "))));
     let mut rows = Vec::new();
     for k in GroupKpi::ALL {
         if !r.groups.iter().any(|g| g.get(k).is_some()) {
@@ -270,19 +214,10 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
         }
         let (label, unit) = group_label(k);
         let mut row = vec![label.to_string()];
-        row.extend(
-            r.groups
-                .iter()
-                .map(|g| g.get(k).map_or(String::new(), |e| with_ci(&e, unit))),
-        );
+        row.extend(r.groups.iter().map(|g| g.get(k).map_or(String::new(), |e| with_ci(&e, unit))));
         rows.push(row);
     }
-    Grid {
-        title: "Agent groups".into(),
-        header,
-        rows,
-    }
-    .write(out, style)?;
+    Grid { title: "Agent groups".into(), header, rows }.write(out, style)?;
 
     // Deferred backlog.
     if !r.backlog.is_empty() && r.backlog.iter().any(|b| !b.days.is_empty()) {
@@ -291,30 +226,15 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
         header.extend(r.backlog.iter().map(|b| b.channel.clone()));
         let rows = (0..days)
             .map(|d| {
-                let mut row = vec![
-                    when(r, (d as f64 + 1.0) * DAY - 1.0)
-                        .split(' ')
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                ];
+                let mut row = vec![when(r, (d as f64 + 1.0) * DAY - 1.0).split(' ').next().unwrap_or("").to_string()];
                 if r.horizon_s <= DAY {
                     row[0] = format!("day {}", d + 1);
                 }
-                row.extend(r.backlog.iter().map(|b| {
-                    b.days
-                        .get(d)
-                        .map_or(String::new(), |e| with_ci(e, Unit::Count))
-                }));
+                row.extend(r.backlog.iter().map(|b| b.days.get(d).map_or(String::new(), |e| with_ci(e, Unit::Count))));
                 row
             })
             .collect();
-        Grid {
-            title: "Deferred backlog".into(),
-            header,
-            rows,
-        }
-        .write(out, style)?;
+        Grid { title: "Deferred backlog".into(), header, rows }.write(out, style)?;
     }
 
     if intervals {
@@ -328,11 +248,7 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
             ChannelKpi::Occupancy,
         ];
         for c in &r.channels {
-            let used: Vec<ChannelKpi> = cols
-                .iter()
-                .copied()
-                .filter(|k| k.applies_to(c.kind))
-                .collect();
+            let used: Vec<ChannelKpi> = cols.iter().copied().filter(|k| k.applies_to(c.kind)).collect();
             let mut header = vec!["start".to_string()];
             header.extend(used.iter().map(|k| channel_label(*k).0.to_string()));
             let rows = r
@@ -342,24 +258,17 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
                 // Closed, unstaffed intervals say nothing: leave them out.
                 .filter(|i| {
                     i.get(ChannelKpi::Offered).is_some_and(|e| e.mean > 0.0)
-                        || i.get(ChannelKpi::Occupancy)
-                            .is_some_and(|e| e.mean.is_finite())
+                        || i.get(ChannelKpi::Occupancy).is_some_and(|e| e.mean.is_finite())
                 })
                 .map(|i| {
                     let mut row = vec![when(r, i.start_s)];
-                    row.extend(used.iter().map(|k| {
-                        i.get(*k)
-                            .map_or(String::new(), |e| value(e.mean, channel_label(*k).1))
-                    }));
+                    row.extend(
+                        used.iter().map(|k| i.get(*k).map_or(String::new(), |e| value(e.mean, channel_label(*k).1))),
+                    );
                     row
                 })
                 .collect();
-            Grid {
-                title: format!("{} by interval of arrival", c.name),
-                header,
-                rows,
-            }
-            .write(out, style)?;
+            Grid { title: format!("{} by interval of arrival", c.name), header, rows }.write(out, style)?;
         }
         for g in &r.groups {
             let mut header = vec!["start".to_string()];
@@ -368,18 +277,9 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
                 .group_intervals
                 .iter()
                 .filter(|i| i.group == g.name)
-                .filter(|i| {
-                    i.kpis
-                        .iter()
-                        .any(|(k, e)| *k == GroupIntervalKpi::Present && e.mean > 0.0)
-                })
+                .filter(|i| i.kpis.iter().any(|(k, e)| *k == GroupIntervalKpi::Present && e.mean > 0.0))
                 .map(|i| {
-                    let get = |k: GroupIntervalKpi| {
-                        i.kpis
-                            .iter()
-                            .find(|x| x.0 == k)
-                            .map_or(f64::NAN, |x| x.1.mean)
-                    };
+                    let get = |k: GroupIntervalKpi| i.kpis.iter().find(|x| x.0 == k).map_or(f64::NAN, |x| x.1.mean);
                     vec![
                         when(r, i.start_s),
                         value(get(GroupIntervalKpi::Scheduled), Unit::Agents),
@@ -389,12 +289,7 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
                     ]
                 })
                 .collect();
-            Grid {
-                title: format!("{} by interval", g.name),
-                header,
-                rows,
-            }
-            .write(out, style)?;
+            Grid { title: format!("{} by interval", g.name), header, rows }.write(out, style)?;
         }
     }
     Ok(())

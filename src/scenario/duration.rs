@@ -12,7 +12,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Seconds(pub f64);
 
-const ALLOWED: &str = "a duration: seconds as a number (90) or a string such as \"20s\", \"4m\", \"1h30m\", \"1.5h\", \"2d\"";
+const ALLOWED: &str =
+    "a duration: seconds as a number (90) or a string such as \"20s\", \"4m\", \"1h30m\", \"1.5h\", \"2d\"";
 
 /// Parses a human duration into seconds. The error says what is allowed.
 pub fn parse_duration(text: &str) -> Result<f64, String> {
@@ -35,9 +36,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         if start == i {
             return Err(format!("`{text}` is not a duration; expected {ALLOWED}"));
         }
-        let number: f64 = s[start..i]
-            .parse()
-            .map_err(|_| format!("`{text}` is not a duration; expected {ALLOWED}"))?;
+        let number: f64 = s[start..i].parse().map_err(|_| format!("`{text}` is not a duration; expected {ALLOWED}"))?;
         while i < bytes.len() && bytes[i] == b' ' {
             i += 1;
         }
@@ -52,14 +51,10 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             "h" | "hr" => 3600.0,
             "d" | "day" | "days" => 86_400.0,
             "" => {
-                return Err(format!(
-                    "`{text}` has a number without a unit; expected {ALLOWED}"
-                ));
+                return Err(format!("`{text}` has a number without a unit; expected {ALLOWED}"));
             }
             unit => {
-                return Err(format!(
-                    "unknown unit `{unit}` in `{text}`; units are ms, s, m, h, d"
-                ));
+                return Err(format!("unknown unit `{unit}` in `{text}`; units are ms, s, m, h, d"));
             }
         };
         while i < bytes.len() && bytes[i] == b' ' {
@@ -85,11 +80,7 @@ fn check_seconds(v: f64, text: &str) -> Result<f64, String> {
 /// Parses a clock time of day `HH:MM` or `HH:MM:SS` into seconds after midnight.
 /// `24:00` is allowed (end of day).
 pub fn parse_clock(text: &str) -> Result<f64, String> {
-    let bad = || {
-        format!(
-            "`{text}` is not a time of day; expected \"HH:MM\" such as \"08:30\" (00:00 to 24:00)"
-        )
-    };
+    let bad = || format!("`{text}` is not a time of day; expected \"HH:MM\" such as \"08:30\" (00:00 to 24:00)");
     let parts: Vec<&str> = text.trim().split(':').collect();
     if parts.len() < 2 || parts.len() > 3 {
         return Err(bad());
@@ -115,11 +106,7 @@ pub fn format_duration(secs: f64) -> String {
     }
     let mut rest = secs.round() as u64;
     if rest == 0 {
-        return if secs == 0.0 {
-            "0s".into()
-        } else {
-            format!("{secs:.3}s")
-        };
+        return if secs == 0.0 { "0s".into() } else { format!("{secs:.3}s") };
     }
     let mut out = String::new();
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
@@ -146,19 +133,13 @@ impl<'de> serde::Deserialize<'de> for Seconds {
                 f.write_str(ALLOWED)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Seconds, E> {
-                check_seconds(v as f64, &v.to_string())
-                    .map(Seconds)
-                    .map_err(E::custom)
+                check_seconds(v as f64, &v.to_string()).map(Seconds).map_err(E::custom)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Seconds, E> {
-                check_seconds(v as f64, &v.to_string())
-                    .map(Seconds)
-                    .map_err(E::custom)
+                check_seconds(v as f64, &v.to_string()).map(Seconds).map_err(E::custom)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Seconds, E> {
-                check_seconds(v, &v.to_string())
-                    .map(Seconds)
-                    .map_err(E::custom)
+                check_seconds(v, &v.to_string()).map(Seconds).map_err(E::custom)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Seconds, E> {
                 parse_duration(v).map(Seconds).map_err(E::custom)
@@ -203,9 +184,7 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(0.25));
         assert_eq!(parse_duration("90"), Ok(90.0));
         assert_eq!(parse_duration("0"), Ok(0.0));
-        for bad in [
-            "", "abc", "4", "4x", "-3s", "m", "1h30", "1..2s", "inf", "NaN",
-        ] {
+        for bad in ["", "abc", "4", "4x", "-3s", "m", "1h30", "1..2s", "inf", "NaN"] {
             if bad == "4" {
                 continue;
             }

@@ -64,10 +64,7 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     pub fn new(src: &'a str) -> Locator<'a> {
-        Locator {
-            src,
-            root: DeTable::parse(src).ok(),
-        }
+        Locator { src, root: DeTable::parse(src).ok() }
     }
 
     /// 1-based line and column of a byte offset.
@@ -75,9 +72,7 @@ impl<'a> Locator<'a> {
         let offset = offset.min(self.src.len());
         let before = &self.src[..offset];
         let line = before.matches('\n').count() + 1;
-        let col = before.rfind('\n').map_or(before.chars().count(), |nl| {
-            before[nl + 1..].chars().count()
-        }) + 1;
+        let col = before.rfind('\n').map_or(before.chars().count(), |nl| before[nl + 1..].chars().count()) + 1;
         (line, col)
     }
 
@@ -165,16 +160,13 @@ impl<'a> Locator<'a> {
 mod tests {
     use super::*;
 
-    const SRC: &str = "name = \"x\"\n\n[[channel]]\nname = \"phone\"\narrivals = { per_hour = -3 }\n\n[[channel]]\nname = \"chat\"\n";
+    const SRC: &str =
+        "name = \"x\"\n\n[[channel]]\nname = \"phone\"\narrivals = { per_hour = -3 }\n\n[[channel]]\nname = \"chat\"\n";
 
     #[test]
     fn path_to_line() {
         let loc = Locator::new(SRC);
-        let p = FieldPath::root()
-            .key("channel")
-            .at(0)
-            .key("arrivals")
-            .key("per_hour");
+        let p = FieldPath::root().key("channel").at(0).key("arrivals").key("per_hour");
         assert_eq!(p.to_string(), "channel[0].arrivals.per_hour");
         let span = loc.span_of(&p).unwrap();
         assert_eq!(loc.line_col(span.start), (5, 25));

@@ -98,12 +98,7 @@ impl Scenario {
                 }
                 return Err(ScenarioError {
                     file: file.to_owned(),
-                    problems: vec![Problem {
-                        field,
-                        line,
-                        column,
-                        message,
-                    }],
+                    problems: vec![Problem { field, line, column, message }],
                 });
             }
         };
@@ -118,20 +113,12 @@ impl Scenario {
                         }
                         None => (None, None),
                     };
-                    Problem {
-                        field: (!path.is_root()).then(|| path.to_string()),
-                        line,
-                        column,
-                        message,
-                    }
+                    Problem { field: (!path.is_root()).then(|| path.to_string()), line, column, message }
                 })
                 .collect();
             // In file order, so that the list reads top to bottom.
             problems.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column.unwrap_or(0)));
-            ScenarioError {
-                file: file.to_owned(),
-                problems,
-            }
+            ScenarioError { file: file.to_owned(), problems }
         })
     }
 
@@ -179,18 +166,8 @@ impl Weekday {
 
     pub fn parse(s: &str) -> Option<Weekday> {
         let l = s.trim().to_ascii_lowercase();
-        const LONG: [&str; 7] = [
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ];
-        (0..7)
-            .find(|&i| l == Self::NAMES[i] || l == LONG[i])
-            .map(|i| Weekday(i as u8))
+        const LONG: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        (0..7).find(|&i| l == Self::NAMES[i] || l == LONG[i]).map(|i| Weekday(i as u8))
     }
 
     /// The weekday `days` days later.
@@ -301,10 +278,7 @@ impl Channel {
 
     /// Handle-time factor when an agent holds `n ≥ 1` chats (1 for other channels).
     pub fn stretch_for(&self, n: usize) -> f64 {
-        self.stretch
-            .get(n.saturating_sub(1))
-            .copied()
-            .unwrap_or(1.0)
+        self.stretch.get(n.saturating_sub(1)).copied().unwrap_or(1.0)
     }
 }
 
@@ -352,9 +326,7 @@ pub struct Staffing {
 
 impl Staffing {
     pub fn constant(n: u32) -> Staffing {
-        Staffing {
-            steps: vec![(0.0, n)],
-        }
+        Staffing { steps: vec![(0.0, n)] }
     }
 
     /// Headcount in force at time `t`.

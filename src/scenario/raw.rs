@@ -162,17 +162,11 @@ impl<'de> Deserialize<'de> for RawSkill {
                 f.write_str("a channel name, or a table { channel = \"phone\", after = \"30s\" }")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSkill, E> {
-                Ok(RawSkill {
-                    channel: v.to_owned(),
-                    after: None,
-                })
+                Ok(RawSkill { channel: v.to_owned(), after: None })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSkill, A::Error> {
                 let t = Table::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawSkill {
-                    channel: t.channel,
-                    after: t.after,
-                })
+                Ok(RawSkill { channel: t.channel, after: t.after })
             }
         }
         d.deserialize_any(V)

@@ -26,20 +26,14 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     let root = FieldPath::root();
 
     if raw.name.trim().is_empty() || raw.name.len() > 200 {
-        ck.err(
-            root.key("name"),
-            "must be a non-empty name of at most 200 characters",
-        );
+        ck.err(root.key("name"), "must be a non-empty name of at most 200 characters");
     }
     let seed = raw.seed.unwrap_or(1);
     let replications = match raw.replications {
         None => 10,
         Some(r) if (1..=MAX_REPLICATIONS).contains(&r) => r as u32,
         Some(r) => {
-            ck.err(
-                root.key("replications"),
-                format!("must be from 1 to {MAX_REPLICATIONS}, got {r}"),
-            );
+            ck.err(root.key("replications"), format!("must be from 1 to {MAX_REPLICATIONS}, got {r}"));
             1
         }
     };
@@ -49,20 +43,14 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     if horizon <= 0.0 || horizon > MAX_HORIZON_DAYS * DAY {
         ck.err(
             root.key("horizon"),
-            format!(
-                "must be longer than 0 and at most {MAX_HORIZON_DAYS} days, got {}",
-                format_duration(horizon)
-            ),
+            format!("must be longer than 0 and at most {MAX_HORIZON_DAYS} days, got {}", format_duration(horizon)),
         );
         horizon_ok = false;
     }
     let interval = raw.interval.map_or(1800.0, |s| s.0);
     let mut n_intervals = 1usize;
     if interval < 1.0 {
-        ck.err(
-            root.key("interval"),
-            format!("must be at least 1 s, got {interval} s"),
-        );
+        ck.err(root.key("interval"), format!("must be at least 1 s, got {interval} s"));
         horizon_ok = false;
     } else if horizon_ok {
         let n = horizon / interval;
@@ -79,10 +67,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
         } else if n.round() as usize > MAX_INTERVALS {
             ck.err(
                 root.key("interval"),
-                format!(
-                    "gives {} intervals over the horizon; at most {MAX_INTERVALS} are allowed",
-                    n.round()
-                ),
+                format!("gives {} intervals over the horizon; at most {MAX_INTERVALS} are allowed", n.round()),
             );
             horizon_ok = false;
         } else {
@@ -93,13 +78,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     if horizon_ok {
         let w = warmup / interval;
         if warmup >= horizon {
-            ck.err(
-                root.key("warmup"),
-                format!(
-                    "must be shorter than the horizon ({})",
-                    format_duration(horizon)
-                ),
-            );
+            ck.err(root.key("warmup"), format!("must be shorter than the horizon ({})", format_duration(horizon)));
         } else if (w - w.round()).abs() > 1e-9 * w.max(1.0) {
             ck.err(
                 root.key("warmup"),
@@ -114,18 +93,12 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     let start_day = match &raw.start_day {
         None => Weekday(0),
         Some(s) => Weekday::parse(s).unwrap_or_else(|| {
-            ck.err(
-                root.key("start_day"),
-                format!("`{s}` is not a day of the week; use mon, tue, …, sun"),
-            );
+            ck.err(root.key("start_day"), format!("`{s}` is not a day of the week; use mon, tue, …, sun"));
             Weekday(0)
         }),
     };
     let routing = match &raw.routing {
-        None => Routing {
-            policy: RoutingPolicy::Preference,
-            live_first: true,
-        },
+        None => Routing { policy: RoutingPolicy::Preference, live_first: true },
         Some(r) => Routing {
             policy: match &r.policy {
                 None => RoutingPolicy::Preference,
@@ -141,36 +114,21 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
         },
     };
 
-    let ctx = Ctx {
-        horizon,
-        interval,
-        n_intervals,
-        start_day,
-        usable: horizon_ok,
-    };
+    let ctx = Ctx { horizon, interval, n_intervals, start_day, usable: horizon_ok };
 
     // Channels.
     if raw.channel.is_empty() {
-        ck.err(
-            root.key("channel"),
-            "a scenario needs at least one [[channel]]",
-        );
+        ck.err(root.key("channel"), "a scenario needs at least one [[channel]]");
     }
     if raw.channel.len() > MAX_CHANNELS {
-        ck.err(
-            root.key("channel"),
-            format!("at most {MAX_CHANNELS} channels, got {}", raw.channel.len()),
-        );
+        ck.err(root.key("channel"), format!("at most {MAX_CHANNELS} channels, got {}", raw.channel.len()));
     }
     let mut channels = Vec::new();
     let mut names = HashSet::new();
     for (i, rc) in raw.channel.iter().enumerate() {
         let p = root.key("channel").at(i);
         if !names.insert(rc.name.as_str()) {
-            ck.err(
-                p.key("name"),
-                format!("channel name `{}` is used twice", rc.name),
-            );
+            ck.err(p.key("name"), format!("channel name `{}` is used twice", rc.name));
         }
         if let Some(c) = channel(&mut ck, &ctx, &p, rc) {
             channels.push(c);
@@ -180,26 +138,17 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
 
     // Agent groups.
     if raw.agents.is_empty() {
-        ck.err(
-            root.key("agents"),
-            "a scenario needs at least one [[agents]] group",
-        );
+        ck.err(root.key("agents"), "a scenario needs at least one [[agents]] group");
     }
     if raw.agents.len() > MAX_GROUPS {
-        ck.err(
-            root.key("agents"),
-            format!("at most {MAX_GROUPS} groups, got {}", raw.agents.len()),
-        );
+        ck.err(root.key("agents"), format!("at most {MAX_GROUPS} groups, got {}", raw.agents.len()));
     }
     let mut groups = Vec::new();
     let mut gnames = HashSet::new();
     for (g, ra) in raw.agents.iter().enumerate() {
         let p = root.key("agents").at(g);
         if !gnames.insert(ra.name.as_str()) {
-            ck.err(
-                p.key("name"),
-                format!("group name `{}` is used twice", ra.name),
-            );
+            ck.err(p.key("name"), format!("group name `{}` is used twice", ra.name));
         }
         if let Some(grp) = group(&mut ck, &ctx, &p, ra, &raw.channel, &channel_names) {
             groups.push(grp);
@@ -279,21 +228,12 @@ impl Ctx {
         {
             return Some((0..self.n_intervals).map(|i| values[i % pd]).collect());
         }
-        let mut allowed = format!(
-            "{} (one per {} interval of the horizon)",
-            self.n_intervals,
-            format_duration(self.interval)
-        );
-        if let (Some(pd), true) = (
-            per_day,
-            self.whole_days() && self.n_intervals != per_day.unwrap_or(0),
-        ) {
+        let mut allowed =
+            format!("{} (one per {} interval of the horizon)", self.n_intervals, format_duration(self.interval));
+        if let (Some(pd), true) = (per_day, self.whole_days() && self.n_intervals != per_day.unwrap_or(0)) {
             allowed.push_str(&format!(" or {pd} (one day, repeated daily)"));
         }
-        ck.err(
-            p.clone(),
-            format!("has {} values; expected {allowed}", values.len()),
-        );
+        ck.err(p.clone(), format!("has {} values; expected {allowed}", values.len()));
         None
     }
 }
@@ -304,96 +244,56 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         ck.err(p.key("name"), "must not be empty");
     }
     let kind = ChannelKind::parse(&rc.kind).or_else(|| {
-        ck.err(
-            p.key("kind"),
-            format!(
-                "`{}` is not a channel kind; use {}",
-                rc.kind,
-                ChannelKind::ALLOWED
-            ),
-        );
+        ck.err(p.key("kind"), format!("`{}` is not a channel kind; use {}", rc.kind, ChannelKind::ALLOWED));
         None
     });
     let sl = &rc.service_level;
     let slp = p.key("service_level");
     if !(sl.target > 0.0 && sl.target <= 1.0) {
-        ck.err(
-            slp.key("target"),
-            format!("must be a share in (0, 1], such as 0.8; got {}", sl.target),
-        );
+        ck.err(slp.key("target"), format!("must be a share in (0, 1], such as 0.8; got {}", sl.target));
     }
     let short_abandon = sl.short_abandon.map_or(0.0, |s| s.0);
 
     // Contact types (a channel without [[channel.type]] has one type, "all").
-    let dist_or = |ck: &mut Check,
-                   own: Option<(&RawDist, FieldPath)>,
-                   fallback: Option<(&RawDist, FieldPath)>| {
+    let dist_or = |ck: &mut Check, own: Option<(&RawDist, FieldPath)>, fallback: Option<(&RawDist, FieldPath)>| {
         own.or(fallback).and_then(|(d, path)| dist(ck, &path, d))
     };
     let mut types = Vec::new();
     let live = kind.is_none_or(|k| k.is_live());
     if !live && rc.patience.is_some() {
-        ck.err(
-            p.key("patience"),
-            format!("{} contacts never abandon; remove patience", rc.kind),
-        );
+        ck.err(p.key("patience"), format!("{} contacts never abandon; remove patience", rc.kind));
     }
     let chan_handle = rc.handle_time.as_ref().map(|d| (d, p.key("handle_time")));
     let chan_patience = rc.patience.as_ref().map(|d| (d, p.key("patience")));
     if rc.types.is_empty() {
         if rc.handle_time.is_none() {
-            ck.err(
-                p.key("handle_time"),
-                "is required (or give every [[channel.type]] its own handle_time)",
-            );
+            ck.err(p.key("handle_time"), "is required (or give every [[channel.type]] its own handle_time)");
         }
         let handle = dist_or(ck, chan_handle.clone(), None);
-        let patience = if live {
-            dist_or(ck, chan_patience.clone(), None)
-        } else {
-            None
-        };
+        let patience = if live { dist_or(ck, chan_patience.clone(), None) } else { None };
         if let Some(handle_time) = handle {
-            types.push(ContactType {
-                name: "all".into(),
-                share: 1.0,
-                priority: 1,
-                handle_time,
-                patience,
-            });
+            types.push(ContactType { name: "all".into(), share: 1.0, priority: 1, handle_time, patience });
         }
     } else {
         if rc.types.len() > MAX_TYPES {
-            ck.err(
-                p.key("type"),
-                format!("at most {MAX_TYPES} types, got {}", rc.types.len()),
-            );
+            ck.err(p.key("type"), format!("at most {MAX_TYPES} types, got {}", rc.types.len()));
         }
         let mut tnames = HashSet::new();
         let mut sum = 0.0;
         for (j, rt) in rc.types.iter().enumerate() {
             let tp = p.key("type").at(j);
             if !tnames.insert(rt.name.as_str()) {
-                ck.err(
-                    tp.key("name"),
-                    format!("type name `{}` is used twice in this channel", rt.name),
-                );
+                ck.err(tp.key("name"), format!("type name `{}` is used twice in this channel", rt.name));
             }
             if !(rt.share > 0.0 && rt.share <= 1.0) {
-                ck.err(
-                    tp.key("share"),
-                    format!("must be a share in (0, 1], got {}", rt.share),
-                );
+                ck.err(tp.key("share"), format!("must be a share in (0, 1], got {}", rt.share));
             }
             sum += rt.share;
             let priority = match rt.priority {
                 None => 1,
                 Some(x) if (1..=i64::from(MAX_PRIORITY)).contains(&x) => x as u32,
                 Some(x) => {
-                    ck.err(
-                        tp.key("priority"),
-                        format!("must be from 1 (most urgent) to {MAX_PRIORITY}, got {x}"),
-                    );
+                    ck.err(tp.key("priority"), format!("must be from 1 (most urgent) to {MAX_PRIORITY}, got {x}"));
                     1
                 }
             };
@@ -401,40 +301,20 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
                 ck.err(tp.key("handle_time"), "is required here or on the channel");
             }
             if !live && rt.patience.is_some() {
-                ck.err(
-                    tp.key("patience"),
-                    format!("{} contacts never abandon; remove patience", rc.kind),
-                );
+                ck.err(tp.key("patience"), format!("{} contacts never abandon; remove patience", rc.kind));
             }
-            let handle = dist_or(
-                ck,
-                rt.handle_time.as_ref().map(|d| (d, tp.key("handle_time"))),
-                chan_handle.clone(),
-            );
+            let handle = dist_or(ck, rt.handle_time.as_ref().map(|d| (d, tp.key("handle_time"))), chan_handle.clone());
             let patience = if live {
-                dist_or(
-                    ck,
-                    rt.patience.as_ref().map(|d| (d, tp.key("patience"))),
-                    chan_patience.clone(),
-                )
+                dist_or(ck, rt.patience.as_ref().map(|d| (d, tp.key("patience"))), chan_patience.clone())
             } else {
                 None
             };
             if let Some(handle_time) = handle {
-                types.push(ContactType {
-                    name: rt.name.clone(),
-                    share: rt.share,
-                    priority,
-                    handle_time,
-                    patience,
-                });
+                types.push(ContactType { name: rt.name.clone(), share: rt.share, priority, handle_time, patience });
             }
         }
         if (sum - 1.0).abs() > 1e-6 {
-            ck.err(
-                p.key("type"),
-                format!("type shares must add up to 1; they add up to {sum}"),
-            );
+            ck.err(p.key("type"), format!("type shares must add up to 1; they add up to {sum}"));
         }
     }
 
@@ -452,31 +332,15 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         if kind.is_some_and(|k| k != ChannelKind::Chat) {
             ck.err(sp.clone(), "only chat channels have concurrency; remove it");
         } else if s.is_empty() || s.len() > MAX_CONCURRENCY as usize {
-            ck.err(
-                sp.clone(),
-                format!(
-                    "needs 1 to {MAX_CONCURRENCY} factors (one per chat held), got {}",
-                    s.len()
-                ),
-            );
-        } else if let Some(x) = s
-            .iter()
-            .find(|x| !(x.is_finite() && **x > 0.0 && **x <= 100.0))
-        {
-            ck.err(
-                sp.clone(),
-                format!("factors must be > 0 and ≤ 100, got {x}"),
-            );
+            ck.err(sp.clone(), format!("needs 1 to {MAX_CONCURRENCY} factors (one per chat held), got {}", s.len()));
+        } else if let Some(x) = s.iter().find(|x| !(x.is_finite() && **x > 0.0 && **x <= 100.0)) {
+            ck.err(sp.clone(), format!("factors must be > 0 and ≤ 100, got {x}"));
         } else {
             stretch = s.clone();
         }
     }
 
-    let arrivals = if ctx.usable {
-        arrival_rate(ck, ctx, &p.key("arrivals"), &rc.arrivals, live, &open)
-    } else {
-        None
-    };
+    let arrivals = if ctx.usable { arrival_rate(ck, ctx, &p.key("arrivals"), &rc.arrivals, live, &open) } else { None };
 
     if ck.errors.len() > before {
         return None;
@@ -495,7 +359,8 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
 }
 
 fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
-    const KINDS: &str = "\"exponential\", \"lognormal\", \"gamma\", \"erlang\", \"deterministic\", \"uniform\" or \"empirical\"";
+    const KINDS: &str =
+        "\"exponential\", \"lognormal\", \"gamma\", \"erlang\", \"deterministic\", \"uniform\" or \"empirical\"";
     let fields: [(&str, bool); 7] = [
         ("mean", d.mean.is_some()),
         ("cv", d.cv.is_some()),
@@ -513,10 +378,7 @@ fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
         "uniform" => &["min", "max"],
         "empirical" => &["values"],
         other => {
-            ck.err(
-                p.key("dist"),
-                format!("`{other}` is not a distribution; use {KINDS}"),
-            );
+            ck.err(p.key("dist"), format!("`{other}` is not a distribution; use {KINDS}"));
             return None;
         }
     };
@@ -524,25 +386,11 @@ fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
     for (f, present) in fields {
         let wanted = used.contains(&f);
         if present && !wanted {
-            ck.err(
-                p.key(f),
-                format!(
-                    "is not used by dist = \"{}\", which takes {}",
-                    d.dist,
-                    used.join(", ")
-                ),
-            );
+            ck.err(p.key(f), format!("is not used by dist = \"{}\", which takes {}", d.dist, used.join(", ")));
             ok = false;
         }
         if !present && wanted {
-            ck.err(
-                p.clone(),
-                format!(
-                    "dist = \"{}\" needs `{f}` (it takes {})",
-                    d.dist,
-                    used.join(", ")
-                ),
-            );
+            ck.err(p.clone(), format!("dist = \"{}\" needs `{f}` (it takes {})", d.dist, used.join(", ")));
             ok = false;
         }
     }
@@ -557,12 +405,7 @@ fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
         "erlang" => Dist::erlang(d.k.unwrap_or(0), sec(d.mean)),
         "deterministic" => Dist::deterministic(sec(d.value)),
         "uniform" => Dist::uniform(sec(d.min), sec(d.max)),
-        _ => Dist::empirical(
-            d.values
-                .as_ref()
-                .map(|v| v.iter().map(|s| s.0).collect())
-                .unwrap_or_default(),
-        ),
+        _ => Dist::empirical(d.values.as_ref().map(|v| v.iter().map(|s| s.0).collect()).unwrap_or_default()),
     };
     r.map_err(|(field, msg)| ck.err(p.key(field), msg)).ok()
 }
@@ -573,21 +416,13 @@ fn day_list(ck: &mut Check, p: &FieldPath, days: &Option<Vec<String>>) -> [bool;
         Some(list) => {
             let mut set = [false; 7];
             if list.is_empty() {
-                ck.err(
-                    p.clone(),
-                    "is empty; list days such as [\"mon\", \"tue\"] or leave it out for every day",
-                );
+                ck.err(p.clone(), "is empty; list days such as [\"mon\", \"tue\"] or leave it out for every day");
             }
             for (i, d) in list.iter().enumerate() {
                 match Weekday::parse(d) {
-                    Some(w) if set[usize::from(w.0)] => {
-                        ck.err(p.at(i), format!("`{d}` is listed twice"))
-                    }
+                    Some(w) if set[usize::from(w.0)] => ck.err(p.at(i), format!("`{d}` is listed twice")),
                     Some(w) => set[usize::from(w.0)] = true,
-                    None => ck.err(
-                        p.at(i),
-                        format!("`{d}` is not a day of the week; use mon, tue, …, sun"),
-                    ),
+                    None => ck.err(p.at(i), format!("`{d}` is not a day of the week; use mon, tue, …, sun")),
                 }
             }
             set
@@ -599,10 +434,7 @@ fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f
     if o.to.0 <= o.from.0 {
         ck.err(
             p.key("to"),
-            format!(
-                "must be later than `from` ({}); opening hours cannot cross midnight",
-                format_clock(o.from.0)
-            ),
+            format!("must be later than `from` ({}); opening hours cannot cross midnight", format_clock(o.from.0)),
         );
         return vec![];
     }
@@ -627,9 +459,7 @@ fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f
 
 /// Seconds of `[a, b)` covered by the windows.
 fn open_seconds(open: &[(f64, f64)], a: f64, b: f64) -> f64 {
-    open.iter()
-        .map(|&(s, e)| (e.min(b) - s.max(a)).max(0.0))
-        .sum()
+    open.iter().map(|&(s, e)| (e.min(b) - s.max(a)).max(0.0)).sum()
 }
 
 fn arrival_rate(
@@ -640,20 +470,16 @@ fn arrival_rate(
     live: bool,
     open: &[(f64, f64)],
 ) -> Option<RateFn> {
-    let given = [
-        a.per_hour.is_some(),
-        a.per_interval.is_some(),
-        a.per_day.is_some(),
-    ];
+    let given = [a.per_hour.is_some(), a.per_interval.is_some(), a.per_day.is_some()];
     if given.iter().filter(|g| **g).count() != 1 {
-        ck.err(p.clone(), "give exactly one of per_hour = N, per_interval = [..] or per_day = N (with an optional profile)");
+        ck.err(
+            p.clone(),
+            "give exactly one of per_hour = N, per_interval = [..] or per_day = N (with an optional profile)",
+        );
         return None;
     }
     if a.profile.is_some() && a.per_day.is_none() {
-        ck.err(
-            p.key("profile"),
-            "goes with per_day (a daily volume spread by the profile)",
-        );
+        ck.err(p.key("profile"), "goes with per_day (a daily volume spread by the profile)");
         return None;
     }
     let mut factors = [1.0f64; 7];
@@ -661,10 +487,7 @@ fn arrival_rate(
         for (i, (k, v)) in df.by_day().into_iter().enumerate() {
             if let Some(v) = v {
                 if !(v.is_finite() && (0.0..=1000.0).contains(&v)) {
-                    ck.err(
-                        p.key("day_factors").key(k),
-                        format!("must be a factor from 0 to 1000, got {v}"),
-                    );
+                    ck.err(p.key("day_factors").key(k), format!("must be a factor from 0 to 1000, got {v}"));
                     return None;
                 }
                 factors[i] = v;
@@ -679,10 +502,7 @@ fn arrival_rate(
     // Volumes per planning interval, or a rate that holds while open.
     let volumes: Option<Vec<f64>> = if let Some(r) = a.per_hour {
         if !(r.is_finite() && r >= 0.0) {
-            ck.err(
-                p.key("per_hour"),
-                format!("must be a rate ≥ 0 contacts per hour, got {r}"),
-            );
+            ck.err(p.key("per_hour"), format!("must be a rate ≥ 0 contacts per hour, got {r}"));
             return None;
         }
         let rate = r / 3600.0;
@@ -707,30 +527,15 @@ fn arrival_rate(
         return finish_rate(ck, p, &steps, ctx.horizon);
     } else if let Some(list) = &a.per_interval {
         let v = ctx.expand(ck, &p.key("per_interval"), list)?;
-        if let Some((i, x)) = v
-            .iter()
-            .enumerate()
-            .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
-        {
-            ck.err(
-                p.key("per_interval").at(i % list.len()),
-                format!("volumes must be ≥ 0, got {x}"),
-            );
+        if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
+            ck.err(p.key("per_interval").at(i % list.len()), format!("volumes must be ≥ 0, got {x}"));
             return None;
         }
-        Some(
-            v.iter()
-                .enumerate()
-                .map(|(i, x)| x * factor_at(i as f64 * ctx.interval))
-                .collect(),
-        )
+        Some(v.iter().enumerate().map(|(i, x)| x * factor_at(i as f64 * ctx.interval)).collect())
     } else {
         let d = a.per_day.unwrap_or(0.0);
         if !(d.is_finite() && d >= 0.0) {
-            ck.err(
-                p.key("per_day"),
-                format!("must be a volume ≥ 0 contacts per day, got {d}"),
-            );
+            ck.err(p.key("per_day"), format!("must be a volume ≥ 0 contacts per day, got {d}"));
             return None;
         }
         match &a.profile {
@@ -750,29 +555,17 @@ fn arrival_rate(
                     );
                     return None;
                 }
-                if let Some((i, x)) = prof
-                    .iter()
-                    .enumerate()
-                    .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
-                {
-                    ck.err(
-                        p.key("profile").at(i),
-                        format!("weights must be ≥ 0, got {x}"),
-                    );
+                if let Some((i, x)) = prof.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
+                    ck.err(p.key("profile").at(i), format!("weights must be ≥ 0, got {x}"));
                     return None;
                 }
                 let sum: f64 = prof.iter().sum();
                 if sum <= 0.0 {
-                    ck.err(
-                        p.key("profile"),
-                        "weights add up to 0; at least one must be positive",
-                    );
+                    ck.err(p.key("profile"), "weights add up to 0; at least one must be positive");
                     return None;
                 }
                 Some(
-                    (0..ctx.n_intervals)
-                        .map(|i| d * factor_at(i as f64 * ctx.interval) * prof[i % pd] / sum)
-                        .collect(),
+                    (0..ctx.n_intervals).map(|i| d * factor_at(i as f64 * ctx.interval) * prof[i % pd] / sum).collect(),
                 )
             }
             None => {
@@ -822,14 +615,13 @@ fn arrival_rate(
         let b0 = a0 + ctx.interval;
         let secs = open_seconds(windows, a0, b0);
         if *vol > 0.0 && secs <= 0.0 {
-            let field = if a.per_interval.is_some() {
-                "per_interval"
-            } else {
-                "profile"
-            };
+            let field = if a.per_interval.is_some() { "per_interval" } else { "profile" };
             ck.err(
                 p.key(field),
-                format!("gives {vol} contacts in the interval starting {} but the channel is closed then", ctx.when(a0)),
+                format!(
+                    "gives {vol} contacts in the interval starting {} but the channel is closed then",
+                    ctx.when(a0)
+                ),
             );
             return None;
         }
@@ -857,17 +649,8 @@ fn arrival_rate(
     finish_rate(ck, p, &steps, ctx.horizon)
 }
 
-fn finish_rate(
-    ck: &mut Check,
-    p: &FieldPath,
-    steps: &[(f64, f64)],
-    horizon: f64,
-) -> Option<RateFn> {
-    let steps = if steps.is_empty() {
-        vec![(0.0, 0.0)]
-    } else {
-        steps.to_vec()
-    };
+fn finish_rate(ck: &mut Check, p: &FieldPath, steps: &[(f64, f64)], horizon: f64) -> Option<RateFn> {
+    let steps = if steps.is_empty() { vec![(0.0, 0.0)] } else { steps.to_vec() };
     let rate = RateFn::from_steps(&steps, horizon);
     let expected = rate.expected(0.0, horizon);
     if expected > MAX_ARRIVALS_PER_REPLICATION {
@@ -895,49 +678,28 @@ fn group(
     let mut skills = Vec::new();
     let mut seen = HashSet::new();
     if ra.skills.is_empty() {
-        ck.err(
-            p.key("skills"),
-            "is empty; list the channels this group serves, such as [\"phone\"]",
-        );
+        ck.err(p.key("skills"), "is empty; list the channels this group serves, such as [\"phone\"]");
     }
     for (i, s) in ra.skills.iter().enumerate() {
         match names.iter().position(|n| *n == s.channel) {
             None => ck.err(
                 p.key("skills").at(i),
-                format!(
-                    "`{}` is not a channel of this scenario; channels are: {}",
-                    s.channel,
-                    names.join(", ")
-                ),
+                format!("`{}` is not a channel of this scenario; channels are: {}", s.channel, names.join(", ")),
             ),
-            Some(c) if !seen.insert(c) => ck.err(
-                p.key("skills").at(i),
-                format!("`{}` is listed twice", s.channel),
-            ),
-            Some(c) => skills.push(Skill {
-                channel: c,
-                after: s.after.map_or(0.0, |a| a.0),
-            }),
+            Some(c) if !seen.insert(c) => ck.err(p.key("skills").at(i), format!("`{}` is listed twice", s.channel)),
+            Some(c) => skills.push(Skill { channel: c, after: s.after.map_or(0.0, |a| a.0) }),
         }
     }
     let shrinkage = ra.shrinkage.unwrap_or(0.0);
     if !(0.0..1.0).contains(&shrinkage) {
-        ck.err(
-            p.key("shrinkage"),
-            format!("must be a share in [0, 1), such as 0.3; got {shrinkage}"),
-        );
+        ck.err(p.key("shrinkage"), format!("must be a share in [0, 1), such as 0.3; got {shrinkage}"));
     }
-    let has_chat = skills
-        .iter()
-        .any(|s| ChannelKind::parse(&chans[s.channel].kind) == Some(ChannelKind::Chat));
+    let has_chat = skills.iter().any(|s| ChannelKind::parse(&chans[s.channel].kind) == Some(ChannelKind::Chat));
     let concurrency = match ra.concurrency {
         None => 1,
         Some(c) if (1..=i64::from(MAX_CONCURRENCY)).contains(&c) => {
             if c > 1 && !has_chat {
-                ck.err(
-                    p.key("concurrency"),
-                    "applies to chat; this group has no chat skill",
-                );
+                ck.err(p.key("concurrency"), "applies to chat; this group has no chat skill");
             }
             for s in &skills {
                 let ch = &chans[s.channel];
@@ -946,58 +708,39 @@ fn group(
                 {
                     ck.err(
                         p.key("concurrency"),
-                        format!("is {c} but channel `{}` gives concurrency_stretch factors for only {} chats", ch.name, st.len()),
+                        format!(
+                            "is {c} but channel `{}` gives concurrency_stretch factors for only {} chats",
+                            ch.name,
+                            st.len()
+                        ),
                     );
                 }
             }
             c as u32
         }
         Some(c) => {
-            ck.err(
-                p.key("concurrency"),
-                format!("must be from 1 to {MAX_CONCURRENCY} chats, got {c}"),
-            );
+            ck.err(p.key("concurrency"), format!("must be from 1 to {MAX_CONCURRENCY} chats, got {c}"));
             1
         }
     };
     let cost_per_hour = ra.cost_per_hour.unwrap_or(0.0);
     if !(cost_per_hour.is_finite() && cost_per_hour >= 0.0) {
-        ck.err(
-            p.key("cost_per_hour"),
-            format!("must be ≥ 0, got {cost_per_hour}"),
-        );
+        ck.err(p.key("cost_per_hour"), format!("must be ≥ 0, got {cost_per_hour}"));
     }
-    let staffing = if ctx.usable {
-        staffing(ck, ctx, p, ra)
-    } else {
-        None
-    };
+    let staffing = if ctx.usable { staffing(ck, ctx, p, ra) } else { None };
     if ck.errors.len() > before {
         return None;
     }
-    Some(AgentGroup {
-        name: ra.name.clone(),
-        skills,
-        staffing: staffing?,
-        shrinkage,
-        concurrency,
-        cost_per_hour,
-    })
+    Some(AgentGroup { name: ra.name.clone(), skills, staffing: staffing?, shrinkage, concurrency, cost_per_hour })
 }
 
 fn headcount(ck: &mut Check, p: &FieldPath, n: f64) -> Option<u32> {
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
-        ck.err(
-            p.clone(),
-            format!("headcount must be a whole number ≥ 0, got {n}"),
-        );
+        ck.err(p.clone(), format!("headcount must be a whole number ≥ 0, got {n}"));
         return None;
     }
     if n > f64::from(MAX_AGENTS_PER_GROUP) {
-        ck.err(
-            p.clone(),
-            format!("at most {MAX_AGENTS_PER_GROUP} agents in a group, got {n}"),
-        );
+        ck.err(p.clone(), format!("at most {MAX_AGENTS_PER_GROUP} agents in a group, got {n}"));
         return None;
     }
     Some(n as u32)
@@ -1013,10 +756,7 @@ fn staffing(ck: &mut Check, ctx: &Ctx, p: &FieldPath, ra: &RawAgents) -> Option<
             None
         }
         (None, true) => {
-            ck.err(
-                p.clone(),
-                "needs staff = N, staff = { per_interval = [..] } or [[agents.shift]] entries",
-            );
+            ck.err(p.clone(), "needs staff = N, staff = { per_interval = [..] } or [[agents.shift]] entries");
             None
         }
         (Some(RawStaff::Constant(n)), true) => {
@@ -1064,10 +804,7 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
                 let mut seen = HashSet::new();
                 for (k, n) in names.iter().enumerate() {
                     if !seen.insert(n.as_str()) {
-                        ck.err(
-                            sp.key("people").at(k),
-                            format!("`{n}` is listed twice in this shift"),
-                        );
+                        ck.err(sp.key("people").at(k), format!("`{n}` is listed twice in this shift"));
                     }
                 }
                 names.len() as i64
@@ -1103,10 +840,7 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
                 );
                 continue;
             }
-            if let Some(&(o0, o1)) = brk
-                .iter()
-                .find(|&&(o0, o1)| off < o1 && o0 < off + b.length.0)
-            {
+            if let Some(&(o0, o1)) = brk.iter().find(|&&(o0, o1)| off < o1 && o0 < off + b.length.0) {
                 ck.err(
                     bp.clone(),
                     format!(
@@ -1183,10 +917,7 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
         if n > MAX_AGENTS_PER_GROUP {
             ck.err(
                 p.key("shift"),
-                format!(
-                    "shifts put {n} agents on at {}; at most {MAX_AGENTS_PER_GROUP} per group",
-                    ctx.when(at)
-                ),
+                format!("shifts put {n} agents on at {}; at most {MAX_AGENTS_PER_GROUP} per group", ctx.when(at)),
             );
             return None;
         }
@@ -1199,37 +930,22 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
     Some(Staffing { steps })
 }
 
-fn cross_checks(
-    ck: &mut Check,
-    channels: &[Channel],
-    groups: &[AgentGroup],
-    raw: &RawScenario,
-    horizon: f64,
-) {
+fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], raw: &RawScenario, horizon: f64) {
     let total: u64 = groups.iter().map(|g| u64::from(g.staffing.max())).sum();
     if total > MAX_AGENTS_TOTAL {
-        ck.err(
-            FieldPath::root().key("agents"),
-            format!("{total} agents in all; at most {MAX_AGENTS_TOTAL}"),
-        );
+        ck.err(FieldPath::root().key("agents"), format!("{total} agents in all; at most {MAX_AGENTS_TOTAL}"));
     }
     for (c, ch) in channels.iter().enumerate() {
         let expected = ch.arrivals.expected(0.0, horizon);
         if expected <= 0.0 {
             continue;
         }
-        let servers: Vec<&AgentGroup> = groups
-            .iter()
-            .filter(|g| g.skills.iter().any(|s| s.channel == c))
-            .collect();
+        let servers: Vec<&AgentGroup> = groups.iter().filter(|g| g.skills.iter().any(|s| s.channel == c)).collect();
         let p = FieldPath::root().key("channel").at(c);
         if servers.is_empty() {
             ck.err(
                 p.key("name"),
-                format!(
-                    "no agent group has `{}` in its skills, so its contacts can never be served",
-                    ch.name
-                ),
+                format!("no agent group has `{}` in its skills, so its contacts can never be served", ch.name),
             );
         } else if servers.iter().all(|g| g.staffing.max() == 0) {
             ck.err(
@@ -1237,11 +953,7 @@ fn cross_checks(
                 format!(
                     "`{}` has arrivals but every group serving it ({}) has zero agents",
                     ch.name,
-                    servers
-                        .iter()
-                        .map(|g| g.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    servers.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ")
                 ),
             );
         }

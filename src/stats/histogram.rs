@@ -27,10 +27,7 @@ impl Default for WaitHistogram {
 
 impl WaitHistogram {
     pub fn new() -> WaitHistogram {
-        WaitHistogram {
-            counts: Box::new([0; BUCKETS]),
-            total: 0,
-        }
+        WaitHistogram { counts: Box::new([0; BUCKETS]), total: 0 }
     }
 
     pub fn clear(&mut self) {
@@ -114,10 +111,7 @@ mod tests {
         for p in [0.5, 0.9, 0.99] {
             let exact = xs[((p * xs.len() as f64).ceil() as usize) - 1];
             let got = h.quantile(p);
-            assert!(
-                (got / exact - 1.0).abs() <= 1.0 / 64.0 + 1e-12,
-                "p{p}: {got} vs {exact}"
-            );
+            assert!((got / exact - 1.0).abs() <= 1.0 / 64.0 + 1e-12, "p{p}: {got} vs {exact}");
         }
     }
 

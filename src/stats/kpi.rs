@@ -204,6 +204,7 @@ pub struct Layout {
     group_interval_at: usize,
     handled_at: usize,
     backlog_at: usize,
+    types_at: usize,
     len: usize,
 }
 
@@ -219,7 +220,9 @@ impl Layout {
         let group_interval_at = group_at + groups * NG;
         let handled_at = group_interval_at + groups * intervals * NGI;
         let backlog_at = handled_at + groups * channels;
-        let len = backlog_at + channels * days;
+        let types_at = backlog_at + channels * days;
+        let n_types: usize = s.channels.iter().map(|c| c.types.len()).sum();
+        let len = types_at + n_types * NC;
         Layout {
             channels,
             groups,
@@ -231,6 +234,7 @@ impl Layout {
             group_interval_at,
             handled_at,
             backlog_at,
+            types_at,
             len,
         }
     }
@@ -268,6 +272,11 @@ impl Layout {
     pub fn backlog(&self, c: usize, day: usize) -> usize {
         self.backlog_at + c * self.days + day
     }
+
+    /// KPI of the contact type with global index `t` (see `engine::Model::type_offset`).
+    pub fn contact_type(&self, t: usize, k: ChannelKpi) -> usize {
+        self.types_at + t * NC + k as usize
+    }
 }
 
 /// Days (whole or part) in a horizon.
@@ -284,7 +293,6 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
     let mut out = vec![f64::NAN; layout.len()];
     let first = layout.first_interval;
     let last = first + layout.intervals;
-    let interval_h = s.interval / 3600.0;
 
     for (c, ch) in s.channels.iter().enumerate() {
         let mut total = ChannelCounts::default();
@@ -307,6 +315,19 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
         }
     }
 
+    let mut t = 0;
+    for ch in &s.channels {
+        for _ in &ch.types {
+            if ch.types.len() > 1 {
+                let vals = channel_values(&r.types[t], [f64::NAN; 3], [f64::NAN; 3], ch.kind);
+                for (k, v) in ChannelKpi::ALL.iter().zip(vals) {
+                    out[layout.contact_type(t, *k)] = v;
+                }
+            }
+            t += 1;
+        }
+    }
+
     for (g, grp) in s.groups.iter().enumerate() {
         let mut total = GroupTime::default();
         let mut held_total = 0.0;
@@ -317,10 +338,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
                 .map(|c| r.held_on[r.gci(g, c, i)])
                 .sum()
         };
-        let has_chat = grp
-            .skills
-            .iter()
-            .any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
+        let has_chat = grp.skills.iter().any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
         for i in first..last {
             let t = &r.group[r.gi(g, i)];
             total.add(t);
@@ -332,19 +350,13 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
                 t.present_s / s.interval,
                 ratio(t.busy_s, t.available_s),
                 ratio(t.busy_s, t.present_s),
-                if has_chat {
-                    ratio(held, chat_slots(t.available_s))
-                } else {
-                    f64::NAN
-                },
+                if has_chat { ratio(held, chat_slots(t.available_s)) } else { f64::NAN },
             ];
             for (k, v) in GroupIntervalKpi::ALL.iter().zip(vals) {
                 out[layout.group_interval(g, i - first, *k)] = v;
             }
         }
-        let handled: u64 = (0..s.channels.len())
-            .map(|c| r.handled[g * s.channels.len() + c])
-            .sum();
+        let handled: u64 = (0..s.channels.len()).map(|c| r.handled[g * s.channels.len() + c]).sum();
         let staffed_h = total.scheduled_s / 3600.0;
         let vals = [
             staffed_h,
@@ -352,11 +364,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             total.overtime_s / 3600.0,
             ratio(total.busy_s, total.available_s),
             ratio(total.busy_s, total.present_s),
-            if has_chat {
-                ratio(held_total, chat_slots(total.available_s))
-            } else {
-                f64::NAN
-            },
+            if has_chat { ratio(held_total, chat_slots(total.available_s)) } else { f64::NAN },
             staffed_h * grp.cost_per_hour,
             handled as f64,
         ];
@@ -367,7 +375,6 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             out[layout.handled(g, c)] = r.handled[g * s.channels.len() + c] as f64;
         }
     }
-    let _ = interval_h;
     out
 }
 
@@ -378,12 +385,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
 /// spent busy on each (equally among its skills if it was never busy), so that a channel
 /// served by one dedicated group gets exactly busy / available, and every channel of a
 /// single blended group gets the group's occupancy.
-pub fn channel_occupancy(
-    s: &Scenario,
-    r: &RepStats,
-    c: usize,
-    range: std::ops::Range<usize>,
-) -> [f64; 3] {
+pub fn channel_occupancy(s: &Scenario, r: &RepStats, c: usize, range: std::ops::Range<usize>) -> [f64; 3] {
     let mut busy = 0.0;
     let mut held = 0.0;
     let mut avail = 0.0;
@@ -406,11 +408,7 @@ pub fn channel_occupancy(
             a_g += t.available_s;
             p_g += t.present_s;
         }
-        let w = if b_g > 0.0 {
-            b_gc / b_g
-        } else {
-            1.0 / grp.skills.len() as f64
-        };
+        let w = if b_g > 0.0 { b_gc / b_g } else { 1.0 / grp.skills.len() as f64 };
         busy += b_gc;
         held += h_gc;
         avail += a_g * w;
@@ -441,11 +439,7 @@ fn channel_values(t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], kind: ChannelKi
         ratio(t.handle_s, t.completed as f64),
         occ[0],
         occ[1],
-        if kind == ChannelKind::Chat {
-            occ[2]
-        } else {
-            f64::NAN
-        },
+        if kind == ChannelKind::Chat { occ[2] } else { f64::NAN },
         if kind.is_live() { f64::NAN } else { asa },
     ]
 }

@@ -117,10 +117,13 @@ pub struct RepStats {
     pub handled: Vec<u64>,
     /// Contacts waiting at the end of each day of the horizon, per channel: `[c][day]`.
     pub backlog_end_of_day: Vec<Vec<u64>>,
+    /// Counters per contact type over all counted intervals, for channels with more than
+    /// one type (indexed by the model's global type index; quantiles are not kept).
+    pub types: Vec<ChannelCounts>,
 }
 
 impl RepStats {
-    pub fn new(n_channels: usize, n_groups: usize, n_intervals: usize, days: usize) -> RepStats {
+    pub fn new(n_channels: usize, n_groups: usize, n_intervals: usize, days: usize, n_types: usize) -> RepStats {
         RepStats {
             n_channels,
             n_groups,
@@ -132,6 +135,7 @@ impl RepStats {
             held_on: vec![0.0; n_groups * n_channels * n_intervals],
             handled: vec![0; n_groups * n_channels],
             backlog_end_of_day: vec![vec![0; days]; n_channels],
+            types: vec![ChannelCounts::default(); n_types],
         }
     }
 

@@ -35,11 +35,7 @@ pub struct Accumulator {
 
 impl Accumulator {
     pub fn new(len: usize) -> Accumulator {
-        Accumulator {
-            n: vec![0; len],
-            mean: vec![0.0; len],
-            m2: vec![0.0; len],
-        }
+        Accumulator { n: vec![0; len], mean: vec![0.0; len], m2: vec![0.0; len] }
     }
 
     /// Adds one replication's values.
@@ -62,20 +58,10 @@ impl Accumulator {
             .map(|k| {
                 let n = self.n[k] as usize;
                 if n == 0 {
-                    return Estimate {
-                        mean: f64::NAN,
-                        ci95: f64::NAN,
-                        n: 0,
-                        sd: f64::NAN,
-                    };
+                    return Estimate { mean: f64::NAN, ci95: f64::NAN, n: 0, sd: f64::NAN };
                 }
                 if n < 2 {
-                    return Estimate {
-                        mean: self.mean[k],
-                        ci95: f64::NAN,
-                        n: 1,
-                        sd: f64::NAN,
-                    };
+                    return Estimate { mean: self.mean[k], ci95: f64::NAN, n: 1, sd: f64::NAN };
                 }
                 if t_cache.len() <= n {
                     t_cache.resize(n + 1, f64::NAN);
@@ -84,12 +70,7 @@ impl Accumulator {
                     t_cache[n] = t95(n);
                 }
                 let sd = (self.m2[k] / (n - 1) as f64).max(0.0).sqrt();
-                Estimate {
-                    mean: self.mean[k],
-                    ci95: t_cache[n] * sd / (n as f64).sqrt(),
-                    n: n as u32,
-                    sd,
-                }
+                Estimate { mean: self.mean[k], ci95: t_cache[n] * sd / (n as f64).sqrt(), n: n as u32, sd }
             })
             .collect()
     }
