@@ -452,6 +452,7 @@ impl<'m> Sim<'m> {
         });
         if i >= self.first_counted {
             self.stats.handled[g * self.channels.len() + c] += 1;
+            self.stats.group_wait_s[g] += wait;
             self.hist.total[c].record(wait);
             self.record_interval_wait(c, i, wait);
         }

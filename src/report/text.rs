@@ -80,6 +80,7 @@ fn group_label(k: GroupKpi) -> (&'static str, Unit) {
         SlotUtilisation => ("chat slot utilisation", Unit::Share),
         Cost => ("cost", Unit::Money),
         Handled => ("contacts handled", Unit::Count),
+        AsaS => ("ASA of contacts handled", Unit::Seconds),
     }
 }
 

@@ -110,49 +110,47 @@ impl<'a> Locator<'a> {
         best
     }
 
-    /// The field path of the deepest value whose span holds `offset`.
+    /// The field path of the value (or key) whose span holds `offset`, searching every
+    /// table and array (the spans of arrays of tables do not cover their contents).
     pub fn path_at(&self, offset: usize) -> FieldPath {
-        let mut path = FieldPath::root();
-        let Some(root) = self.root.as_ref() else {
-            return path;
-        };
-        let mut current: Option<&DeValue> = None;
-        let mut table: &DeTable = root.get_ref();
-        loop {
-            let mut found: Option<(Seg, &Spanned<DeValue>)> = None;
-            match current {
-                None | Some(DeValue::Table(_)) => {
-                    for (k, v) in table.iter() {
-                        if v.span().contains(&offset) || k.span().contains(&offset) {
-                            found = Some((Seg::Key(k.get_ref().to_string()), v));
-                            break;
+        fn search(v: &DeValue, offset: usize, path: &mut FieldPath) -> bool {
+            match v {
+                DeValue::Table(t) => {
+                    for (k, child) in t.iter() {
+                        path.0.push(Seg::Key(k.get_ref().to_string()));
+                        let container = matches!(child.get_ref(), DeValue::Table(_) | DeValue::Array(_));
+                        if (container && search(child.get_ref(), offset, path))
+                            || k.span().contains(&offset)
+                            || (!container && child.span().contains(&offset))
+                        {
+                            return true;
                         }
+                        path.0.pop();
                     }
+                    false
                 }
-                Some(DeValue::Array(a)) => {
-                    for (i, v) in a.iter().enumerate() {
-                        if v.span().contains(&offset) {
-                            found = Some((Seg::Index(i), v));
-                            break;
+                DeValue::Array(a) => {
+                    for (i, child) in a.iter().enumerate() {
+                        path.0.push(Seg::Index(i));
+                        let container = matches!(child.get_ref(), DeValue::Table(_) | DeValue::Array(_));
+                        if (container && search(child.get_ref(), offset, path)) || child.span().contains(&offset) {
+                            return true;
                         }
+                        path.0.pop();
                     }
+                    false
                 }
-                _ => {}
-            }
-            match found {
-                Some((seg, v)) => {
-                    path.0.push(seg);
-                    if let DeValue::Table(t) = v.get_ref() {
-                        table = t;
-                    }
-                    current = Some(v.get_ref());
-                    if !matches!(v.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
-                        return path;
-                    }
-                }
-                None => return path,
+                _ => false,
             }
         }
+        let mut path = FieldPath::root();
+        if let Some(root) = self.root.as_ref() {
+            let table = DeValue::Table(root.get_ref().clone());
+            if !search(&table, offset, &mut path) {
+                path = FieldPath::root();
+            }
+        }
+        path
     }
 }
 

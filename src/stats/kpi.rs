@@ -121,10 +121,13 @@ pub enum GroupKpi {
     Cost,
     /// Contacts answered by the group.
     Handled,
+    /// Mean wait of the contacts the group answered (s): for an overflow group, at least
+    /// its overflow delay.
+    AsaS,
 }
 
 impl GroupKpi {
-    pub const ALL: [GroupKpi; 8] = [
+    pub const ALL: [GroupKpi; 9] = [
         GroupKpi::StaffedHours,
         GroupKpi::AvailableHours,
         GroupKpi::OvertimeHours,
@@ -133,6 +136,7 @@ impl GroupKpi {
         GroupKpi::SlotUtilisation,
         GroupKpi::Cost,
         GroupKpi::Handled,
+        GroupKpi::AsaS,
     ];
 
     pub fn name(self) -> &'static str {
@@ -145,6 +149,7 @@ impl GroupKpi {
             GroupKpi::SlotUtilisation => "slot_utilisation",
             GroupKpi::Cost => "cost",
             GroupKpi::Handled => "handled",
+            GroupKpi::AsaS => "asa_s",
         }
     }
 }
@@ -367,6 +372,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             if has_chat { ratio(held_total, chat_slots(total.available_s)) } else { f64::NAN },
             staffed_h * grp.cost_per_hour,
             handled as f64,
+            ratio(r.group_wait_s[g], handled as f64),
         ];
         for (k, v) in GroupKpi::ALL.iter().zip(vals) {
             out[layout.group(g, *k)] = v;

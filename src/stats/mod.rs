@@ -117,6 +117,8 @@ pub struct RepStats {
     pub handled: Vec<u64>,
     /// Contacts waiting at the end of each day of the horizon, per channel: `[c][day]`.
     pub backlog_end_of_day: Vec<Vec<u64>>,
+    /// Sum of the waits of counted contacts answered by each group (s).
+    pub group_wait_s: Vec<f64>,
     /// Counters per contact type over all counted intervals, for channels with more than
     /// one type (indexed by the model's global type index; quantiles are not kept).
     pub types: Vec<ChannelCounts>,
@@ -136,6 +138,7 @@ impl RepStats {
             handled: vec![0; n_groups * n_channels],
             backlog_end_of_day: vec![vec![0; days]; n_channels],
             types: vec![ChannelCounts::default(); n_types],
+            group_wait_s: vec![0.0; n_groups],
         }
     }
 
