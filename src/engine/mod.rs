@@ -18,7 +18,7 @@
 //!   always come before email and social. Deferred work is never interrupted.
 //! * **Chat**: an agent holds up to `concurrency` chats; a chat started while the agent
 //!   holds n chats (itself included) lasts its drawn handle time × `stretch[n − 1]`.
-//!   An agent holding chats takes only chats.
+//!   An agent holding chats takes only more chats of the same channel.
 //! * **Staffing changes** at the schedule's change points: available headcount =
 //!   scheduled × (1 − shrinkage), rounded up or down at random with the probabilities that
 //!   keep its mean exact. On a cut, idle agents leave first (most recently idle first); the

@@ -319,6 +319,15 @@ impl<'m> Sim<'m> {
             Some(d) => now + d.sample(&mut ch.patience),
             None => f64::INFINITY,
         };
+        self.admit(c, ty, handle, abandon_at);
+    }
+
+    /// A contact of channel `c` and type `ty` (index within the channel) arrives now with
+    /// its drawn handle time and abandonment time: it goes to an agent or waits.
+    fn admit(&mut self, c: usize, ty: usize, handle: f64, abandon_at: f64) {
+        let m = self.m;
+        let ch_spec = &m.scenario.channels[c];
+        let now = self.now;
         let interval = ((now / self.interval_len) as usize).min(self.n_intervals - 1);
         let gty = (m.type_offset[c] + ty) as u16;
         self.count(c, interval, gty, |x| x.offered += 1);
@@ -405,7 +414,12 @@ impl<'m> Sim<'m> {
             let max_k = groups.clone().map(|g| self.groups[g].concurrency).max().unwrap_or(1);
             for load in 1..max_k as usize {
                 for g in groups.clone() {
-                    if let Some(&a) = self.groups[g].partial.get(load).and_then(|b| b.last()) {
+                    // An agent holding chats takes more of the same channel only.
+                    let agents = &self.agents;
+                    let bucket = self.groups[g].partial.get(load);
+                    if let Some(&a) =
+                        bucket.and_then(|b| b.iter().rev().find(|&&a| agents[a as usize].channel as usize == c))
+                    {
                         return Some(a);
                     }
                 }
@@ -638,7 +652,7 @@ impl<'m> Sim<'m> {
             if idx == live_end && best.is_some() {
                 break;
             }
-            if held > 0 && !gq.chat {
+            if held > 0 && (!gq.chat || gq.channel != agent.channel as usize) {
                 continue;
             }
             if !gq.live && !self.channels[gq.channel].open {
@@ -926,5 +940,145 @@ impl<'m> Sim<'m> {
             }
         }
         self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! White-box checks of the rules the event loop implements, driven event by event.
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn model(kind: &str, extra_group: &str) -> Model {
+        let text = format!(
+            r#"
+name = "t"
+horizon = "2h"
+interval = "30m"
+[[channel]]
+name = "c"
+kind = "{kind}"
+service_level = {{ target = 0.8, within = "20s" }}
+arrivals = {{ per_hour = 0 }}
+handle_time = {{ dist = "deterministic", value = "1000s" }}
+{stretch}
+[[agents]]
+name = "team"
+skills = ["c"]
+staff = 1
+{extra_group}
+"#,
+            stretch = if kind == "chat" { "concurrency_stretch = [1.0, 1.5, 2.0]" } else { "" }
+        );
+        Model::compile(Scenario::from_toml(&text, "t.toml").unwrap())
+    }
+
+    /// Advances to `t`, processing every calendar event up to it.
+    fn advance(sim: &mut Sim, t: f64) {
+        while sim.cal.next_time() <= t {
+            let (at, ev) = sim.cal.pop().unwrap();
+            sim.now = at;
+            match ev {
+                Event::Departure(s, g) => sim.departure(s, g),
+                Event::Abandon(s, g) => sim.abandon(s, g),
+                Event::Overflow(s, g) => sim.overflow(s, g),
+                Event::Boundary(k) => sim.boundary(k as usize),
+                Event::Staffing(i) => sim.staffing(i as usize),
+                Event::Opening(i) => sim.opening(i as usize),
+            }
+        }
+        sim.now = t;
+    }
+
+    fn arrive(sim: &mut Sim, t: f64, handle: f64) {
+        advance(sim, t);
+        sim.admit(0, 0, handle, f64::INFINITY);
+    }
+
+    fn busy_agents(sim: &Sim) -> Vec<u32> {
+        (0..sim.agents.len() as u32).filter(|&a| sim.agents[a as usize].held > 0).collect()
+    }
+
+    #[test]
+    fn cuts_take_idle_agents_first_then_longest_on_shift() {
+        let m = model("voice", "");
+        let mut sim = Sim::new(&m, 0);
+        sim.set_available(0, 2);
+        advance(&mut sim, 50.0);
+        sim.set_available(0, 4); // agents 2 and 3 start later than 0 and 1
+        arrive(&mut sim, 60.0, 1000.0); // agent 0 (longest idle)
+        arrive(&mut sim, 61.0, 10.0); // agent 1, finishes first
+        arrive(&mut sim, 62.0, 1000.0); // agent 2
+        assert_eq!(busy_agents(&sim), vec![0, 1, 2]);
+        advance(&mut sim, 100.0);
+        // Agent 1 is idle again (since 71): the cut of 3 takes idle agents 3 and 1 first,
+        // then the busy agent longest on shift, agent 0 — not agent 2, although both
+        // finish at the same time.
+        sim.set_available(0, 1);
+        let g = &sim.groups[0];
+        assert_eq!(g.on_shift, 1);
+        assert_eq!(g.leaving, vec![0]);
+        assert!(sim.agents[2].present && !sim.agents[2].leaving);
+        assert!(!sim.agents[1].present && !sim.agents[3].present);
+        // An increase keeps the agent in overtime on before bringing anyone new.
+        advance(&mut sim, 200.0);
+        sim.set_available(0, 2);
+        assert!(sim.groups[0].leaving.is_empty());
+        assert!(!sim.agents[0].leaving);
+        assert_eq!(sim.groups[0].on_shift, 2);
+        assert_eq!(sim.agents.len(), 4, "no new agent was created");
+        // The agent that leaves in overtime does so when its contact ends.
+        sim.set_available(0, 1);
+        let leaving = sim.groups[0].leaving.clone();
+        assert_eq!(leaving, vec![0]);
+        advance(&mut sim, 1061.0);
+        assert!(!sim.agents[0].present, "left after finishing at 1060");
+        assert_eq!(sim.groups[0].overtime.value, 0.0);
+        assert_eq!(sim.groups[0].present.value, 1.0);
+    }
+
+    #[test]
+    fn chat_agents_hold_up_to_concurrency_with_stretch() {
+        let m = model("chat", "concurrency = 3");
+        let mut sim = Sim::new(&m, 0);
+        sim.set_available(0, 1);
+        for i in 0..4 {
+            arrive(&mut sim, f64::from(i), 100.0);
+        }
+        assert_eq!(sim.agents[0].held, 3, "full at three chats");
+        assert_eq!(sim.channels[0].waiting, 1, "the fourth waits");
+        // Handle times were stretched by the number held when each started: 1, 1.5, 2.
+        let handles: Vec<f64> = sim.contacts.iter().filter(|k| k.state == State::InService).map(|k| k.handle).collect();
+        assert_eq!(handles, vec![100.0, 150.0, 200.0]);
+        // The first chat ends at 100: the waiting chat takes the freed slot, stretched
+        // for three chats held.
+        advance(&mut sim, 100.0);
+        assert_eq!(sim.agents[0].held, 3);
+        assert_eq!(sim.channels[0].waiting, 0);
+        assert!(sim.contacts.iter().any(|k| k.state == State::InService && k.handle == 200.0 && k.arrival == 3.0));
+        assert_eq!(sim.groups[0].partial.iter().map(Vec::len).sum::<usize>(), 0, "a full agent is in no bucket");
+        advance(&mut sim, 152.0);
+        assert_eq!(sim.agents[0].held, 2);
+        assert_eq!(sim.groups[0].partial[2], vec![0]);
+    }
+
+    #[test]
+    fn overflow_group_waits_for_its_delay() {
+        let m =
+            model("voice", "[[agents]]\nname = \"backup\"\nskills = [{ channel = \"c\", after = \"60s\" }]\nstaff = 1");
+        let mut sim = Sim::new(&m, 0);
+        sim.set_available(0, 1);
+        sim.set_available(1, 1);
+        arrive(&mut sim, 0.0, 1000.0); // the primary agent
+        arrive(&mut sim, 10.0, 1000.0); // waits: the backup is not eligible yet
+        assert_eq!(sim.channels[0].waiting, 1);
+        advance(&mut sim, 69.0);
+        assert_eq!(sim.channels[0].waiting, 1);
+        advance(&mut sim, 70.0);
+        assert_eq!(sim.channels[0].waiting, 0, "taken by the backup at 10 + 60 s");
+        assert_eq!(sim.agents[1].held, 1);
+        // A backup agent freed later takes only contacts that have waited 60 s.
+        arrive(&mut sim, 1000.5, 5.0);
+        assert_eq!(sim.agents[0].held, 1, "primary agent free again at 1000 takes it");
     }
 }

@@ -1046,7 +1046,9 @@ people = ["cy", "ana"]
         )
         .unwrap_err();
         assert!(overlap.contains("agents[0].shift[1].people") && overlap.contains("`ana`"), "{overlap}");
-        let both = scenario("1d", ALL_DAY, "staff = 3\n[[agents.shift]]\nstart = \"08:00\"\nend = \"16:00\"\ncount = 2").unwrap_err();
+        let both =
+            scenario("1d", ALL_DAY, "staff = 3\n[[agents.shift]]\nstart = \"08:00\"\nend = \"16:00\"\ncount = 2")
+                .unwrap_err();
         assert!(both.contains("counted twice"), "{both}");
         let breaks = scenario(
             "1d",
@@ -1070,7 +1072,10 @@ people = ["cy", "ana"]
         profile[20] = "3";
         let s = scenario(
             "3d",
-            &format!("arrivals = {{ per_day = 400, day_factors = {{ sat = 2, sun = 0 }}, profile = [{}] }}", profile.join(", ")),
+            &format!(
+                "arrivals = {{ per_day = 400, day_factors = {{ sat = 2, sun = 0 }}, profile = [{}] }}",
+                profile.join(", ")
+            ),
             "staff = 3",
         )
         .unwrap();
@@ -1084,8 +1089,12 @@ people = ["cy", "ana"]
 
     #[test]
     fn opening_hours_shape_live_arrivals() {
-        let s = scenario("2d", "arrivals = { per_hour = 60 }\nopen = { from = \"08:00\", to = \"20:00\", days = [\"fri\"] }", "staff = 3")
-            .unwrap();
+        let s = scenario(
+            "2d",
+            "arrivals = { per_hour = 60 }\nopen = { from = \"08:00\", to = \"20:00\", days = [\"fri\"] }",
+            "staff = 3",
+        )
+        .unwrap();
         let r = &s.channels[0].arrivals;
         assert!((r.expected(0.0, 2.0 * DAY) - 12.0 * 60.0).abs() < 1e-9, "only Friday 08–20 is open");
         assert_eq!(r.rate_at(7.9 * 3600.0), 0.0);
@@ -1094,7 +1103,10 @@ people = ["cy", "ana"]
         v[2] = "7";
         let e = scenario(
             "1d",
-            &format!("arrivals = {{ per_interval = [{}] }}\nopen = {{ from = \"08:00\", to = \"20:00\" }}", v.join(", ")),
+            &format!(
+                "arrivals = {{ per_interval = [{}] }}\nopen = {{ from = \"08:00\", to = \"20:00\" }}",
+                v.join(", ")
+            ),
             "staff = 3",
         )
         .unwrap_err();
@@ -1104,8 +1116,12 @@ people = ["cy", "ana"]
     #[test]
     fn one_day_of_values_repeats_daily() {
         let v: Vec<String> = (0..48).map(|i| (i % 5).to_string()).collect();
-        let s = scenario("2d", &format!("arrivals = {{ per_interval = [{}] }}", v.join(", ")), &format!("staff = {{ per_interval = [{}] }}", v.join(", ")))
-            .unwrap();
+        let s = scenario(
+            "2d",
+            &format!("arrivals = {{ per_interval = [{}] }}", v.join(", ")),
+            &format!("staff = {{ per_interval = [{}] }}", v.join(", ")),
+        )
+        .unwrap();
         let r = &s.channels[0].arrivals;
         for i in 0..96 {
             let a = i as f64 * 1800.0;

@@ -41,7 +41,8 @@ pub enum ChannelKpi {
     Occupancy,
     /// As occupancy, over agent time present (scheduled + overtime); never above 1.
     OccupancyPresent,
-    /// Chat: chat slots in use / chat slots available.
+    /// Chat: chat slots in use / chat slots of the agents present (concurrency × agents
+    /// present, shared among channels like occupancy); never above 1.
     SlotUtilisation,
     /// Email and social: arrival to first agent response (s).
     FrtS,
@@ -115,7 +116,7 @@ pub enum GroupKpi {
     Occupancy,
     /// Busy / present agent time (never above 1).
     OccupancyPresent,
-    /// Chat slots in use / chat slots available (groups with concurrency > 1).
+    /// Chat slots in use / chat slots of the agents present (groups with a chat skill).
     SlotUtilisation,
     /// Staffed hours × cost per hour.
     Cost,
@@ -355,7 +356,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
                 t.present_s / s.interval,
                 ratio(t.busy_s, t.available_s),
                 ratio(t.busy_s, t.present_s),
-                if has_chat { ratio(held, chat_slots(t.available_s)) } else { f64::NAN },
+                if has_chat { ratio(held, chat_slots(t.present_s)) } else { f64::NAN },
             ];
             for (k, v) in GroupIntervalKpi::ALL.iter().zip(vals) {
                 out[layout.group_interval(g, i - first, *k)] = v;
@@ -369,7 +370,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             total.overtime_s / 3600.0,
             ratio(total.busy_s, total.available_s),
             ratio(total.busy_s, total.present_s),
-            if has_chat { ratio(held_total, chat_slots(total.available_s)) } else { f64::NAN },
+            if has_chat { ratio(held_total, chat_slots(total.present_s)) } else { f64::NAN },
             staffed_h * grp.cost_per_hour,
             handled as f64,
             ratio(r.group_wait_s[g], handled as f64),
@@ -419,7 +420,7 @@ pub fn channel_occupancy(s: &Scenario, r: &RepStats, c: usize, range: std::ops::
         held += h_gc;
         avail += a_g * w;
         present += p_g * w;
-        slots += a_g * w * f64::from(grp.concurrency);
+        slots += p_g * w * f64::from(grp.concurrency);
     }
     [ratio(busy, avail), ratio(busy, present), ratio(held, slots)]
 }

@@ -1,0 +1,537 @@
+//! Several channels and agent groups: reductions to the single-queue model, deferred work
+//! over closed hours, routing policies, chat concurrency and invariants that hold for any
+//! scenario.
+//!
+//! Run with `cargo test --release`.
+
+use ccsim::engine::{Model, simulate};
+use ccsim::erlang::ErlangC;
+use ccsim::report::Report;
+use ccsim::run::{RunOptions, run};
+use ccsim::scenario::Scenario;
+use ccsim::special::student_t_quantile;
+use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
+use ccsim::stats::summary::Estimate;
+use proptest::prelude::*;
+
+fn report(toml: &str) -> Report {
+    let s = Scenario::from_toml(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    run(s, &RunOptions::default()).unwrap().report()
+}
+
+fn ch(r: &Report, name: &str, k: ChannelKpi) -> Estimate {
+    r.channel(name).and_then(|c| c.get(k)).unwrap_or_else(|| panic!("{name}.{k:?}"))
+}
+
+fn grp(r: &Report, name: &str, k: GroupKpi) -> Estimate {
+    r.group(name).and_then(|g| g.get(k)).unwrap_or_else(|| panic!("{name}.{k:?}"))
+}
+
+/// Within a Student-t interval at confidence 1 − alpha (from the run's own spread).
+fn within(e: Estimate, expected: f64, alpha: f64) -> bool {
+    let k = student_t_quantile(1.0 - alpha / 2.0, f64::from(e.n) - 1.0);
+    (e.mean - expected).abs() <= k * e.se() + 1e-9
+}
+
+/// Two estimates differ beyond both runs' noise (a two-sample t-like check).
+fn clearly_below(a: Estimate, b: Estimate) -> bool {
+    a.mean + 4.0 * a.se() < b.mean - 4.0 * b.se()
+}
+
+const VOICE: &str = r#"
+name = "reduction"
+seed = 5
+replications = 12
+horizon = "48h"
+interval = "1h"
+warmup = "2h"
+
+[[channel]]
+name = "line"
+kind = "KIND"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 130 }
+handle_time = { dist = "lognormal", mean = "4m", cv = 0.9 }
+patience = { dist = "exponential", mean = "2m" }
+
+[[agents]]
+name = "team"
+skills = ["line"]
+staff = { per_interval = [9, 9, 10, 11, 12, 12, 11, 10, 10, 11, 12, 11, 10, 9, 9, 10, 11, 12, 12, 11, 10, 10, 9, 9] }
+"#;
+
+/// A chat channel whose agents hold one chat at a time, with no slowdown, is a voice
+/// channel: identical numbers, replication by replication.
+#[test]
+fn chat_with_concurrency_one_is_voice() {
+    let voice = report(&VOICE.replace("KIND", "voice"));
+    let chat = report(&VOICE.replace("KIND", "chat"));
+    let (v, c) = (voice.channel("line").unwrap(), chat.channel("line").unwrap());
+    let mut compared = 0;
+    for (k, e) in &v.kpis {
+        let other = c.get(*k).unwrap();
+        assert!(e.mean.to_bits() == other.mean.to_bits() && e.ci95.to_bits() == other.ci95.to_bits(), "{k:?}");
+        compared += 1;
+    }
+    assert!(compared >= 15);
+    for (a, b) in voice.intervals.iter().zip(&chat.intervals) {
+        for (k, e) in &a.kpis {
+            assert_eq!(e.mean.to_bits(), b.get(*k).unwrap().mean.to_bits(), "{k:?} at {}", a.start_s);
+        }
+    }
+    // One slot per agent: slots in use / slots present is occupancy of the agents present.
+    assert_eq!(
+        ch(&chat, "line", ChannelKpi::SlotUtilisation).mean,
+        ch(&chat, "line", ChannelKpi::OccupancyPresent).mean
+    );
+}
+
+/// One channel and one group give the numbers the single-queue engine gave before the
+/// omnichannel generalisation (saved in tests/data/golden before that change).
+#[test]
+fn single_channel_numbers_are_unchanged() {
+    for name in ["single-queue", "retail-day"] {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let golden: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{dir}/tests/data/golden/{name}-r6.json")).unwrap())
+                .unwrap();
+        let s = Scenario::load(format!("{dir}/scenarios/{name}.toml").as_ref()).unwrap();
+        let results = run(s, &RunOptions { replications: Some(6), ..Default::default() }).unwrap();
+        let mut out = Vec::new();
+        ccsim::report::Exporter::write(&ccsim::report::Json, &results.report(), &mut out).unwrap();
+        let now: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let mut checked = 0;
+        same_numbers(&golden, &now, name, &mut checked);
+        assert!(checked > 1000, "{name}: only {checked} values compared");
+    }
+}
+
+/// Every number in `old` is present and identical in `new` (new fields may be added).
+fn same_numbers(old: &serde_json::Value, new: &serde_json::Value, path: &str, n: &mut usize) {
+    use serde_json::Value;
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let w = b.get(k).unwrap_or_else(|| panic!("{path}.{k} disappeared"));
+                same_numbers(v, w, &format!("{path}.{k}"), n);
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            assert_eq!(a.len(), b.len(), "{path}: length");
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                same_numbers(v, w, &format!("{path}[{i}]"), n);
+            }
+        }
+        (a, b) => {
+            assert_eq!(a, b, "{path}");
+            *n += 1;
+        }
+    }
+}
+
+/// One group serving two identical voice channels, longest wait first across both, is one
+/// pooled M/M/c queue: each channel sees the Erlang C waits of the summed load.
+#[test]
+fn blended_group_pools_two_channels() {
+    let toml = r#"
+name = "pooled"
+seed = 8
+replications = 20
+horizon = "1000h"
+interval = "100h"
+warmup = "100h"
+[routing]
+policy = "longest_wait"
+[[channel]]
+name = "a"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 75 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[channel]]
+name = "b"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 75 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[agents]]
+name = "blended"
+skills = ["a", "b"]
+staff = 12
+"#;
+    let r = report(toml);
+    let pooled = ErlangC::new(150.0 / 3600.0, 240.0, 12);
+    let separate = ErlangC::new(75.0 / 3600.0, 240.0, 6);
+    for name in ["a", "b"] {
+        let sl = ch(&r, name, ChannelKpi::ServiceLevel);
+        let asa = ch(&r, name, ChannelKpi::AsaS);
+        assert!(within(sl, pooled.service_level(20.0), 0.001), "{name}: SL {sl:?} vs {}", pooled.service_level(20.0));
+        assert!(within(asa, pooled.asa(), 0.001), "{name}: ASA {asa:?} vs {}", pooled.asa());
+        assert!(!within(sl, separate.service_level(20.0), 0.001), "{name}: must differ from two separate queues");
+        assert!(within(ch(&r, name, ChannelKpi::Occupancy), pooled.occupancy(), 0.001));
+    }
+}
+
+/// Email that arrives after closing is answered the next morning; its wait counts the
+/// closed hours. Email still waiting when the horizon ends is reported, not dropped.
+#[test]
+fn email_waits_over_closed_hours() {
+    // Email arrives only 18:00–20:00 on day 1; the back office works 09:00–17:00.
+    let toml = |horizon: &str| {
+        let n = if horizon == "2d" { 96 } else { 48 };
+        let vol: Vec<&str> = (0..n).map(|i| if (36..40).contains(&i) { "20" } else { "0" }).collect();
+        let vol = vol.join(", ");
+        format!(
+            r#"
+name = "email"
+seed = 3
+replications = 12
+horizon = "{horizon}"
+interval = "30m"
+[[channel]]
+name = "email"
+kind = "email"
+service_level = {{ target = 1.0, within = "24h" }}
+open = {{ from = "09:00", to = "17:00" }}
+arrivals = {{ per_interval = [{vol}] }}
+handle_time = {{ dist = "exponential", mean = "5m" }}
+[[agents]]
+name = "back office"
+skills = ["email"]
+staff = 4
+"#
+        )
+    };
+    let r = report(&toml("2d"));
+    let offered = ch(&r, "email", ChannelKpi::Offered);
+    assert!(offered.mean > 60.0);
+    assert_eq!(ch(&r, "email", ChannelKpi::Answered).mean, offered.mean, "all answered on day 2");
+    assert_eq!(ch(&r, "email", ChannelKpi::WaitingAtEnd).mean, 0.0);
+    // Earliest answer 09:00 next day for a 20:00 arrival: at least 13 h; 80 emails of
+    // 5 minutes for 4 agents clear by about 11:00, so no wait reaches 17 h.
+    let frt = ch(&r, "email", ChannelKpi::FrtS);
+    assert!(frt.mean > 13.0 * 3600.0 && frt.mean < 16.0 * 3600.0, "first response {frt:?}");
+    assert!(ch(&r, "email", ChannelKpi::WaitP50S).mean > 13.0 * 3600.0);
+    assert_eq!(ch(&r, "email", ChannelKpi::ServiceLevel).mean, 1.0);
+    let backlog = &r.backlog[0].days;
+    assert!((backlog[0].mean - offered.mean).abs() < 1e-9, "all of day 1's email waits overnight");
+    assert_eq!(backlog[1].mean, 0.0);
+    // Cut the horizon before the office opens: nothing is served, everything is reported.
+    let r = report(&toml("1d"));
+    let offered = ch(&r, "email", ChannelKpi::Offered).mean;
+    assert!(offered > 60.0);
+    assert_eq!(ch(&r, "email", ChannelKpi::WaitingAtEnd).mean, offered);
+    assert_eq!(ch(&r, "email", ChannelKpi::Answered).mean, 0.0);
+    assert_eq!(ch(&r, "email", ChannelKpi::ServiceLevel).mean, 0.0);
+}
+
+const TWO_LINES: &str = r#"
+name = "policies"
+seed = 4
+replications = 16
+horizon = "400h"
+interval = "40h"
+warmup = "40h"
+[routing]
+policy = "POLICY"
+live_first = LIVE_FIRST
+[[channel]]
+name = "x"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 70 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[channel.type]]
+name = "x"
+share = 1.0
+priority = 2
+[[channel]]
+name = "y"
+kind = "KIND_Y"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 70 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[channel.type]]
+name = "y"
+share = 1.0
+priority = 1
+[[agents]]
+name = "team"
+skills = ["x", "y"]
+staff = 11
+"#;
+
+fn two_lines(policy: &str, kind_y: &str, live_first: bool) -> Report {
+    report(
+        &TWO_LINES.replace("POLICY", policy).replace("KIND_Y", kind_y).replace("LIVE_FIRST", &live_first.to_string()),
+    )
+}
+
+/// The routing policies order work as documented: skill preference first, priority first,
+/// or longest wait (after priority) across skills.
+#[test]
+fn routing_policies() {
+    // Preference: x is listed first, so x waits less although y has the higher priority.
+    let pref = two_lines("preference", "voice", true);
+    assert!(clearly_below(ch(&pref, "x", ChannelKpi::AsaS), ch(&pref, "y", ChannelKpi::AsaS)));
+    // Priority: y (priority 1) first.
+    let prio = two_lines("priority", "voice", true);
+    assert!(clearly_below(ch(&prio, "y", ChannelKpi::AsaS), ch(&prio, "x", ChannelKpi::AsaS)));
+    // The pooled mean wait is that of one M/M/11 queue whatever the order (work-conserving).
+    let pooled = ErlangC::new(140.0 / 3600.0, 240.0, 11).asa();
+    for r in [&pref, &prio] {
+        let mean = 0.5 * (ch(r, "x", ChannelKpi::AsaS).mean + ch(r, "y", ChannelKpi::AsaS).mean);
+        assert!((mean / pooled - 1.0).abs() < 0.08, "pooled ASA {mean} vs {pooled}");
+    }
+}
+
+/// With live_first, an agent takes waiting phone calls before email even when email comes
+/// first in its skills; without it, the skill order rules.
+#[test]
+fn live_work_comes_before_deferred_work() {
+    let toml = |live_first: bool| {
+        TWO_LINES
+            .replace("POLICY", "preference")
+            .replace("LIVE_FIRST", &live_first.to_string())
+            .replace("kind = \"voice\"\nservice_level = { target = 0.8, within = \"20s\" }\narrivals = { per_hour = 70 }\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\n[[channel.type]]\nname = \"x\"", "kind = \"email\"\nservice_level = { target = 0.8, within = \"4h\" }\narrivals = { per_hour = 70 }\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\n[[channel.type]]\nname = \"x\"")
+            .replace("KIND_Y", "voice")
+    };
+    let live = report(&toml(true));
+    let skill_order = report(&toml(false));
+    assert_eq!(live.channel("x").unwrap().kind.name(), "email");
+    let phone_live = ch(&live, "y", ChannelKpi::AsaS);
+    let phone_order = ch(&skill_order, "y", ChannelKpi::AsaS);
+    assert!(clearly_below(phone_live, phone_order), "{phone_live:?} vs {phone_order:?}");
+    assert!(clearly_below(ch(&skill_order, "x", ChannelKpi::FrtS), ch(&live, "x", ChannelKpi::FrtS)));
+}
+
+/// Chat concurrency: more chats per agent serve more with the same people; slot
+/// utilisation stays within [0, 1] and the stretch lengthens handle times.
+#[test]
+fn chat_concurrency_and_stretch() {
+    let toml = |conc: u32, stretch: &str| {
+        format!(
+            r#"
+name = "chat"
+seed = 6
+replications = 12
+horizon = "200h"
+interval = "20h"
+warmup = "20h"
+[[channel]]
+name = "chat"
+kind = "chat"
+service_level = {{ target = 0.8, within = "40s" }}
+arrivals = {{ per_hour = 100 }}
+handle_time = {{ dist = "exponential", mean = "6m" }}
+patience = {{ dist = "exponential", mean = "3m" }}
+concurrency_stretch = {stretch}
+[[agents]]
+name = "chat team"
+skills = ["chat"]
+staff = 6
+concurrency = {conc}
+"#
+        )
+    };
+    let one = report(&toml(1, "[1.0, 1.3, 1.6]"));
+    let three = report(&toml(3, "[1.0, 1.3, 1.6]"));
+    assert!(clearly_below(ch(&three, "chat", ChannelKpi::AbandonRate), ch(&one, "chat", ChannelKpi::AbandonRate)));
+    assert!(clearly_below(ch(&one, "chat", ChannelKpi::ServiceLevel), ch(&three, "chat", ChannelKpi::ServiceLevel)));
+    let slots = ch(&three, "chat", ChannelKpi::SlotUtilisation).mean;
+    let occ = ch(&three, "chat", ChannelKpi::OccupancyPresent).mean;
+    assert!(slots > 0.0 && slots <= occ && occ <= 1.0, "slots {slots}, occupancy of present {occ}");
+    // Stretched handle times: the mean lies between the drawn mean and 1.6 × it.
+    let aht = ch(&three, "chat", ChannelKpi::AhtS).mean;
+    assert!(aht > 1.05 * 360.0 && aht < 1.6 * 360.0, "{aht}");
+    assert!(within(ch(&one, "chat", ChannelKpi::AhtS), 360.0, 0.001), "no stretch at one chat");
+}
+
+/// Overflow: the secondary group answers only contacts that waited its delay.
+#[test]
+fn overflow_after_delay() {
+    let toml = |after: &str| {
+        format!(
+            r#"
+name = "overflow"
+seed = 9
+replications = 12
+horizon = "200h"
+interval = "20h"
+warmup = "20h"
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = "20s" }}
+arrivals = {{ per_hour = 200 }}
+handle_time = {{ dist = "exponential", mean = "4m" }}
+patience = {{ dist = "exponential", mean = "3m" }}
+[[agents]]
+name = "primary"
+skills = ["phone"]
+staff = 13
+[[agents]]
+name = "backup"
+skills = [{{ channel = "phone", after = "{after}" }}]
+staff = 3
+"#
+        )
+    };
+    let r = report(&toml("45s"));
+    let backup = grp(&r, "backup", GroupKpi::AsaS);
+    assert!(grp(&r, "backup", GroupKpi::Handled).mean > 100.0);
+    assert!(backup.mean >= 45.0, "every contact the backup answered waited 45 s: {backup:?}");
+    let never = report(&toml("100d"));
+    assert_eq!(grp(&never, "backup", GroupKpi::Handled).mean, 0.0);
+    assert!(clearly_below(ch(&never, "phone", ChannelKpi::ServiceLevel), ch(&r, "phone", ChannelKpi::ServiceLevel)));
+}
+
+/// Shrinkage removes its share of scheduled time on average, and costs stay on the
+/// scheduled hours.
+#[test]
+fn shrinkage_and_cost() {
+    let toml = VOICE.replace("KIND", "voice").replace("staff = {", "shrinkage = 0.35\ncost_per_hour = 20\nstaff = {");
+    let r = report(&toml);
+    let staffed = grp(&r, "team", GroupKpi::StaffedHours).mean;
+    let available = grp(&r, "team", GroupKpi::AvailableHours);
+    assert!(within(available, 0.65 * staffed, 0.001), "{available:?} vs {}", 0.65 * staffed);
+    assert!((grp(&r, "team", GroupKpi::Cost).mean - 20.0 * staffed).abs() < 1e-6);
+}
+
+/// The example omnichannel scenario: every channel within sight of its target, every
+/// group busy but not saturated, and the weekend email backlog visible.
+#[test]
+fn omnichannel_example_is_sensible() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let s = Scenario::load(format!("{dir}/scenarios/omnichannel.toml").as_ref()).unwrap();
+    let r = run(s, &RunOptions { replications: Some(6), ..Default::default() }).unwrap().report();
+    for c in &r.channels {
+        let sl = c.get(ChannelKpi::ServiceLevel).unwrap().mean;
+        assert!(sl > 0.6 && sl <= 1.0, "{}: SL {sl}", c.name);
+    }
+    for g in &r.groups {
+        let occ = g.get(GroupKpi::Occupancy).unwrap().mean;
+        assert!(occ > 0.5 && occ < 0.98, "{}: occupancy {occ}", g.name);
+    }
+    let email = r.backlog.iter().find(|b| b.channel == "email").unwrap();
+    assert!(email.days[6].mean > email.days[2].mean, "weekend backlog builds up");
+    assert!(r.channel("phone").unwrap().types.len() == 2);
+}
+
+// ---- invariants ---------------------------------------------------------------------
+
+/// A random small scenario: 1–3 channels of any kind, 1–3 groups with random skills,
+/// staffing, shrinkage and concurrency.
+fn random_scenario() -> impl Strategy<Value = String> {
+    let channel =
+        (0usize..4, 0.0f64..400.0, 30.0f64..600.0, prop::option::of(10.0f64..400.0), 1usize..3, any::<bool>());
+    let group = (
+        prop::collection::vec(any::<bool>(), 3),
+        prop::collection::vec(0u32..8, 8),
+        0.0f64..0.5,
+        1u32..4,
+        0.0f64..120.0,
+    );
+    (
+        prop::collection::vec(channel, 1..4),
+        prop::collection::vec(group, 1..4),
+        any::<u64>(),
+        0usize..3,
+        any::<bool>(),
+    )
+        .prop_map(|(chans, groups, seed, policy, live_first)| {
+            let kinds = ["voice", "chat", "email", "social"];
+            let mut t = format!(
+                "name = \"random\"\nseed = {seed}\nreplications = 2\nhorizon = \"4h\"\ninterval = \"30m\"\nwarmup = \"30m\"\n[routing]\npolicy = \"{}\"\nlive_first = {live_first}\n",
+                ["preference", "priority", "longest_wait"][policy]
+            );
+            for (i, (kind, rate, aht, patience, types, open)) in chans.iter().enumerate() {
+                let kind = kinds[*kind];
+                t += &format!(
+                    "[[channel]]\nname = \"c{i}\"\nkind = \"{kind}\"\nservice_level = {{ target = 0.8, within = 60 }}\narrivals = {{ per_hour = {rate} }}\nhandle_time = {{ dist = \"gamma\", mean = {aht}, cv = 0.7 }}\n"
+                );
+                if kind == "chat" {
+                    t += "concurrency_stretch = [1.0, 1.2, 1.4]\n";
+                }
+                if *open && (kind == "email" || kind == "social") {
+                    t += "open = { from = \"01:00\", to = \"03:00\" }\n";
+                }
+                if let (Some(p), true) = (patience, kind == "voice" || kind == "chat") {
+                    t += &format!("patience = {{ dist = \"exponential\", mean = {p} }}\n");
+                }
+                if *types == 2 {
+                    t += "[[channel.type]]\nname = \"urgent\"\nshare = 0.3\npriority = 1\n[[channel.type]]\nname = \"rest\"\nshare = 0.7\npriority = 2\n";
+                }
+            }
+            for (g, (skills, staff, shrink, conc, after)) in groups.iter().enumerate() {
+                let mut list: Vec<String> = (0..chans.len())
+                    .filter(|c| skills[*c] || g == 0)
+                    .map(|c| if g > 0 && *after > 60.0 { format!("{{ channel = \"c{c}\", after = {after} }}") } else { format!("\"c{c}\"") })
+                    .collect();
+                if list.is_empty() {
+                    list.push("\"c0\"".into());
+                }
+                let has_chat = (0..chans.len()).any(|c| (skills[c] || g == 0) && kinds[chans[c].0] == "chat");
+                let conc = if has_chat { *conc } else { 1 };
+                let staff: Vec<String> = staff.iter().map(|n| (n + u32::from(g == 0)).to_string()).collect();
+                t += &format!(
+                    "[[agents]]\nname = \"g{g}\"\nskills = [{}]\nstaff = {{ per_interval = [{}] }}\nshrinkage = {shrink}\nconcurrency = {conc}\n",
+                    list.join(", "),
+                    staff.join(", ")
+                );
+            }
+            t
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// Conservation, agent-time identities and ranges hold in every replication.
+    #[test]
+    fn invariants_hold(toml in random_scenario()) {
+        let s = Scenario::from_toml(&toml, "random.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{toml}")))?;
+        let m = Model::compile(s);
+        for rep in 0..2 {
+            let r = simulate(&m, rep);
+            for (i, c) in r.channel.iter().enumerate() {
+                prop_assert_eq!(c.offered, c.answered + c.abandoned + c.waiting_at_end, "conservation at {}", i);
+                prop_assert_eq!(c.completed, c.answered);
+                prop_assert!(c.answered_within <= c.answered);
+                prop_assert!(c.short_abandoned <= c.abandoned);
+            }
+            for t in &r.group {
+                let eps = 1e-6 * (1.0 + t.present_s);
+                prop_assert!(t.busy_s <= t.present_s + eps, "busy {} > present {}", t.busy_s, t.present_s);
+                prop_assert!((t.present_s - t.available_s - t.overtime_s).abs() <= eps, "present = available + overtime");
+                prop_assert!(t.available_s <= t.scheduled_s + eps);
+                prop_assert!(t.overtime_s >= -eps);
+            }
+            let kpis = ccsim::run::replication_kpis(&m, rep);
+            let l = &m.layout;
+            for c in 0..l.channels {
+                for k in [ChannelKpi::ServiceLevel, ChannelKpi::AbandonRate, ChannelKpi::OccupancyPresent, ChannelKpi::SlotUtilisation] {
+                    let v = kpis[l.channel(c, k)];
+                    prop_assert!(v.is_nan() || (0.0..=1.0 + 1e-9).contains(&v), "{:?} = {}", k, v);
+                }
+            }
+        }
+    }
+
+    /// No input makes the parser panic: random bytes, and the example scenarios cut short
+    /// or with a character changed, are either accepted or refused with located problems.
+    #[test]
+    fn parser_never_panics(cut in 0usize..4000, pos in 0usize..4000, byte in any::<u8>(), junk in ".{0,200}") {
+        let _ = Scenario::from_toml(&junk, "junk.toml");
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/omnichannel.toml")).unwrap();
+        let mut bytes = text.into_bytes();
+        let p = pos % bytes.len();
+        bytes[p] = byte;
+        bytes.truncate(cut.max(p + 1).min(bytes.len()));
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(e) = Scenario::from_toml(&text, "mutated.toml") {
+            prop_assert!(!e.problems.is_empty());
+            prop_assert!(e.problems.iter().all(|p| !p.message.is_empty()));
+        }
+    }
+}
