@@ -310,3 +310,82 @@ fn formats_and_output_file() {
     let r = ccsim(&["run", file, "--output", "/nonexistent/dir/out.txt"]);
     assert_eq!(r.status.code(), Some(1), "an unwritable output is not bad input");
 }
+
+// ---- omnichannel scenarios ------------------------------------------------------------
+
+const TWO: &str = r#"name = "two"
+horizon = "1d"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 60 }
+handle_time = { dist = "exponential", mean = "4m" }
+
+[[channel]]
+name = "chat"
+kind = "chat"
+service_level = { target = 0.8, within = "40s" }
+arrivals = { per_hour = 30 }
+handle_time = { dist = "exponential", mean = "6m" }
+
+[[agents]]
+name = "blended"
+skills = ["phone", "chat"]
+concurrency = 2
+staff = 8
+"#;
+
+fn bad_two(from: &str, to: &str) -> String {
+    assert_eq!(TWO.matches(from).count(), 1, "`{from}` must occur once");
+    TWO.replace(from, to)
+}
+
+#[test]
+fn skill_naming_an_unknown_channel() {
+    expect_error(
+        "skill",
+        &bad_two("skills = [\"phone\", \"chat\"]", "skills = [\"phone\", \"chats\"]"),
+        20,
+        &["agents[0].skills[1]", "`chats` is not a channel", "phone, chat"],
+    );
+}
+
+#[test]
+fn concurrency_zero() {
+    expect_error(
+        "conc",
+        &bad_two("concurrency = 2", "concurrency = 0"),
+        21,
+        &["agents[0].concurrency", "from 1 to 32"],
+    );
+}
+
+#[test]
+fn overlapping_shifts_double_count() {
+    let shifts = "[[agents.shift]]\nstart = \"08:00\"\nend = \"16:00\"\npeople = [\"ana\", \"ben\"]\n[[agents.shift]]\nstart = \"15:00\"\nend = \"22:00\"\npeople = [\"ana\"]\n";
+    expect_error("overlap", &bad_two("staff = 8\n", shifts), 29, &["agents[0].shift[1].people", "`ana`", "twice"]);
+    let both = bad_two("staff = 8\n", &format!("staff = 8\n{shifts}"));
+    expect_error("both", &both, 23, &["agents[0].shift", "both `staff`"]);
+}
+
+#[test]
+fn channel_no_group_serves() {
+    expect_error(
+        "unserved",
+        &bad_two("skills = [\"phone\", \"chat\"]\nconcurrency = 2", "skills = [\"phone\"]"),
+        12,
+        &["channel[1].name", "no agent group has `chat`"],
+    );
+}
+
+#[test]
+fn email_cannot_abandon() {
+    let t = bad_two("kind = \"chat\"", "kind = \"email\"").replace(
+        "handle_time = { dist = \"exponential\", mean = \"6m\" }",
+        "handle_time = { dist = \"exponential\", mean = \"6m\" }\npatience = { dist = \"exponential\", mean = \"1h\" }",
+    );
+    let t = t.replace("concurrency = 2\n", "");
+    expect_error("emailpatience", &t, 17, &["channel[1].patience", "never abandon"]);
+}
