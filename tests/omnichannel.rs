@@ -225,6 +225,40 @@ staff = 4
     assert_eq!(ch(&r, "email", ChannelKpi::ServiceLevel).mean, 0.0);
 }
 
+/// The end-of-day backlog is taken at midnight whatever the planning interval.
+#[test]
+fn backlog_at_midnight_whatever_the_interval() {
+    let toml = |interval: &str| {
+        format!(
+            r#"
+name = "backlog"
+seed = 12
+replications = 4
+horizon = "7d"
+interval = "{interval}"
+[[channel]]
+name = "email"
+kind = "email"
+service_level = {{ target = 1.0, within = "24h" }}
+open = {{ from = "09:00", to = "17:00" }}
+arrivals = {{ per_hour = 10 }}
+handle_time = {{ dist = "exponential", mean = "6m" }}
+[[agents]]
+name = "office"
+skills = ["email"]
+staff = 4
+"#
+        )
+    };
+    let hourly = report(&toml("1h"));
+    let odd = report(&toml("7h"));
+    let a: Vec<f64> = hourly.backlog[0].days.iter().map(|e| e.mean).collect();
+    let b: Vec<f64> = odd.backlog[0].days.iter().map(|e| e.mean).collect();
+    assert_eq!(a.len(), 7);
+    assert!(a.iter().all(|x| *x > 40.0), "mail from 17:00 to midnight waits: {a:?}");
+    assert_eq!(a, b);
+}
+
 const TWO_LINES: &str = r#"
 name = "policies"
 seed = 4

@@ -8,9 +8,13 @@
 //! The heap is a flat `Vec` reserved up front; after warm-up no push allocates.
 
 /// What happens at an event. Encoded in a `u64`: kind in the top 4 bits, a generation
-/// counter in the next 28, an index in the low 32.
+/// counter in the next 28, an index in the low 32. At equal times events run in the order
+/// of this list: a channel closes before anything else happens at that instant, and opens
+/// after the staffing change of that instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
+    /// Deferred channels close: index into the model's closing timeline.
+    Closing(u32),
     /// A service ends: contact slot, slot generation.
     Departure(u32, u32),
     /// A waiting contact's patience runs out: contact slot, generation.
@@ -19,9 +23,11 @@ pub enum Event {
     Overflow(u32, u32),
     /// A planning-interval boundary: index of the interval that starts.
     Boundary(u32),
+    /// The end of a day of the horizon (backlog snapshot): day index.
+    DayEnd(u32),
     /// A staffing change: index into the model's staffing timeline.
     Staffing(u32),
-    /// A channel opens or closes: index into the model's opening timeline.
+    /// Deferred channels open: index into the model's opening timeline.
     Opening(u32),
 }
 
@@ -31,12 +37,14 @@ impl Event {
     #[inline]
     fn encode(self) -> u64 {
         let (kind, generation, idx) = match self {
-            Event::Departure(i, g) => (0u64, g, i),
-            Event::Abandon(i, g) => (1, g, i),
-            Event::Overflow(i, g) => (2, g, i),
-            Event::Boundary(i) => (3, 0, i),
-            Event::Staffing(i) => (4, 0, i),
-            Event::Opening(i) => (5, 0, i),
+            Event::Closing(i) => (0u64, 0, i),
+            Event::Departure(i, g) => (1, g, i),
+            Event::Abandon(i, g) => (2, g, i),
+            Event::Overflow(i, g) => (3, g, i),
+            Event::Boundary(i) => (4, 0, i),
+            Event::DayEnd(i) => (5, 0, i),
+            Event::Staffing(i) => (6, 0, i),
+            Event::Opening(i) => (7, 0, i),
         };
         (kind << 60) | ((u64::from(generation) & GEN_MASK) << 32) | u64::from(idx)
     }
@@ -46,11 +54,13 @@ impl Event {
         let idx = v as u32;
         let generation = ((v >> 32) & GEN_MASK) as u32;
         match v >> 60 {
-            0 => Event::Departure(idx, generation),
-            1 => Event::Abandon(idx, generation),
-            2 => Event::Overflow(idx, generation),
-            3 => Event::Boundary(idx),
-            4 => Event::Staffing(idx),
+            0 => Event::Closing(idx),
+            1 => Event::Departure(idx, generation),
+            2 => Event::Abandon(idx, generation),
+            3 => Event::Overflow(idx, generation),
+            4 => Event::Boundary(idx),
+            5 => Event::DayEnd(idx),
+            6 => Event::Staffing(idx),
             _ => Event::Opening(idx),
         }
     }
@@ -158,6 +168,8 @@ mod tests {
     #[test]
     fn encode_roundtrip() {
         for e in [
+            Event::Closing(4),
+            Event::DayEnd(6),
             Event::Departure(7, 3),
             Event::Abandon(u32::MAX, (1 << 28) - 1),
             Event::Overflow(0, 1),
@@ -188,14 +200,18 @@ mod tests {
     }
 
     #[test]
-    fn ties_put_departures_first() {
+    fn ties_follow_the_event_order() {
         let mut cal = Calendar::with_capacity(4);
+        cal.push(5.0, Event::Opening(0));
         cal.push(5.0, Event::Staffing(0));
+        cal.push(5.0, Event::Closing(0));
         cal.push(5.0, Event::Abandon(1, 0));
         cal.push(5.0, Event::Departure(2, 0));
+        assert_eq!(cal.pop().unwrap().1, Event::Closing(0));
         assert_eq!(cal.pop().unwrap().1, Event::Departure(2, 0));
         assert_eq!(cal.pop().unwrap().1, Event::Abandon(1, 0));
         assert_eq!(cal.pop().unwrap().1, Event::Staffing(0));
+        assert_eq!(cal.pop().unwrap().1, Event::Opening(0));
         assert!(cal.pop().is_none());
     }
 }

@@ -38,10 +38,9 @@ pub use sim::simulate;
 use crate::scenario::{ChannelKind, RoutingPolicy, Scenario};
 use crate::stats::kpi::Layout;
 
-/// One waiting line: a channel and a priority level.
+/// One waiting line: a channel's priority level.
 #[derive(Debug, Clone)]
 pub(crate) struct QueueSpec {
-    pub channel: usize,
     pub priority: u32,
 }
 
@@ -85,8 +84,10 @@ pub struct Model {
     pub(crate) channel_groups: Vec<Vec<usize>>,
     /// `(time, group, scheduled headcount)`, sorted by time then group.
     pub(crate) staffing_timeline: Vec<(f64, usize, u32)>,
-    /// `(time, channel, open)` for deferred channels with opening hours, sorted.
-    pub(crate) opening_timeline: Vec<(f64, usize, bool)>,
+    /// `(time, channel)` at which deferred channels open, sorted.
+    pub(crate) opening_timeline: Vec<(f64, usize)>,
+    /// `(time, channel)` at which deferred channels close, sorted.
+    pub(crate) closing_timeline: Vec<(f64, usize)>,
     /// Stream salts: a hash of each channel's and group's name.
     pub(crate) channel_salt: Vec<u64>,
     pub(crate) group_salt: Vec<u64>,
@@ -102,7 +103,7 @@ impl Model {
         let mut channel_prio_queues: Vec<Vec<usize>> = Vec::new();
         let mut type_offset = Vec::new();
         let mut n_types = 0;
-        for (c, ch) in s.channels.iter().enumerate() {
+        for ch in &s.channels {
             type_offset.push(n_types);
             n_types += ch.types.len();
             let mut prios: Vec<u32> = ch.types.iter().map(|t| t.priority).collect();
@@ -110,7 +111,7 @@ impl Model {
             prios.dedup();
             let base = queues.len();
             for &p in &prios {
-                queues.push(QueueSpec { channel: c, priority: p });
+                queues.push(QueueSpec { priority: p });
             }
             channel_prio_queues.push((base..base + prios.len()).collect());
             type_queue.push(ch.types.iter().map(|t| base + prios.binary_search(&t.priority).unwrap_or(0)).collect());
@@ -196,6 +197,7 @@ impl Model {
         staffing_timeline.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
 
         let mut opening_timeline = Vec::new();
+        let mut closing_timeline = Vec::new();
         for (c, ch) in s.channels.iter().enumerate() {
             if ch.kind.is_live() {
                 continue;
@@ -206,14 +208,15 @@ impl Model {
             }
             for &(a, b) in &ch.open {
                 if a > 0.0 {
-                    opening_timeline.push((a, c, true));
+                    opening_timeline.push((a, c));
                 }
                 if b < s.horizon {
-                    opening_timeline.push((b, c, false));
+                    closing_timeline.push((b, c));
                 }
             }
         }
         opening_timeline.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        closing_timeline.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
 
         let channel_salt = s.channels.iter().map(|c| name_hash(&c.name)).collect();
         let group_salt = s.groups.iter().map(|g| name_hash(&g.name)).collect();
@@ -234,6 +237,7 @@ impl Model {
             channel_groups,
             staffing_timeline,
             opening_timeline,
+            closing_timeline,
             channel_salt,
             group_salt,
             policy,

@@ -257,9 +257,13 @@ impl<'m> Sim<'m> {
         if !m.staffing_timeline.is_empty() {
             self.cal.push(m.staffing_timeline[0].0, Event::Staffing(0));
         }
-        if !m.opening_timeline.is_empty() {
-            self.cal.push(m.opening_timeline[0].0, Event::Opening(0));
+        if let Some(&(t, _)) = m.opening_timeline.first() {
+            self.cal.push(t, Event::Opening(0));
         }
+        if let Some(&(t, _)) = m.closing_timeline.first() {
+            self.cal.push(t, Event::Closing(0));
+        }
+        self.cal.push(DAY.min(m.scenario.horizon), Event::DayEnd(0));
         loop {
             let t_cal = self.cal.next_time();
             if self.next_arrival < t_cal {
@@ -276,6 +280,8 @@ impl<'m> Sim<'m> {
                 Event::Boundary(k) => self.boundary(k as usize),
                 Event::Staffing(i) => self.staffing(i as usize),
                 Event::Opening(i) => self.opening(i as usize),
+                Event::Closing(i) => self.closing(i as usize),
+                Event::DayEnd(d) => self.day_end(d as usize),
             }
         }
     }
@@ -560,7 +566,8 @@ impl<'m> Sim<'m> {
         let c = k.channel as usize;
         let i = k.interval as usize;
         let waited = self.now - k.arrival;
-        let short = waited <= self.m.scenario.channels[c].short_abandon;
+        // Strictly within: with the default threshold of 0 s the denominator is all offered.
+        let short = waited < self.m.scenario.channels[c].short_abandon;
         self.count(c, i, k.ty, |x| {
             x.abandoned += 1;
             x.wait_abandoned_s += waited;
@@ -594,15 +601,38 @@ impl<'m> Sim<'m> {
     /// An agent that is present and not leaving has just freed capacity: it takes work by
     /// the routing policy until it is full or nothing suits it, then waits.
     fn agent_free(&mut self, a: u32) {
-        while let Some(q) = self.select(a) {
-            let Some(slot) = self.pop_head(q) else { break };
-            self.start(slot, a, true);
-            let agent = &self.agents[a as usize];
-            let chat = self.m.scenario.channels[self.m.queues[q].channel].kind == ChannelKind::Chat;
-            if !chat || agent.held >= self.groups[agent.group as usize].concurrency {
+        while self.take_one(a) {}
+        self.settle(a);
+    }
+
+    /// Several agents gain capacity at once (a staffing increase): they take waiting work
+    /// one contact each in turn, so that waiting chats spread over them.
+    fn hand_out(&mut self, agents: &[u32]) {
+        loop {
+            let mut took = false;
+            for &a in agents {
+                took |= self.take_one(a);
+            }
+            if !took {
                 break;
             }
         }
+        for &a in agents {
+            self.settle(a);
+        }
+    }
+
+    /// The agent takes the next contact the routing policy gives it, if any.
+    fn take_one(&mut self, a: u32) -> bool {
+        let Some(q) = self.select(a) else { return false };
+        let Some(slot) = self.pop_head(q) else { return false };
+        self.start(slot, a, true);
+        true
+    }
+
+    /// After taking work: an agent holding nothing joins the back of the idle queue; a
+    /// chat agent moves to the bucket of its load.
+    fn settle(&mut self, a: u32) {
         let agent = &mut self.agents[a as usize];
         let g = agent.group as usize;
         if agent.held == 0 {
@@ -809,9 +839,7 @@ impl<'m> Sim<'m> {
                 need -= 1;
                 fresh.push(a);
             }
-            for &a in &fresh {
-                self.agent_free(a);
-            }
+            self.hand_out(&fresh);
         } else if n < on {
             let mut cut = on - n;
             while cut > 0 {
@@ -852,11 +880,19 @@ impl<'m> Sim<'m> {
         self.scratch = fresh;
     }
 
+    /// Deferred channels open: every channel opening at this instant first, then idle
+    /// agents of the groups serving them take work.
     fn opening(&mut self, idx: usize) {
         let m = self.m;
-        let (_, c, open) = m.opening_timeline[idx];
-        self.channels[c].open = open;
-        if open {
+        let t = m.opening_timeline[idx].0;
+        let mut next = idx;
+        while let Some(&(at, c)) = m.opening_timeline.get(next)
+            && at == t
+        {
+            self.channels[c].open = true;
+            next += 1;
+        }
+        for &(_, c) in &m.opening_timeline[idx..next] {
             for &g in &m.channel_groups[c] {
                 while let Some(&a) = self.groups[g].idle.front() {
                     if self.select(a).is_none() {
@@ -867,8 +903,37 @@ impl<'m> Sim<'m> {
                 }
             }
         }
-        if let Some(&(t, _, _)) = m.opening_timeline.get(idx + 1) {
-            self.cal.push(t, Event::Opening((idx + 1) as u32));
+        if let Some(&(t, _)) = m.opening_timeline.get(next) {
+            self.cal.push(t, Event::Opening(next as u32));
+        }
+    }
+
+    /// Deferred channels close (work in hand is finished).
+    fn closing(&mut self, idx: usize) {
+        let m = self.m;
+        let t = m.closing_timeline[idx].0;
+        let mut next = idx;
+        while let Some(&(at, c)) = m.closing_timeline.get(next)
+            && at == t
+        {
+            self.channels[c].open = false;
+            next += 1;
+        }
+        if let Some(&(t, _)) = m.closing_timeline.get(next) {
+            self.cal.push(t, Event::Closing(next as u32));
+        }
+    }
+
+    /// The end of day `d` (or the horizon, for a last part day): backlog snapshot.
+    fn day_end(&mut self, d: usize) {
+        for c in 0..self.channels.len() {
+            if let Some(slot) = self.stats.backlog_end_of_day[c].get_mut(d) {
+                *slot = u64::from(self.channels[c].waiting);
+            }
+        }
+        if d + 1 < self.stats.backlog_end_of_day.first().map_or(0, Vec::len) {
+            let t = ((d + 2) as f64 * DAY).min(self.m.scenario.horizon);
+            self.cal.push(t, Event::DayEnd((d + 1) as u32));
         }
     }
 
@@ -896,15 +961,6 @@ impl<'m> Sim<'m> {
         for c in 0..n_ch {
             if self.hist.pending[c * self.n_intervals + i] == 0 {
                 self.finalise_interval(c, i);
-            }
-        }
-        let at_day_end = (now / DAY - (now / DAY).round()).abs() < 1e-9;
-        if at_day_end || k == self.n_intervals {
-            let day = ((now / DAY).ceil() as usize).saturating_sub(1);
-            for c in 0..n_ch {
-                if let Some(slot) = self.stats.backlog_end_of_day[c].get_mut(day) {
-                    *slot = u64::from(self.channels[c].waiting);
-                }
             }
         }
         if k < self.n_intervals {
@@ -985,9 +1041,23 @@ staff = 1
                 Event::Boundary(k) => sim.boundary(k as usize),
                 Event::Staffing(i) => sim.staffing(i as usize),
                 Event::Opening(i) => sim.opening(i as usize),
+                Event::Closing(i) => sim.closing(i as usize),
+                Event::DayEnd(d) => sim.day_end(d as usize),
             }
         }
         sim.now = t;
+    }
+
+    impl Sim<'_> {
+        /// Starts the run's timelines and advances to `t`.
+        fn run_until_for_test(&mut self, t: f64) {
+            let m = self.m;
+            self.cal.push(self.interval_len, Event::Boundary(1));
+            self.cal.push(m.staffing_timeline[0].0, Event::Staffing(0));
+            self.cal.push(m.opening_timeline[0].0, Event::Opening(0));
+            self.cal.push(m.closing_timeline[0].0, Event::Closing(0));
+            advance(self, t);
+        }
     }
 
     fn arrive(sim: &mut Sim, t: f64, handle: f64) {
@@ -1060,6 +1130,79 @@ staff = 1
         advance(&mut sim, 152.0);
         assert_eq!(sim.agents[0].held, 2);
         assert_eq!(sim.groups[0].partial[2], vec![0]);
+    }
+
+    /// Agents arriving with a staffing increase share the waiting chats instead of the
+    /// first of them filling up.
+    #[test]
+    fn new_agents_share_waiting_chats() {
+        let m = model("chat", "concurrency = 3");
+        let mut sim = Sim::new(&m, 0);
+        sim.set_available(0, 1);
+        for i in 0..6 {
+            arrive(&mut sim, f64::from(i), 500.0);
+        }
+        assert_eq!(sim.channels[0].waiting, 3);
+        sim.set_available(0, 4);
+        assert_eq!(sim.channels[0].waiting, 0);
+        let held: Vec<u16> = sim.agents.iter().map(|a| a.held).collect();
+        assert_eq!(held, vec![3, 1, 1, 1]);
+    }
+
+    fn deferred_model() -> Model {
+        let text = r#"
+name = "t"
+horizon = "2d"
+interval = "30m"
+[[channel]]
+name = "email"
+kind = "email"
+service_level = { target = 1.0, within = "24h" }
+open = { from = "08:00", to = "20:00" }
+arrivals = { per_hour = 0 }
+handle_time = { dist = "deterministic", value = "100s" }
+[[channel]]
+name = "social"
+kind = "social"
+service_level = { target = 1.0, within = "1h" }
+open = { from = "08:00", to = "20:00" }
+arrivals = { per_hour = 0 }
+handle_time = { dist = "deterministic", value = "100s" }
+[[agents]]
+name = "office"
+skills = ["social", "email"]
+staff = { per_interval = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2] }
+"#;
+        Model::compile(Scenario::from_toml(text, "t.toml").unwrap())
+    }
+
+    /// Channels opening at the same instant open together, so the agent follows its skill
+    /// order; a channel closing at an instant is closed for agents starting then.
+    #[test]
+    fn simultaneous_openings_and_closing_before_new_shifts() {
+        let m = deferred_model();
+        let mut sim = Sim::new(&m, 0);
+        sim.run_until_for_test(3600.0);
+        sim.admit(0, 0, 100.0, f64::INFINITY); // email at 01:00
+        sim.admit(1, 0, 100.0, f64::INFINITY); // social at 01:00
+        advance(&mut sim, 8.0 * 3600.0);
+        let taken: Vec<usize> =
+            sim.contacts.iter().filter(|k| k.state == State::InService).map(|k| k.channel as usize).collect();
+        assert_eq!(taken, vec![1], "social first, by skill order, though email is channel 0");
+        // At 20:00 both channels close and a second agent starts: it takes nothing, though
+        // email is waiting.
+        advance(&mut sim, 19.0 * 3600.0 + 50.0 * 60.0);
+        for _ in 0..30 {
+            sim.admit(0, 0, 100.0, f64::INFINITY);
+        }
+        advance(&mut sim, 20.0 * 3600.0 + 1.0);
+        assert!(sim.channels[0].waiting > 20);
+        assert_eq!(sim.groups[0].on_shift, 2);
+        // The sixth email ended at exactly 20:00, when the channel closed: the first agent
+        // took no seventh, and the new agent took none.
+        let holding: Vec<u16> = sim.agents.iter().map(|a| a.held).collect();
+        assert_eq!(holding, vec![0, 0]);
+        assert_eq!(sim.channels[0].waiting, 24);
     }
 
     #[test]

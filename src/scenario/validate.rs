@@ -318,12 +318,14 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         }
     }
 
-    // Opening hours.
-    let open = match (&rc.open, ctx.usable) {
-        (None, _) => vec![(0.0, ctx.horizon)],
+    // Opening hours: whole days for spreading volumes, cut at the horizon for the engine.
+    let open_days = match (&rc.open, ctx.usable) {
+        (None, _) => vec![(0.0, ctx.days() as f64 * DAY)],
         (Some(o), true) => open_windows(ck, ctx, &p.key("open"), o),
         (Some(_), false) => vec![],
     };
+    let open: Vec<(f64, f64)> =
+        open_days.iter().filter(|w| w.0 < ctx.horizon).map(|&(a, b)| (a, b.min(ctx.horizon))).collect();
 
     // Concurrency stretch (chat only).
     let mut stretch = vec![1.0];
@@ -340,7 +342,8 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         }
     }
 
-    let arrivals = if ctx.usable { arrival_rate(ck, ctx, &p.key("arrivals"), &rc.arrivals, live, &open) } else { None };
+    let arrivals =
+        if ctx.usable { arrival_rate(ck, ctx, &p.key("arrivals"), &rc.arrivals, live, &open_days) } else { None };
 
     if ck.errors.len() > before {
         return None;
@@ -444,11 +447,10 @@ fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f
         if !days[usize::from(ctx.start_day.plus(d).0)] {
             continue;
         }
+        // Whole days: a day cut by the horizon keeps its full opening hours here, so that
+        // a daily volume is spread over the full day (and then cut with it).
         let a = d as f64 * DAY + o.from.0;
-        let b = (d as f64 * DAY + o.to.0).min(ctx.horizon);
-        if b <= a {
-            continue;
-        }
+        let b = d as f64 * DAY + o.to.0;
         match w.last_mut() {
             Some(last) if last.1 >= a => last.1 = b,
             _ => w.push((a, b)),
@@ -496,7 +498,7 @@ fn arrival_rate(
     }
     let factor_at = |t: f64| factors[usize::from(ctx.weekday_at(t).0)];
     // Live channels only receive contacts while open; deferred ones receive them any time.
-    let all_day = [(0.0, ctx.horizon)];
+    let all_day = [(0.0, ctx.days() as f64 * DAY)];
     let windows: &[(f64, f64)] = if live { open } else { &all_day };
 
     // Volumes per planning interval, or a rate that holds while open.
@@ -1085,6 +1087,22 @@ people = ["cy", "ana"]
         assert!((r.expected(10.0 * h, 10.5 * h) - 300.0).abs() < 1e-9);
         assert!((r.expected(DAY, 2.0 * DAY) - 800.0).abs() < 1e-9);
         assert_eq!(r.expected(2.0 * DAY, 3.0 * DAY), 0.0);
+    }
+
+    /// A day cut short by the horizon keeps only its share of a daily volume.
+    #[test]
+    fn daily_volume_on_a_partial_day() {
+        let s = scenario("12h", "arrivals = { per_day = 240 }", "staff = 3").unwrap();
+        assert!((s.channels[0].arrivals.expected(0.0, 12.0 * 3600.0) - 120.0).abs() < 1e-9);
+        let open = "open = { from = \"08:00\", to = \"20:00\" }";
+        let s = scenario("12h", &format!("arrivals = {{ per_day = 240 }}\n{open}"), "staff = 3").unwrap();
+        assert!(
+            (s.channels[0].arrivals.expected(0.0, 12.0 * 3600.0) - 80.0).abs() < 1e-9,
+            "08:00–12:00 of 08:00–20:00"
+        );
+        let s = scenario("30h", &format!("arrivals = {{ per_day = 240 }}\n{open}"), "staff = 3").unwrap();
+        assert!((s.channels[0].arrivals.expected(0.0, 30.0 * 3600.0) - 240.0).abs() < 1e-9, "day 2 not yet open");
+        assert_eq!(s.channels[0].open, vec![(8.0 * 3600.0, 20.0 * 3600.0)]);
     }
 
     #[test]

@@ -116,7 +116,8 @@ pub enum GroupKpi {
     Occupancy,
     /// Busy / present agent time (never above 1).
     OccupancyPresent,
-    /// Chat slots in use / chat slots of the agents present (groups with a chat skill).
+    /// Chat slots in use / chat slots of the agents present and not busy with other
+    /// channels (groups with a chat skill).
     SlotUtilisation,
     /// Staffed hours × cost per hour.
     Cost,
@@ -344,19 +345,30 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
                 .map(|c| r.held_on[r.gci(g, c, i)])
                 .sum()
         };
+        // Agent time present and not busy with other work: the time its chat slots exist.
+        let chat_present = |i: usize, present: f64| -> f64 {
+            present
+                - (0..s.channels.len())
+                    .filter(|&c| s.channels[c].kind != ChannelKind::Chat)
+                    .map(|c| r.busy_on[r.gci(g, c, i)])
+                    .sum::<f64>()
+        };
+        let mut chat_present_total = 0.0;
         let has_chat = grp.skills.iter().any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
         for i in first..last {
             let t = &r.group[r.gi(g, i)];
             total.add(t);
             let held = chat_held(i);
             held_total += held;
+            let present_for_chat = chat_present(i, t.present_s);
+            chat_present_total += present_for_chat;
             let vals = [
                 t.scheduled_s / s.interval,
                 t.available_s / s.interval,
                 t.present_s / s.interval,
                 ratio(t.busy_s, t.available_s),
                 ratio(t.busy_s, t.present_s),
-                if has_chat { ratio(held, chat_slots(t.present_s)) } else { f64::NAN },
+                if has_chat { ratio(held, chat_slots(present_for_chat)) } else { f64::NAN },
             ];
             for (k, v) in GroupIntervalKpi::ALL.iter().zip(vals) {
                 out[layout.group_interval(g, i - first, *k)] = v;
@@ -370,7 +382,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             total.overtime_s / 3600.0,
             ratio(total.busy_s, total.available_s),
             ratio(total.busy_s, total.present_s),
-            if has_chat { ratio(held_total, chat_slots(total.present_s)) } else { f64::NAN },
+            if has_chat { ratio(held_total, chat_slots(chat_present_total)) } else { f64::NAN },
             staffed_h * grp.cost_per_hour,
             handled as f64,
             ratio(r.group_wait_s[g], handled as f64),
