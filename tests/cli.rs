@@ -389,3 +389,13 @@ fn email_cannot_abandon() {
     let t = t.replace("concurrency = 2\n", "");
     expect_error("emailpatience", &t, 17, &["channel[1].patience", "never abandon"]);
 }
+
+#[test]
+fn interrupt_needs_live_and_deferred_skills() {
+    expect_error(
+        "interrupt",
+        &bad_two("concurrency = 2", "concurrency = 2\ninterrupt_deferred = true"),
+        22,
+        &["agents[0].interrupt_deferred", "nothing to interrupt"],
+    );
+}

@@ -15,7 +15,10 @@
 //!   contact that has waited a group's `after` delay also becomes eligible for that
 //!   (overflow) group. A free agent picks the next contact by the scenario's
 //!   [`RoutingPolicy`](crate::scenario::RoutingPolicy); with `live_first`, voice and chat
-//!   always come before email and social. Deferred work is never interrupted.
+//!   always come before email and social. Deferred work is interrupted only in groups
+//!   with `interrupt_deferred`: a live contact that finds no free agent then takes the
+//!   agent whose email or social item has the most work left; the item goes back to the
+//!   front of its queue and resumes later with the work it had left.
 //! * **Chat**: an agent holds up to `concurrency` chats; a chat started while the agent
 //!   holds n chats (itself included) lasts its drawn handle time × `stretch[n − 1]`.
 //!   An agent holding chats takes only more chats of the same channel.

@@ -45,6 +45,10 @@ struct Contact {
     handle: f64,
     /// Absolute time at which the contact abandons if still waiting (∞: never).
     abandon_at: f64,
+    /// When the service in progress ends (s).
+    end: f64,
+    /// Work left (s) of an interrupted deferred contact waiting to be resumed; < 0 if none.
+    left: f64,
     interval: u32,
     generation: u32,
     agent: u32,
@@ -73,6 +77,8 @@ struct Agent {
     bucket: u16,
     bucket_pos: u32,
     leave_pos: u32,
+    /// Position in the group's list of interruptible deferred work (NONE: not there).
+    defer_pos: u32,
 }
 
 /// A piecewise-constant level integrated over time (agents × seconds).
@@ -115,6 +121,10 @@ struct GroupState {
     off: Vec<u32>,
     /// Agents in overtime.
     leaving: Vec<u32>,
+    /// (agent, contact slot) of agents working on deferred contacts that a live contact may
+    /// interrupt (groups with `interrupt_deferred` only).
+    deferred_work: Vec<(u32, u32)>,
+    interrupt_deferred: bool,
     /// Every agent the group has had.
     members: Vec<u32>,
     /// Agents on shift (idle or busy, not leaving).
@@ -208,6 +218,7 @@ impl<'m> Sim<'m> {
             .map(|(g, grp)| GroupState {
                 partial: vec![Vec::new(); grp.concurrency as usize],
                 concurrency: grp.concurrency as u16,
+                interrupt_deferred: grp.interrupt_deferred,
                 rng: (grp.shrinkage > 0.0).then(|| stream(seed, rep, m.group_salt[g], 5)),
                 shrinkage: grp.shrinkage,
                 ..GroupState::default()
@@ -342,6 +353,8 @@ impl<'m> Sim<'m> {
             arrival: now,
             handle,
             abandon_at,
+            end: f64::INFINITY,
+            left: -1.0,
             interval: interval as u32,
             generation: 0,
             agent: NONE,
@@ -350,11 +363,12 @@ impl<'m> Sim<'m> {
             ty: gty,
             state: State::Waiting,
         });
-        if (ch_spec.kind.is_live() || self.channels[c].open)
-            && let Some(a) = self.find_agent(c, m.arrival_groups[c].iter().copied())
-        {
-            self.start(slot, a, false);
-            return;
+        if ch_spec.kind.is_live() || self.channels[c].open {
+            let groups = m.arrival_groups[c].iter().copied();
+            if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
+                self.start(slot, a, false);
+                return;
+            }
         }
         self.enqueue(slot);
     }
@@ -443,6 +457,7 @@ impl<'m> Sim<'m> {
         let i = k.interval as usize;
         let ty = k.ty;
         let wait = now - k.arrival;
+        let resumed = k.left >= 0.0;
         k.state = State::InService;
         k.agent = a;
         let ch_spec = &m.scenario.channels[c];
@@ -450,10 +465,17 @@ impl<'m> Sim<'m> {
         let g = agent.group as usize;
         agent.held += 1;
         let held = agent.held;
-        if ch_spec.kind == ChannelKind::Chat {
-            k.handle *= ch_spec.stretch_for(held as usize);
-        }
-        self.cal.push(now + k.handle, Event::Departure(slot, k.generation));
+        let duration = if resumed {
+            k.left
+        } else {
+            if ch_spec.kind == ChannelKind::Chat {
+                k.handle *= ch_spec.stretch_for(held as usize);
+            }
+            k.handle
+        };
+        k.left = -1.0;
+        k.end = now + duration;
+        self.cal.push(k.end, Event::Departure(slot, k.generation));
         if held == 1 {
             agent.channel = c as u16;
             self.groups[g].busy.add(now, 1.0);
@@ -462,6 +484,16 @@ impl<'m> Sim<'m> {
         self.held_on[g * self.channels.len() + c].add(now, 1.0);
         if self.groups[g].concurrency > 1 {
             self.set_bucket(a);
+        }
+        if self.groups[g].interrupt_deferred && !ch_spec.kind.is_live() {
+            let grp = &mut self.groups[g];
+            self.agents[a as usize].defer_pos = grp.deferred_work.len() as u32;
+            grp.deferred_work.push((a, slot));
+        }
+        if resumed {
+            // Answered when its service first started; now it only continues.
+            self.channels[c].waiting -= 1;
+            return;
         }
 
         let within = u64::from(wait <= ch_spec.within);
@@ -480,6 +512,62 @@ impl<'m> Sim<'m> {
             self.channels[c].waiting -= 1;
             self.leave_queue(c, i);
         }
+    }
+
+    /// Removes an agent from its group's list of interruptible deferred work.
+    fn drop_deferred_work(&mut self, a: u32) {
+        let pos = self.agents[a as usize].defer_pos;
+        if pos == NONE {
+            return;
+        }
+        let g = self.agents[a as usize].group as usize;
+        let list = &mut self.groups[g].deferred_work;
+        list.swap_remove(pos as usize);
+        if let Some(&(moved, _)) = list.get(pos as usize) {
+            self.agents[moved as usize].defer_pos = pos;
+        }
+        self.agents[a as usize].defer_pos = NONE;
+    }
+
+    /// A live contact of channel `c` found no free agent: interrupt, in one of `groups` that
+    /// allows it, the deferred contact with the most work left. The interrupted contact
+    /// goes back to the front of its queue. Returns the freed agent.
+    fn interrupt(&mut self, c: usize, groups: impl Iterator<Item = usize>) -> Option<u32> {
+        if !self.m.scenario.channels[c].kind.is_live() {
+            return None;
+        }
+        let mut best: Option<(f64, u32, u32)> = None;
+        for g in groups {
+            if !self.groups[g].interrupt_deferred {
+                continue;
+            }
+            for &(a, slot) in &self.groups[g].deferred_work {
+                let end = self.contacts[slot as usize].end;
+                if best.is_none_or(|(e, b, _)| end > e || (end == e && a < b)) {
+                    best = Some((end, a, slot));
+                }
+            }
+        }
+        let (end, a, slot) = best?;
+        let now = self.now;
+        self.drop_deferred_work(a);
+        let k = &mut self.contacts[slot as usize];
+        k.left = end - now;
+        k.end = f64::INFINITY;
+        k.state = State::Waiting;
+        k.generation = event_generation(k.generation.wrapping_add(1));
+        let (q, d, generation) = (k.queue as usize, k.channel as usize, k.generation);
+        self.queues[q].push_front((slot, generation));
+        self.channels[d].waiting += 1;
+        let agent = &mut self.agents[a as usize];
+        let g = agent.group as usize;
+        agent.held -= 1;
+        debug_assert_eq!(agent.held, 0);
+        let n_ch = self.channels.len();
+        self.held_on[g * n_ch + d].add(now, -1.0);
+        self.groups[g].busy.add(now, -1.0);
+        self.busy_on[g * n_ch + agent.channel as usize].add(now, -1.0);
+        Some(a)
     }
 
     /// Applies `f` to the counters of the contact's channel and interval of arrival, and to
@@ -537,6 +625,9 @@ impl<'m> Sim<'m> {
         self.release(slot);
 
         let a = k.agent;
+        if self.agents[a as usize].defer_pos != NONE {
+            self.drop_deferred_work(a);
+        }
         let agent = &mut self.agents[a as usize];
         let g = agent.group as usize;
         agent.held -= 1;
@@ -590,7 +681,7 @@ impl<'m> Sim<'m> {
         let (arrival, now) = (k.arrival, self.now);
         let m = self.m;
         let eligible = m.overflow_groups[c].iter().filter(move |(d, _)| arrival + d <= now).map(|&(_, g)| g);
-        let found = self.find_agent(c, eligible);
+        let found = self.find_agent(c, eligible.clone()).or_else(|| self.interrupt(c, eligible));
         if let Some(a) = found {
             self.start(slot, a, true);
         }
@@ -824,6 +915,7 @@ impl<'m> Sim<'m> {
                             bucket: 0,
                             bucket_pos: 0,
                             leave_pos: 0,
+                            defer_pos: NONE,
                         });
                         self.groups[g].members.push(a);
                         a
@@ -874,6 +966,8 @@ impl<'m> Sim<'m> {
                     if grp.concurrency > 1 {
                         self.set_bucket(a);
                     }
+                    // An agent in overtime is never interrupted for new work.
+                    self.drop_deferred_work(a);
                 }
             }
         }
@@ -976,9 +1070,14 @@ impl<'m> Sim<'m> {
                 let k = self.contacts[slot as usize];
                 let c = k.channel as usize;
                 let i = k.interval as usize;
-                self.count(c, i, k.ty, |x| x.waiting_at_end += 1);
+                if k.left >= 0.0 {
+                    // Interrupted and never resumed: answered, but its work is unfinished.
+                    self.count(c, i, k.ty, |x| x.unfinished += 1);
+                } else {
+                    self.count(c, i, k.ty, |x| x.waiting_at_end += 1);
+                    self.hist.pending[c * self.n_intervals + i] -= 1;
+                }
                 self.release(slot);
-                self.hist.pending[c * self.n_intervals + i] -= 1;
             }
         }
         self.interval = self.n_intervals;
@@ -992,7 +1091,7 @@ impl<'m> Sim<'m> {
         if cfg!(debug_assertions) {
             for (idx, x) in self.stats.channel.iter().enumerate() {
                 assert_eq!(x.offered, x.answered + x.abandoned + x.waiting_at_end, "conservation at {idx}");
-                assert_eq!(x.completed, x.answered, "every answered contact completes ({idx})");
+                assert_eq!(x.completed + x.unfinished, x.answered, "every answered contact completes ({idx})");
             }
         }
         self.stats
@@ -1203,6 +1302,69 @@ staff = { per_interval = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 
         let holding: Vec<u16> = sim.agents.iter().map(|a| a.held).collect();
         assert_eq!(holding, vec![0, 0]);
         assert_eq!(sim.channels[0].waiting, 24);
+    }
+
+    fn blended_model(interrupt: bool) -> Model {
+        let text = format!(
+            r#"
+name = "t"
+horizon = "2h"
+interval = "30m"
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = "20s" }}
+arrivals = {{ per_hour = 0 }}
+handle_time = {{ dist = "deterministic", value = "50s" }}
+[[channel]]
+name = "email"
+kind = "email"
+service_level = {{ target = 1.0, within = "4h" }}
+arrivals = {{ per_hour = 0 }}
+handle_time = {{ dist = "deterministic", value = "1000s" }}
+[[agents]]
+name = "blended"
+skills = ["phone", "email"]
+staff = 1
+interrupt_deferred = {interrupt}
+"#
+        );
+        Model::compile(Scenario::from_toml(&text, "t.toml").unwrap())
+    }
+
+    /// With `interrupt_deferred`, a call finding no free agent interrupts the email in
+    /// hand; the email resumes afterwards with the work it had left. Without it, the call
+    /// waits.
+    #[test]
+    fn live_contacts_interrupt_deferred_work_when_configured() {
+        let m = blended_model(true);
+        let mut sim = Sim::new(&m, 0);
+        sim.set_available(0, 1);
+        advance(&mut sim, 0.0);
+        sim.admit(1, 0, 1000.0, f64::INFINITY); // email from 0 to 1000
+        advance(&mut sim, 100.0);
+        sim.admit(0, 0, 50.0, f64::INFINITY); // a call at 100
+        assert_eq!(sim.channels[1].waiting, 1, "the email went back to its queue");
+        assert_eq!(sim.stats.channel[sim.stats.ci(0, 0)].answered, 1, "the call was answered at once");
+        advance(&mut sim, 150.0);
+        assert_eq!(sim.channels[1].waiting, 0, "resumed when the call ended");
+        advance(&mut sim, 1049.0);
+        assert_eq!(sim.agents[0].held, 1);
+        advance(&mut sim, 1050.0);
+        assert_eq!(sim.agents[0].held, 0, "900 s of work were left at 150");
+        let email = &sim.stats.channel[sim.stats.ci(1, 0)];
+        assert_eq!((email.answered, email.completed, email.handle_s, email.wait_answered_s), (1, 1, 1000.0, 0.0));
+
+        let m = blended_model(false);
+        let mut sim = Sim::new(&m, 0);
+        sim.set_available(0, 1);
+        advance(&mut sim, 0.0);
+        sim.admit(1, 0, 1000.0, f64::INFINITY);
+        advance(&mut sim, 100.0);
+        sim.admit(0, 0, 50.0, f64::INFINITY);
+        assert_eq!(sim.channels[0].waiting, 1, "the call waits for the email to end");
+        advance(&mut sim, 1000.0);
+        assert_eq!(sim.channels[0].waiting, 0);
     }
 
     #[test]

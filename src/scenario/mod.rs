@@ -308,6 +308,10 @@ pub struct AgentGroup {
     /// Most chats held at once (1 for groups without a chat skill).
     pub concurrency: u32,
     pub cost_per_hour: f64,
+    /// A live contact that finds no free agent may interrupt an agent of this group working
+    /// on email or social; the interrupted item goes back to the front of its queue and
+    /// is resumed later with the work it had left.
+    pub interrupt_deferred: bool,
 }
 
 /// A channel a group serves; `after` > 0 makes it an overflow skill: the group takes such

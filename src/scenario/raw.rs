@@ -138,6 +138,7 @@ pub struct RawAgents {
     pub shrinkage: Option<f64>,
     pub concurrency: Option<i64>,
     pub cost_per_hour: Option<f64>,
+    pub interrupt_deferred: Option<bool>,
 }
 
 /// A skill: a channel name, or `{ channel = "...", after = "30s" }` for overflow.

@@ -729,11 +729,32 @@ fn group(
     if !(cost_per_hour.is_finite() && cost_per_hour >= 0.0) {
         ck.err(p.key("cost_per_hour"), format!("must be ≥ 0, got {cost_per_hour}"));
     }
+    let interrupt_deferred = ra.interrupt_deferred.unwrap_or(false);
+    if interrupt_deferred {
+        let kinds: Vec<Option<ChannelKind>> =
+            skills.iter().map(|s| ChannelKind::parse(&chans[s.channel].kind)).collect();
+        let live = kinds.iter().any(|k| k.is_some_and(|k| k.is_live()));
+        let deferred = kinds.iter().any(|k| k.is_some_and(|k| !k.is_live()));
+        if !(live && deferred) {
+            ck.err(
+                p.key("interrupt_deferred"),
+                "needs both a live skill (voice or chat) and a deferred one (email or social): there is nothing to interrupt",
+            );
+        }
+    }
     let staffing = if ctx.usable { staffing(ck, ctx, p, ra) } else { None };
     if ck.errors.len() > before {
         return None;
     }
-    Some(AgentGroup { name: ra.name.clone(), skills, staffing: staffing?, shrinkage, concurrency, cost_per_hour })
+    Some(AgentGroup {
+        name: ra.name.clone(),
+        skills,
+        staffing: staffing?,
+        shrinkage,
+        concurrency,
+        cost_per_hour,
+        interrupt_deferred,
+    })
 }
 
 fn headcount(ck: &mut Check, p: &FieldPath, n: f64) -> Option<u32> {

@@ -33,6 +33,8 @@ pub struct ChannelCounts {
     pub handle_s: f64,
     /// Still waiting when the run ended (deferred work no agent could take).
     pub waiting_at_end: u64,
+    /// Answered, then interrupted for live work and not resumed before the run ended.
+    pub unfinished: u64,
     /// Percentiles of the waits of answered contacts (s): p50, p90, p99; NaN if none.
     pub wait_quantiles: [f64; 3],
 }
@@ -50,6 +52,7 @@ impl Default for ChannelCounts {
             completed: 0,
             handle_s: 0.0,
             waiting_at_end: 0,
+            unfinished: 0,
             wait_quantiles: [f64::NAN; 3],
         }
     }
@@ -68,6 +71,7 @@ impl ChannelCounts {
         self.completed += o.completed;
         self.handle_s += o.handle_s;
         self.waiting_at_end += o.waiting_at_end;
+        self.unfinished += o.unfinished;
     }
 }
 
