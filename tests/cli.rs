@@ -279,15 +279,17 @@ fn example_scenarios_run() {
 /// Same seed ⇒ byte-identical output with one thread or two.
 #[test]
 fn output_does_not_depend_on_threads() {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/retail-day.toml");
-    let file = file.to_str().unwrap();
-    let one = ccsim(&["run", file, "--format", "json", "--threads", "1", "--replications", "9"]);
-    let two = ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9"]);
-    assert_eq!(one.status.code(), Some(0));
-    assert!(!one.stdout.is_empty());
-    assert!(one.stdout == two.stdout, "JSON differs between 1 and 2 threads");
-    let other_seed = ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9", "--seed", "12"]);
-    assert!(other_seed.stdout != one.stdout, "the seed must matter");
+    for name in ["retail-day", "omnichannel"] {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+        let file = file.to_str().unwrap();
+        let one = ccsim(&["run", file, "--format", "json", "--threads", "1", "--replications", "9"]);
+        let two = ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9"]);
+        assert_eq!(one.status.code(), Some(0));
+        assert!(!one.stdout.is_empty());
+        assert!(one.stdout == two.stdout, "{name}: JSON differs between 1 and 2 threads");
+        let other_seed = ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9", "--seed", "12"]);
+        assert!(other_seed.stdout != one.stdout, "{name}: the seed must matter");
+    }
 }
 
 #[test]
