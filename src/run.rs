@@ -61,8 +61,11 @@ pub fn run(mut scenario: Scenario, opts: &RunOptions) -> Result<Results, String>
 fn fold(model: &Model) -> Vec<Estimate> {
     let n = u64::from(model.scenario.replications);
     let mut acc = Accumulator::new(model.layout.len());
-    // Batches bound the memory held by finished replications waiting to be folded.
-    let batch = (rayon::current_num_threads() as u64 * 4).max(1);
+    // Batches bound the memory held by finished replications waiting to be folded: a few
+    // per thread, fewer when each replication's KPI vector is large (≤ 128 MB in all).
+    let threads = rayon::current_num_threads() as u64;
+    let fits = (128 << 20) / (model.layout.len() as u64 * 8).max(1);
+    let batch = fits.clamp(threads, threads * 4).max(1);
     let mut start = 0;
     while start < n {
         let end = (start + batch).min(n);

@@ -287,7 +287,8 @@ fn output_does_not_depend_on_threads() {
         assert_eq!(one.status.code(), Some(0));
         assert!(!one.stdout.is_empty());
         assert!(one.stdout == two.stdout, "{name}: JSON differs between 1 and 2 threads");
-        let other_seed = ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9", "--seed", "12"]);
+        let other_seed =
+            ccsim(&["run", file, "--format", "json", "--threads", "2", "--replications", "9", "--seed", "12"]);
         assert!(other_seed.stdout != one.stdout, "{name}: the seed must matter");
     }
 }

@@ -14,7 +14,7 @@
 //!   channel without delay (for chat, then to the least-loaded agent with a free slot). A
 //!   contact that has waited a group's `after` delay also becomes eligible for that
 //!   (overflow) group. A free agent picks the next contact by the scenario's
-//!   [`RoutingPolicy`](crate::scenario::RoutingPolicy); with `live_first`, voice and chat
+//!   [`RoutingPolicy`](crate::scenario::RoutingPolicy) (see `scenario`); with `live_first`, voice and chat
 //!   always come before email and social. Deferred work is interrupted only in groups
 //!   with `interrupt_deferred`: a live contact that finds no free agent then takes the
 //!   agent whose email or social item has the most work left; the item goes back to the

@@ -37,6 +37,9 @@ pub mod limits {
     pub const MAX_PRIORITY: u32 = 100;
     /// Expected arrivals in one replication (about 10 minutes of one core).
     pub const MAX_ARRIVALS_PER_REPLICATION: f64 = 3e9;
+    /// Per-interval result cells, intervals × (channels + groups × (1 + channels)): about
+    /// 0.5 KB of memory each while a run is folded.
+    pub const MAX_RESULT_CELLS: usize = 1_000_000;
 }
 
 /// One complete, checked description of a contact centre over a horizon.

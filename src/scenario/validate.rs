@@ -156,7 +156,18 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     }
 
     if ck.errors.is_empty() {
-        cross_checks(&mut ck, &channels, &groups, &raw, horizon);
+        cross_checks(&mut ck, &channels, &groups, horizon);
+        let cells = n_intervals * (channels.len() + groups.len() * (1 + channels.len()));
+        if cells > MAX_RESULT_CELLS {
+            ck.err(
+                root.key("interval"),
+                format!(
+                    "{n_intervals} intervals × {} channels and {} groups make {cells} result cells, more than the {MAX_RESULT_CELLS} one run keeps; use a longer interval or a shorter horizon",
+                    channels.len(),
+                    groups.len()
+                ),
+            );
+        }
     }
     if !ck.errors.is_empty() {
         return Err(ck.errors);
@@ -953,7 +964,7 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
     Some(Staffing { steps })
 }
 
-fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], raw: &RawScenario, horizon: f64) {
+fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], horizon: f64) {
     let total: u64 = groups.iter().map(|g| u64::from(g.staffing.max())).sum();
     if total > MAX_AGENTS_TOTAL {
         ck.err(FieldPath::root().key("agents"), format!("{total} agents in all; at most {MAX_AGENTS_TOTAL}"));
@@ -981,7 +992,6 @@ fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], raw
             );
         }
     }
-    let _ = raw;
 }
 
 #[cfg(test)]
@@ -1124,6 +1134,28 @@ people = ["cy", "ana"]
         let s = scenario("30h", &format!("arrivals = {{ per_day = 240 }}\n{open}"), "staff = 3").unwrap();
         assert!((s.channels[0].arrivals.expected(0.0, 30.0 * 3600.0) - 240.0).abs() < 1e-9, "day 2 not yet open");
         assert_eq!(s.channels[0].open, vec![(8.0 * 3600.0, 20.0 * 3600.0)]);
+    }
+
+    /// Results for every interval of every channel and group are kept in memory: a run
+    /// that would keep too many is refused up front.
+    #[test]
+    fn too_many_result_cells() {
+        let channel = |n: &str| {
+            format!(
+                "[[channel]]\nname = \"{n}\"\nkind = \"voice\"\nservice_level = {{ target = 0.8, within = 20 }}\narrivals = {{ per_hour = 1 }}\nhandle_time = {{ dist = \"exponential\", mean = 60 }}\n"
+            )
+        };
+        let text = |horizon: &str| {
+            format!(
+                "name = \"x\"\nhorizon = \"{horizon}\"\ninterval = \"1m\"\n{}{}{}[[agents]]\nname = \"a\"\nskills = [\"a\", \"b\", \"c\"]\nstaff = 1\n[[agents]]\nname = \"b\"\nskills = [\"a\"]\nstaff = 1\n",
+                channel("a"),
+                channel("b"),
+                channel("c")
+            )
+        };
+        let e = Scenario::from_toml(&text("70d"), "x.toml").unwrap_err().to_string();
+        assert!(e.contains("result cells") && e.contains("longer interval"), "{e}");
+        assert!(Scenario::from_toml(&text("7d"), "x.toml").is_ok());
     }
 
     #[test]
