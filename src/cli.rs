@@ -2,12 +2,12 @@
 //!
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
 
-use crate::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
-use crate::report::{Csv, Exporter, Json, Markdown, Table};
-use crate::run::{RunOptions, run};
-use crate::scenario::Scenario;
-use crate::scenario::duration::{format_duration, parse_duration};
-use crate::scenario::limits::MAX_REPLICATIONS;
+use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
+use ccsim::report::{Csv, Exporter, Json, Markdown, Table};
+use ccsim::run::{RunOptions, run};
+use ccsim::scenario::Scenario;
+use ccsim::scenario::duration::{format_duration, parse_duration};
+use ccsim::scenario::limits::MAX_REPLICATIONS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;

@@ -22,7 +22,6 @@
 //! Units everywhere: seconds for times, contacts per second for rates, Erlangs for loads.
 
 pub mod arrivals;
-pub mod cli;
 pub mod dist;
 pub mod engine;
 pub mod erlang;

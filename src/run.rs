@@ -9,6 +9,7 @@ use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::stats::kpi;
 use crate::stats::summary::{Accumulator, Estimate};
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
 /// Overrides of the scenario's own settings.
@@ -46,6 +47,7 @@ pub fn run(mut scenario: Scenario, opts: &RunOptions) -> Result<Results, String>
         scenario.seed = s;
     }
     let model = Model::compile(scenario);
+    #[cfg(feature = "parallel")]
     let estimates = match opts.threads {
         None => fold(&model),
         Some(n) => rayon::ThreadPoolBuilder::new()
@@ -54,6 +56,10 @@ pub fn run(mut scenario: Scenario, opts: &RunOptions) -> Result<Results, String>
             .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
             .install(|| fold(&model)),
     };
+    // Without the `parallel` feature replications run one after another; `threads` has no
+    // effect, and the results are the same.
+    #[cfg(not(feature = "parallel"))]
+    let estimates = fold(&model);
     Ok(Results { model, estimates })
 }
 
@@ -63,16 +69,21 @@ fn fold(model: &Model) -> Vec<Estimate> {
     let mut acc = Accumulator::new(model.layout.len());
     // Batches bound the memory held by finished replications waiting to be folded: a few
     // per thread, fewer when each replication's KPI vector is large (≤ 128 MB in all).
+    #[cfg(feature = "parallel")]
     let threads = rayon::current_num_threads() as u64;
+    #[cfg(not(feature = "parallel"))]
+    let threads = 1;
     let fits = (128 << 20) / (model.layout.len() as u64 * 8).max(1);
     let batch = fits.clamp(threads, threads * 4).max(1);
     let mut start = 0;
     while start < n {
         let end = (start + batch).min(n);
-        let kpis: Vec<Vec<f64>> = (start..end)
-            .into_par_iter()
-            .map(|r| kpi::compute(&model.scenario, &model.layout, &simulate(model, r)))
-            .collect();
+        #[cfg(feature = "parallel")]
+        let reps = (start..end).into_par_iter();
+        #[cfg(not(feature = "parallel"))]
+        let reps = start..end;
+        let kpis: Vec<Vec<f64>> =
+            reps.map(|r| kpi::compute(&model.scenario, &model.layout, &simulate(model, r))).collect();
         for k in &kpis {
             acc.push(k);
         }

@@ -106,6 +106,45 @@ fn single_channel_numbers_are_unchanged() {
     }
 }
 
+/// The outputs recorded before the engine redesign (tests/data/baseline/README.md) come
+/// out byte for byte: every example scenario, the golden runs and random scenarios of the
+/// proptest's shape, in JSON, and a few in the table, Markdown and CSV formats.
+#[test]
+fn outputs_are_unchanged_since_the_redesign() {
+    use ccsim::report::{Csv, Exporter, Json, Markdown, Table};
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let base = format!("{dir}/tests/data/baseline");
+    let mut cases: Vec<(String, String, Option<u32>, Box<dyn Exporter>)> = Vec::new();
+    for name in ["single-queue", "retail-day", "omnichannel", "benchmark"] {
+        cases.push((format!("{dir}/scenarios/{name}.toml"), format!("{name}.json"), None, Box::new(Json)));
+    }
+    for name in ["single-queue", "retail-day"] {
+        cases.push((format!("{dir}/scenarios/{name}.toml"), format!("{name}-r6.json"), Some(6), Box::new(Json)));
+    }
+    for n in 0..8 {
+        cases.push((format!("{base}/random-{n}.toml"), format!("random-{n}.json"), None, Box::new(Json)));
+    }
+    let omni = format!("{dir}/scenarios/omnichannel.toml");
+    let retail = format!("{dir}/scenarios/retail-day.toml");
+    cases.push((omni.clone(), "omnichannel.table.txt".into(), None, Box::new(Table { intervals: true })));
+    cases.push((omni, "omnichannel.md".into(), None, Box::new(Markdown { intervals: true })));
+    cases.push((retail.clone(), "retail-day.table.txt".into(), None, Box::new(Table { intervals: true })));
+    cases.push((retail, "retail-day.csv".into(), None, Box::new(Csv)));
+    let mut differ = Vec::new();
+    for (scenario, recorded, reps, exporter) in &cases {
+        let s = Scenario::load(scenario.as_ref()).unwrap();
+        let results = run(s, &RunOptions { replications: *reps, ..Default::default() }).unwrap();
+        let mut out = Vec::new();
+        exporter.write(&results.report(), &mut out).unwrap();
+        let want = std::fs::read(format!("{base}/{recorded}")).unwrap();
+        if out != want {
+            let line = out.split(|&b| b == b'\n').zip(want.split(|&b| b == b'\n')).position(|(a, b)| a != b);
+            differ.push(format!("{recorded}: first differing line {:?}", line.map(|l| l + 1)));
+        }
+    }
+    assert!(differ.is_empty(), "outputs changed:\n{}", differ.join("\n"));
+}
+
 /// Every number in `old` is present and identical in `new` (new fields may be added).
 fn same_numbers(old: &serde_json::Value, new: &serde_json::Value, path: &str, n: &mut usize) {
     use serde_json::Value;
