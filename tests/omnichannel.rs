@@ -114,7 +114,9 @@ fn outputs_are_unchanged_since_the_redesign() {
     use ccsim::report::{Csv, Exporter, Json, Markdown, Table};
     let dir = env!("CARGO_MANIFEST_DIR");
     let base = format!("{dir}/tests/data/baseline");
-    let mut cases: Vec<(String, String, Option<u32>, Box<dyn Exporter>)> = Vec::new();
+    // (scenario file, recorded output, replications, format)
+    type Case = (String, String, Option<u32>, Box<dyn Exporter>);
+    let mut cases: Vec<Case> = Vec::new();
     for name in ["single-queue", "retail-day", "omnichannel", "benchmark"] {
         cases.push((format!("{dir}/scenarios/{name}.toml"), format!("{name}.json"), None, Box::new(Json)));
     }

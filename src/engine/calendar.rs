@@ -1,16 +1,27 @@
-//! The event calendar: a min-heap of `(time, event)` pairs.
+//! The event calendar: a monotone priority queue of `(time, event)` pairs.
 //!
-//! Times are seconds ≥ 0, stored as their IEEE-754 bit patterns: for non-negative finite
-//! doubles the bit pattern orders like the number, so comparisons are integer compares.
-//! Events at the same time are taken in order of their encoded value, which puts the
-//! event kind first (see [`Event`]) and makes the order deterministic.
+//! **Order.** Events come out by time, and events at the same time in the order of their
+//! encoded value, which puts the event kind first (see [`Event`]), then the generation,
+//! then the index. Live events have distinct keys, so the order is total and every
+//! replication replays identically whatever the calendar's internal layout.
 //!
-//! The heap is a flat `Vec` reserved up front; after warm-up no push allocates.
+//! **Structure.** A binary min-heap of 128-bit keys `(time bits, event code)` in one flat
+//! vector. Times are seconds ≥ 0, stored as their IEEE-754 bit patterns, which for
+//! non-negative finite doubles order like the numbers, so a key comparison is one integer
+//! comparison.
+//!
+//! **Cost.** [`Calendar::push`]: O(log n), usually O(1) (a new event is rarely the
+//! earliest). [`Calendar::pop`]: O(log n) with one comparison per level (Floyd's
+//! bottom-up sift: the hole goes down to a leaf along the smaller children, then the last
+//! entry moves up from there, rarely more than a level). [`Calendar::next_time`]: O(1).
+//! The vector keeps its capacity, so after warm-up no operation allocates.
 
 /// What happens at an event. Encoded in a `u64`: kind in the top 4 bits, a generation
 /// counter in the next 28, an index in the low 32. At equal times events run in the order
-/// of this list: a channel closes before anything else happens at that instant, and opens
-/// after the staffing change of that instant.
+/// of this list: a channel closes before anything else happens at that instant and opens
+/// after the staffing change of that instant. Arrivals are not calendar events: the loop
+/// takes an arrival only when it is strictly earlier than the next calendar event, so a
+/// contact arrives after everything else that happens at its instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// Deferred channels close: index into the model's closing timeline.
@@ -72,33 +83,28 @@ pub fn event_generation(g: u32) -> u32 {
     (u64::from(g) & GEN_MASK) as u32
 }
 
-#[derive(Clone, Copy)]
-struct Entry {
-    time: u64,
-    event: u64,
+#[inline]
+fn key(time: f64, event: Event) -> u128 {
+    (u128::from(time.to_bits()) << 64) | u128::from(event.encode())
 }
 
-impl Entry {
-    #[inline]
-    fn before(&self, other: &Entry) -> bool {
-        (self.time, self.event) < (other.time, other.event)
-    }
-}
-
-/// A binary min-heap of events keyed by time.
+/// The simulation's future events (see the module documentation for order and cost).
 pub struct Calendar {
-    heap: Vec<Entry>,
+    heap: Vec<u128>,
 }
 
 impl Calendar {
+    /// An empty calendar with room for `n` pending events.
     pub fn with_capacity(n: usize) -> Calendar {
         Calendar { heap: Vec::with_capacity(n) }
     }
 
+    /// Pending events.
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
+    /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
@@ -106,57 +112,65 @@ impl Calendar {
     /// Time of the next event, or +∞.
     #[inline]
     pub fn next_time(&self) -> f64 {
-        self.heap.first().map_or(f64::INFINITY, |e| f64::from_bits(e.time))
+        self.heap.first().map_or(f64::INFINITY, |&k| f64::from_bits((k >> 64) as u64))
     }
 
     /// Schedules `event` at `time` (finite, ≥ 0).
     #[inline]
     pub fn push(&mut self, time: f64, event: Event) {
         debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
-        let entry = Entry { time: time.to_bits(), event: event.encode() };
+        let k = key(time, event);
         let mut pos = self.heap.len();
-        self.heap.push(entry);
+        self.heap.push(k);
         // Sift up with a hole.
         while pos > 0 {
             let parent = (pos - 1) / 2;
-            if !entry.before(&self.heap[parent]) {
+            let p = self.heap[parent];
+            if k >= p {
                 break;
             }
-            self.heap[pos] = self.heap[parent];
+            self.heap[pos] = p;
             pos = parent;
         }
-        self.heap[pos] = entry;
+        self.heap[pos] = k;
     }
 
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
         let last = self.heap.pop()?;
-        let top = if self.heap.is_empty() {
+        let n = self.heap.len();
+        let top = if n == 0 {
             last
         } else {
             let top = self.heap[0];
-            // Sift the last entry down from the root with a hole.
-            let n = self.heap.len();
+            let heap = &mut self.heap[..];
+            // Bottom-up: move the hole down to a leaf along the smaller children...
             let mut pos = 0;
-            loop {
-                let mut child = 2 * pos + 1;
-                if child >= n {
-                    break;
-                }
-                if child + 1 < n && self.heap[child + 1].before(&self.heap[child]) {
-                    child += 1;
-                }
-                if !self.heap[child].before(&last) {
-                    break;
-                }
-                self.heap[pos] = self.heap[child];
+            let mut child = 1;
+            while child + 1 < n {
+                child += usize::from(heap[child + 1] < heap[child]);
+                heap[pos] = heap[child];
+                pos = child;
+                child = 2 * pos + 1;
+            }
+            if child < n {
+                heap[pos] = heap[child];
                 pos = child;
             }
-            self.heap[pos] = last;
+            // ...then bring the last entry up to its place.
+            while pos > 0 {
+                let parent = (pos - 1) / 2;
+                if last >= heap[parent] {
+                    break;
+                }
+                heap[pos] = heap[parent];
+                pos = parent;
+            }
+            heap[pos] = last;
             top
         };
-        Some((f64::from_bits(top.time), Event::decode(top.event)))
+        Some((f64::from_bits((top >> 64) as u64), Event::decode(top as u64)))
     }
 }
 
@@ -182,20 +196,41 @@ mod tests {
     }
 
     proptest! {
-        /// Pops come out in (time, kind) order whatever the push order.
+        /// Interleaved pushes and pops, every push at or after the last popped time, come
+        /// out exactly as a sort by (time, event code) would give them (the engine's order).
         #[test]
-        fn pops_sorted(times in proptest::collection::vec(0.0f64..1e6, 0..300)) {
+        fn pops_in_key_order(ops in proptest::collection::vec((0.0f64..1e4, 0u32..4, any::<bool>()), 0..400)) {
             let mut cal = Calendar::with_capacity(4);
-            for (i, t) in times.iter().enumerate() {
-                cal.push(*t, if i % 2 == 0 { Event::Departure(i as u32, 0) } else { Event::Abandon(i as u32, 0) });
+            let mut reference: std::collections::BTreeSet<u128> = Default::default();
+            let mut now = 0.0;
+            for (i, (dt, kind, pop)) in ops.iter().enumerate() {
+                if *pop {
+                    let got = cal.pop();
+                    let want = reference.pop_first();
+                    prop_assert_eq!(got.map(|(t, e)| key(t, e)), want);
+                    if let Some((t, _)) = got {
+                        now = t;
+                    }
+                    prop_assert_eq!(cal.len(), reference.len());
+                } else {
+                    // Some events at the current instant, of any kind, to hit ties.
+                    let t = if i % 5 == 0 { now } else { now + dt };
+                    let e = match kind {
+                        0 => Event::Departure(i as u32, 1),
+                        1 => Event::Abandon(i as u32, 2),
+                        2 => Event::Closing(i as u32),
+                        _ => Event::Opening(i as u32),
+                    };
+                    cal.push(t, e);
+                    reference.insert(key(t, e));
+                    let next = reference.first().map_or(f64::INFINITY, |k| f64::from_bits((k >> 64) as u64));
+                    prop_assert_eq!(cal.next_time(), next);
+                }
             }
-            let mut got = Vec::new();
-            while let Some((t, _)) = cal.pop() {
-                got.push(t);
+            while let Some(want) = reference.pop_first() {
+                prop_assert_eq!(cal.pop().map(|(t, e)| key(t, e)), Some(want));
             }
-            let mut want = times.clone();
-            want.sort_by(f64::total_cmp);
-            prop_assert_eq!(got, want);
+            prop_assert!(cal.pop().is_none());
         }
     }
 
@@ -209,6 +244,9 @@ mod tests {
         cal.push(5.0, Event::Departure(2, 0));
         assert_eq!(cal.pop().unwrap().1, Event::Closing(0));
         assert_eq!(cal.pop().unwrap().1, Event::Departure(2, 0));
+        // An event at the same instant but of an earlier kind still comes first.
+        cal.push(5.0, Event::Closing(1));
+        assert_eq!(cal.pop().unwrap().1, Event::Closing(1));
         assert_eq!(cal.pop().unwrap().1, Event::Abandon(1, 0));
         assert_eq!(cal.pop().unwrap().1, Event::Staffing(0));
         assert_eq!(cal.pop().unwrap().1, Event::Opening(0));

@@ -10,6 +10,7 @@
 pub mod histogram;
 pub mod kpi;
 pub mod summary;
+pub mod tally;
 
 /// Counters of one channel for contacts that arrived in one planning interval.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,224 @@
+//! The compiled model: a checked scenario turned into the tables the engine reads —
+//! queues per channel and priority, each group's queues in its order of preference,
+//! arrival and overflow groups per channel, and the staffing and opening timelines.
+//! Built once per run and shared, read-only, by every replication.
+
+use super::streams::name_hash;
+use crate::scenario::{ChannelKind, RoutingPolicy, Scenario};
+use crate::stats::kpi::Layout;
+
+/// One waiting line: a channel's priority level.
+#[derive(Debug, Clone)]
+pub(crate) struct QueueSpec {
+    pub priority: u32,
+}
+
+/// A queue as one group sees it, in the group's order of preference.
+#[derive(Debug, Clone)]
+pub(crate) struct GroupQueue {
+    pub queue: usize,
+    pub channel: usize,
+    /// Overflow delay: the group takes a contact only once it has waited this long (s).
+    pub after: f64,
+    pub priority: u32,
+    pub live: bool,
+    pub chat: bool,
+}
+
+/// A scenario compiled for the engine: routing tables and timelines. Built once, shared by
+/// every replication.
+pub struct Model {
+    /// The checked scenario the model was compiled from.
+    pub scenario: Scenario,
+    /// Where each KPI sits in a replication's KPI vector.
+    pub layout: Layout,
+    pub(crate) queues: Vec<QueueSpec>,
+    /// Queue of each contact type: `[channel][type]`.
+    pub(crate) type_queue: Vec<Vec<usize>>,
+    /// Cumulative type shares per channel (last = 1).
+    pub(crate) type_cum: Vec<Vec<f64>>,
+    /// Global index of each channel's first contact type.
+    pub(crate) type_offset: Vec<usize>,
+    /// Total number of contact types.
+    pub(crate) n_types: usize,
+    /// Per group: queues in the order the group looks at them.
+    pub(crate) group_queues: Vec<Vec<GroupQueue>>,
+    /// Per group: number of live queues at the front of `group_queues` (with live_first).
+    pub(crate) group_live_end: Vec<usize>,
+    /// Per channel: groups that take its contacts on arrival (no overflow delay).
+    pub(crate) arrival_groups: Vec<Vec<usize>>,
+    /// Per channel: (delay, group) for overflow skills, sorted by delay.
+    pub(crate) overflow_groups: Vec<Vec<(f64, usize)>>,
+    /// Per channel: distinct overflow delays, ascending.
+    pub(crate) overflow_delays: Vec<Vec<f64>>,
+    /// Per group: channels whose deferred work the group serves (for opening events).
+    pub(crate) channel_groups: Vec<Vec<usize>>,
+    /// `(time, group, scheduled headcount)`, sorted by time then group.
+    pub(crate) staffing_timeline: Vec<(f64, usize, u32)>,
+    /// `(time, channel)` at which deferred channels open, sorted.
+    pub(crate) opening_timeline: Vec<(f64, usize)>,
+    /// `(time, channel)` at which deferred channels close, sorted.
+    pub(crate) closing_timeline: Vec<(f64, usize)>,
+    /// Per channel: its queues (one per priority level).
+    pub(crate) channel_queues: Vec<Vec<usize>>,
+    /// Stream salts: a hash of each channel's and group's name.
+    pub(crate) channel_salt: Vec<u64>,
+    pub(crate) group_salt: Vec<u64>,
+    pub(crate) policy: RoutingPolicy,
+}
+
+impl Model {
+    /// Compiles a checked scenario: queues, routing tables and timelines. Infallible: the
+    /// scenario was validated when it was built.
+    pub fn compile(scenario: Scenario) -> Model {
+        let s = &scenario;
+        let mut queues = Vec::new();
+        let mut type_queue = Vec::new();
+        let mut type_cum = Vec::new();
+        let mut channel_prio_queues: Vec<Vec<usize>> = Vec::new();
+        let mut type_offset = Vec::new();
+        let mut n_types = 0;
+        for ch in &s.channels {
+            type_offset.push(n_types);
+            n_types += ch.types.len();
+            let mut prios: Vec<u32> = ch.types.iter().map(|t| t.priority).collect();
+            prios.sort_unstable();
+            prios.dedup();
+            let base = queues.len();
+            for &p in &prios {
+                queues.push(QueueSpec { priority: p });
+            }
+            channel_prio_queues.push((base..base + prios.len()).collect());
+            type_queue.push(ch.types.iter().map(|t| base + prios.binary_search(&t.priority).unwrap_or(0)).collect());
+            let mut acc = 0.0;
+            let mut cum: Vec<f64> = ch
+                .types
+                .iter()
+                .map(|t| {
+                    acc += t.share;
+                    acc
+                })
+                .collect();
+            if let Some(last) = cum.last_mut() {
+                *last = 1.0;
+            }
+            type_cum.push(cum);
+        }
+
+        let mut group_queues = Vec::new();
+        let mut group_live_end = Vec::new();
+        for g in &s.groups {
+            let mut list = Vec::new();
+            let passes: &[Option<bool>] = if s.routing.live_first { &[Some(true), Some(false)] } else { &[None] };
+            let mut live_end = 0;
+            for pass in passes {
+                for sk in &g.skills {
+                    let ch = &s.channels[sk.channel];
+                    if pass.is_some_and(|live| live != ch.kind.is_live()) {
+                        continue;
+                    }
+                    for &q in &channel_prio_queues[sk.channel] {
+                        list.push(GroupQueue {
+                            queue: q,
+                            channel: sk.channel,
+                            after: sk.after,
+                            priority: queues[q].priority,
+                            live: ch.kind.is_live(),
+                            chat: ch.kind == ChannelKind::Chat,
+                        });
+                    }
+                }
+                if *pass == Some(true) {
+                    live_end = list.len();
+                }
+            }
+            if !s.routing.live_first {
+                live_end = list.len();
+            }
+            group_queues.push(list);
+            group_live_end.push(live_end);
+        }
+
+        let n_ch = s.channels.len();
+        let mut arrival_groups = vec![Vec::new(); n_ch];
+        let mut overflow_groups = vec![Vec::new(); n_ch];
+        let mut channel_groups = vec![Vec::new(); n_ch];
+        for (gi, g) in s.groups.iter().enumerate() {
+            for sk in &g.skills {
+                channel_groups[sk.channel].push(gi);
+                if sk.after > 0.0 {
+                    overflow_groups[sk.channel].push((sk.after, gi));
+                } else {
+                    arrival_groups[sk.channel].push(gi);
+                }
+            }
+        }
+        let mut overflow_delays = Vec::new();
+        for og in &mut overflow_groups {
+            og.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let mut d: Vec<f64> = og.iter().map(|x| x.0).collect();
+            d.dedup();
+            overflow_delays.push(d);
+        }
+
+        let mut staffing_timeline = Vec::new();
+        for (gi, g) in s.groups.iter().enumerate() {
+            for &(t, n) in &g.staffing.steps {
+                if t < s.horizon {
+                    staffing_timeline.push((t, gi, n));
+                }
+            }
+        }
+        staffing_timeline.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+
+        let mut opening_timeline = Vec::new();
+        let mut closing_timeline = Vec::new();
+        for (c, ch) in s.channels.iter().enumerate() {
+            if ch.kind.is_live() {
+                continue;
+            }
+            let always = ch.open.len() == 1 && ch.open[0].0 <= 0.0 && ch.open[0].1 >= s.horizon;
+            if always {
+                continue;
+            }
+            for &(a, b) in &ch.open {
+                if a > 0.0 {
+                    opening_timeline.push((a, c));
+                }
+                if b < s.horizon {
+                    closing_timeline.push((b, c));
+                }
+            }
+        }
+        opening_timeline.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        closing_timeline.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+
+        let channel_queues = channel_prio_queues;
+        let channel_salt = s.channels.iter().map(|c| name_hash(&c.name)).collect();
+        let group_salt = s.groups.iter().map(|g| name_hash(&g.name)).collect();
+        let layout = Layout::new(s);
+        let policy = s.routing.policy;
+        Model {
+            layout,
+            queues,
+            type_queue,
+            type_cum,
+            type_offset,
+            n_types,
+            group_queues,
+            group_live_end,
+            arrival_groups,
+            overflow_groups,
+            overflow_delays,
+            channel_groups,
+            staffing_timeline,
+            opening_timeline,
+            closing_timeline,
+            channel_queues,
+            channel_salt,
+            group_salt,
+            policy,
+            scenario,
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The per-replication statistics: a [`Recorder`] that counts contacts per channel and
+//! interval of arrival, integrates agent time per group and interval, and keeps wait
+//! histograms, producing a [`RepStats`].
+//!
+//! Memory depends on the number of channels, groups, types and intervals, never on the
+//! number of contacts: a per-interval wait histogram is held only while contacts of that
+//! interval can still be answered.
+
+use super::histogram::WaitHistogram;
+use super::kpi::days_in;
+use super::{ChannelCounts, RepStats};
+use crate::engine::{Contact, Model, Recorder};
+
+/// A piecewise-constant level integrated over time (agents × seconds).
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct Level {
+    pub value: f64,
+    last: f64,
+    acc: f64,
+}
+
+impl Level {
+    #[inline]
+    fn add(&mut self, now: f64, delta: f64) {
+        self.acc += self.value * (now - self.last);
+        self.last = now;
+        self.value += delta;
+    }
+
+    #[inline]
+    fn set(&mut self, now: f64, value: f64) {
+        self.add(now, value - self.value);
+    }
+
+    /// The integral since the last flush, up to `now`.
+    fn flush(&mut self, now: f64) -> f64 {
+        let x = self.acc + self.value * (now - self.last);
+        self.acc = 0.0;
+        self.last = now;
+        x
+    }
+}
+
+/// Agent-time levels of one group.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct GroupLevels {
+    pub scheduled: Level,
+    pub available: Level,
+    pub present: Level,
+    pub overtime: Level,
+    pub busy: Level,
+}
+
+/// Per-interval wait histograms, kept only while an interval can still receive waits.
+struct Histograms {
+    open: Vec<Option<WaitHistogram>>,
+    /// Contacts of each (channel, interval) still waiting.
+    pending: Vec<u32>,
+    pool: Vec<WaitHistogram>,
+    total: Vec<WaitHistogram>,
+}
+
+/// The standard statistics of one replication (see the module documentation).
+pub struct Tally {
+    stats: RepStats,
+    pub(crate) levels: Vec<GroupLevels>,
+    /// Per (group, channel): agents busy on the channel, contacts of the channel held.
+    busy_on: Vec<Level>,
+    held_on: Vec<Level>,
+    hist: Histograms,
+    /// Index of the interval in progress (n_intervals after the horizon).
+    interval: usize,
+    n_intervals: usize,
+    n_channels: usize,
+    first_counted: usize,
+    /// Channels with more than one contact type (their types are counted separately).
+    multi_type: Vec<bool>,
+    /// Per channel: service-level threshold and short-abandon threshold (s).
+    within: Vec<f64>,
+    short_abandon: Vec<f64>,
+}
+
+impl Tally {
+    /// Empty statistics for one replication of `m`.
+    pub fn new(m: &Model) -> Tally {
+        let s = &m.scenario;
+        let n = s.n_intervals();
+        let n_ch = s.channels.len();
+        let n_g = s.groups.len();
+        Tally {
+            stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon), m.n_types),
+            levels: vec![GroupLevels::default(); n_g],
+            busy_on: vec![Level::default(); n_g * n_ch],
+            held_on: vec![Level::default(); n_g * n_ch],
+            hist: Histograms {
+                open: (0..n_ch * n).map(|_| None).collect(),
+                pending: vec![0; n_ch * n],
+                pool: Vec::new(),
+                total: (0..n_ch).map(|_| WaitHistogram::new()).collect(),
+            },
+            interval: 0,
+            n_intervals: n,
+            n_channels: n_ch,
+            first_counted: s.first_counted_interval(),
+            multi_type: s.channels.iter().map(|c| c.types.len() > 1).collect(),
+            within: s.channels.iter().map(|c| c.within).collect(),
+            short_abandon: s.channels.iter().map(|c| c.short_abandon).collect(),
+        }
+    }
+
+    /// What was counted so far (for tests driving the engine event by event).
+    pub fn stats(&self) -> &RepStats {
+        &self.stats
+    }
+
+    /// Closes the books: percentiles of every interval and of the whole run.
+    pub fn finish(mut self) -> RepStats {
+        self.interval = self.n_intervals;
+        for c in 0..self.n_channels {
+            for i in 0..self.n_intervals {
+                self.finalise_interval(c, i);
+            }
+            let h = &self.hist.total[c];
+            self.stats.channel_quantiles[c] = [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
+        }
+        if cfg!(debug_assertions) {
+            for (idx, x) in self.stats.channel.iter().enumerate() {
+                assert_eq!(x.offered, x.answered + x.abandoned + x.waiting_at_end, "conservation at {idx}");
+                assert_eq!(x.completed + x.unfinished, x.answered, "every answered contact completes ({idx})");
+            }
+        }
+        self.stats
+    }
+
+    /// Applies `f` to the counters of the contact's channel and interval of arrival, and to
+    /// those of its type when the channel has several types and the contact counts.
+    #[inline]
+    fn count(&mut self, k: &Contact, f: impl Fn(&mut ChannelCounts)) {
+        let (c, i) = (k.channel(), k.interval());
+        let ci = self.stats.ci(c, i);
+        f(&mut self.stats.channel[ci]);
+        if self.multi_type[c] && i >= self.first_counted {
+            f(&mut self.stats.types[k.contact_type()]);
+        }
+    }
+
+    #[inline]
+    fn record_interval_wait(&mut self, c: usize, i: usize, wait: f64) {
+        let h = &mut self.hist.open[c * self.n_intervals + i];
+        h.get_or_insert_with(|| self.hist.pool.pop().unwrap_or_default()).record(wait);
+    }
+
+    /// A contact of (c, i) left its queue; finalise the interval's percentiles if it was
+    /// the last one waiting of a closed interval.
+    #[inline]
+    fn leave_queue(&mut self, c: usize, i: usize) {
+        let idx = c * self.n_intervals + i;
+        self.hist.pending[idx] -= 1;
+        if self.hist.pending[idx] == 0 && i < self.interval {
+            self.finalise_interval(c, i);
+        }
+    }
+
+    fn finalise_interval(&mut self, c: usize, i: usize) {
+        let idx = c * self.n_intervals + i;
+        if let Some(mut h) = self.hist.open[idx].take() {
+            self.stats.channel[idx].wait_quantiles = [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
+            h.clear();
+            self.hist.pool.push(h);
+        }
+    }
+}
+
+impl Recorder for Tally {
+    #[inline]
+    fn arrival(&mut self, _now: f64, k: &Contact) {
+        self.count(k, |x| x.offered += 1);
+    }
+
+    #[inline]
+    fn queued(&mut self, _now: f64, k: &Contact) {
+        self.hist.pending[k.channel() * self.n_intervals + k.interval()] += 1;
+    }
+
+    #[inline]
+    fn answered(&mut self, _now: f64, k: &Contact, g: usize, wait: f64, from_queue: bool) {
+        let (c, i) = (k.channel(), k.interval());
+        let within = u64::from(wait <= self.within[c]);
+        self.count(k, |x| {
+            x.answered += 1;
+            x.wait_answered_s += wait;
+            x.answered_within += within;
+        });
+        if i >= self.first_counted {
+            self.stats.handled[g * self.n_channels + c] += 1;
+            self.stats.group_wait_s[g] += wait;
+            self.hist.total[c].record(wait);
+            self.record_interval_wait(c, i, wait);
+        }
+        if from_queue {
+            self.leave_queue(c, i);
+        }
+    }
+
+    #[inline]
+    fn completed(&mut self, _now: f64, k: &Contact) {
+        let handle = k.handle_time();
+        self.count(k, |x| {
+            x.completed += 1;
+            x.handle_s += handle;
+        });
+    }
+
+    #[inline]
+    fn abandoned(&mut self, _now: f64, k: &Contact, waited: f64) {
+        // Strictly within: with the default threshold of 0 s the denominator is all offered.
+        let short = u64::from(waited < self.short_abandon[k.channel()]);
+        self.count(k, |x| {
+            x.abandoned += 1;
+            x.wait_abandoned_s += waited;
+            x.short_abandoned += short;
+        });
+        self.leave_queue(k.channel(), k.interval());
+    }
+
+    fn scheduled(&mut self, now: f64, g: usize, n: u32) {
+        self.levels[g].scheduled.set(now, f64::from(n));
+    }
+
+    fn available(&mut self, now: f64, g: usize, n: u32) {
+        self.levels[g].available.set(now, f64::from(n));
+    }
+
+    #[inline]
+    fn present(&mut self, now: f64, g: usize, delta: f64) {
+        self.levels[g].present.add(now, delta);
+    }
+
+    #[inline]
+    fn overtime(&mut self, now: f64, g: usize, delta: f64) {
+        self.levels[g].overtime.add(now, delta);
+    }
+
+    #[inline]
+    fn busy(&mut self, now: f64, g: usize, c: usize, delta: f64) {
+        self.levels[g].busy.add(now, delta);
+        self.busy_on[g * self.n_channels + c].add(now, delta);
+    }
+
+    #[inline]
+    fn held(&mut self, now: f64, g: usize, c: usize, delta: f64) {
+        self.held_on[g * self.n_channels + c].add(now, delta);
+    }
+
+    fn interval_end(&mut self, now: f64, i: usize) {
+        let n_ch = self.n_channels;
+        for (g, lv) in self.levels.iter_mut().enumerate() {
+            let gi = self.stats.gi(g, i);
+            let t = &mut self.stats.group[gi];
+            t.scheduled_s = lv.scheduled.flush(now);
+            t.available_s = lv.available.flush(now);
+            t.present_s = lv.present.flush(now);
+            t.overtime_s = lv.overtime.flush(now);
+            t.busy_s = lv.busy.flush(now);
+            for c in 0..n_ch {
+                let idx = self.stats.gci(g, c, i);
+                self.stats.busy_on[idx] = self.busy_on[g * n_ch + c].flush(now);
+                self.stats.held_on[idx] = self.held_on[g * n_ch + c].flush(now);
+            }
+        }
+        self.interval = i + 1;
+        for c in 0..n_ch {
+            if self.hist.pending[c * self.n_intervals + i] == 0 {
+                self.finalise_interval(c, i);
+            }
+        }
+    }
+
+    fn day_end(&mut self, d: usize, c: usize, waiting: u32) {
+        if let Some(slot) = self.stats.backlog_end_of_day[c].get_mut(d) {
+            *slot = u64::from(waiting);
+        }
+    }
+
+    fn waiting_at_end(&mut self, k: &Contact) {
+        self.count(k, |x| x.waiting_at_end += 1);
+        self.hist.pending[k.channel() * self.n_intervals + k.interval()] -= 1;
+    }
+
+    fn unfinished(&mut self, k: &Contact) {
+        self.count(k, |x| x.unfinished += 1);
+    }
+}
