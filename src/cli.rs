@@ -3,7 +3,7 @@
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
 
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
-use ccsim::report::{Csv, Exporter, Json, Markdown, Table};
+use ccsim::report::Format as ReportFormat;
 use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
 use ccsim::scenario::duration::{format_duration, parse_duration};
@@ -73,6 +73,18 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+}
+
+impl Format {
+    fn exporter(self, intervals: bool) -> Box<dyn ccsim::report::Exporter> {
+        let f = match self {
+            Format::Table => ReportFormat::Table,
+            Format::Json => ReportFormat::Json,
+            Format::Csv => ReportFormat::Csv,
+            Format::Markdown => ReportFormat::Markdown,
+        };
+        f.exporter(intervals)
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -220,12 +232,7 @@ fn cmd_run(a: RunArgs) -> i32 {
         }
     };
     let report = results.report();
-    let exporter: Box<dyn Exporter> = match a.format {
-        Format::Table => Box::new(Table { intervals: a.intervals }),
-        Format::Markdown => Box::new(Markdown { intervals: a.intervals }),
-        Format::Json => Box::new(Json),
-        Format::Csv => Box::new(Csv),
-    };
+    let exporter = a.format.exporter(a.intervals);
     let written = match &a.output {
         Some(path) => {
             std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display())).and_then(|f| {

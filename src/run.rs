@@ -34,7 +34,7 @@ impl Results {
     }
 
     pub fn report(&self) -> Report {
-        Report::new(&self.model, &self.estimates)
+        Report::new(&self.model.scenario, &self.model.layout, &self.estimates)
     }
 }
 

@@ -8,6 +8,7 @@ use super::{Exporter, Report};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
 
+/// One tidy CSV table (see the module documentation).
 pub struct Csv;
 
 fn cell(x: f64) -> String {

@@ -1,52 +1,118 @@
 //! Reports: the estimates of a run arranged by channel, group and interval, and one
 //! exporter per output format behind the [`Exporter`] trait.
 //!
-//! * [`Json`] — the machine-readable contract of `DESIGN.md`.
+//! * [`Json`] — the machine-readable contract of `docs/kpis.md`. The report itself is
+//!   `Serialize` (`serialize.rs`), so bindings get the same document without the exporter.
 //! * [`Csv`] — one tidy table: `scope,name,start_s,kpi,mean,ci95`.
 //! * [`Table`] — aligned text for the terminal; [`Markdown`] — the same as Markdown tables.
+//!   Both are a [`markup::Markup`]: a few row and divider hooks behind one renderer, so
+//!   another markup (HTML) is one more small file.
+//!
+//! A report is built from the checked scenario, the KPI layout and the estimates alone
+//! ([`Report::new`]): it knows nothing of the engine.
 
 mod csv;
 mod json;
+pub mod markup;
+mod serialize;
 mod text;
 
 pub use self::csv::Csv;
 pub use self::json::Json;
-pub use self::text::{Markdown, Table};
+pub use self::markup::{Markdown, Table};
 
-use crate::engine::Model;
-use crate::scenario::ChannelKind;
-use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi};
+use crate::scenario::{ChannelKind, Scenario};
+use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Layout};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
 
 /// Writes a report in one output format.
 pub trait Exporter {
+    /// Writes the whole report to `out`.
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text tables (the default).
+    Table,
+    /// Markdown tables.
+    Markdown,
+    /// The JSON contract.
+    Json,
+    /// One tidy CSV table.
+    Csv,
+}
+
+impl Format {
+    /// Every format, by name.
+    pub const ALL: [(&'static str, Format); 4] =
+        [("table", Format::Table), ("json", Format::Json), ("csv", Format::Csv), ("markdown", Format::Markdown)];
+
+    /// The format called `name` (`table`, `json`, `csv`, `markdown`).
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.iter().find(|(n, _)| *n == name).map(|x| x.1)
+    }
+
+    /// The exporter of this format; `intervals` adds per-interval tables to the table and
+    /// Markdown formats (JSON and CSV always have them).
+    pub fn exporter(self, intervals: bool) -> Box<dyn Exporter> {
+        match self {
+            Format::Table => Box::new(Table { intervals }),
+            Format::Markdown => Box::new(Markdown { intervals }),
+            Format::Json => Box::new(Json),
+            Format::Csv => Box::new(Csv),
+        }
+    }
+}
+
+/// The estimate of `k` in a list of KPI estimates.
+fn find<K: PartialEq + Copy>(kpis: &[(K, Estimate)], k: K) -> Option<Estimate> {
+    kpis.iter().find(|x| x.0 == k).map(|x| x.1)
 }
 
 /// Everything a run reports, in scenario order.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// Scenario name.
     pub scenario: String,
+    /// Scenario description, if any.
     pub description: Option<String>,
+    /// Replications run.
     pub replications: u32,
+    /// Seed of the run.
     pub seed: u64,
+    /// Horizon (s).
     pub horizon_s: f64,
+    /// Planning interval (s).
     pub interval_s: f64,
+    /// Warm-up (s).
     pub warmup_s: f64,
+    /// Weekday at time 0 (`mon` … `sun`).
     pub start_day: &'static str,
+    /// Per channel, in scenario order.
     pub channels: Vec<ChannelReport>,
+    /// Per agent group, in scenario order.
     pub groups: Vec<GroupReport>,
+    /// Per channel and counted interval (channel by channel).
     pub intervals: Vec<IntervalReport>,
+    /// Per group and counted interval (group by group).
     pub group_intervals: Vec<GroupIntervalReport>,
+    /// Per deferred channel: waiting at the end of each day.
     pub backlog: Vec<BacklogReport>,
 }
 
+/// One channel over the counted horizon.
 #[derive(Debug, Clone)]
 pub struct ChannelReport {
+    /// Channel name.
     pub name: String,
+    /// Channel kind.
     pub kind: ChannelKind,
+    /// Service-level target, a share in (0, 1].
     pub target: f64,
+    /// Service-level threshold (s).
     pub within_s: f64,
     /// The KPIs that apply to the channel's kind, in [`ChannelKpi::ALL`] order.
     pub kpis: Vec<(ChannelKpi, Estimate)>,
@@ -57,88 +123,99 @@ pub struct ChannelReport {
 /// One contact type (triage category) of a channel, over the counted horizon.
 #[derive(Debug, Clone)]
 pub struct TypeReport {
+    /// Type name.
     pub name: String,
+    /// Priority (1 = most urgent).
     pub priority: u32,
+    /// Share of the channel's arrivals.
     pub share: f64,
+    /// The KPIs reported per type (catalogue entries with `per_type`) that apply to the
+    /// channel's kind.
     pub kpis: Vec<(ChannelKpi, Estimate)>,
 }
 
 impl TypeReport {
+    /// The estimate of `k`, if reported.
     pub fn get(&self, k: ChannelKpi) -> Option<Estimate> {
-        self.kpis.iter().find(|x| x.0 == k).map(|x| x.1)
+        find(&self.kpis, k)
     }
-
-    /// KPIs reported per type (no percentiles or agent-time ratios).
-    pub const KPIS: [ChannelKpi; 11] = [
-        ChannelKpi::Offered,
-        ChannelKpi::Answered,
-        ChannelKpi::Abandoned,
-        ChannelKpi::WaitingAtEnd,
-        ChannelKpi::ServiceLevel,
-        ChannelKpi::ServiceLevelOfAnswered,
-        ChannelKpi::AsaS,
-        ChannelKpi::MeanWaitS,
-        ChannelKpi::AbandonRate,
-        ChannelKpi::AhtS,
-        ChannelKpi::FrtS,
-    ];
 }
 
 impl ChannelReport {
+    /// The estimate of `k`, if reported.
     pub fn get(&self, k: ChannelKpi) -> Option<Estimate> {
-        self.kpis.iter().find(|x| x.0 == k).map(|x| x.1)
+        find(&self.kpis, k)
     }
 }
 
+/// One agent group over the counted horizon.
 #[derive(Debug, Clone)]
 pub struct GroupReport {
+    /// Group name.
     pub name: String,
+    /// Channels served, in preference order.
     pub skills: Vec<String>,
+    /// The group KPIs (slot utilisation only for groups with a chat skill).
     pub kpis: Vec<(GroupKpi, Estimate)>,
     /// Contacts answered by the group, per channel it serves.
     pub handled: Vec<(String, Estimate)>,
 }
 
 impl GroupReport {
+    /// The estimate of `k`, if reported.
     pub fn get(&self, k: GroupKpi) -> Option<Estimate> {
-        self.kpis.iter().find(|x| x.0 == k).map(|x| x.1)
+        find(&self.kpis, k)
     }
 }
 
 /// One channel in one planning interval (contacts by interval of arrival).
 #[derive(Debug, Clone)]
 pub struct IntervalReport {
+    /// Channel name.
     pub channel: String,
+    /// Interval start (s).
     pub start_s: f64,
+    /// The channel's KPIs in this interval.
     pub kpis: Vec<(ChannelKpi, Estimate)>,
 }
 
 impl IntervalReport {
+    /// The estimate of `k`, if reported.
     pub fn get(&self, k: ChannelKpi) -> Option<Estimate> {
-        self.kpis.iter().find(|x| x.0 == k).map(|x| x.1)
+        find(&self.kpis, k)
     }
 }
 
 /// One agent group in one planning interval.
 #[derive(Debug, Clone)]
 pub struct GroupIntervalReport {
+    /// Group name.
     pub group: String,
+    /// Interval start (s).
     pub start_s: f64,
+    /// The group's KPIs in this interval.
     pub kpis: Vec<(GroupIntervalKpi, Estimate)>,
+}
+
+impl GroupIntervalReport {
+    /// The estimate of `k`, if reported.
+    pub fn get(&self, k: GroupIntervalKpi) -> Option<Estimate> {
+        find(&self.kpis, k)
+    }
 }
 
 /// Deferred work (email, social) waiting at the end of each day.
 #[derive(Debug, Clone)]
 pub struct BacklogReport {
+    /// Channel name.
     pub channel: String,
     /// One estimate per day of the horizon.
     pub days: Vec<Estimate>,
 }
 
 impl Report {
-    pub fn new(model: &Model, est: &[Estimate]) -> Report {
-        let s = &model.scenario;
-        let l = &model.layout;
+    /// Arranges the estimates of a run of `s` (one per slot of `l`) by scope.
+    pub fn new(s: &Scenario, l: &Layout, est: &[Estimate]) -> Report {
         let mut channels = Vec::new();
         let mut intervals = Vec::new();
         let mut backlog = Vec::new();
@@ -152,10 +229,10 @@ impl Report {
                         name: ty.name.clone(),
                         priority: ty.priority,
                         share: ty.share,
-                        kpis: TypeReport::KPIS
+                        kpis: ChannelKpi::ALL
                             .iter()
-                            .filter(|k| k.applies_to(ch.kind))
-                            .map(|&k| (k, est[l.contact_type(model.type_offset[c] + t, k)]))
+                            .filter(|k| k.def().per_type && k.applies_to(ch.kind))
+                            .map(|&k| (k, est[l.contact_type(c, t, k)]))
                             .collect(),
                     })
                     .collect()
@@ -188,13 +265,9 @@ impl Report {
         let mut group_intervals = Vec::new();
         for (g, grp) in s.groups.iter().enumerate() {
             let has_chat = grp.skills.iter().any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
-            let gk: Vec<GroupKpi> =
-                GroupKpi::ALL.iter().copied().filter(|k| has_chat || *k != GroupKpi::SlotUtilisation).collect();
-            let gik: Vec<GroupIntervalKpi> = GroupIntervalKpi::ALL
-                .iter()
-                .copied()
-                .filter(|k| has_chat || *k != GroupIntervalKpi::SlotUtilisation)
-                .collect();
+            let gk: Vec<GroupKpi> = GroupKpi::ALL.iter().copied().filter(|k| has_chat || !k.def().chat_only).collect();
+            let gik: Vec<GroupIntervalKpi> =
+                GroupIntervalKpi::ALL.iter().copied().filter(|k| has_chat || !k.def().chat_only).collect();
             groups.push(GroupReport {
                 name: grp.name.clone(),
                 skills: grp.skills.iter().map(|sk| s.channels[sk.channel].name.clone()).collect(),
@@ -230,10 +303,12 @@ impl Report {
         }
     }
 
+    /// The channel called `name`.
     pub fn channel(&self, name: &str) -> Option<&ChannelReport> {
         self.channels.iter().find(|c| c.name == name)
     }
 
+    /// The group called `name`.
     pub fn group(&self, name: &str) -> Option<&GroupReport> {
         self.groups.iter().find(|g| g.name == name)
     }

@@ -1,88 +1,13 @@
-//! Human-readable tables: aligned text for the terminal, or Markdown.
+//! Human-readable tables: the renderer behind every [`Markup`] (aligned text for the
+//! terminal, Markdown).
 
-use super::{Exporter, Report};
+use super::Report;
+use super::markup::Markup;
 use crate::scenario::duration::{format_clock, format_duration};
 use crate::scenario::{DAY, Weekday};
-use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi};
+use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
-
-/// Aligned text tables. `intervals` adds per-interval tables.
-pub struct Table {
-    pub intervals: bool,
-}
-
-/// Markdown tables. `intervals` adds per-interval tables.
-pub struct Markdown {
-    pub intervals: bool,
-}
-
-impl Exporter for Table {
-    fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        render(r, out, self.intervals, Style::Text)
-    }
-}
-
-impl Exporter for Markdown {
-    fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        render(r, out, self.intervals, Style::Markdown)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Style {
-    Text,
-    Markdown,
-}
-
-/// How a KPI's numbers read.
-#[derive(Clone, Copy)]
-enum Unit {
-    Count,
-    Share,
-    Seconds,
-    Hours,
-    Money,
-    Agents,
-}
-
-fn channel_label(k: ChannelKpi) -> (&'static str, Unit) {
-    use ChannelKpi::*;
-    match k {
-        Offered => ("offered", Unit::Count),
-        Answered => ("answered", Unit::Count),
-        Abandoned => ("abandoned", Unit::Count),
-        WaitingAtEnd => ("waiting at end", Unit::Count),
-        ServiceLevel => ("service level", Unit::Share),
-        ServiceLevelOfAnswered => ("service level of answered", Unit::Share),
-        AsaS => ("ASA", Unit::Seconds),
-        MeanWaitS => ("mean wait (answered + abandoned)", Unit::Seconds),
-        WaitP50S => ("wait p50", Unit::Seconds),
-        WaitP90S => ("wait p90", Unit::Seconds),
-        WaitP99S => ("wait p99", Unit::Seconds),
-        AbandonRate => ("abandon rate", Unit::Share),
-        AhtS => ("AHT", Unit::Seconds),
-        Occupancy => ("occupancy", Unit::Share),
-        OccupancyPresent => ("occupancy of present", Unit::Share),
-        SlotUtilisation => ("chat slot utilisation", Unit::Share),
-        FrtS => ("first response time", Unit::Seconds),
-    }
-}
-
-fn group_label(k: GroupKpi) -> (&'static str, Unit) {
-    use GroupKpi::*;
-    match k {
-        StaffedHours => ("staffed hours", Unit::Hours),
-        AvailableHours => ("available hours (after shrinkage)", Unit::Hours),
-        OvertimeHours => ("overtime hours (after cuts)", Unit::Hours),
-        Occupancy => ("occupancy", Unit::Share),
-        OccupancyPresent => ("occupancy of present", Unit::Share),
-        SlotUtilisation => ("chat slot utilisation", Unit::Share),
-        Cost => ("cost", Unit::Money),
-        Handled => ("contacts handled", Unit::Count),
-        AsaS => ("ASA of contacts handled", Unit::Seconds),
-    }
-}
 
 fn value(x: f64, unit: Unit) -> String {
     if !x.is_finite() {
@@ -134,45 +59,26 @@ struct Grid {
 }
 
 impl Grid {
-    fn write(&self, out: &mut dyn Write, style: Style) -> io::Result<()> {
-        let cols = self.header.len();
-        let mut width = vec![0usize; cols];
+    fn write(&self, out: &mut dyn Write, markup: &impl Markup) -> io::Result<()> {
+        let mut width = vec![0usize; self.header.len()];
         for row in std::iter::once(&self.header).chain(&self.rows) {
             for (i, c) in row.iter().enumerate() {
                 width[i] = width[i].max(c.chars().count());
             }
         }
-        let pad = |s: &str, w: usize, left: bool| {
-            let n = w.saturating_sub(s.chars().count());
-            if left { format!("{s}{}", " ".repeat(n)) } else { format!("{}{s}", " ".repeat(n)) }
-        };
-        match style {
-            Style::Text => {
-                writeln!(out, "{}", self.title)?;
-                let line = |row: &Vec<String>| {
-                    row.iter().enumerate().map(|(i, c)| pad(c, width[i], i == 0)).collect::<Vec<_>>().join("  ")
-                };
-                writeln!(out, "{}", line(&self.header))?;
-                writeln!(out, "{}", width.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "))?;
-                for row in &self.rows {
-                    writeln!(out, "{}", line(row))?;
-                }
-            }
-            Style::Markdown => {
-                writeln!(out, "### {}\n", self.title)?;
-                let esc = |s: &str| s.replace('|', "\\|");
-                writeln!(out, "| {} |", self.header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "))?;
-                writeln!(out, "|{}", (0..cols).map(|i| if i == 0 { " :-- |" } else { " --: |" }).collect::<String>())?;
-                for row in &self.rows {
-                    writeln!(out, "| {} |", row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "))?;
-                }
-            }
+        write!(out, "{}", markup.caption(&self.title))?;
+        write!(out, "{}", markup.row(&self.header, &width))?;
+        write!(out, "{}", markup.divider(&width))?;
+        for row in &self.rows {
+            write!(out, "{}", markup.row(row, &width))?;
         }
-        writeln!(out)
+        write!(out, "{}", markup.table_end())
     }
 }
 
-fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io::Result<()> {
+/// Writes the report's tables in `markup`.
+pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let intervals = markup.intervals();
     let warm =
         if r.warmup_s > 0.0 { format!(", first {} warm-up", format_duration(r.warmup_s)) } else { String::new() };
     let head = format!(
@@ -183,10 +89,7 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
         format_duration(r.horizon_s),
         format_duration(r.interval_s)
     );
-    match style {
-        Style::Text => writeln!(out, "{head}\n")?,
-        Style::Markdown => writeln!(out, "## {head}\n")?,
-    }
+    write!(out, "{}", markup.title(&head))?;
 
     // Channels: one column each.
     let mut header = vec!["channel".to_string()];
@@ -194,31 +97,31 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
         format!("{} ({}, {:.0} % in {})", c.name, c.kind.name(), 100.0 * c.target, format_duration(c.within_s))
     }));
     let mut rows = Vec::new();
-    for k in ChannelKpi::ALL {
+    for &k in ChannelKpi::ALL {
         if !r.channels.iter().any(|c| c.get(k).is_some()) {
             continue;
         }
-        let (label, unit) = channel_label(k);
+        let (label, unit) = (k.def().label, k.def().unit);
         let mut row = vec![label.to_string()];
         row.extend(r.channels.iter().map(|c| c.get(k).map_or(String::new(), |e| with_ci(&e, unit))));
         rows.push(row);
     }
-    Grid { title: "Channels".into(), header, rows }.write(out, style)?;
+    Grid { title: "Channels".into(), header, rows }.write(out, markup)?;
 
     // Groups.
     let mut header = vec!["agent group".to_string()];
     header.extend(r.groups.iter().map(|g| format!("{} ({})", g.name, g.skills.join(", "))));
     let mut rows = Vec::new();
-    for k in GroupKpi::ALL {
+    for &k in GroupKpi::ALL {
         if !r.groups.iter().any(|g| g.get(k).is_some()) {
             continue;
         }
-        let (label, unit) = group_label(k);
+        let (label, unit) = (k.def().label, k.def().unit);
         let mut row = vec![label.to_string()];
         row.extend(r.groups.iter().map(|g| g.get(k).map_or(String::new(), |e| with_ci(&e, unit))));
         rows.push(row);
     }
-    Grid { title: "Agent groups".into(), header, rows }.write(out, style)?;
+    Grid { title: "Agent groups".into(), header, rows }.write(out, markup)?;
 
     // Deferred backlog.
     if !r.backlog.is_empty() && r.backlog.iter().any(|b| !b.days.is_empty()) {
@@ -235,7 +138,7 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
                 row
             })
             .collect();
-        Grid { title: "Deferred backlog".into(), header, rows }.write(out, style)?;
+        Grid { title: "Deferred backlog".into(), header, rows }.write(out, markup)?;
     }
 
     if intervals {
@@ -251,7 +154,7 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
         for c in &r.channels {
             let used: Vec<ChannelKpi> = cols.iter().copied().filter(|k| k.applies_to(c.kind)).collect();
             let mut header = vec!["start".to_string()];
-            header.extend(used.iter().map(|k| channel_label(*k).0.to_string()));
+            header.extend(used.iter().map(|k| k.def().label.to_string()));
             let rows = r
                 .intervals
                 .iter()
@@ -263,34 +166,33 @@ fn render(r: &Report, out: &mut dyn Write, intervals: bool, style: Style) -> io:
                 })
                 .map(|i| {
                     let mut row = vec![when(r, i.start_s)];
-                    row.extend(
-                        used.iter().map(|k| i.get(*k).map_or(String::new(), |e| value(e.mean, channel_label(*k).1))),
-                    );
+                    row.extend(used.iter().map(|k| i.get(*k).map_or(String::new(), |e| value(e.mean, k.def().unit))));
                     row
                 })
                 .collect();
-            Grid { title: format!("{} by interval of arrival", c.name), header, rows }.write(out, style)?;
+            Grid { title: format!("{} by interval of arrival", c.name), header, rows }.write(out, markup)?;
         }
         for g in &r.groups {
             let mut header = vec!["start".to_string()];
-            header.extend(["scheduled", "available", "present", "occupancy"].map(String::from));
+            let cols = [
+                GroupIntervalKpi::Scheduled,
+                GroupIntervalKpi::Available,
+                GroupIntervalKpi::Present,
+                GroupIntervalKpi::Occupancy,
+            ];
+            header.extend(cols.iter().map(|k| k.def().label.to_string()));
             let rows = r
                 .group_intervals
                 .iter()
                 .filter(|i| i.group == g.name)
-                .filter(|i| i.kpis.iter().any(|(k, e)| *k == GroupIntervalKpi::Present && e.mean > 0.0))
+                .filter(|i| i.get(GroupIntervalKpi::Present).is_some_and(|e| e.mean > 0.0))
                 .map(|i| {
-                    let get = |k: GroupIntervalKpi| i.kpis.iter().find(|x| x.0 == k).map_or(f64::NAN, |x| x.1.mean);
-                    vec![
-                        when(r, i.start_s),
-                        value(get(GroupIntervalKpi::Scheduled), Unit::Agents),
-                        value(get(GroupIntervalKpi::Available), Unit::Agents),
-                        value(get(GroupIntervalKpi::Present), Unit::Agents),
-                        value(get(GroupIntervalKpi::Occupancy), Unit::Share),
-                    ]
+                    let mut row = vec![when(r, i.start_s)];
+                    row.extend(cols.iter().map(|k| value(i.get(*k).map_or(f64::NAN, |e| e.mean), k.def().unit)));
+                    row
                 })
                 .collect();
-            Grid { title: format!("{} by interval", g.name), header, rows }.write(out, style)?;
+            Grid { title: format!("{} by interval", g.name), header, rows }.write(out, markup)?;
         }
     }
     Ok(())

@@ -9,186 +9,211 @@
 use super::{ChannelCounts, GroupTime, RepStats};
 use crate::scenario::{ChannelKind, Scenario};
 
-/// KPIs of a channel, overall and per interval of arrival.
+/// How a KPI's numbers read (for labels and formatting; JSON carries raw numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChannelKpi {
-    /// Contacts that arrived.
-    Offered,
-    /// Contacts whose service started.
-    Answered,
-    /// Contacts that left the queue before service.
-    Abandoned,
-    /// Contacts still waiting when the run ended.
-    WaitingAtEnd,
-    /// Answered within T / (offered − abandoned within the short-abandon threshold).
-    ServiceLevel,
-    /// Answered within T / answered.
-    ServiceLevelOfAnswered,
-    /// Mean wait of answered contacts (s).
-    AsaS,
-    /// Mean time in queue of answered and abandoned contacts, zero waits included (s).
-    MeanWaitS,
-    /// Percentiles of the waits of answered contacts (s).
-    WaitP50S,
-    WaitP90S,
-    WaitP99S,
-    /// Abandoned / offered.
-    AbandonRate,
-    /// Mean handle time of completed services (s), chat stretch included.
-    AhtS,
-    /// Agent time busy with this channel / available agent time spent on it (see
-    /// [`channel_occupancy`]).
-    Occupancy,
-    /// As occupancy, over agent time present (scheduled + overtime); never above 1.
-    OccupancyPresent,
-    /// Chat: chat slots in use / chat slots of the agents present (concurrency × agents
-    /// present, shared among channels like occupancy); never above 1.
-    SlotUtilisation,
-    /// Email and social: arrival to first agent response (s).
-    FrtS,
+pub enum Unit {
+    /// A number of contacts (a mean over replications, so not whole).
+    Count,
+    /// A share in [0, 1] (shown as a percentage).
+    Share,
+    /// Seconds.
+    Seconds,
+    /// Agent hours.
+    Hours,
+    /// Money, in the scenario's currency.
+    Money,
+    /// A number of agents.
+    Agents,
+}
+
+/// Which channel kinds a KPI applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds {
+    voice: bool,
+    chat: bool,
+    email: bool,
+    social: bool,
+}
+
+impl Kinds {
+    /// Every kind.
+    pub const ANY: Kinds = Kinds { voice: true, chat: true, email: true, social: true };
+    /// Voice and chat (customers wait on line).
+    pub const LIVE: Kinds = Kinds { voice: true, chat: true, email: false, social: false };
+    /// Email and social (deferred backlog).
+    pub const DEFERRED: Kinds = Kinds { voice: false, chat: false, email: true, social: true };
+    /// Chat only.
+    pub const CHAT: Kinds = Kinds { voice: false, chat: true, email: false, social: false };
+
+    /// Whether `kind` is one of these.
+    pub fn contains(self, kind: ChannelKind) -> bool {
+        match kind {
+            ChannelKind::Voice => self.voice,
+            ChannelKind::Chat => self.chat,
+            ChannelKind::Email => self.email,
+            ChannelKind::Social => self.social,
+        }
+    }
+}
+
+/// Catalogue entry of a channel KPI.
+#[derive(Debug)]
+pub struct ChannelDef {
+    /// Field name in JSON and CSV output: a promise to scripts, never renamed.
+    pub name: &'static str,
+    /// Label in tables.
+    pub label: &'static str,
+    /// How its numbers read.
+    pub unit: Unit,
+    /// Channel kinds it is reported for.
+    pub kinds: Kinds,
+    /// Reported per contact type too.
+    pub per_type: bool,
+}
+
+/// Catalogue entry of a group KPI (overall or per interval).
+#[derive(Debug)]
+pub struct GroupDef {
+    /// Field name in JSON and CSV output: a promise to scripts, never renamed.
+    pub name: &'static str,
+    /// Label in tables.
+    pub label: &'static str,
+    /// How its numbers read.
+    pub unit: Unit,
+    /// Reported only for groups with a chat skill.
+    pub chat_only: bool,
+}
+
+/// Declares a KPI scope: the enum, its catalogue entry per variant ([`ChannelKpi::def`]),
+/// and `ALL` in declaration order (the order of output fields and of the layout). Adding a
+/// KPI is one entry here and one arm in the scope's `value` function below.
+macro_rules! catalogue {
+    ($(#[$meta:meta])* $vis:vis enum $Enum:ident: $Def:ident {
+        $( $(#[$vmeta:meta])* $Var:ident => $def:expr, )*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $Enum { $( $(#[$vmeta])* $Var, )* }
+
+        impl $Enum {
+            /// Every KPI of this scope, in catalogue order.
+            pub const ALL: &'static [$Enum] = &[$($Enum::$Var),*];
+
+            /// The KPI's catalogue entry.
+            pub fn def(self) -> &'static $Def {
+                match self {
+                    $($Enum::$Var => { const D: $Def = $def; &D })*
+                }
+            }
+
+            /// The field name in JSON and CSV output.
+            pub fn name(self) -> &'static str {
+                self.def().name
+            }
+        }
+    };
+}
+
+const fn ch(name: &'static str, label: &'static str, unit: Unit, kinds: Kinds, per_type: bool) -> ChannelDef {
+    ChannelDef { name, label, unit, kinds, per_type }
+}
+
+const fn gr(name: &'static str, label: &'static str, unit: Unit, chat_only: bool) -> GroupDef {
+    GroupDef { name, label, unit, chat_only }
+}
+
+catalogue! {
+    /// KPIs of a channel, overall, per interval of arrival and per contact type. Exact
+    /// definitions: `docs/kpis.md`.
+    pub enum ChannelKpi: ChannelDef {
+        /// Contacts that arrived.
+        Offered => ch("offered", "offered", Unit::Count, Kinds::ANY, true),
+        /// Contacts whose service started.
+        Answered => ch("answered", "answered", Unit::Count, Kinds::ANY, true),
+        /// Contacts that left the queue before service.
+        Abandoned => ch("abandoned", "abandoned", Unit::Count, Kinds::LIVE, true),
+        /// Contacts still waiting when the run ended.
+        WaitingAtEnd => ch("waiting_at_end", "waiting at end", Unit::Count, Kinds::ANY, true),
+        /// Answered within T / (offered − abandoned within the short-abandon threshold).
+        ServiceLevel => ch("service_level", "service level", Unit::Share, Kinds::ANY, true),
+        /// Answered within T / answered.
+        ServiceLevelOfAnswered =>
+            ch("service_level_of_answered", "service level of answered", Unit::Share, Kinds::ANY, true),
+        /// Mean wait of answered contacts (s).
+        AsaS => ch("asa_s", "ASA", Unit::Seconds, Kinds::ANY, true),
+        /// Mean time in queue of answered and abandoned contacts, zero waits included (s).
+        MeanWaitS => ch("mean_wait_s", "mean wait (answered + abandoned)", Unit::Seconds, Kinds::ANY, true),
+        /// Median wait of answered contacts (s).
+        WaitP50S => ch("wait_p50_s", "wait p50", Unit::Seconds, Kinds::ANY, false),
+        /// 90th percentile of the waits of answered contacts (s).
+        WaitP90S => ch("wait_p90_s", "wait p90", Unit::Seconds, Kinds::ANY, false),
+        /// 99th percentile of the waits of answered contacts (s).
+        WaitP99S => ch("wait_p99_s", "wait p99", Unit::Seconds, Kinds::ANY, false),
+        /// Abandoned / offered.
+        AbandonRate => ch("abandon_rate", "abandon rate", Unit::Share, Kinds::LIVE, true),
+        /// Mean handle time of completed services (s), chat stretch included.
+        AhtS => ch("aht_s", "AHT", Unit::Seconds, Kinds::ANY, true),
+        /// Agent time busy with this channel / available agent time spent on it (see
+        /// [`channel_occupancy`]).
+        Occupancy => ch("occupancy", "occupancy", Unit::Share, Kinds::ANY, false),
+        /// As occupancy, over agent time present (available + overtime); never above 1.
+        OccupancyPresent => ch("occupancy_present", "occupancy of present", Unit::Share, Kinds::ANY, false),
+        /// Chat slots in use / chat slots of the agents present (concurrency × agents
+        /// present, shared among channels like occupancy); never above 1.
+        SlotUtilisation => ch("slot_utilisation", "chat slot utilisation", Unit::Share, Kinds::CHAT, false),
+        /// Email and social: arrival to first agent response (s).
+        FrtS => ch("frt_s", "first response time", Unit::Seconds, Kinds::DEFERRED, true),
+    }
 }
 
 impl ChannelKpi {
-    pub const ALL: [ChannelKpi; 17] = [
-        ChannelKpi::Offered,
-        ChannelKpi::Answered,
-        ChannelKpi::Abandoned,
-        ChannelKpi::WaitingAtEnd,
-        ChannelKpi::ServiceLevel,
-        ChannelKpi::ServiceLevelOfAnswered,
-        ChannelKpi::AsaS,
-        ChannelKpi::MeanWaitS,
-        ChannelKpi::WaitP50S,
-        ChannelKpi::WaitP90S,
-        ChannelKpi::WaitP99S,
-        ChannelKpi::AbandonRate,
-        ChannelKpi::AhtS,
-        ChannelKpi::Occupancy,
-        ChannelKpi::OccupancyPresent,
-        ChannelKpi::SlotUtilisation,
-        ChannelKpi::FrtS,
-    ];
-
-    /// The field name in JSON and CSV output.
-    pub fn name(self) -> &'static str {
-        match self {
-            ChannelKpi::Offered => "offered",
-            ChannelKpi::Answered => "answered",
-            ChannelKpi::Abandoned => "abandoned",
-            ChannelKpi::WaitingAtEnd => "waiting_at_end",
-            ChannelKpi::ServiceLevel => "service_level",
-            ChannelKpi::ServiceLevelOfAnswered => "service_level_of_answered",
-            ChannelKpi::AsaS => "asa_s",
-            ChannelKpi::MeanWaitS => "mean_wait_s",
-            ChannelKpi::WaitP50S => "wait_p50_s",
-            ChannelKpi::WaitP90S => "wait_p90_s",
-            ChannelKpi::WaitP99S => "wait_p99_s",
-            ChannelKpi::AbandonRate => "abandon_rate",
-            ChannelKpi::AhtS => "aht_s",
-            ChannelKpi::Occupancy => "occupancy",
-            ChannelKpi::OccupancyPresent => "occupancy_present",
-            ChannelKpi::SlotUtilisation => "slot_utilisation",
-            ChannelKpi::FrtS => "frt_s",
-        }
-    }
-
     /// Whether the KPI means something for a channel of this kind.
     pub fn applies_to(self, kind: ChannelKind) -> bool {
-        match self {
-            ChannelKpi::SlotUtilisation => kind == ChannelKind::Chat,
-            ChannelKpi::FrtS => !kind.is_live(),
-            ChannelKpi::Abandoned | ChannelKpi::AbandonRate => kind.is_live(),
-            _ => true,
-        }
+        self.def().kinds.contains(kind)
     }
 }
 
-/// KPIs of an agent group over the counted part of the horizon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupKpi {
-    /// Scheduled agent hours (before shrinkage).
-    StaffedHours,
-    /// Agent hours available for contacts (after shrinkage).
-    AvailableHours,
-    /// Agent hours spent finishing a contact after a cut.
-    OvertimeHours,
-    /// Busy / available agent time.
-    Occupancy,
-    /// Busy / present agent time (never above 1).
-    OccupancyPresent,
-    /// Chat slots in use / chat slots of the agents present and not busy with other
-    /// channels (groups with a chat skill).
-    SlotUtilisation,
-    /// Staffed hours × cost per hour.
-    Cost,
-    /// Contacts answered by the group.
-    Handled,
-    /// Mean wait of the contacts the group answered (s): for an overflow group, at least
-    /// its overflow delay.
-    AsaS,
-}
-
-impl GroupKpi {
-    pub const ALL: [GroupKpi; 9] = [
-        GroupKpi::StaffedHours,
-        GroupKpi::AvailableHours,
-        GroupKpi::OvertimeHours,
-        GroupKpi::Occupancy,
-        GroupKpi::OccupancyPresent,
-        GroupKpi::SlotUtilisation,
-        GroupKpi::Cost,
-        GroupKpi::Handled,
-        GroupKpi::AsaS,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            GroupKpi::StaffedHours => "staffed_hours",
-            GroupKpi::AvailableHours => "available_hours",
-            GroupKpi::OvertimeHours => "overtime_hours",
-            GroupKpi::Occupancy => "occupancy",
-            GroupKpi::OccupancyPresent => "occupancy_present",
-            GroupKpi::SlotUtilisation => "slot_utilisation",
-            GroupKpi::Cost => "cost",
-            GroupKpi::Handled => "handled",
-            GroupKpi::AsaS => "asa_s",
-        }
+catalogue! {
+    /// KPIs of an agent group over the counted part of the horizon.
+    pub enum GroupKpi: GroupDef {
+        /// Scheduled agent hours (before shrinkage).
+        StaffedHours => gr("staffed_hours", "staffed hours", Unit::Hours, false),
+        /// Agent hours available for contacts (after shrinkage).
+        AvailableHours => gr("available_hours", "available hours (after shrinkage)", Unit::Hours, false),
+        /// Agent hours spent finishing a contact after a cut.
+        OvertimeHours => gr("overtime_hours", "overtime hours (after cuts)", Unit::Hours, false),
+        /// Busy / available agent time.
+        Occupancy => gr("occupancy", "occupancy", Unit::Share, false),
+        /// Busy / present agent time (never above 1).
+        OccupancyPresent => gr("occupancy_present", "occupancy of present", Unit::Share, false),
+        /// Chat slots in use / chat slots of the agents present and not busy with other
+        /// channels (groups with a chat skill).
+        SlotUtilisation => gr("slot_utilisation", "chat slot utilisation", Unit::Share, true),
+        /// Staffed hours × cost per hour.
+        Cost => gr("cost", "cost", Unit::Money, false),
+        /// Contacts answered by the group.
+        Handled => gr("handled", "contacts handled", Unit::Count, false),
+        /// Mean wait of the contacts the group answered (s): for an overflow group, at least
+        /// its overflow delay.
+        AsaS => gr("asa_s", "ASA of contacts handled", Unit::Seconds, false),
     }
 }
 
-/// KPIs of an agent group in one planning interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupIntervalKpi {
-    /// Mean scheduled headcount.
-    Scheduled,
-    /// Mean headcount available after shrinkage.
-    Available,
-    /// Mean agents present (available + overtime).
-    Present,
-    Occupancy,
-    OccupancyPresent,
-    SlotUtilisation,
-}
-
-impl GroupIntervalKpi {
-    pub const ALL: [GroupIntervalKpi; 6] = [
-        GroupIntervalKpi::Scheduled,
-        GroupIntervalKpi::Available,
-        GroupIntervalKpi::Present,
-        GroupIntervalKpi::Occupancy,
-        GroupIntervalKpi::OccupancyPresent,
-        GroupIntervalKpi::SlotUtilisation,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            GroupIntervalKpi::Scheduled => "agents_scheduled",
-            GroupIntervalKpi::Available => "agents_available",
-            GroupIntervalKpi::Present => "agents_present",
-            GroupIntervalKpi::Occupancy => "occupancy",
-            GroupIntervalKpi::OccupancyPresent => "occupancy_present",
-            GroupIntervalKpi::SlotUtilisation => "slot_utilisation",
-        }
+catalogue! {
+    /// KPIs of an agent group in one planning interval.
+    pub enum GroupIntervalKpi: GroupDef {
+        /// Mean scheduled headcount.
+        Scheduled => gr("agents_scheduled", "scheduled", Unit::Agents, false),
+        /// Mean headcount available after shrinkage.
+        Available => gr("agents_available", "available", Unit::Agents, false),
+        /// Mean agents present (available + overtime).
+        Present => gr("agents_present", "present", Unit::Agents, false),
+        /// Busy / available agent time.
+        Occupancy => gr("occupancy", "occupancy", Unit::Share, false),
+        /// Busy / present agent time.
+        OccupancyPresent => gr("occupancy_present", "occupancy of present", Unit::Share, false),
+        /// Chat slots in use / chat slots of agents present and not busy with other work.
+        SlotUtilisation => gr("slot_utilisation", "chat slot utilisation", Unit::Share, true),
     }
 }
 
@@ -196,16 +221,24 @@ const NC: usize = ChannelKpi::ALL.len();
 const NG: usize = GroupKpi::ALL.len();
 const NGI: usize = GroupIntervalKpi::ALL.len();
 
-/// Where each KPI sits in a replication's flat KPI vector.
+/// Where each KPI sits in a replication's flat KPI vector. Generated from the catalogue:
+/// per channel, its KPIs in [`ChannelKpi::ALL`] order; then per channel and counted
+/// interval; per group; per group and interval; contacts handled per group and channel;
+/// backlog per channel and day; per contact type.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// Channels in the scenario.
     pub channels: usize,
+    /// Agent groups in the scenario.
     pub groups: usize,
     /// Counted intervals (after the warm-up).
     pub intervals: usize,
     /// Index of the first counted interval in the horizon.
     pub first_interval: usize,
+    /// Days (whole or part) in the horizon.
     pub days: usize,
+    /// Global index of each channel's first contact type.
+    type_offset: Vec<usize>,
     channel_interval_at: usize,
     group_at: usize,
     group_interval_at: usize,
@@ -216,6 +249,7 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The layout of a scenario's KPI vector.
     pub fn new(s: &Scenario) -> Layout {
         let channels = s.channels.len();
         let groups = s.groups.len();
@@ -228,7 +262,12 @@ impl Layout {
         let handled_at = group_interval_at + groups * intervals * NGI;
         let backlog_at = handled_at + groups * channels;
         let types_at = backlog_at + channels * days;
-        let n_types: usize = s.channels.iter().map(|c| c.types.len()).sum();
+        let mut type_offset = Vec::with_capacity(channels);
+        let mut n_types = 0;
+        for c in &s.channels {
+            type_offset.push(n_types);
+            n_types += c.types.len();
+        }
         let len = types_at + n_types * NC;
         Layout {
             channels,
@@ -242,18 +281,22 @@ impl Layout {
             handled_at,
             backlog_at,
             types_at,
+            type_offset,
             len,
         }
     }
 
+    /// Length of the KPI vector.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether the KPI vector is empty (never, for a checked scenario).
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// KPI `k` of channel `c` over the counted horizon.
     pub fn channel(&self, c: usize, k: ChannelKpi) -> usize {
         c * NC + k as usize
     }
@@ -263,10 +306,12 @@ impl Layout {
         self.channel_interval_at + (c * self.intervals + i) * NC + k as usize
     }
 
+    /// KPI `k` of group `g` over the counted horizon.
     pub fn group(&self, g: usize, k: GroupKpi) -> usize {
         self.group_at + g * NG + k as usize
     }
 
+    /// KPI `k` of group `g` in counted interval `i`.
     pub fn group_interval(&self, g: usize, i: usize, k: GroupIntervalKpi) -> usize {
         self.group_interval_at + (g * self.intervals + i) * NGI + k as usize
     }
@@ -276,13 +321,14 @@ impl Layout {
         self.handled_at + g * self.channels + c
     }
 
+    /// Contacts of channel `c` waiting at the end of `day`.
     pub fn backlog(&self, c: usize, day: usize) -> usize {
         self.backlog_at + c * self.days + day
     }
 
-    /// KPI of the contact type with global index `t` (see `engine::Model::type_offset`).
-    pub fn contact_type(&self, t: usize, k: ChannelKpi) -> usize {
-        self.types_at + t * NC + k as usize
+    /// KPI of contact type `t` (index within the channel) of channel `c`.
+    pub fn contact_type(&self, c: usize, t: usize, k: ChannelKpi) -> usize {
+        self.types_at + (self.type_offset[c] + t) * NC + k as usize
     }
 }
 
@@ -307,88 +353,47 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             let counts = &r.channel[r.ci(c, i)];
             total.add(counts);
             let occ = channel_occupancy(s, r, c, i..i + 1);
-            let vals = channel_values(counts, counts.wait_quantiles, occ, ch.kind);
-            for (k, v) in ChannelKpi::ALL.iter().zip(vals) {
-                out[layout.channel_interval(c, i - first, *k)] = v;
+            for &k in ChannelKpi::ALL {
+                out[layout.channel_interval(c, i - first, k)] =
+                    channel_value(k, counts, counts.wait_quantiles, occ, ch.kind);
             }
         }
         let occ = channel_occupancy(s, r, c, first..last);
-        let vals = channel_values(&total, r.channel_quantiles[c], occ, ch.kind);
-        for (k, v) in ChannelKpi::ALL.iter().zip(vals) {
-            out[layout.channel(c, *k)] = v;
+        for &k in ChannelKpi::ALL {
+            out[layout.channel(c, k)] = channel_value(k, &total, r.channel_quantiles[c], occ, ch.kind);
         }
         for d in 0..layout.days {
             out[layout.backlog(c, d)] = r.backlog_end_of_day[c][d] as f64;
         }
-    }
-
-    let mut t = 0;
-    for ch in &s.channels {
-        for _ in &ch.types {
-            if ch.types.len() > 1 {
-                let vals = channel_values(&r.types[t], [f64::NAN; 3], [f64::NAN; 3], ch.kind);
-                for (k, v) in ChannelKpi::ALL.iter().zip(vals) {
-                    out[layout.contact_type(t, *k)] = v;
+        if ch.types.len() > 1 {
+            for t in 0..ch.types.len() {
+                let counts = &r.types[layout.type_offset[c] + t];
+                for &k in ChannelKpi::ALL {
+                    out[layout.contact_type(c, t, k)] = channel_value(k, counts, [f64::NAN; 3], [f64::NAN; 3], ch.kind);
                 }
             }
-            t += 1;
         }
     }
 
     for (g, grp) in s.groups.iter().enumerate() {
-        let mut total = GroupTime::default();
-        let mut held_total = 0.0;
-        let chat_slots = |a: f64| a * f64::from(grp.concurrency);
-        let chat_held = |i: usize| -> f64 {
-            (0..s.channels.len())
-                .filter(|&c| s.channels[c].kind == ChannelKind::Chat)
-                .map(|c| r.held_on[r.gci(g, c, i)])
-                .sum()
-        };
-        // Agent time present and not busy with other work: the time its chat slots exist.
-        let chat_present = |i: usize, present: f64| -> f64 {
-            present
-                - (0..s.channels.len())
-                    .filter(|&c| s.channels[c].kind != ChannelKind::Chat)
-                    .map(|c| r.busy_on[r.gci(g, c, i)])
-                    .sum::<f64>()
-        };
-        let mut chat_present_total = 0.0;
         let has_chat = grp.skills.iter().any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
+        let mut total = GroupTime::default();
+        let mut chat = ChatTime::default();
         for i in first..last {
             let t = &r.group[r.gi(g, i)];
             total.add(t);
-            let held = chat_held(i);
-            held_total += held;
-            let present_for_chat = chat_present(i, t.present_s);
-            chat_present_total += present_for_chat;
-            let vals = [
-                t.scheduled_s / s.interval,
-                t.available_s / s.interval,
-                t.present_s / s.interval,
-                ratio(t.busy_s, t.available_s),
-                ratio(t.busy_s, t.present_s),
-                if has_chat { ratio(held, chat_slots(present_for_chat)) } else { f64::NAN },
-            ];
-            for (k, v) in GroupIntervalKpi::ALL.iter().zip(vals) {
-                out[layout.group_interval(g, i - first, *k)] = v;
+            let ct = ChatTime::of(s, r, g, i, t.present_s);
+            chat.held += ct.held;
+            chat.present += ct.present;
+            for &k in GroupIntervalKpi::ALL {
+                out[layout.group_interval(g, i - first, k)] =
+                    group_interval_value(k, t, ct, f64::from(grp.concurrency), has_chat, s.interval);
             }
         }
         let handled: u64 = (0..s.channels.len()).map(|c| r.handled[g * s.channels.len() + c]).sum();
-        let staffed_h = total.scheduled_s / 3600.0;
-        let vals = [
-            staffed_h,
-            total.available_s / 3600.0,
-            total.overtime_s / 3600.0,
-            ratio(total.busy_s, total.available_s),
-            ratio(total.busy_s, total.present_s),
-            if has_chat { ratio(held_total, chat_slots(chat_present_total)) } else { f64::NAN },
-            staffed_h * grp.cost_per_hour,
-            handled as f64,
-            ratio(r.group_wait_s[g], handled as f64),
-        ];
-        for (k, v) in GroupKpi::ALL.iter().zip(vals) {
-            out[layout.group(g, *k)] = v;
+        let totals = GroupTotals { time: &total, chat, handled, wait_s: r.group_wait_s[g] };
+        for &k in GroupKpi::ALL {
+            out[layout.group(g, k)] = group_value(k, &totals, grp, has_chat);
         }
         for c in 0..s.channels.len() {
             out[layout.handled(g, c)] = r.handled[g * s.channels.len() + c] as f64;
@@ -437,28 +442,90 @@ pub fn channel_occupancy(s: &Scenario, r: &RepStats, c: usize, range: std::ops::
     [ratio(busy, avail), ratio(busy, present), ratio(held, slots)]
 }
 
-fn channel_values(t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], kind: ChannelKind) -> [f64; NC] {
+/// The value of channel KPI `k` from a channel's (or type's) counters, its wait
+/// percentiles `q` and its occupancy `occ` (see [`channel_occupancy`]).
+fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], kind: ChannelKind) -> f64 {
     let offered = t.offered as f64;
     let answered = t.answered as f64;
     let abandoned = t.abandoned as f64;
-    let asa = ratio(t.wait_answered_s, answered);
-    [
-        offered,
-        answered,
-        abandoned,
-        t.waiting_at_end as f64,
-        ratio(t.answered_within as f64, offered - t.short_abandoned as f64),
-        ratio(t.answered_within as f64, answered),
-        asa,
-        ratio(t.wait_answered_s + t.wait_abandoned_s, answered + abandoned),
-        q[0],
-        q[1],
-        q[2],
-        ratio(abandoned, offered),
-        ratio(t.handle_s, t.completed as f64),
-        occ[0],
-        occ[1],
-        if kind == ChannelKind::Chat { occ[2] } else { f64::NAN },
-        if kind.is_live() { f64::NAN } else { asa },
-    ]
+    match k {
+        ChannelKpi::Offered => offered,
+        ChannelKpi::Answered => answered,
+        ChannelKpi::Abandoned => abandoned,
+        ChannelKpi::WaitingAtEnd => t.waiting_at_end as f64,
+        ChannelKpi::ServiceLevel => ratio(t.answered_within as f64, offered - t.short_abandoned as f64),
+        ChannelKpi::ServiceLevelOfAnswered => ratio(t.answered_within as f64, answered),
+        ChannelKpi::AsaS => ratio(t.wait_answered_s, answered),
+        ChannelKpi::MeanWaitS => ratio(t.wait_answered_s + t.wait_abandoned_s, answered + abandoned),
+        ChannelKpi::WaitP50S => q[0],
+        ChannelKpi::WaitP90S => q[1],
+        ChannelKpi::WaitP99S => q[2],
+        ChannelKpi::AbandonRate => ratio(abandoned, offered),
+        ChannelKpi::AhtS => ratio(t.handle_s, t.completed as f64),
+        ChannelKpi::Occupancy => occ[0],
+        ChannelKpi::OccupancyPresent => occ[1],
+        ChannelKpi::SlotUtilisation if kind == ChannelKind::Chat => occ[2],
+        ChannelKpi::FrtS if !kind.is_live() => ratio(t.wait_answered_s, answered),
+        ChannelKpi::SlotUtilisation | ChannelKpi::FrtS => f64::NAN,
+    }
+}
+
+/// Chat slot time of a group in an interval: slot-seconds in use, and agent time present
+/// and not busy with other channels (the time its chat slots exist).
+#[derive(Debug, Clone, Copy, Default)]
+struct ChatTime {
+    held: f64,
+    present: f64,
+}
+
+impl ChatTime {
+    fn of(s: &Scenario, r: &RepStats, g: usize, i: usize, present_s: f64) -> ChatTime {
+        let is_chat = |c: &usize| s.channels[*c].kind == ChannelKind::Chat;
+        let held = (0..s.channels.len()).filter(is_chat).map(|c| r.held_on[r.gci(g, c, i)]).sum();
+        let other: f64 = (0..s.channels.len()).filter(|c| !is_chat(c)).map(|c| r.busy_on[r.gci(g, c, i)]).sum();
+        ChatTime { held, present: present_s - other }
+    }
+}
+
+fn group_interval_value(
+    k: GroupIntervalKpi,
+    t: &GroupTime,
+    chat: ChatTime,
+    concurrency: f64,
+    has_chat: bool,
+    interval: f64,
+) -> f64 {
+    match k {
+        GroupIntervalKpi::Scheduled => t.scheduled_s / interval,
+        GroupIntervalKpi::Available => t.available_s / interval,
+        GroupIntervalKpi::Present => t.present_s / interval,
+        GroupIntervalKpi::Occupancy => ratio(t.busy_s, t.available_s),
+        GroupIntervalKpi::OccupancyPresent => ratio(t.busy_s, t.present_s),
+        GroupIntervalKpi::SlotUtilisation if has_chat => ratio(chat.held, chat.present * concurrency),
+        GroupIntervalKpi::SlotUtilisation => f64::NAN,
+    }
+}
+
+/// What a group's KPIs over the counted horizon are computed from.
+struct GroupTotals<'a> {
+    time: &'a GroupTime,
+    chat: ChatTime,
+    handled: u64,
+    wait_s: f64,
+}
+
+fn group_value(k: GroupKpi, t: &GroupTotals, grp: &crate::scenario::AgentGroup, has_chat: bool) -> f64 {
+    let staffed_h = t.time.scheduled_s / 3600.0;
+    match k {
+        GroupKpi::StaffedHours => staffed_h,
+        GroupKpi::AvailableHours => t.time.available_s / 3600.0,
+        GroupKpi::OvertimeHours => t.time.overtime_s / 3600.0,
+        GroupKpi::Occupancy => ratio(t.time.busy_s, t.time.available_s),
+        GroupKpi::OccupancyPresent => ratio(t.time.busy_s, t.time.present_s),
+        GroupKpi::SlotUtilisation if has_chat => ratio(t.chat.held, t.chat.present * f64::from(grp.concurrency)),
+        GroupKpi::SlotUtilisation => f64::NAN,
+        GroupKpi::Cost => staffed_h * grp.cost_per_hour,
+        GroupKpi::Handled => t.handled as f64,
+        GroupKpi::AsaS => ratio(t.wait_s, t.handled as f64),
+    }
 }

@@ -1,0 +1,104 @@
+//! Table markups: the hooks a table format implements, and a blanket [`Exporter`] for
+//! every markup (one renderer, `text.rs`, lays out the report's tables).
+//!
+//! A markup says how a title, a table caption, a row and the divider under a table's
+//! header are written; cells arrive as plain text with the width of their column, the
+//! first column left-aligned and the others right-aligned.
+
+use super::{Exporter, Report};
+use std::io::{self, Write};
+
+/// A table format: hooks called by the renderer, in this order per table: `caption`,
+/// `row` (the header), `divider`, `row` per data row, `table_end`.
+pub trait Markup {
+    /// Whether per-interval tables are wanted.
+    fn intervals(&self) -> bool;
+
+    /// The report's title line, written once at the top.
+    fn title(&self, text: &str) -> String;
+
+    /// A table's caption, written before its header.
+    fn caption(&self, text: &str) -> String;
+
+    /// One row of cells; `widths[i]` is the widest cell of column i, in characters.
+    fn row(&self, cells: &[String], widths: &[usize]) -> String;
+
+    /// The line between a table's header and its rows.
+    fn divider(&self, widths: &[usize]) -> String;
+
+    /// Written after a table's last row (default: a blank line).
+    fn table_end(&self) -> String {
+        "\n".into()
+    }
+}
+
+impl<M: Markup> Exporter for M {
+    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        super::text::render(self, report, out)
+    }
+}
+
+/// Pads `s` to `w` characters, on the right (`left`-aligned) or on the left.
+pub fn pad(s: &str, w: usize, left: bool) -> String {
+    let n = w.saturating_sub(s.chars().count());
+    if left { format!("{s}{}", " ".repeat(n)) } else { format!("{}{s}", " ".repeat(n)) }
+}
+
+/// Aligned text tables for the terminal. `intervals` adds per-interval tables.
+pub struct Table {
+    /// Add per-interval tables.
+    pub intervals: bool,
+}
+
+impl Markup for Table {
+    fn intervals(&self) -> bool {
+        self.intervals
+    }
+
+    fn title(&self, text: &str) -> String {
+        format!("{text}\n\n")
+    }
+
+    fn caption(&self, text: &str) -> String {
+        format!("{text}\n")
+    }
+
+    fn row(&self, cells: &[String], widths: &[usize]) -> String {
+        let cells: Vec<String> = cells.iter().enumerate().map(|(i, c)| pad(c, widths[i], i == 0)).collect();
+        format!("{}\n", cells.join("  "))
+    }
+
+    fn divider(&self, widths: &[usize]) -> String {
+        format!("{}\n", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "))
+    }
+}
+
+/// Markdown tables. `intervals` adds per-interval tables.
+pub struct Markdown {
+    /// Add per-interval tables.
+    pub intervals: bool,
+}
+
+impl Markup for Markdown {
+    fn intervals(&self) -> bool {
+        self.intervals
+    }
+
+    fn title(&self, text: &str) -> String {
+        format!("## {text}\n\n")
+    }
+
+    fn caption(&self, text: &str) -> String {
+        format!("### {text}\n\n")
+    }
+
+    fn row(&self, cells: &[String], _widths: &[usize]) -> String {
+        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        format!("| {} |\n", cells.join(" | "))
+    }
+
+    fn divider(&self, widths: &[usize]) -> String {
+        let cols: String = (0..widths.len()).map(|i| if i == 0 { " :-- |" } else { " --: |" }).collect();
+        format!("|{cols}\n")
+    }
+}

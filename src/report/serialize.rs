@@ -1,0 +1,164 @@
+//! The report as a serde document: the JSON contract of `docs/kpis.md`.
+//!
+//! Every KPI is `{"mean": x, "ci95": h}`; a value that no replication defined, or a
+//! half-width with fewer than two replications, is `null`. Keys keep scenario order.
+
+use super::Report;
+use crate::stats::summary::Estimate;
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+
+fn num(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+struct Est<'a>(&'a Estimate);
+
+impl Serialize for Est<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("mean", &num(self.0.mean))?;
+        m.serialize_entry("ci95", &num(self.0.ci95))?;
+        m.end()
+    }
+}
+
+/// Serialises a list of (name, value) pairs as a map, keeping their order.
+struct Ordered<'a, K, V>(&'a [(K, V)]);
+
+impl<K: AsRef<str>, V: Serialize> Serialize for Ordered<'_, K, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k.as_ref(), v)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("scenario", &self.scenario)?;
+        m.serialize_entry("replications", &self.replications)?;
+        m.serialize_entry("seed", &self.seed)?;
+        m.serialize_entry("horizon_s", &self.horizon_s)?;
+        m.serialize_entry("interval_s", &self.interval_s)?;
+        m.serialize_entry("warmup_s", &self.warmup_s)?;
+        m.serialize_entry("start_day", self.start_day)?;
+
+        let channels: Vec<(&str, ChannelJson)> =
+            self.channels.iter().map(|c| (c.name.as_str(), ChannelJson(c))).collect();
+        m.serialize_entry("channels", &Ordered(&channels))?;
+        let groups: Vec<(&str, GroupJson)> = self.groups.iter().map(|g| (g.name.as_str(), GroupJson(g))).collect();
+        m.serialize_entry("groups", &Ordered(&groups))?;
+        m.serialize_entry("intervals", &Rows(self, RowKind::Channel))?;
+        m.serialize_entry("group_intervals", &Rows(self, RowKind::Group))?;
+        let backlog: Vec<(&str, Vec<Est>)> =
+            self.backlog.iter().map(|b| (b.channel.as_str(), b.days.iter().map(Est).collect())).collect();
+        m.serialize_entry("backlog_end_of_day", &Ordered(&backlog))?;
+        m.end()
+    }
+}
+
+struct ChannelJson<'a>(&'a super::ChannelReport);
+
+impl Serialize for ChannelJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", c.kind.name())?;
+        m.serialize_entry("target", &c.target)?;
+        m.serialize_entry("within_s", &c.within_s)?;
+        for (k, e) in &c.kpis {
+            m.serialize_entry(k.name(), &Est(e))?;
+        }
+        if !c.types.is_empty() {
+            let types: Vec<(&str, TypeJson)> = c.types.iter().map(|t| (t.name.as_str(), TypeJson(t))).collect();
+            m.serialize_entry("types", &Ordered(&types))?;
+        }
+        m.end()
+    }
+}
+
+struct TypeJson<'a>(&'a super::TypeReport);
+
+impl Serialize for TypeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("priority", &t.priority)?;
+        m.serialize_entry("share", &t.share)?;
+        for (k, e) in &t.kpis {
+            m.serialize_entry(k.name(), &Est(e))?;
+        }
+        m.end()
+    }
+}
+
+struct GroupJson<'a>(&'a super::GroupReport);
+
+impl Serialize for GroupJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let g = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("skills", &g.skills)?;
+        for (k, e) in &g.kpis {
+            m.serialize_entry(k.name(), &Est(e))?;
+        }
+        let handled: Vec<(&str, Est)> = g.handled.iter().map(|(c, e)| (c.as_str(), Est(e))).collect();
+        m.serialize_entry("handled_by_channel", &Ordered(&handled))?;
+        m.end()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum RowKind {
+    Channel,
+    Group,
+}
+
+struct Rows<'a>(&'a Report, RowKind);
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.1 {
+            RowKind::Channel => {
+                let mut seq = s.serialize_seq(Some(self.0.intervals.len()))?;
+                for r in &self.0.intervals {
+                    let mut fields: Vec<(&str, Row)> =
+                        vec![("channel", Row::Str(&r.channel)), ("start_s", Row::Num(r.start_s))];
+                    fields.extend(r.kpis.iter().map(|(k, e)| (k.name(), Row::Est(e))));
+                    seq.serialize_element(&Ordered(&fields))?;
+                }
+                seq.end()
+            }
+            RowKind::Group => {
+                let mut seq = s.serialize_seq(Some(self.0.group_intervals.len()))?;
+                for r in &self.0.group_intervals {
+                    let mut fields: Vec<(&str, Row)> =
+                        vec![("group", Row::Str(&r.group)), ("start_s", Row::Num(r.start_s))];
+                    fields.extend(r.kpis.iter().map(|(k, e)| (k.name(), Row::Est(e))));
+                    seq.serialize_element(&Ordered(&fields))?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+enum Row<'a> {
+    Str(&'a str),
+    Num(f64),
+    Est(&'a Estimate),
+}
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Row::Str(x) => s.serialize_str(x),
+            Row::Num(x) => s.serialize_f64(*x),
+            Row::Est(e) => Est(e).serialize(s),
+        }
+    }
+}
