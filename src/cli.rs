@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
 
-use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
+use ccsim::Error;
+use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b_checked};
 use ccsim::report::Format as ReportFormat;
 use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
@@ -215,45 +216,43 @@ where
     }
 }
 
+/// Prints an error and returns its exit code: 2 for bad input, 1 for anything else. The
+/// one place where exit codes come from error kinds.
+fn fail(e: Error) -> i32 {
+    match &e {
+        Error::Scenario(_) => eprintln!("{e}"),
+        _ => eprintln!("ccsim: {e}"),
+    }
+    if e.is_bad_input() { 2 } else { 1 }
+}
+
 fn cmd_run(a: RunArgs) -> i32 {
-    let scenario = match Scenario::load(&a.scenario) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
+    match run_to_output(&a) {
+        Ok(()) => 0,
+        Err(e) => fail(e),
+    }
+}
+
+fn run_to_output(a: &RunArgs) -> Result<(), Error> {
+    let scenario = Scenario::load(&a.scenario)?;
     let opts = RunOptions { replications: a.replications, seed: a.seed, threads: a.threads.map(|t| t as usize) };
-    let results = match run(scenario, &opts) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("ccsim: {e}");
-            return 1;
-        }
-    };
+    let results = run(scenario, &opts)?;
     let report = results.report();
     let exporter = a.format.exporter(a.intervals);
-    let written = match &a.output {
+    match &a.output {
         Some(path) => {
-            std::fs::File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display())).and_then(|f| {
-                let mut w = std::io::BufWriter::new(f);
-                exporter
-                    .write(&report, &mut w)
-                    .and_then(|_| w.flush())
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
-            })
+            let io = |source| Error::Io { path: path.display().to_string(), source };
+            let f = std::fs::File::create(path).map_err(io)?;
+            let mut w = std::io::BufWriter::new(f);
+            exporter.write(&report, &mut w).and_then(|_| w.flush()).map_err(io)
         }
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            exporter.write(&report, &mut w).and_then(|_| w.flush()).map_err(|e| format!("cannot write the report: {e}"))
-        }
-    };
-    match written {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("ccsim: {e}");
-            1
+            exporter
+                .write(&report, &mut w)
+                .and_then(|_| w.flush())
+                .map_err(|source| Error::Io { path: "the report".into(), source })
         }
     }
 }
@@ -266,13 +265,13 @@ fn cmd_validate(paths: &[PathBuf]) -> i32 {
                 println!(
                     "{}: ok — {} channel(s), {} agent group(s), horizon {}, {} replications",
                     p.display(),
-                    s.channels.len(),
-                    s.groups.len(),
-                    format_duration(s.horizon),
-                    s.replications
+                    s.channels().len(),
+                    s.groups().len(),
+                    format_duration(s.horizon()),
+                    s.replications()
                 );
-                for ch in &s.channels {
-                    let n = ch.arrivals.expected(s.warmup, s.horizon);
+                for ch in s.channels() {
+                    let n = ch.arrivals.expected(s.warmup(), s.horizon());
                     let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
                     println!(
                         "  {} ({}): {:.0} contacts expected after warm-up, peak {:.0}/h, mean handle time {}",
@@ -308,11 +307,10 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                     return 2;
                 }
             };
-            if !(a.is_finite() && a >= 0.0) {
-                eprintln!("ccsim: the offered load must be ≥ 0 Erlangs, got {a}");
-                return 2;
-            }
-            let b = erlang_b(a, lines);
+            let b = match erlang_b_checked(a, lines) {
+                Ok(b) => b,
+                Err(e) => return fail(e),
+            };
             match format {
                 ErlangFormat::Json => {
                     print_json(serde_json::json!({"offered_erlangs": a, "lines": lines, "blocking": b}))
@@ -326,11 +324,10 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
             0
         }
         ErlangCommand::C { load, agents, within, format } => {
-            if agents == 0 {
-                eprintln!("ccsim: --agents must be at least 1");
-                return 2;
-            }
-            let q = ErlangC::new(load.per_hour / 3600.0, load.aht, agents);
+            let q = match ErlangC::new(load.per_hour / 3600.0, load.aht, agents) {
+                Ok(q) => q,
+                Err(e) => return fail(e),
+            };
             match format {
                 ErlangFormat::Json => print_json(serde_json::json!({
                     "per_hour": load.per_hour, "aht_s": load.aht, "agents": agents, "within_s": within,
@@ -364,11 +361,10 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
             0
         }
         ErlangCommand::A { load, agents, patience, within, format } => {
-            if agents == 0 || patience <= 0.0 {
-                eprintln!("ccsim: --agents must be at least 1 and --patience longer than 0");
-                return 2;
-            }
-            let q = ErlangA::new(load.per_hour / 3600.0, load.aht, agents, patience);
+            let q = match ErlangA::new(load.per_hour / 3600.0, load.aht, agents, patience) {
+                Ok(q) => q,
+                Err(e) => return fail(e),
+            };
             match format {
                 ErlangFormat::Json => print_json(serde_json::json!({
                     "per_hour": load.per_hour, "aht_s": load.aht, "agents": agents, "patience_s": patience, "within_s": within,
@@ -399,12 +395,12 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
             0
         }
         ErlangCommand::Agents { load, target: (share, within), patience, format } => {
-            if patience.is_some_and(|p| p <= 0.0) {
-                eprintln!("ccsim: --patience must be longer than 0");
-                return 2;
-            }
             let rate = load.per_hour / 3600.0;
-            let Some(n) = agents_for_target(rate, load.aht, within, share, patience) else {
+            let found = match agents_for_target(rate, load.aht, within, share, patience) {
+                Ok(found) => found,
+                Err(e) => return fail(e),
+            };
+            let Some(n) = found else {
                 eprintln!(
                     "ccsim: no headcount up to the search bound reaches {:.1} % in {}",
                     100.0 * share,
@@ -412,9 +408,10 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                 );
                 return 1;
             };
+            // Arguments were checked by agents_for_target; c ≥ 1.
             let sl = |c: u32| match patience {
-                None => ErlangC::new(rate, load.aht, c).service_level(within),
-                Some(p) => ErlangA::new(rate, load.aht, c, p).answered_within(within),
+                None => ErlangC::new(rate, load.aht, c).map_or(f64::NAN, |q| q.service_level(within)),
+                Some(p) => ErlangA::new(rate, load.aht, c, p).map_or(f64::NAN, |q| q.answered_within(within)),
             };
             match format {
                 ErlangFormat::Json => print_json(serde_json::json!({

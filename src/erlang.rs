@@ -14,9 +14,43 @@
 //! * Priority M/M/c (Cobham 1954): mean wait of class k is
 //!   W₀ / ((1 − σ_{k−1})(1 − σ_k)), W₀ = C(c, a)/(cμ), σ_k = Σ_{j≤k} λ_j/(cμ).
 
+use crate::error::Error;
 use crate::special::{inc_beta, ln_gamma};
 
-/// Erlang B: probability that an arrival finds all `lines` busy, offered load `a` Erlangs.
+/// Checks a rate (per s) ≥ 0 and finite.
+fn check_rate(rate: f64) -> Result<(), Error> {
+    if rate.is_finite() && rate >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::Input(format!("the arrival rate must be a finite number ≥ 0 per second, got {rate}")))
+    }
+}
+
+/// Checks a duration (s) > 0 and finite.
+fn check_time(what: &str, t: f64) -> Result<(), Error> {
+    if t.is_finite() && t > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::Input(format!("the {what} must be longer than 0 s and finite, got {t} s")))
+    }
+}
+
+/// Checks a headcount ≥ 1.
+fn check_agents(agents: u32) -> Result<(), Error> {
+    if agents >= 1 { Ok(()) } else { Err(Error::Input("the number of agents must be at least 1".into())) }
+}
+
+/// Erlang B with checked arguments: blocking probability of `load` Erlangs (finite, ≥ 0)
+/// offered to `lines` lines.
+pub fn erlang_b_checked(load: f64, lines: u32) -> Result<f64, Error> {
+    if !(load.is_finite() && load >= 0.0) {
+        return Err(Error::Input(format!("the offered load must be a finite number ≥ 0 Erlangs, got {load}")));
+    }
+    Ok(erlang_b(load, lines))
+}
+
+/// Erlang B: probability that an arrival finds all `lines` busy, offered load `a` Erlangs
+/// (finite, ≥ 0; see [`erlang_b_checked`] for unchecked input).
 pub fn erlang_b(a: f64, lines: u32) -> f64 {
     let mut b = 1.0;
     for k in 1..=lines {
@@ -32,12 +66,18 @@ pub struct ErlangC {
     pub rate: f64,
     /// Mean handle time (s).
     pub aht: f64,
+    /// Agents serving the queue.
     pub agents: u32,
 }
 
 impl ErlangC {
-    pub fn new(rate: f64, aht: f64, agents: u32) -> ErlangC {
-        ErlangC { rate, aht, agents }
+    /// An M/M/c queue: `rate` per second (finite, ≥ 0), mean handle time `aht` s (> 0),
+    /// `agents` ≥ 1.
+    pub fn new(rate: f64, aht: f64, agents: u32) -> Result<ErlangC, Error> {
+        check_rate(rate)?;
+        check_time("mean handle time", aht)?;
+        check_agents(agents)?;
+        Ok(ErlangC { rate, aht, agents })
     }
 
     /// Offered load in Erlangs.
@@ -99,8 +139,17 @@ pub struct ErlangA {
 }
 
 impl ErlangA {
-    /// Computes the stationary distribution. `rate`, `aht`, `patience` > 0, `agents` ≥ 1.
-    pub fn new(rate: f64, aht: f64, agents: u32, patience: f64) -> ErlangA {
+    /// Computes the stationary distribution: `rate` per second (finite, ≥ 0), mean handle
+    /// time `aht` s (> 0), `agents` ≥ 1, mean patience `patience` s (> 0).
+    pub fn new(rate: f64, aht: f64, agents: u32, patience: f64) -> Result<ErlangA, Error> {
+        check_rate(rate)?;
+        check_time("mean handle time", aht)?;
+        check_agents(agents)?;
+        check_time("mean patience", patience)?;
+        Ok(ErlangA::solve(rate, aht, agents, patience))
+    }
+
+    fn solve(rate: f64, aht: f64, agents: u32, patience: f64) -> ErlangA {
         let mu = 1.0 / aht;
         let theta = 1.0 / patience;
         let a = rate * aht;
@@ -205,7 +254,31 @@ impl ErlangA {
 /// Smallest number of agents whose service level P(answered within `within`) reaches
 /// `target` (Erlang C, or Erlang A when `patience` is given). `None` if no headcount up to
 /// a generous bound reaches it.
-pub fn agents_for_target(rate: f64, aht: f64, within: f64, target: f64, patience: Option<f64>) -> Option<u32> {
+///
+/// Arguments as for [`ErlangC::new`] and [`ErlangA::new`]; `within` ≥ 0 s, `target` in
+/// (0, 1).
+pub fn agents_for_target(
+    rate: f64,
+    aht: f64,
+    within: f64,
+    target: f64,
+    patience: Option<f64>,
+) -> Result<Option<u32>, Error> {
+    check_rate(rate)?;
+    check_time("mean handle time", aht)?;
+    if let Some(p) = patience {
+        check_time("mean patience", p)?;
+    }
+    if !(within.is_finite() && within >= 0.0) {
+        return Err(Error::Input(format!("the service-level threshold must be ≥ 0 s and finite, got {within} s")));
+    }
+    if !(target > 0.0 && target < 1.0) {
+        return Err(Error::Input(format!("the target must be a share between 0 and 1 (exclusive), got {target}")));
+    }
+    Ok(min_agents(rate, aht, within, target, patience))
+}
+
+fn min_agents(rate: f64, aht: f64, within: f64, target: f64, patience: Option<f64>) -> Option<u32> {
     let a = rate * aht;
     let upper = (a + 20.0 * a.sqrt() + 1000.0).min(2_000_000.0) as u32;
     let start = match patience {
@@ -214,8 +287,8 @@ pub fn agents_for_target(rate: f64, aht: f64, within: f64, target: f64, patience
     };
     // Service level rises with agents: bisection after an exponential search.
     let meets = |c: u32| match patience {
-        None => ErlangC::new(rate, aht, c).service_level(within) >= target,
-        Some(p) => ErlangA::new(rate, aht, c, p).answered_within(within) >= target,
+        None => ErlangC { rate, aht, agents: c }.service_level(within) >= target,
+        Some(p) => ErlangA::solve(rate, aht, c, p).answered_within(within) >= target,
     };
     let mut lo = start.max(1);
     if meets(lo) {
@@ -237,12 +310,15 @@ pub fn agents_for_target(rate: f64, aht: f64, within: f64, target: f64, patience
 }
 
 /// Non-preemptive priority M/M/c with a common handle time: mean wait of each class (s),
-/// class 0 the most urgent. `None` if the total load reaches the agents.
-pub fn priority_waits(rates: &[f64], aht: f64, agents: u32) -> Option<Vec<f64>> {
+/// class 0 the most urgent. `Ok(None)` if the total load reaches the agents.
+pub fn priority_waits(rates: &[f64], aht: f64, agents: u32) -> Result<Option<Vec<f64>>, Error> {
+    for &r in rates {
+        check_rate(r)?;
+    }
     let total: f64 = rates.iter().sum();
-    let q = ErlangC::new(total, aht, agents);
+    let q = ErlangC::new(total, aht, agents)?;
     if !q.is_stable() {
-        return None;
+        return Ok(None);
     }
     let cmu = f64::from(agents) / aht;
     let w0 = q.p_wait() / cmu;
@@ -253,7 +329,7 @@ pub fn priority_waits(rates: &[f64], aht: f64, agents: u32) -> Option<Vec<f64>> 
         out.push(w0 / ((1.0 - sigma_prev) * (1.0 - sigma)));
         sigma_prev = sigma;
     }
-    Some(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]
@@ -280,14 +356,14 @@ mod tests {
     #[test]
     fn erlang_c_closed_forms() {
         let (lambda, aht) = (0.7 / 60.0, 60.0);
-        let q = ErlangC::new(lambda, aht, 1);
+        let q = ErlangC::new(lambda, aht, 1).unwrap();
         assert!(close(q.p_wait(), 0.7, 1e-13));
         assert!(close(q.asa(), 0.7 / (1.0 / 60.0 - lambda), 1e-12));
         assert!(close(q.service_level(30.0), 1.0 - 0.7 * (-(1.0 - 0.7) * 0.5f64).exp(), 1e-13));
         let rho: f64 = 0.8;
-        let q2 = ErlangC::new(2.0 * rho / 100.0, 100.0, 2);
+        let q2 = ErlangC::new(2.0 * rho / 100.0, 100.0, 2).unwrap();
         assert!(close(q2.p_wait(), 2.0 * rho * rho / (1.0 + rho), 1e-13));
-        assert_eq!(ErlangC::new(1.0, 10.0, 10).p_wait(), 1.0);
+        assert_eq!(ErlangC::new(1.0, 10.0, 10).unwrap().p_wait(), 1.0);
     }
 
     /// Erlang A with very long patience tends to Erlang C; with c = 1 it matches the
@@ -295,14 +371,14 @@ mod tests {
     #[test]
     fn erlang_a_limits() {
         let (rate, aht, c) = (120.0 / 3600.0, 240.0, 10);
-        let ec = ErlangC::new(rate, aht, c);
-        let ea = ErlangA::new(rate, aht, c, 1e9);
+        let ec = ErlangC::new(rate, aht, c).unwrap();
+        let ea = ErlangA::new(rate, aht, c, 1e9).unwrap();
         assert!(close(ea.p_wait(), ec.p_wait(), 1e-6));
         assert!(close(ea.answered_within(20.0), ec.service_level(20.0), 1e-6));
         assert!(close(ea.asa(), ec.asa(), 1e-5));
         // M/M/1+M: π_n ∝ Π_{j<n} λ/(μ + jθ) for n ≥ 1.
         let (l, m, th) = (1.0, 0.8, 0.5);
-        let ea1 = ErlangA::new(l, 1.0 / m, 1, 1.0 / th);
+        let ea1 = ErlangA::new(l, 1.0 / m, 1, 1.0 / th).unwrap();
         let mut w = vec![1.0];
         for n in 1..200 {
             let prev = w[n - 1];
@@ -319,21 +395,21 @@ mod tests {
     fn minimum_agents() {
         // Monotone: the answer meets the target and one fewer does not.
         let (rate, aht) = (600.0 / 3600.0, 300.0);
-        let n = agents_for_target(rate, aht, 20.0, 0.8, None).unwrap();
-        assert!(ErlangC::new(rate, aht, n).service_level(20.0) >= 0.8);
-        assert!(ErlangC::new(rate, aht, n - 1).service_level(20.0) < 0.8);
-        let na = agents_for_target(rate, aht, 20.0, 0.8, Some(120.0)).unwrap();
+        let n = agents_for_target(rate, aht, 20.0, 0.8, None).unwrap().unwrap();
+        assert!(ErlangC::new(rate, aht, n).unwrap().service_level(20.0) >= 0.8);
+        assert!(ErlangC::new(rate, aht, n - 1).unwrap().service_level(20.0) < 0.8);
+        let na = agents_for_target(rate, aht, 20.0, 0.8, Some(120.0)).unwrap().unwrap();
         assert!(na <= n, "abandonment never needs more agents than Erlang C");
     }
 
     #[test]
     fn priority_pools_to_erlang_c() {
         let rates = [30.0 / 3600.0, 60.0 / 3600.0, 45.0 / 3600.0];
-        let w = priority_waits(&rates, 240.0, 10).unwrap();
+        let w = priority_waits(&rates, 240.0, 10).unwrap().unwrap();
         let total: f64 = rates.iter().sum();
         let pooled: f64 = rates.iter().zip(&w).map(|(r, x)| r * x).sum::<f64>() / total;
-        assert!(close(pooled, ErlangC::new(total, 240.0, 10).asa(), 1e-12));
+        assert!(close(pooled, ErlangC::new(total, 240.0, 10).unwrap().asa(), 1e-12));
         assert!(w[0] < w[1] && w[1] < w[2]);
-        assert!(priority_waits(&[1.0], 20.0, 10).is_none());
+        assert!(priority_waits(&[1.0], 20.0, 10).unwrap().is_none());
     }
 }

@@ -25,8 +25,11 @@ pub mod arrivals;
 pub mod dist;
 pub mod engine;
 pub mod erlang;
+pub mod error;
 pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod special;
 pub mod stats;
+
+pub use error::Error;

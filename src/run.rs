@@ -5,6 +5,7 @@
 //! the number of threads.
 
 use crate::engine::{Model, simulate};
+use crate::error::Error;
 use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::stats::kpi;
@@ -12,39 +13,47 @@ use crate::stats::summary::{Accumulator, Estimate};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
-/// Overrides of the scenario's own settings.
+/// How to run: overrides of the scenario's replications and seed, and the thread count.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
+    /// Replications instead of the scenario's (1 to the limit).
     pub replications: Option<u32>,
+    /// Seed instead of the scenario's.
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores). Results do not depend on it; without the
+    /// `parallel` feature replications run one after another whatever it says.
     pub threads: Option<usize>,
 }
 
 /// A finished run: the compiled model and the estimate of every KPI.
 pub struct Results {
+    /// The model that was run (it holds the scenario and the KPI layout).
     pub model: Model,
     /// One estimate per slot of `model.layout`.
     pub estimates: Vec<Estimate>,
 }
 
 impl Results {
+    /// The scenario that was run (with the options applied).
     pub fn scenario(&self) -> &Scenario {
         &self.model.scenario
     }
 
+    /// The estimates arranged by channel, group and interval.
     pub fn report(&self) -> Report {
         Report::new(&self.model.scenario, &self.model.layout, &self.estimates)
     }
 }
 
-/// Runs every replication of a scenario.
-pub fn run(mut scenario: Scenario, opts: &RunOptions) -> Result<Results, String> {
-    if let Some(r) = opts.replications {
-        scenario.replications = r;
-    }
+/// Runs every replication of a scenario. Fails on options out of range (0 replications)
+/// or when worker threads cannot start.
+pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
+    let mut scenario = match opts.replications {
+        Some(r) => scenario.with_replications(r)?,
+        None => scenario,
+    };
     if let Some(s) = opts.seed {
-        scenario.seed = s;
+        scenario = scenario.with_seed(s);
     }
     let model = Model::compile(scenario);
     #[cfg(feature = "parallel")]
@@ -53,7 +62,7 @@ pub fn run(mut scenario: Scenario, opts: &RunOptions) -> Result<Results, String>
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
-            .map_err(|e| format!("cannot start {n} worker threads: {e}"))?
+            .map_err(|e| Error::Run(format!("cannot start {n} worker threads: {e}")))?
             .install(|| fold(&model)),
     };
     // Without the `parallel` feature replications run one after another; `threads` has no
@@ -65,7 +74,7 @@ pub fn run(mut scenario: Scenario, opts: &RunOptions) -> Result<Results, String>
 
 /// Runs the replications in parallel batches and folds their KPI vectors in order.
 fn fold(model: &Model) -> Vec<Estimate> {
-    let n = u64::from(model.scenario.replications);
+    let n = u64::from(model.scenario.replications());
     let mut acc = Accumulator::new(model.layout.len());
     // Batches bound the memory held by finished replications waiting to be folded: a few
     // per thread, fewer when each replication's KPI vector is large (≤ 128 MB in all).

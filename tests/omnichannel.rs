@@ -147,6 +147,38 @@ fn outputs_are_unchanged_since_the_redesign() {
     assert!(differ.is_empty(), "outputs changed:\n{}", differ.join("\n"));
 }
 
+/// An override that sets a field to the value it has changes nothing, byte for byte (the
+/// text round trip is lossless); a real override changes the result; bad overrides and 0
+/// replications are refused by the library with the override named.
+#[test]
+fn overrides_are_checked_and_lossless() {
+    use ccsim::report::{Exporter, Json};
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let json = |s: Scenario| {
+        let mut out = Vec::new();
+        Json.write(&run(s, &RunOptions { replications: Some(3), ..Default::default() }).unwrap().report(), &mut out)
+            .unwrap();
+        out
+    };
+    for name in ["single-queue", "retail-day", "omnichannel"] {
+        let s = Scenario::load(format!("{dir}/scenarios/{name}.toml").as_ref()).unwrap();
+        let same = s.with_overrides(&[("seed", &s.seed().to_string())]).unwrap();
+        assert_eq!(json(s), json(same), "{name}: a no-op override changed the output");
+    }
+    let s = Scenario::load(format!("{dir}/scenarios/single-queue.toml").as_ref()).unwrap();
+    let more = s.with_overrides(&[("agents.team.staff", "11"), ("channel.phone.service_level.within", "30s")]).unwrap();
+    assert_eq!(more.groups()[0].staffing.max(), 11);
+    assert_eq!(more.channels()[0].within, 30.0);
+    assert_ne!(json(s.clone()), json(more));
+    let err = s.with_overrides(&[("agents.team.shrinkage", "1.5")]).unwrap_err().to_string();
+    assert!(err.contains("--set agents.team.shrinkage=1.5:") && err.contains("agents[0].shrinkage"), "{err}");
+    let err = s.with_overrides(&[("agents.tea.staff", "3")]).unwrap_err().to_string();
+    assert!(err.contains("no entry `tea`") && err.contains("`team`"), "{err}");
+    assert!(s.with_replications(0).is_err());
+    let refused = run(s, &RunOptions { replications: Some(0), ..Default::default() });
+    assert!(matches!(refused, Err(ccsim::Error::Scenario(_))));
+}
+
 /// Every number in `old` is present and identical in `new` (new fields may be added).
 fn same_numbers(old: &serde_json::Value, new: &serde_json::Value, path: &str, n: &mut usize) {
     use serde_json::Value;
@@ -201,8 +233,8 @@ skills = ["a", "b"]
 staff = 12
 "#;
     let r = report(toml);
-    let pooled = ErlangC::new(150.0 / 3600.0, 240.0, 12);
-    let separate = ErlangC::new(75.0 / 3600.0, 240.0, 6);
+    let pooled = ErlangC::new(150.0 / 3600.0, 240.0, 12).unwrap();
+    let separate = ErlangC::new(75.0 / 3600.0, 240.0, 6).unwrap();
     for name in ["a", "b"] {
         let sl = ch(&r, name, ChannelKpi::ServiceLevel);
         let asa = ch(&r, name, ChannelKpi::AsaS);
@@ -353,7 +385,7 @@ fn routing_policies() {
     let prio = two_lines("priority", "voice", true);
     assert!(clearly_below(ch(&prio, "y", ChannelKpi::AsaS), ch(&prio, "x", ChannelKpi::AsaS)));
     // The pooled mean wait is that of one M/M/11 queue whatever the order (work-conserving).
-    let pooled = ErlangC::new(140.0 / 3600.0, 240.0, 11).asa();
+    let pooled = ErlangC::new(140.0 / 3600.0, 240.0, 11).unwrap().asa();
     for r in [&pref, &prio] {
         let mean = 0.5 * (ch(r, "x", ChannelKpi::AsaS).mean + ch(r, "y", ChannelKpi::AsaS).mean);
         assert!((mean / pooled - 1.0).abs() < 0.08, "pooled ASA {mean} vs {pooled}");

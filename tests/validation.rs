@@ -41,7 +41,7 @@ fn rel_close(a: f64, b: f64, rel: f64) -> bool {
 #[test]
 fn erlang_module_matches_reference() {
     for r in reference("erlang_c.csv") {
-        let q = ErlangC::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32);
+        let q = ErlangC::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32).unwrap();
         let t = num(&r[3]);
         assert!(rel_close(q.p_wait(), num(&r[4]), 1e-9), "C p_wait {r:?}: {}", q.p_wait());
         assert!(rel_close(q.service_level(t), num(&r[5]), 1e-9), "C SL {r:?}: {}", q.service_level(t));
@@ -49,7 +49,7 @@ fn erlang_module_matches_reference() {
         assert!(rel_close(q.occupancy(), num(&r[7]), 1e-9), "C occupancy {r:?}");
     }
     for r in reference("erlang_a.csv") {
-        let q = ErlangA::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32, num(&r[4]));
+        let q = ErlangA::new(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]) as u32, num(&r[4])).unwrap();
         let t = num(&r[3]);
         let got = [
             q.p_wait(),
@@ -69,13 +69,13 @@ fn erlang_module_matches_reference() {
         assert!(rel_close(b, num(&r[2]), 1e-9), "B {r:?}: {b}");
     }
     for r in reference("erlang_c_agents.csv") {
-        let n = agents_for_target(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]), num(&r[3]), None);
+        let n = agents_for_target(num(&r[0]) / 3600.0, num(&r[1]), num(&r[2]), num(&r[3]), None).unwrap();
         assert_eq!(n, Some(num(&r[4]) as u32), "agents {r:?}");
     }
     for r in reference("priority_mmc.csv") {
         let rates: Vec<f64> = r[2].split_whitespace().map(|x| num(x) / 3600.0).collect();
         let want: Vec<f64> = r[3].split_whitespace().map(num).collect();
-        let got = ccsim::erlang::priority_waits(&rates, num(&r[1]), num(&r[0]) as u32).unwrap();
+        let got = ccsim::erlang::priority_waits(&rates, num(&r[1]), num(&r[0]) as u32).unwrap().unwrap();
         for (g, w) in got.iter().zip(&want) {
             assert!(rel_close(*g, *w, 1e-9), "priority {r:?}: {got:?}");
         }
@@ -191,8 +191,8 @@ fn simulation_matches_erlang_c() {
     for r in reference("erlang_c.csv") {
         let (per_hour, aht, c, t) = (num(&r[0]), num(&r[1]), num(&r[2]) as u32, num(&r[3]));
         let rate = per_hour / 3600.0;
-        let q = ErlangC::new(rate, aht, c);
-        let more = ErlangC::new(rate, aht, c + step(c));
+        let q = ErlangC::new(rate, aht, c).unwrap();
+        let more = ErlangC::new(rate, aht, c + step(c)).unwrap();
         let rho = q.occupancy();
         // Near full load the queue forgets its past slowly: simulate longer.
         let calls = if rho > 0.94 { 1_200_000.0 } else { 250_000.0 };
@@ -229,8 +229,8 @@ fn simulation_matches_erlang_a() {
     for r in reference("erlang_a.csv") {
         let (per_hour, aht, c, t, pat) = (num(&r[0]), num(&r[1]), num(&r[2]) as u32, num(&r[3]), num(&r[4]));
         let rate = per_hour / 3600.0;
-        let q = ErlangA::new(rate, aht, c, pat);
-        let fewer = ErlangA::new(rate, aht, c - step(c), pat);
+        let q = ErlangA::new(rate, aht, c, pat).unwrap();
+        let fewer = ErlangA::new(rate, aht, c - step(c), pat).unwrap();
         let load = rate * aht / f64::from(c);
         let rep = simulate_queue(per_hour, aht, c, t, Patience::Exponential(pat), 300_000.0, 24);
         let label = |k: &str| format!("A {per_hour}/h c {c} load {load:.2}: {k}");
@@ -287,9 +287,9 @@ fn simulation_matches_priority_mmc() {
         let per_hour: Vec<f64> = r[2].split_whitespace().map(num).collect();
         let total: f64 = per_hour.iter().sum();
         let rates: Vec<f64> = per_hour.iter().map(|x| x / 3600.0).collect();
-        let waits = ccsim::erlang::priority_waits(&rates, aht, c).unwrap();
+        let waits = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
         // The neighbour: the same classes served in one FIFO queue (no priority).
-        let fifo = ErlangC::new(total / 3600.0, aht, c).asa();
+        let fifo = ErlangC::new(total / 3600.0, aht, c).unwrap().asa();
         let types: String = per_hour
             .iter()
             .enumerate()
@@ -338,7 +338,7 @@ staff = {c}
             label: format!("priority c {c} load {load:.2}: all classes ASA"),
             sim: phone.get(ChannelKpi::AsaS).unwrap(),
             expected: fifo,
-            neighbour: Some(ErlangC::new(total / 3600.0, aht, c + 1).asa()),
+            neighbour: Some(ErlangC::new(total / 3600.0, aht, c + 1).unwrap().asa()),
         });
     }
     assert_checks(&checks);

@@ -10,10 +10,12 @@
 
 pub mod duration;
 mod locate;
+mod overrides;
 mod raw;
 mod validate;
 
 pub use locate::{FieldPath, Locator};
+pub use overrides::Override;
 
 use crate::arrivals::RateFn;
 use crate::dist::Dist;
@@ -43,26 +45,151 @@ pub mod limits {
 }
 
 /// One complete, checked description of a contact centre over a horizon.
+///
+/// Sealed: it can only be made by parsing and checking a file ([`Scenario::load`],
+/// [`Scenario::from_toml`]) or by a checked change of one ([`Scenario::with_overrides`],
+/// [`Scenario::with_replications`], [`Scenario::with_seed`]); outside this module it is
+/// read-only. The engine trusts it.
 #[derive(Debug, Clone)]
 pub struct Scenario {
-    pub name: String,
-    pub description: Option<String>,
-    pub seed: u64,
-    pub replications: u32,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) seed: u64,
+    pub(crate) replications: u32,
     /// Arrivals stop at the horizon (s); contacts already in are finished.
-    pub horizon: f64,
+    pub(crate) horizon: f64,
     /// Planning interval for per-interval results (s); divides the horizon.
-    pub interval: f64,
+    pub(crate) interval: f64,
     /// Contacts arriving before this time (s) are not counted; a multiple of `interval`.
-    pub warmup: f64,
+    pub(crate) warmup: f64,
     /// Day of the week at time 0.
-    pub start_day: Weekday,
-    pub routing: Routing,
-    pub channels: Vec<Channel>,
-    pub groups: Vec<AgentGroup>,
+    pub(crate) start_day: Weekday,
+    pub(crate) routing: Routing,
+    pub(crate) channels: Vec<Channel>,
+    pub(crate) groups: Vec<AgentGroup>,
+    /// The text it was checked from, for overrides.
+    source: Source,
+}
+
+/// Where a scenario came from: its file, text and the overrides applied to it.
+#[derive(Debug, Clone, Default)]
+struct Source {
+    file: String,
+    text: std::sync::Arc<str>,
+    overrides: Vec<Override>,
 }
 
 impl Scenario {
+    /// Scenario name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Free-text description, if the file has one.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Seed of replication 0's streams (see [`crate::engine::streams`]).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Independent replications to run (≥ 1).
+    pub fn replications(&self) -> u32 {
+        self.replications
+    }
+
+    /// Horizon (s): arrivals stop there; contacts already in are finished.
+    pub fn horizon(&self) -> f64 {
+        self.horizon
+    }
+
+    /// Planning interval (s); divides the horizon.
+    pub fn interval(&self) -> f64 {
+        self.interval
+    }
+
+    /// Warm-up (s): contacts arriving before it are not counted; a multiple of the interval.
+    pub fn warmup(&self) -> f64 {
+        self.warmup
+    }
+
+    /// Day of the week at time 0.
+    pub fn start_day(&self) -> Weekday {
+        self.start_day
+    }
+
+    /// How free agents choose work.
+    pub fn routing(&self) -> Routing {
+        self.routing
+    }
+
+    /// Channels, in file order.
+    pub fn channels(&self) -> &[Channel] {
+        &self.channels
+    }
+
+    /// Agent groups, in file order.
+    pub fn groups(&self) -> &[AgentGroup] {
+        &self.groups
+    }
+
+    /// The overrides applied to the file's text, in order.
+    pub fn overrides(&self) -> &[Override] {
+        &self.source.overrides
+    }
+
+    /// The same scenario with `n` replications (1 to the limit).
+    pub fn with_replications(&self, n: u32) -> Result<Scenario, ScenarioError> {
+        if !(1..=limits::MAX_REPLICATIONS).contains(&u64::from(n)) {
+            return Err(ScenarioError {
+                file: self.source.file.clone(),
+                problems: vec![Problem {
+                    field: Some("replications".into()),
+                    line: None,
+                    column: None,
+                    message: format!("must be from 1 to {}, got {n}", limits::MAX_REPLICATIONS),
+                }],
+            });
+        }
+        Ok(Scenario { replications: n, ..self.clone() })
+    }
+
+    /// The same scenario with another seed (any value).
+    pub fn with_seed(&self, seed: u64) -> Scenario {
+        Scenario { seed, ..self.clone() }
+    }
+
+    /// The scenario with fields changed by path, as a user reads them in the file
+    /// (`("agents.team.staff", "44")`, `("channel.chat.service_level.within", "30s")`; see
+    /// `overrides.rs` for the path and value forms), then checked again as a whole.
+    /// Overrides add to those already applied. Errors name the override they concern.
+    ///
+    /// ```
+    /// # let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/single-queue.toml")).unwrap();
+    /// use ccsim::scenario::Scenario;
+    /// let s = Scenario::from_toml(&text, "single-queue.toml").unwrap();
+    /// let more = s.with_overrides(&[("agents.team.staff", "12")]).unwrap();
+    /// assert_eq!(more.groups()[0].staffing.max(), 12);
+    /// let err = s.with_overrides(&[("agents.team.staff", "-1")]).unwrap_err();
+    /// assert!(err.to_string().contains("--set agents.team.staff=-1"));
+    /// ```
+    pub fn with_overrides(&self, set: &[(&str, &str)]) -> Result<Scenario, ScenarioError> {
+        let mut all = self.source.overrides.clone();
+        all.extend(set.iter().map(|(p, v)| (p.to_string(), v.to_string())));
+        let mut s = overrides::apply(&self.source.text, &self.source.file, &all)?;
+        s.source = Source { overrides: all, ..self.source.clone() };
+        // Replications and seed changed with the setters stay changed.
+        if !set.iter().any(|(p, _)| *p == "replications") {
+            s.replications = self.replications;
+        }
+        if !set.iter().any(|(p, _)| *p == "seed") {
+            s.seed = self.seed;
+        }
+        Ok(s)
+    }
+
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
@@ -80,6 +207,12 @@ impl Scenario {
 
     /// Parses and validates scenario text; `file` names it in errors.
     pub fn from_toml(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let mut s = Scenario::check(text, file)?;
+        s.source = Source { file: file.to_owned(), text: text.into(), overrides: Vec::new() };
+        Ok(s)
+    }
+
+    fn check(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let locator = Locator::new(text);
         let raw: raw::RawScenario = match toml::from_str(text) {
             Ok(r) => r,
@@ -135,6 +268,7 @@ impl Scenario {
         (self.warmup / self.interval).round() as usize
     }
 
+    /// Index of the channel called `name`.
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c.name == name)
     }

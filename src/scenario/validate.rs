@@ -184,6 +184,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
         routing,
         channels,
         groups,
+        source: Default::default(),
     })
 }
 

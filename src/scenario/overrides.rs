@@ -1,0 +1,192 @@
+//! Overrides: changing fields of a scenario by the path a user reads in the file, then
+//! checking the result as a whole again.
+//!
+//! A path is a dotted list of keys, where an entry of an array of tables (`channel`,
+//! `agents`, `channel.type`, `agents.shift`) is named by its `name` (or, failing that, its
+//! position from 0): `agents.team.staff`, `channel.chat.service_level.within`,
+//! `channel.phone.type.fraud.share`, `seed`. A value is TOML (`44`, `0.85`, `true`,
+//! `[1, 2]`, `{ per_hour = 90 }`, `"quoted"`); anything that is not TOML is taken as a
+//! string (`30s`, `lognormal`). The last key may be one the file does not set yet.
+//!
+//! Errors name the override (`--set agents.team.staff=-4: …`) when they concern the
+//! field it set, and say which overrides were applied otherwise.
+
+use super::{Problem, ScenarioError};
+use toml::{Table, Value};
+
+/// One override as given: path and value text.
+pub type Override = (String, String);
+
+/// Arrays of tables whose entries are addressed by name.
+fn named_entry(arr: &[Value], seg: &str) -> Option<usize> {
+    arr.iter()
+        .position(|v| v.get("name").and_then(Value::as_str) == Some(seg))
+        .or_else(|| seg.parse::<usize>().ok().filter(|&i| i < arr.len()))
+}
+
+fn keys_of(t: &Table) -> String {
+    let mut keys: Vec<&str> = t.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn names_of(arr: &[Value]) -> String {
+    arr.iter()
+        .enumerate()
+        .map(|(i, v)| v.get("name").and_then(Value::as_str).map_or(format!("`{i}`"), |n| format!("`{n}`")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses an override's value: TOML if it is TOML, else a plain string.
+fn parse_value(text: &str) -> Value {
+    let doc = format!("v = {text}");
+    match doc.parse::<Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(text.to_owned())),
+        Err(_) => Value::String(text.to_owned()),
+    }
+}
+
+/// Sets `path` to `value` in the document. Returns the field path in the checked
+/// scenario's notation (`agents[0].staff`), for matching later problems to the override.
+fn set(doc: &mut Table, path: &str, value: Value) -> Result<String, String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Err("is not a path: write keys separated by dots, such as `agents.team.staff`".into());
+    }
+    let mut field = String::new();
+    let mut table = doc;
+    let mut i = 0;
+    loop {
+        let seg = segs[i];
+        let last = i + 1 == segs.len();
+        if !field.is_empty() {
+            field.push('.');
+        }
+        field.push_str(seg);
+        if last {
+            if matches!(table.get(seg), Some(Value::Array(a)) if a.iter().all(Value::is_table) && !a.is_empty()) {
+                return Err(format!("`{field}` is a list of entries; name one of them and a field inside it"));
+            }
+            table.insert(seg.to_owned(), value);
+            return Ok(field);
+        }
+        let here = keys_of(table);
+        match table.get_mut(seg) {
+            Some(Value::Table(t)) => {
+                table = t;
+                i += 1;
+            }
+            Some(Value::Array(arr)) if arr.iter().all(Value::is_table) => {
+                let Some(name) = segs.get(i + 1) else { unreachable!("not the last segment") };
+                let Some(k) = named_entry(arr, name) else {
+                    return Err(format!("no entry `{name}` in `{field}`; there are: {}", names_of(arr)));
+                };
+                field.push_str(&format!("[{k}]"));
+                if i + 2 == segs.len() {
+                    return Err(format!("`{field}` is an entry; name a field inside it, such as `{path}.name`"));
+                }
+                let Some(Value::Table(t)) = arr.get_mut(k) else { unreachable!("checked to be tables") };
+                table = t;
+                i += 2;
+            }
+            Some(_) => return Err(format!("`{field}` is a value, not a table: it has no `{}`", segs[i + 1])),
+            None => return Err(format!("there is no `{seg}` here; the keys are: {here}")),
+        }
+    }
+}
+
+/// Applies `overrides` in order to the scenario text and re-checks it.
+pub(super) fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<super::Scenario, ScenarioError> {
+    let fail = |problems: Vec<Problem>| ScenarioError { file: file.to_owned(), problems };
+    let mut doc: Table = text.parse().map_err(|_| {
+        fail(vec![Problem {
+            field: None,
+            line: None,
+            column: None,
+            message: "the scenario text does not parse".into(),
+        }])
+    })?;
+    let mut fields = Vec::with_capacity(overrides.len());
+    let mut problems = Vec::new();
+    for (path, value) in overrides {
+        match set(&mut doc, path, parse_value(value)) {
+            Ok(field) => fields.push(field),
+            Err(message) => problems.push(Problem {
+                field: None,
+                line: None,
+                column: None,
+                message: format!("--set {path}={value}: {message}"),
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    let new_text = toml::to_string(&doc).map_err(|e| {
+        fail(vec![Problem {
+            field: None,
+            line: None,
+            column: None,
+            message: format!("cannot apply the overrides: {e}"),
+        }])
+    })?;
+    super::Scenario::from_toml(&new_text, file).map_err(|e| {
+        let applied: Vec<String> = overrides.iter().map(|(p, v)| format!("{p}={v}")).collect();
+        let problems = e
+            .problems
+            .into_iter()
+            .map(|p| {
+                let owner = p.field.as_deref().and_then(|f| {
+                    overrides.iter().zip(&fields).find(|(_, set)| {
+                        f == set.as_str() || f.starts_with(&format!("{set}.")) || f.starts_with(&format!("{set}["))
+                    })
+                });
+                let message = match owner {
+                    Some(((path, value), _)) => format!("--set {path}={value}: {}", p.message),
+                    None => format!("{} (after --set {})", p.message, applied.join(", ")),
+                };
+                Problem { field: p.field, line: None, column: None, message }
+            })
+            .collect();
+        fail(problems)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+name = "t"
+horizon = "4h"
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 120 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[agents]]
+name = "team"
+skills = ["phone"]
+staff = 10
+"#;
+
+    #[test]
+    fn paths_by_name_and_position() {
+        let mut doc: Table = TEXT.parse().unwrap();
+        assert_eq!(set(&mut doc, "agents.team.staff", parse_value("44")).unwrap(), "agents[0].staff");
+        assert_eq!(doc["agents"][0]["staff"].as_integer(), Some(44));
+        assert_eq!(
+            set(&mut doc, "channel.0.service_level.within", parse_value("30s")).unwrap(),
+            "channel[0].service_level.within"
+        );
+        assert_eq!(doc["channel"][0]["service_level"]["within"].as_str(), Some("30s"));
+        let e = set(&mut doc, "agents.tean.staff", parse_value("4")).unwrap_err();
+        assert!(e.contains("no entry `tean`") && e.contains("`team`"), "{e}");
+        let e = set(&mut doc, "chanel.phone.kind", parse_value("chat")).unwrap_err();
+        assert!(e.contains("no `chanel`") && e.contains("`channel`"), "{e}");
+        let e = set(&mut doc, "agents", parse_value("1")).unwrap_err();
+        assert!(e.contains("list of entries"), "{e}");
+    }
+}
