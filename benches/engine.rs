@@ -1,4 +1,4 @@
-//! Throughput of the engine on the benchmark model (DESIGN.md, Performance): a voice
+//! Throughput of the engine on the benchmark model (README, "Performance"): a voice
 //! queue with 2 calls/s, mean handle time 240 s, 500 agents, mean patience 120 s
 //! (Erlang A, 480 Erlangs offered). Reported as simulated calls per second of wall time,
 //! single thread.

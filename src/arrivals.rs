@@ -43,10 +43,12 @@ impl RateFn {
         RateFn { starts, rates, horizon }
     }
 
+    /// A constant `rate` per second on `[0, horizon)`.
     pub fn constant(rate: f64, horizon: f64) -> RateFn {
         RateFn::from_steps(&[(0.0, rate)], horizon)
     }
 
+    /// End of the rate function (s).
     pub fn horizon(&self) -> f64 {
         self.horizon
     }
@@ -102,6 +104,7 @@ impl Default for ArrivalClock {
 }
 
 impl ArrivalClock {
+    /// A clock at time 0, in the first segment.
     pub fn new() -> ArrivalClock {
         ArrivalClock { seg: 0, t: 0.0 }
     }

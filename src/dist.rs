@@ -6,20 +6,24 @@
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardUniform};
 
-/// A distribution of a duration in seconds, with validated parameters.
+/// A distribution of a duration in seconds, with validated parameters: made only by its
+/// checking constructors, so every sample is a finite number of seconds ≥ 0.
 #[derive(Debug, Clone)]
-pub enum Dist {
+pub struct Dist(Shape);
+
+#[derive(Debug, Clone)]
+enum Shape {
     /// Exponential with the given mean (s).
     Exponential { mean: f64 },
     /// Lognormal with the given mean (s) and coefficient of variation (sd / mean).
-    LogNormal { mean: f64, cv: f64, inner: LogNormal<f64> },
+    LogNormal { mean: f64, inner: LogNormal<f64> },
     /// Gamma with the given mean (s) and coefficient of variation (shape = 1 / cv²).
-    Gamma { mean: f64, cv: f64, inner: Gamma<f64> },
+    Gamma { mean: f64, inner: Gamma<f64> },
     /// Erlang-k: sum of `k` exponential phases, total mean `mean` (s).
     Erlang { k: u32, mean: f64 },
     /// Always exactly `value` seconds.
     Deterministic { value: f64 },
-    /// Uniform on `[min, max]` seconds.
+    /// Uniform on `[min, max)` seconds.
     Uniform { min: f64, max: f64 },
     /// Resampling of observed durations: each draw is one of `values`, equally likely.
     Empirical { values: Box<[f64]>, mean: f64 },
@@ -29,43 +33,49 @@ pub enum Dist {
 pub type ParamError = (&'static str, String);
 
 impl Dist {
+    /// Exponential with mean `mean` > 0.
     pub fn exponential(mean: f64) -> Result<Dist, ParamError> {
         positive("mean", mean)?;
-        Ok(Dist::Exponential { mean })
+        Ok(Dist(Shape::Exponential { mean }))
     }
 
+    /// Lognormal by mean > 0 and cv > 0.
     pub fn lognormal(mean: f64, cv: f64) -> Result<Dist, ParamError> {
         positive("mean", mean)?;
         cv_ok(cv)?;
         let inner = LogNormal::from_mean_cv(mean, cv)
             .map_err(|e| ("cv", format!("lognormal refused mean {mean}, cv {cv}: {e}")))?;
-        Ok(Dist::LogNormal { mean, cv, inner })
+        Ok(Dist(Shape::LogNormal { mean, inner }))
     }
 
+    /// Gamma by mean > 0 and cv > 0.
     pub fn gamma(mean: f64, cv: f64) -> Result<Dist, ParamError> {
         positive("mean", mean)?;
         cv_ok(cv)?;
         let shape = 1.0 / (cv * cv);
         let inner =
             Gamma::new(shape, mean / shape).map_err(|e| ("cv", format!("gamma refused mean {mean}, cv {cv}: {e}")))?;
-        Ok(Dist::Gamma { mean, cv, inner })
+        Ok(Dist(Shape::Gamma { mean, inner }))
     }
 
+    /// Erlang-k with `k` ≥ 1 phases and mean > 0.
     pub fn erlang(k: i64, mean: f64) -> Result<Dist, ParamError> {
         positive("mean", mean)?;
         if !(1..=1000).contains(&k) {
             return Err(("k", format!("erlang needs a whole number of phases k from 1 to 1000, got {k}")));
         }
-        Ok(Dist::Erlang { k: k as u32, mean })
+        Ok(Dist(Shape::Erlang { k: k as u32, mean }))
     }
 
+    /// A constant `value` ≥ 0.
     pub fn deterministic(value: f64) -> Result<Dist, ParamError> {
         if !(value.is_finite() && value >= 0.0) {
             return Err(("value", format!("must be a finite duration ≥ 0, got {value}")));
         }
-        Ok(Dist::Deterministic { value })
+        Ok(Dist(Shape::Deterministic { value }))
     }
 
+    /// Uniform on `[min, max)`, 0 ≤ min < max.
     pub fn uniform(min: f64, max: f64) -> Result<Dist, ParamError> {
         if !(min.is_finite() && max.is_finite() && min >= 0.0) {
             return Err(("min", format!("must be finite and ≥ 0, got {min}")));
@@ -73,9 +83,10 @@ impl Dist {
         if max < min {
             return Err(("max", format!("must be ≥ min ({min} s), got {max} s")));
         }
-        Ok(Dist::Uniform { min, max })
+        Ok(Dist(Shape::Uniform { min, max }))
     }
 
+    /// Resampling of `values` (non-empty, each finite and ≥ 0).
     pub fn empirical(values: Vec<f64>) -> Result<Dist, ParamError> {
         if values.is_empty() {
             return Err(("values", "needs at least one observation".into()));
@@ -87,38 +98,38 @@ impl Dist {
             return Err(("values", format!("observations must be finite durations ≥ 0, got {v}")));
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
-        Ok(Dist::Empirical { values: values.into_boxed_slice(), mean })
+        Ok(Dist(Shape::Empirical { values: values.into_boxed_slice(), mean }))
     }
 
     /// The mean in seconds.
     pub fn mean(&self) -> f64 {
-        match self {
-            Dist::Exponential { mean }
-            | Dist::LogNormal { mean, .. }
-            | Dist::Gamma { mean, .. }
-            | Dist::Erlang { mean, .. }
-            | Dist::Empirical { mean, .. } => *mean,
-            Dist::Deterministic { value } => *value,
-            Dist::Uniform { min, max } => 0.5 * (min + max),
+        match &self.0 {
+            Shape::Exponential { mean }
+            | Shape::LogNormal { mean, .. }
+            | Shape::Gamma { mean, .. }
+            | Shape::Erlang { mean, .. }
+            | Shape::Empirical { mean, .. } => *mean,
+            Shape::Deterministic { value } => *value,
+            Shape::Uniform { min, max } => 0.5 * (min + max),
         }
     }
 
     /// True for the exponential distribution (the Erlang formulas' assumption).
     pub fn is_exponential(&self) -> bool {
-        matches!(self, Dist::Exponential { .. })
+        matches!(self.0, Shape::Exponential { .. })
     }
 
     /// One draw, in seconds (finite, ≥ 0).
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match self {
-            Dist::Exponential { mean } => {
+        match &self.0 {
+            Shape::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);
                 mean * e
             }
-            Dist::LogNormal { inner, .. } => inner.sample(rng),
-            Dist::Gamma { inner, .. } => inner.sample(rng),
-            Dist::Erlang { k, mean } => {
+            Shape::LogNormal { inner, .. } => inner.sample(rng),
+            Shape::Gamma { inner, .. } => inner.sample(rng),
+            Shape::Erlang { k, mean } => {
                 let mut sum = 0.0;
                 for _ in 0..*k {
                     let e: f64 = Exp1.sample(rng);
@@ -126,12 +137,12 @@ impl Dist {
                 }
                 sum * mean / f64::from(*k)
             }
-            Dist::Deterministic { value } => *value,
-            Dist::Uniform { min, max } => {
+            Shape::Deterministic { value } => *value,
+            Shape::Uniform { min, max } => {
                 let u: f64 = StandardUniform.sample(rng);
                 min + (max - min) * u
             }
-            Dist::Empirical { values, .. } => {
+            Shape::Empirical { values, .. } => {
                 // Lemire's multiply-shift: unbiased enough for n ≤ 10^6 (bias < 2^-44).
                 let n = values.len() as u64;
                 let idx = ((u128::from(rng.next_u64()) * u128::from(n)) >> 64) as usize;

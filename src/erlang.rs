@@ -128,9 +128,13 @@ impl ErlangC {
 /// An M/M/c+M queue: exponential patience with mean `patience` (s).
 #[derive(Debug, Clone)]
 pub struct ErlangA {
+    /// Arrival rate (per s).
     pub rate: f64,
+    /// Mean handle time (s).
     pub aht: f64,
+    /// Agents serving the queue.
     pub agents: u32,
+    /// Mean patience (s).
     pub patience: f64,
     /// P(arrival finds n < c in system), summed.
     p_immediate: f64,
@@ -206,7 +210,7 @@ impl ErlangA {
         self.p_queue.iter().enumerate().map(|(k, p)| p * (k as f64 + 1.0) / (al + k as f64 + 1.0)).sum()
     }
 
-    /// Answered with wait ≤ t, divided by offered (the DESIGN.md `service_level`).
+    /// Answered with wait ≤ t, divided by offered (the `service_level` of `docs/kpis.md`).
     pub fn answered_within(&self, t: f64) -> f64 {
         let al = self.alpha();
         let x0 = (-t / self.patience).exp();

@@ -8,18 +8,40 @@
 //! The flow of a run:
 //!
 //! ```text
-//! scenario.toml ─▶ Scenario (checked) ─▶ engine::Model ─▶ replications (rayon)
-//!               ─▶ stats (per replication) ─▶ summary (mean ± 95 % CI) ─▶ report
+//! scenario.toml ─▶ Scenario (checked, sealed) ─▶ engine::Model ─▶ replications (run)
+//!               ─▶ stats::tally (a Recorder, per replication) ─▶ stats::kpi (catalogue)
+//!               ─▶ stats::summary (mean ± 95 % CI) ─▶ report (table, Markdown, JSON, CSV)
 //! ```
 //!
-//! ```no_run
-//! use ccsim::{scenario::Scenario, run::{run, RunOptions}, report::{Json, Exporter}};
-//! let scenario = Scenario::load("scenarios/single-queue.toml".as_ref()).unwrap();
-//! let results = run(scenario, &RunOptions::default()).unwrap();
-//! Json.write(&results.report(), &mut std::io::stdout()).unwrap();
 //! ```
+//! use ccsim::report::{Exporter, Json};
+//! use ccsim::run::{RunOptions, run};
+//! use ccsim::scenario::Scenario;
+//! use ccsim::stats::kpi::ChannelKpi;
+//!
+//! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/single-queue.toml");
+//! let scenario = Scenario::load(path.as_ref())?;
+//! // What if the team had two more agents? (A checked change, by the path in the file.)
+//! let bigger = scenario.with_overrides(&[("agents.team.staff", "12")])?;
+//! let results = run(bigger, &RunOptions { replications: Some(4), ..Default::default() })?;
+//! let report = results.report();
+//! let sl = report.channel("phone").and_then(|c| c.get(ChannelKpi::ServiceLevel)).unwrap();
+//! assert!(sl.mean > 0.8, "12 agents for 8 Erlangs answer most calls within 20 s");
+//! let mut json = Vec::new();
+//! Json.write(&report, &mut json)?;
+//! assert!(String::from_utf8(json)?.contains("\"service_level\""));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Features: `cli` (the `ccsim` binary, with clap) and `parallel` (replications on every
+//! core, with rayon) are on by default; `cargo build --no-default-features --lib` builds
+//! the library alone, with the same results.
+//!
+//! The model's rules are in `docs/model.md`, every KPI's definition in `docs/kpis.md`.
 //!
 //! Units everywhere: seconds for times, contacts per second for rates, Erlangs for loads.
+
+#![warn(missing_docs)]
 
 pub mod arrivals;
 pub mod dist;

@@ -586,7 +586,7 @@ staff = 1
 
         fn answered(&self, c: usize, i: usize) -> u64 {
             let s = self.rec.stats();
-            s.channel[s.ci(c, i)].answered
+            s.channel[s.channel_at(c, i)].answered
         }
     }
 
@@ -788,7 +788,7 @@ interrupt_deferred = {interrupt}
         advance(&mut sim, 1050.0);
         assert_eq!(sim.work.agents[0].held, 0, "900 s of work were left at 150");
         let s = sim.rec.stats();
-        let email = &s.channel[s.ci(1, 0)];
+        let email = &s.channel[s.channel_at(1, 0)];
         assert_eq!((email.answered, email.completed, email.handle_s, email.wait_answered_s), (1, 1, 1000.0, 0.0));
 
         let m = blended_model(false);

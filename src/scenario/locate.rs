@@ -20,6 +20,7 @@ pub enum Seg {
 pub struct FieldPath(pub Vec<Seg>);
 
 impl FieldPath {
+    /// The path of the whole document.
     pub fn root() -> FieldPath {
         FieldPath(Vec::new())
     }
@@ -38,6 +39,7 @@ impl FieldPath {
         p
     }
 
+    /// Whether this is the whole document.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
@@ -63,6 +65,7 @@ pub struct Locator<'a> {
 }
 
 impl<'a> Locator<'a> {
+    /// Indexes `src` for locating keys and byte offsets.
     pub fn new(src: &'a str) -> Locator<'a> {
         Locator { src, root: DeTable::parse(src).ok() }
     }

@@ -1,7 +1,7 @@
 //! Scenario files: parse, validate once, then hand checked types to the engine.
 //!
 //! A scenario is one complete description of a contact centre over a horizon (see
-//! `DESIGN.md`). [`Scenario::from_toml`] parses the TOML text, refuses unknown fields,
+//! `docs/model.md`). [`Scenario::from_toml`] parses the TOML text, refuses unknown fields,
 //! checks every value and cross-reference, and returns either a [`Scenario`] the engine can
 //! trust or a [`ScenarioError`] listing every problem with file, line, column and field.
 //!
@@ -27,15 +27,25 @@ pub const DAY: f64 = 86_400.0;
 
 /// Largest accepted sizes: beyond these a run would exhaust memory or never finish.
 pub mod limits {
+    /// Replications of one run.
     pub const MAX_REPLICATIONS: u64 = 100_000;
+    /// Longest horizon, in days.
     pub const MAX_HORIZON_DAYS: f64 = 400.0;
+    /// Planning intervals in the horizon.
     pub const MAX_INTERVALS: usize = 200_000;
+    /// Channels in a scenario.
     pub const MAX_CHANNELS: usize = 64;
+    /// Contact types over all channels.
     pub const MAX_TYPES: usize = 256;
+    /// Agent groups in a scenario.
     pub const MAX_GROUPS: usize = 256;
+    /// Scheduled agents of one group at any time.
     pub const MAX_AGENTS_PER_GROUP: u32 = 100_000;
+    /// Scheduled agents over all groups at any time.
     pub const MAX_AGENTS_TOTAL: u64 = 1_000_000;
+    /// Chats one agent holds at once.
     pub const MAX_CONCURRENCY: u32 = 32;
+    /// Largest (least urgent) priority number.
     pub const MAX_PRIORITY: u32 = 100;
     /// Expected arrivals in one replication (about 10 minutes of one core).
     pub const MAX_ARRIVALS_PER_REPLICATION: f64 = 3e9;
@@ -299,8 +309,10 @@ fn plain_serde_message(m: &str) -> String {
 pub struct Weekday(pub u8);
 
 impl Weekday {
+    /// Short names, Monday first.
     pub const NAMES: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+    /// Parses a short or long English day name, any case.
     pub fn parse(s: &str) -> Option<Weekday> {
         let l = s.trim().to_ascii_lowercase();
         const LONG: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -312,6 +324,7 @@ impl Weekday {
         Weekday(((usize::from(self.0) + days) % 7) as u8)
     }
 
+    /// Short name (`mon` … `sun`).
     pub fn name(self) -> &'static str {
         Self::NAMES[usize::from(self.0)]
     }
@@ -329,7 +342,9 @@ pub enum RoutingPolicy {
 }
 
 impl RoutingPolicy {
+    /// The allowed values, for error messages.
     pub const ALLOWED: &'static str = "\"preference\", \"priority\" or \"longest_wait\"";
+    /// Parses a policy name.
     pub fn parse(s: &str) -> Option<RoutingPolicy> {
         match s {
             "preference" => Some(RoutingPolicy::Preference),
@@ -341,7 +356,9 @@ impl RoutingPolicy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Routing settings of a scenario.
 pub struct Routing {
+    /// How a free agent picks among eligible queues.
     pub policy: RoutingPolicy,
     /// Live work (voice, chat) is always chosen before deferred work (email, social).
     pub live_first: bool,
@@ -350,14 +367,20 @@ pub struct Routing {
 /// How contacts arrive and wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChannelKind {
+    /// Calls: customers wait on line and may abandon.
     Voice,
+    /// Chats: live, and an agent may hold several at once.
     Chat,
+    /// Email: a deferred backlog, worked while open.
     Email,
+    /// Social media messages: a deferred backlog, worked while open.
     Social,
 }
 
 impl ChannelKind {
+    /// The allowed values, for error messages.
     pub const ALLOWED: &'static str = "\"voice\", \"chat\", \"email\" or \"social\"";
+    /// Parses a kind name.
     pub fn parse(s: &str) -> Option<ChannelKind> {
         match s {
             "voice" => Some(ChannelKind::Voice),
@@ -373,6 +396,7 @@ impl ChannelKind {
         matches!(self, ChannelKind::Voice | ChannelKind::Chat)
     }
 
+    /// The kind's name in files and output.
     pub fn name(self) -> &'static str {
         match self {
             ChannelKind::Voice => "voice",
@@ -386,7 +410,9 @@ impl ChannelKind {
 /// One channel: arrivals, contact types and its service-level target.
 #[derive(Debug, Clone)]
 pub struct Channel {
+    /// Channel name (unique).
     pub name: String,
+    /// How its contacts arrive and wait.
     pub kind: ChannelKind,
     /// Service-level target: share of offered contacts answered within `within`, in (0, 1].
     pub target: f64,
@@ -422,11 +448,13 @@ impl Channel {
 /// A triage category within a channel.
 #[derive(Debug, Clone)]
 pub struct ContactType {
+    /// Type name (unique within the channel).
     pub name: String,
     /// Share of the channel's arrivals, in (0, 1].
     pub share: f64,
     /// 1 is the most urgent; waiting contacts of a lower number are served first.
     pub priority: u32,
+    /// Handle time distribution (s).
     pub handle_time: Dist,
     /// `None`: never abandons.
     pub patience: Option<Dist>,
@@ -435,6 +463,7 @@ pub struct ContactType {
 /// Agents with the same skills and staffing.
 #[derive(Debug, Clone)]
 pub struct AgentGroup {
+    /// Group name (unique).
     pub name: String,
     /// Channels served, in preference order.
     pub skills: Vec<Skill>,
@@ -444,6 +473,7 @@ pub struct AgentGroup {
     pub shrinkage: f64,
     /// Most chats held at once (1 for groups without a chat skill).
     pub concurrency: u32,
+    /// Cost of one scheduled agent hour.
     pub cost_per_hour: f64,
     /// A live contact that finds no free agent may interrupt an agent of this group working
     /// on email or social; the interrupted item goes back to the front of its queue and
@@ -455,17 +485,21 @@ pub struct AgentGroup {
 /// contacts only once they have waited that long (s).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Skill {
+    /// Index of the channel in the scenario.
     pub channel: usize,
+    /// Overflow delay (s); 0 for a primary skill.
     pub after: f64,
 }
 
 /// Scheduled headcount as a step function: `steps[i] = (from, count)`, first `from` = 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Staffing {
+    /// `(from, count)` steps; the first `from` is 0, `from` strictly increasing.
     pub steps: Vec<(f64, u32)>,
 }
 
 impl Staffing {
+    /// The same headcount all the time.
     pub fn constant(n: u32) -> Staffing {
         Staffing { steps: vec![(0.0, n)] }
     }
@@ -476,6 +510,7 @@ impl Staffing {
         if k == 0 { 0 } else { self.steps[k - 1].1 }
     }
 
+    /// The largest headcount at any time.
     pub fn max(&self) -> u32 {
         self.steps.iter().map(|s| s.1).max().unwrap_or(0)
     }
@@ -500,15 +535,20 @@ impl Staffing {
 pub struct Problem {
     /// Field path such as `channel[0].arrivals.per_hour`.
     pub field: Option<String>,
+    /// Line in the file, from 1.
     pub line: Option<usize>,
+    /// Column in the line, from 1.
     pub column: Option<usize>,
+    /// What is wrong and what is allowed.
     pub message: String,
 }
 
 /// Every problem found in one scenario file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
+    /// The file (as given).
     pub file: String,
+    /// Every problem, in file order.
     pub problems: Vec<Problem>,
 }
 

@@ -14,6 +14,7 @@ const OCTAVES: usize = (MAX_EXP - MIN_EXP) as usize;
 pub const BUCKETS: usize = 2 + OCTAVES * SUB + 1;
 
 #[derive(Clone)]
+/// Streaming histogram of waits (see the module documentation).
 pub struct WaitHistogram {
     counts: Box<[u32; BUCKETS]>,
     total: u64,
@@ -26,15 +27,18 @@ impl Default for WaitHistogram {
 }
 
 impl WaitHistogram {
+    /// An empty histogram.
     pub fn new() -> WaitHistogram {
         WaitHistogram { counts: Box::new([0; BUCKETS]), total: 0 }
     }
 
+    /// Empties it, keeping its memory.
     pub fn clear(&mut self) {
         self.counts.fill(0);
         self.total = 0;
     }
 
+    /// Waits recorded.
     pub fn count(&self) -> u64 {
         self.total
     }

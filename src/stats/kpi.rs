@@ -1,4 +1,4 @@
-//! KPI definitions (exactly as in `DESIGN.md`), computed per replication.
+//! KPI definitions (`docs/kpis.md` states them in words), computed per replication.
 //!
 //! A replication's KPIs form one flat vector of `f64` whose layout is given by [`Layout`];
 //! undefined values (a ratio with a zero denominator) are NaN and are skipped when
@@ -350,7 +350,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
     for (c, ch) in s.channels.iter().enumerate() {
         let mut total = ChannelCounts::default();
         for i in first..last {
-            let counts = &r.channel[r.ci(c, i)];
+            let counts = &r.channel[r.channel_at(c, i)];
             total.add(counts);
             let occ = channel_occupancy(s, r, c, i..i + 1);
             for &k in ChannelKpi::ALL {
@@ -380,7 +380,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
         let mut total = GroupTime::default();
         let mut chat = ChatTime::default();
         for i in first..last {
-            let t = &r.group[r.gi(g, i)];
+            let t = &r.group[r.group_at(g, i)];
             total.add(t);
             let ct = ChatTime::of(s, r, g, i, t.present_s);
             chat.held += ct.held;
@@ -425,9 +425,9 @@ pub fn channel_occupancy(s: &Scenario, r: &RepStats, c: usize, range: std::ops::
         let mut a_g = 0.0;
         let mut p_g = 0.0;
         for i in range.clone() {
-            b_gc += r.busy_on[r.gci(g, c, i)];
-            h_gc += r.held_on[r.gci(g, c, i)];
-            let t = &r.group[r.gi(g, i)];
+            b_gc += r.busy_on[r.group_channel_at(g, c, i)];
+            h_gc += r.held_on[r.group_channel_at(g, c, i)];
+            let t = &r.group[r.group_at(g, i)];
             b_g += t.busy_s;
             a_g += t.available_s;
             p_g += t.present_s;
@@ -481,8 +481,9 @@ struct ChatTime {
 impl ChatTime {
     fn of(s: &Scenario, r: &RepStats, g: usize, i: usize, present_s: f64) -> ChatTime {
         let is_chat = |c: &usize| s.channels[*c].kind == ChannelKind::Chat;
-        let held = (0..s.channels.len()).filter(is_chat).map(|c| r.held_on[r.gci(g, c, i)]).sum();
-        let other: f64 = (0..s.channels.len()).filter(|c| !is_chat(c)).map(|c| r.busy_on[r.gci(g, c, i)]).sum();
+        let held = (0..s.channels.len()).filter(is_chat).map(|c| r.held_on[r.group_channel_at(g, c, i)]).sum();
+        let other: f64 =
+            (0..s.channels.len()).filter(|c| !is_chat(c)).map(|c| r.busy_on[r.group_channel_at(g, c, i)]).sum();
         ChatTime { held, present: present_s - other }
     }
 }

@@ -4,7 +4,7 @@
 //! * [`RepStats`] — raw counters and agent-time integrals of one replication, per channel
 //!   and planning interval of **arrival**, and per agent group and interval of **time**.
 //!   Its size depends on the number of intervals, never on the number of contacts.
-//! * [`kpi`] — the exact KPI definitions of `DESIGN.md`, computed per replication.
+//! * [`kpi`] — the KPI catalogue and definitions (`docs/kpis.md`), computed per replication.
 //! * [`summary`] — mean and 95 % Student-t half-width across replications.
 
 pub mod histogram;
@@ -15,6 +15,7 @@ pub mod tally;
 /// Counters of one channel for contacts that arrived in one planning interval.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelCounts {
+    /// Contacts that arrived.
     pub offered: u64,
     /// Service started.
     pub answered: u64,
@@ -92,6 +93,7 @@ pub struct GroupTime {
 }
 
 impl GroupTime {
+    /// Adds another interval's agent time.
     pub fn add(&mut self, o: &GroupTime) {
         self.scheduled_s += o.scheduled_s;
         self.available_s += o.available_s;
@@ -106,12 +108,17 @@ impl GroupTime {
 /// group × channel.
 #[derive(Debug, Clone)]
 pub struct RepStats {
+    /// Channels.
     pub n_channels: usize,
+    /// Agent groups.
     pub n_groups: usize,
+    /// Planning intervals of the horizon.
     pub n_intervals: usize,
+    /// Per channel and interval of arrival: `[channel_at(c, i)]`.
     pub channel: Vec<ChannelCounts>,
     /// Percentiles p50, p90, p99 of answered waits over all counted contacts, per channel.
     pub channel_quantiles: Vec<[f64; 3]>,
+    /// Per group and interval: `[group_at(g, i)]`.
     pub group: Vec<GroupTime>,
     /// Agent-seconds of group g busy with channel c (an agent counts for the channel of
     /// the first contact it picked up while free).
@@ -130,6 +137,7 @@ pub struct RepStats {
 }
 
 impl RepStats {
+    /// Zeroed counters for a scenario of this shape.
     pub fn new(n_channels: usize, n_groups: usize, n_intervals: usize, days: usize, n_types: usize) -> RepStats {
         RepStats {
             n_channels,
@@ -148,17 +156,20 @@ impl RepStats {
     }
 
     #[inline]
-    pub fn ci(&self, c: usize, i: usize) -> usize {
+    /// Index of channel `c`, interval `i` in `channel`.
+    pub fn channel_at(&self, c: usize, i: usize) -> usize {
         c * self.n_intervals + i
     }
 
     #[inline]
-    pub fn gi(&self, g: usize, i: usize) -> usize {
+    /// Index of group `g`, interval `i` in `group`.
+    pub fn group_at(&self, g: usize, i: usize) -> usize {
         g * self.n_intervals + i
     }
 
     #[inline]
-    pub fn gci(&self, g: usize, c: usize, i: usize) -> usize {
+    /// Index of group `g`, channel `c`, interval `i` in `busy_on` and `held_on`.
+    pub fn group_channel_at(&self, g: usize, c: usize, i: usize) -> usize {
         (g * self.n_channels + c) * self.n_intervals + i
     }
 }

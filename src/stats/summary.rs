@@ -34,6 +34,7 @@ pub struct Accumulator {
 }
 
 impl Accumulator {
+    /// An accumulator for vectors of `len` KPIs.
     pub fn new(len: usize) -> Accumulator {
         Accumulator { n: vec![0; len], mean: vec![0.0; len], m2: vec![0.0; len] }
     }
@@ -52,6 +53,7 @@ impl Accumulator {
         }
     }
 
+    /// Mean, half-width and standard deviation of every KPI.
     pub fn finish(&self) -> Vec<Estimate> {
         let mut t_cache: Vec<f64> = Vec::new();
         (0..self.n.len())

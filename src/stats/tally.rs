@@ -137,7 +137,7 @@ impl Tally {
     #[inline]
     fn count(&mut self, k: &Contact, f: impl Fn(&mut ChannelCounts)) {
         let (c, i) = (k.channel(), k.interval());
-        let ci = self.stats.ci(c, i);
+        let ci = self.stats.channel_at(c, i);
         f(&mut self.stats.channel[ci]);
         if self.multi_type[c] && i >= self.first_counted {
             f(&mut self.stats.types[k.contact_type()]);
@@ -255,7 +255,7 @@ impl Recorder for Tally {
     fn interval_end(&mut self, now: f64, i: usize) {
         let n_ch = self.n_channels;
         for (g, lv) in self.levels.iter_mut().enumerate() {
-            let gi = self.stats.gi(g, i);
+            let gi = self.stats.group_at(g, i);
             let t = &mut self.stats.group[gi];
             t.scheduled_s = lv.scheduled.flush(now);
             t.available_s = lv.available.flush(now);
@@ -263,7 +263,7 @@ impl Recorder for Tally {
             t.overtime_s = lv.overtime.flush(now);
             t.busy_s = lv.busy.flush(now);
             for c in 0..n_ch {
-                let idx = self.stats.gci(g, c, i);
+                let idx = self.stats.group_channel_at(g, c, i);
                 self.stats.busy_on[idx] = self.busy_on[g * n_ch + c].flush(now);
                 self.stats.held_on[idx] = self.held_on[g * n_ch + c].flush(now);
             }
