@@ -65,6 +65,10 @@ pub struct Model {
     pub(crate) channel_salt: Vec<u64>,
     pub(crate) group_salt: Vec<u64>,
     pub(crate) policy: RoutingPolicy,
+    /// Calendar sizing: peak arrival rate over all channels (per s), and the time ahead
+    /// (s) within which most events fall (a few mean handle times or patiences).
+    pub(crate) calendar_rate: f64,
+    pub(crate) calendar_lookahead: f64,
 }
 
 impl Model {
@@ -196,6 +200,14 @@ impl Model {
         let channel_queues = channel_prio_queues;
         let channel_salt = s.channels.iter().map(|c| name_hash(&c.name)).collect();
         let group_salt = s.groups.iter().map(|g| name_hash(&g.name)).collect();
+        let calendar_rate: f64 = s.channels.iter().map(|c| c.arrivals.max_rate()).sum();
+        let longest = s
+            .channels
+            .iter()
+            .flat_map(|c| &c.types)
+            .map(|t| t.handle_time.mean().max(t.patience.as_ref().map_or(0.0, |p| p.mean())))
+            .fold(0.0, f64::max);
+        let calendar_lookahead = 4.0 * longest;
         let layout = Layout::new(s);
         let policy = s.routing.policy;
         Model {
@@ -218,6 +230,8 @@ impl Model {
             channel_salt,
             group_salt,
             policy,
+            calendar_rate,
+            calendar_lookahead,
             scenario,
         }
     }

@@ -12,12 +12,20 @@ use std::collections::VecDeque;
 pub(crate) struct Queues {
     lines: Vec<VecDeque<(u32, u32)>>,
     live: Vec<u32>,
+    /// Contacts waiting over all queues.
+    total: u32,
 }
 
 impl Queues {
     /// `n` empty queues.
     pub fn new(n: usize) -> Queues {
-        Queues { lines: vec![VecDeque::new(); n], live: vec![0; n] }
+        Queues { lines: vec![VecDeque::new(); n], live: vec![0; n], total: 0 }
+    }
+
+    /// Contacts waiting in all queues now. O(1).
+    #[inline]
+    pub fn total(&self) -> u32 {
+        self.total
     }
 
     /// Number of queues.
@@ -36,6 +44,7 @@ impl Queues {
     pub fn push_back(&mut self, q: usize, slot: u32, generation: u32) {
         self.lines[q].push_back((slot, generation));
         self.live[q] += 1;
+        self.total += 1;
     }
 
     /// An interrupted contact goes back to the front of queue `q`. O(1).
@@ -43,6 +52,7 @@ impl Queues {
     pub fn push_front(&mut self, q: usize, slot: u32, generation: u32) {
         self.lines[q].push_front((slot, generation));
         self.live[q] += 1;
+        self.total += 1;
     }
 
     /// A waiting contact of queue `q` left it (served, abandoned, taken by an overflow
@@ -50,6 +60,7 @@ impl Queues {
     #[inline]
     pub fn left(&mut self, q: usize) {
         self.live[q] -= 1;
+        self.total -= 1;
     }
 
     /// The contact at the head of queue `q`, dropping stale entries first. Amortised O(1).
@@ -71,6 +82,7 @@ impl Queues {
         let slot = self.head(q, contacts)?;
         self.lines[q].pop_front();
         self.live[q] -= 1;
+        self.total -= 1;
         Some(slot)
     }
 }

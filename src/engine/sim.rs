@@ -81,7 +81,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         Sim {
             m,
             now: 0.0,
-            cal: Calendar::with_capacity(cap),
+            cal: Calendar::for_rates(m.calendar_rate, m.calendar_lookahead, cap),
             contacts: Contacts::with_capacity(cap),
             queues: Queues::new(m.queues.len()),
             work,
@@ -415,6 +415,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// The agent takes the next contact the routing policy gives it, if any.
     #[inline]
     fn take_one(&mut self, a: u32) -> bool {
+        if self.queues.total() == 0 {
+            return false;
+        }
         let Some(q) = routing::queue_for(self.m, &self.work, &mut self.queues, &self.contacts, &self.open, a, self.now)
         else {
             return false;

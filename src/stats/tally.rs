@@ -78,6 +78,12 @@ pub struct Tally {
     /// Per channel: service-level threshold and short-abandon threshold (s).
     within: Vec<f64>,
     short_abandon: Vec<f64>,
+    /// Per group: its channel if it has one skill. Its busy time on that channel is then
+    /// its busy time (the same additions, so the same number) and is not kept twice.
+    sole_channel: Vec<Option<usize>>,
+    /// Per group: one contact at a time, so contacts held equal agents busy, channel by
+    /// channel (the same additions again), and are not kept twice.
+    one_at_a_time: Vec<bool>,
 }
 
 impl Tally {
@@ -105,6 +111,8 @@ impl Tally {
             multi_type: s.channels.iter().map(|c| c.types.len() > 1).collect(),
             within: s.channels.iter().map(|c| c.within).collect(),
             short_abandon: s.channels.iter().map(|c| c.short_abandon).collect(),
+            sole_channel: s.groups.iter().map(|g| (g.skills.len() == 1).then(|| g.skills[0].channel)).collect(),
+            one_at_a_time: s.groups.iter().map(|g| g.concurrency == 1).collect(),
         }
     }
 
@@ -244,12 +252,16 @@ impl Recorder for Tally {
     #[inline]
     fn busy(&mut self, now: f64, g: usize, c: usize, delta: f64) {
         self.levels[g].busy.add(now, delta);
-        self.busy_on[g * self.n_channels + c].add(now, delta);
+        if self.sole_channel[g].is_none() {
+            self.busy_on[g * self.n_channels + c].add(now, delta);
+        }
     }
 
     #[inline]
     fn held(&mut self, now: f64, g: usize, c: usize, delta: f64) {
-        self.held_on[g * self.n_channels + c].add(now, delta);
+        if !self.one_at_a_time[g] {
+            self.held_on[g * self.n_channels + c].add(now, delta);
+        }
     }
 
     fn interval_end(&mut self, now: f64, i: usize) {
@@ -262,10 +274,17 @@ impl Recorder for Tally {
             t.present_s = lv.present.flush(now);
             t.overtime_s = lv.overtime.flush(now);
             t.busy_s = lv.busy.flush(now);
+            let busy_s = t.busy_s;
             for c in 0..n_ch {
                 let idx = self.stats.group_channel_at(g, c, i);
-                self.stats.busy_on[idx] = self.busy_on[g * n_ch + c].flush(now);
-                self.stats.held_on[idx] = self.held_on[g * n_ch + c].flush(now);
+                let busy_on = match self.sole_channel[g] {
+                    Some(sole) if sole == c => busy_s,
+                    Some(_) => 0.0,
+                    None => self.busy_on[g * n_ch + c].flush(now),
+                };
+                self.stats.busy_on[idx] = busy_on;
+                self.stats.held_on[idx] =
+                    if self.one_at_a_time[g] { busy_on } else { self.held_on[g * n_ch + c].flush(now) };
             }
         }
         self.interval = i + 1;
