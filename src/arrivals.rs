@@ -111,7 +111,7 @@ impl ArrivalClock {
 
     /// The next arrival time after the previous one, or `None` when the process has no more
     /// arrivals before the horizon.
-    #[inline]
+    #[inline(always)]
     pub fn next<R: Rng + ?Sized>(&mut self, rate: &RateFn, rng: &mut R) -> Option<f64> {
         let mut e: f64 = Exp1.sample(rng);
         loop {

@@ -54,7 +54,7 @@ pub enum Event {
 const GEN_MASK: u64 = (1 << 28) - 1;
 
 impl Event {
-    #[inline]
+    #[inline(always)]
     fn encode(self) -> u64 {
         let (kind, generation, idx) = match self {
             Event::Closing(i) => (0u64, 0, i),
@@ -115,8 +115,10 @@ pub struct Calendar {
     /// Absolute index of the current bucket (that of the last event taken out).
     cur: u64,
     in_ring: usize,
-    /// Events of buckets `≥ cur + N`: a binary min-heap.
+    /// Events of buckets `≥ cur + N`: a binary min-heap, and the bucket of its minimum
+    /// (`u64::MAX` when empty).
     far: Vec<u128>,
+    far_bucket: u64,
     /// The smallest pending key (`u128::MAX` when empty), and its bucket.
     top: u128,
     top_bucket: u64,
@@ -144,6 +146,7 @@ impl Calendar {
             cur: 0,
             in_ring: 0,
             far: Vec::with_capacity(n.min(1 << 16) / 8 + 16),
+            far_bucket: u64::MAX,
             top: u128::MAX,
             top_bucket: 0,
             len: 0,
@@ -187,19 +190,17 @@ impl Calendar {
     }
 
     /// Schedules `event` at `time` (finite, ≥ 0, not before the last event taken out).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: f64, event: Event) {
         debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
         let k = key(time, event);
         let b = self.bucket_of(time);
-        debug_assert!(b >= self.cur || self.len == 0, "events never go back in time");
-        if self.len == 0 && b < self.cur {
-            self.cur = b;
-        }
+        debug_assert!(b >= self.cur, "events never go back in time");
         if b - self.cur < self.slots() {
             self.put_ring(b, k);
         } else {
             far_push(&mut self.far, k);
+            self.far_bucket = self.far_bucket.min(b);
         }
         self.len += 1;
         if k < self.top {
@@ -209,7 +210,7 @@ impl Calendar {
     }
 
     /// Removes and returns the earliest event.
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
         if self.len == 0 {
             return None;
@@ -229,17 +230,16 @@ impl Calendar {
             self.in_ring -= 1;
         } else {
             far_pop(&mut self.far);
+            self.far_bucket = self.far.first().map_or(u64::MAX, |&f| self.bucket_of(time_of(f)));
         }
         self.len -= 1;
         self.cur = b;
         // The window slid to `cur`: far events now inside it move into the ring.
-        while let Some(&f) = self.far.first() {
-            let fb = self.bucket_of(time_of(f));
-            if fb - self.cur >= self.slots() {
-                break;
+        while self.far_bucket - self.cur < self.slots() {
+            if let Some(f) = far_pop(&mut self.far) {
+                self.put_ring(self.far_bucket, f);
             }
-            far_pop(&mut self.far);
-            self.put_ring(fb, f);
+            self.far_bucket = self.far.first().map_or(u64::MAX, |&f| self.bucket_of(time_of(f)));
         }
         (self.top, self.top_bucket) = self.find_top();
         Some((t, Event::decode(k as u64)))
@@ -250,7 +250,7 @@ impl Calendar {
     #[inline]
     fn find_top(&self) -> (u128, u64) {
         if self.in_ring == 0 {
-            return self.far.first().map_or((u128::MAX, 0), |&f| (f, self.bucket_of(time_of(f))));
+            return self.far.first().map_or((u128::MAX, 0), |&f| (f, self.far_bucket));
         }
         let start = (self.cur & self.mask) as usize;
         let words = self.occupied.len();

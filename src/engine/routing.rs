@@ -33,6 +33,13 @@ pub(crate) fn agent_for(
     groups: impl Iterator<Item = usize> + Clone,
 ) -> Option<Pick> {
     let mut best: Option<(f64, usize)> = None;
+    let mut all = groups.clone();
+    if let (Some(g), None) = (all.next(), all.next()) {
+        // One group: its longest-idle agent, if any (no comparison needed).
+        if !work.groups[g].idle.is_empty() {
+            return Some(Pick::Idle(g));
+        }
+    }
     for g in groups.clone() {
         if let Some(&a) = work.groups[g].idle.front() {
             let since = work.agents[a as usize].idle_since;

@@ -179,6 +179,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.next_arrival_channel = who;
     }
 
+    #[inline(always)]
     fn arrival(&mut self, c: usize) {
         let m = self.m;
         self.draw_next_arrival(c);
@@ -206,10 +207,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     /// A contact of channel `c` and type `ty` (index within the channel) arrives now with
     /// its drawn handle time and abandonment time: it goes to an agent or waits.
+    #[inline(always)]
     fn admit(&mut self, c: usize, ty: usize, handle: f64, abandon_at: f64) {
         let m = self.m;
         let now = self.now;
-        let interval = ((now / self.interval_len) as usize).min(self.n_intervals - 1);
+        // `now` ≥ 0 and at most the horizon: the i64 conversion is exact and cheaper.
+        let interval = ((now / self.interval_len) as i64 as usize).min(self.n_intervals - 1);
         let slot = self.contacts.alloc(Contact {
             arrival: now,
             handle,
@@ -235,6 +238,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.enqueue(slot);
     }
 
+    #[inline(always)]
     fn enqueue(&mut self, slot: u32) {
         let k = *self.contacts.get(slot);
         self.queues.push_back(k.queue as usize, slot, k.generation);
@@ -262,6 +266,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     /// Starts service of contact `slot` by agent `a` (already out of the idle queue).
     /// `from_queue`: the contact was waiting (it has left its queue already).
+    #[inline(always)]
     fn start(&mut self, slot: u32, a: u32, from_queue: bool) {
         let m = self.m;
         let now = self.now;
@@ -330,6 +335,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         Some(a)
     }
 
+    #[inline(always)]
     fn departure(&mut self, slot: u32, generation: u32) {
         if !self.contacts.is(slot, generation, State::InService) {
             return;
@@ -358,6 +364,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.agent_free(a);
     }
 
+    #[inline(always)]
     fn abandon(&mut self, slot: u32, generation: u32) {
         if !self.contacts.is(slot, generation, State::Waiting) {
             return;
@@ -390,6 +397,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     /// An agent that is present and not leaving has just freed capacity: it takes work by
     /// the routing policy until it is full or nothing suits it, then waits.
+    #[inline(always)]
     fn agent_free(&mut self, a: u32) {
         while self.take_one(a) {}
         self.work.settle(a, self.now);
@@ -413,7 +421,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
     }
 
     /// The agent takes the next contact the routing policy gives it, if any.
-    #[inline]
+    #[inline(always)]
     fn take_one(&mut self, a: u32) -> bool {
         if self.queues.total() == 0 {
             return false;

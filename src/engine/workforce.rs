@@ -212,7 +212,7 @@ impl Workforce {
 
     /// After taking work: an agent holding nothing joins the back of the idle queue; a
     /// chat agent moves to the bucket of its load.
-    #[inline]
+    #[inline(always)]
     pub fn settle(&mut self, a: u32, now: f64) {
         let agent = &mut self.agents[a as usize];
         let g = agent.group as usize;

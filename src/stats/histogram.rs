@@ -75,6 +75,14 @@ impl WaitHistogram {
         }
     }
 
+    /// Adds every wait recorded in `other`.
+    pub fn merge(&mut self, other: &WaitHistogram) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *a = a.saturating_add(*b);
+        }
+        self.total += other.total;
+    }
+
     /// Records one wait (s).
     #[inline]
     pub fn record(&mut self, w: f64) {

@@ -57,6 +57,8 @@ struct Histograms {
     /// Contacts of each (channel, interval) still waiting.
     pending: Vec<u32>,
     pool: Vec<WaitHistogram>,
+    /// Per channel, every counted interval's waits: each interval's histogram is added
+    /// when it is finalised (the same counts as recording each wait twice).
     total: Vec<WaitHistogram>,
 }
 
@@ -173,6 +175,8 @@ impl Tally {
         let idx = c * self.n_intervals + i;
         if let Some(mut h) = self.hist.open[idx].take() {
             self.stats.channel[idx].wait_quantiles = [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
+            // Only counted intervals have histograms (see `answered`).
+            self.hist.total[c].merge(&h);
             h.clear();
             self.hist.pool.push(h);
         }
@@ -202,7 +206,6 @@ impl Recorder for Tally {
         if i >= self.first_counted {
             self.stats.handled[g * self.n_channels + c] += 1;
             self.stats.group_wait_s[g] += wait;
-            self.hist.total[c].record(wait);
             self.record_interval_wait(c, i, wait);
         }
         if from_queue {
