@@ -120,7 +120,7 @@ impl Dist {
     }
 
     /// One draw, in seconds (finite, ≥ 0).
-    #[inline]
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.0 {
             Shape::Exponential { mean } => {

@@ -119,9 +119,12 @@ pub struct Calendar {
     /// (`u64::MAX` when empty).
     far: Vec<u128>,
     far_bucket: u64,
-    /// The smallest pending key (`u128::MAX` when empty), and its bucket.
+    /// The smallest pending key (`u128::MAX` when empty), its bucket, its position in
+    /// that ring bucket (when in the ring), and its time (∞ when empty).
     top: u128,
     top_bucket: u64,
+    top_pos: usize,
+    top_time: f64,
     len: usize,
 }
 
@@ -149,6 +152,8 @@ impl Calendar {
             far_bucket: u64::MAX,
             top: u128::MAX,
             top_bucket: 0,
+            top_pos: 0,
+            top_time: f64::INFINITY,
             len: 0,
         }
     }
@@ -166,7 +171,7 @@ impl Calendar {
     /// Time of the next event, or +∞.
     #[inline]
     pub fn next_time(&self) -> f64 {
-        if self.len == 0 { f64::INFINITY } else { time_of(self.top) }
+        self.top_time
     }
 
     #[inline]
@@ -181,12 +186,15 @@ impl Calendar {
         self.mask + 1
     }
 
+    /// Puts `k` (of bucket `b`) in the ring; returns its position in its bucket.
     #[inline]
-    fn put_ring(&mut self, b: u64, k: u128) {
+    fn put_ring(&mut self, b: u64, k: u128) -> usize {
         let slot = (b & self.mask) as usize;
-        self.ring[slot].push(k);
+        let bucket = &mut self.ring[slot];
+        bucket.push(k);
         self.occupied[slot >> 6] |= 1 << (slot & 63);
         self.in_ring += 1;
+        bucket.len() - 1
     }
 
     /// Schedules `event` at `time` (finite, ≥ 0, not before the last event taken out).
@@ -196,16 +204,16 @@ impl Calendar {
         let k = key(time, event);
         let b = self.bucket_of(time);
         debug_assert!(b >= self.cur, "events never go back in time");
-        if b - self.cur < self.slots() {
-            self.put_ring(b, k);
+        let pos = if b - self.cur < self.slots() {
+            self.put_ring(b, k)
         } else {
             far_push(&mut self.far, k);
             self.far_bucket = self.far_bucket.min(b);
-        }
+            0
+        };
         self.len += 1;
         if k < self.top {
-            self.top = k;
-            self.top_bucket = b;
+            (self.top, self.top_bucket, self.top_pos, self.top_time) = (k, b, pos, time);
         }
     }
 
@@ -221,9 +229,8 @@ impl Calendar {
             // Every ring entry is earlier than every far entry: the minimum is in the ring.
             let slot = (b & self.mask) as usize;
             let bucket = &mut self.ring[slot];
-            if let Some(pos) = bucket.iter().position(|&x| x == k) {
-                bucket.swap_remove(pos);
-            }
+            debug_assert_eq!(bucket.get(self.top_pos), Some(&k));
+            bucket.swap_remove(self.top_pos);
             if bucket.is_empty() {
                 self.occupied[slot >> 6] &= !(1 << (slot & 63));
             }
@@ -241,16 +248,17 @@ impl Calendar {
             }
             self.far_bucket = self.far.first().map_or(u64::MAX, |&f| self.bucket_of(time_of(f)));
         }
-        (self.top, self.top_bucket) = self.find_top();
+        (self.top, self.top_bucket, self.top_pos) = self.find_top();
+        self.top_time = if self.len == 0 { f64::INFINITY } else { time_of(self.top) };
         Some((t, Event::decode(k as u64)))
     }
 
     /// The smallest key and its bucket: in the first non-empty ring bucket from `cur`,
     /// else the far heap's.
     #[inline]
-    fn find_top(&self) -> (u128, u64) {
+    fn find_top(&self) -> (u128, u64, usize) {
         if self.in_ring == 0 {
-            return self.far.first().map_or((u128::MAX, 0), |&f| (f, self.far_bucket));
+            return self.far.first().map_or((u128::MAX, 0, 0), |&f| (f, self.far_bucket, 0));
         }
         let start = (self.cur & self.mask) as usize;
         let words = self.occupied.len();
@@ -271,12 +279,18 @@ impl Calendar {
         }
         match slot {
             Some(s) => {
-                let min = self.ring[s].iter().copied().min().unwrap_or(u128::MAX);
+                let bucket = &self.ring[s];
+                let mut pos = 0;
+                for (i, &x) in bucket.iter().enumerate().skip(1) {
+                    if x < bucket[pos] {
+                        pos = i;
+                    }
+                }
                 // Absolute bucket of ring slot s within the window [cur, cur + N).
                 let offset = (s as u64).wrapping_sub(self.cur & self.mask) & self.mask;
-                (min, self.cur + offset)
+                (bucket[pos], self.cur + offset, pos)
             }
-            None => (u128::MAX, 0),
+            None => (u128::MAX, 0, 0),
         }
     }
 }

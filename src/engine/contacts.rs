@@ -13,8 +13,11 @@ use super::calendar::event_generation;
 pub(crate) enum State {
     /// The slot holds no contact.
     Free,
-    /// In a queue (or, for an interrupted deferred contact, back in its queue).
+    /// In a queue, not yet answered.
     Waiting,
+    /// An interrupted deferred contact back in its queue, to be resumed with the work it
+    /// had left.
+    Interrupted,
     /// Held by an agent.
     InService,
 }
@@ -29,10 +32,8 @@ pub struct Contact {
     pub(crate) handle: f64,
     /// Absolute time at which the contact abandons if still waiting (∞: never).
     pub(crate) abandon_at: f64,
-    /// When the service in progress ends (s); ∞ when not in service.
-    pub(crate) end: f64,
-    /// Work left (s) of an interrupted deferred contact waiting to be resumed.
-    pub(crate) left: Option<f64>,
+    /// In service: when the service ends (s). Interrupted: the work left (s).
+    pub(crate) mark: f64,
     pub(crate) interval: u32,
     pub(crate) generation: u32,
     /// The agent holding it (meaningful in service only).
@@ -113,6 +114,14 @@ impl Contacts {
         k.state = State::Free;
         k.generation = event_generation(k.generation.wrapping_add(1));
         self.free.push(slot);
+    }
+
+    /// Whether `(slot, generation)` still names a contact in its queue (waiting or
+    /// interrupted).
+    #[inline]
+    pub fn is_queued(&self, slot: u32, generation: u32) -> bool {
+        let k = &self.slots[slot as usize];
+        k.generation == generation && matches!(k.state, State::Waiting | State::Interrupted)
     }
 
     /// Whether `(slot, generation)` still names a contact in `state`.

@@ -6,7 +6,7 @@
 //! exact at every instant: contacts waiting in it, stale entries excluded. Waiting-time
 //! predictors and backlog snapshots read it.
 
-use super::contacts::{Contacts, State};
+use super::contacts::Contacts;
 use std::collections::VecDeque;
 
 pub(crate) struct Queues {
@@ -68,7 +68,7 @@ impl Queues {
     pub fn head(&mut self, q: usize, contacts: &Contacts) -> Option<u32> {
         let line = &mut self.lines[q];
         while let Some(&(slot, generation)) = line.front() {
-            if contacts.is(slot, generation, State::Waiting) {
+            if contacts.is_queued(slot, generation) {
                 return Some(slot);
             }
             line.pop_front();

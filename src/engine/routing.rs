@@ -87,7 +87,7 @@ pub(crate) fn interruption(
             continue;
         }
         for &(a, slot) in &work.groups[g].deferred_work {
-            let end = contacts.get(slot).end;
+            let end = contacts.get(slot).mark;
             if best.is_none_or(|(e, b, _)| end > e || (end == e && a < b)) {
                 best = Some((end, a, slot));
             }

@@ -160,7 +160,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
     // ---- contacts -------------------------------------------------------------------
 
     /// Draws channel `c`'s next arrival time (∞ when none is left before the horizon).
-    #[inline]
+    #[inline(always)]
     fn draw_next_arrival(&mut self, c: usize) {
         let ch = &mut self.channels[c];
         ch.next = ch.clock.next(&self.m.scenario.channels[c].arrivals, &mut ch.arrivals).unwrap_or(f64::INFINITY);
@@ -217,8 +217,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             arrival: now,
             handle,
             abandon_at,
-            end: f64::INFINITY,
-            left: None,
+            mark: f64::INFINITY,
             interval: interval as u32,
             generation: 0,
             agent: 0,
@@ -228,7 +227,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             state: State::Waiting,
         });
         self.rec.arrival(now, self.contacts.get(slot));
-        if m.scenario.channels[c].kind.is_live() || self.open[c] {
+        if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
             if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
                 self.start(slot, a, false);
@@ -240,16 +239,17 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     #[inline(always)]
     fn enqueue(&mut self, slot: u32) {
-        let k = *self.contacts.get(slot);
-        self.queues.push_back(k.queue as usize, slot, k.generation);
-        self.rec.queued(self.now, &k);
-        if k.abandon_at.is_finite() {
-            self.cal.push(k.abandon_at, Event::Abandon(slot, k.generation));
+        let k = self.contacts.get(slot);
+        let (generation, abandon_at, arrival, c) = (k.generation, k.abandon_at, k.arrival, k.channel as usize);
+        self.queues.push_back(k.queue as usize, slot, generation);
+        self.rec.queued(self.now, k);
+        if abandon_at.is_finite() {
+            self.cal.push(abandon_at, Event::Abandon(slot, generation));
         }
-        for &d in &self.m.overflow_delays[k.channel as usize] {
-            let t = k.arrival + d;
-            if t < k.abandon_at {
-                self.cal.push(t, Event::Overflow(slot, k.generation));
+        for &d in &self.m.overflow_delays[c] {
+            let t = arrival + d;
+            if t < abandon_at {
+                self.cal.push(t, Event::Overflow(slot, generation));
             }
         }
     }
@@ -274,24 +274,23 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let c = k.channel as usize;
         let wait = now - k.arrival;
         let spec = &m.scenario.channels[c];
+        let resumed = k.state == State::Interrupted;
         k.state = State::InService;
         k.agent = a;
         let agent = &mut self.work.agents[a as usize];
         let g = agent.group as usize;
         agent.held += 1;
         let held = agent.held;
-        let resumed = k.left.is_some();
-        let duration = match k.left.take() {
-            Some(left) => left,
-            None => {
-                if spec.kind == ChannelKind::Chat {
-                    k.handle *= spec.stretch_for(held as usize);
-                }
-                k.handle
+        let duration = if resumed {
+            k.mark
+        } else {
+            if spec.kind == ChannelKind::Chat {
+                k.handle *= spec.stretch_for(held as usize);
             }
+            k.handle
         };
-        k.end = now + duration;
-        self.cal.push(k.end, Event::Departure(slot, k.generation));
+        k.mark = now + duration;
+        self.cal.push(k.mark, Event::Departure(slot, k.generation));
         if held == 1 {
             agent.channel = c as u16;
             self.rec.busy(now, g, c, 1.0);
@@ -319,9 +318,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let now = self.now;
         self.work.drop_deferred_work(a);
         let k = self.contacts.get_mut(slot);
-        k.left = Some(k.end - now);
-        k.end = f64::INFINITY;
-        k.state = State::Waiting;
+        k.mark -= now;
+        k.state = State::Interrupted;
         k.generation = event_generation(k.generation.wrapping_add(1));
         let (q, d) = (k.queue as usize, k.channel as usize);
         self.queues.push_front(q, slot, k.generation);
@@ -341,17 +339,17 @@ impl<'m, R: Recorder> Sim<'m, R> {
             return;
         }
         let now = self.now;
-        let k = *self.contacts.get(slot);
-        self.rec.completed(now, &k);
+        let k = self.contacts.get(slot);
+        let (a, channel) = (k.agent, k.channel as usize);
+        self.rec.completed(now, k);
         self.contacts.release(slot);
 
-        let a = k.agent;
         self.work.drop_deferred_work(a);
         let agent = &mut self.work.agents[a as usize];
         let g = agent.group as usize;
         agent.held -= 1;
         let (held, leaving, busy_channel) = (agent.held, agent.leaving, agent.channel as usize);
-        self.rec.held(now, g, k.channel as usize, -1.0);
+        self.rec.held(now, g, channel, -1.0);
         if held == 0 {
             self.rec.busy(now, g, busy_channel, -1.0);
         }
@@ -369,9 +367,10 @@ impl<'m, R: Recorder> Sim<'m, R> {
         if !self.contacts.is(slot, generation, State::Waiting) {
             return;
         }
-        let k = *self.contacts.get(slot);
-        self.rec.abandoned(self.now, &k, self.now - k.arrival);
-        self.queues.left(k.queue as usize);
+        let k = self.contacts.get(slot);
+        let queue = k.queue as usize;
+        self.rec.abandoned(self.now, k, self.now - k.arrival);
+        self.queues.left(queue);
         self.contacts.release(slot);
     }
 
@@ -530,7 +529,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         for q in 0..self.queues.len() {
             while let Some(slot) = self.queues.pop(q, &self.contacts) {
                 let k = *self.contacts.get(slot);
-                if k.left.is_some() {
+                if k.state == State::Interrupted {
                     self.rec.unfinished(&k);
                 } else {
                     self.rec.waiting_at_end(&k);
@@ -872,7 +871,9 @@ staff = 3
         sim.start_timelines();
         let mut checked = 0;
         while sim.step() {
-            let waiting = sim.contacts.all().iter().filter(|k| k.state == State::Waiting).count() as u32;
+            let waiting =
+                sim.contacts.all().iter().filter(|k| matches!(k.state, State::Waiting | State::Interrupted)).count()
+                    as u32;
             assert_eq!(sim.waiting(0), waiting);
             checked += u64::from(waiting > 0);
         }

@@ -9,7 +9,70 @@
 use super::Model;
 use super::recorder::Recorder;
 use super::streams::{Purpose, Stream, stream, uniform};
-use std::collections::VecDeque;
+
+/// A FIFO of agent ids in a ring whose size is a power of two (grows by doubling): the
+/// idle queue, longest idle at the front. Every operation is O(1) and inlined.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct IdleQueue {
+    ring: Vec<u32>,
+    head: usize,
+    len: usize,
+}
+
+impl IdleQueue {
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The longest-idle agent.
+    #[inline]
+    pub fn front(&self) -> Option<&u32> {
+        if self.len == 0 { None } else { self.ring.get(self.head) }
+    }
+
+    #[inline]
+    pub fn pop_front(&mut self) -> Option<u32> {
+        if self.len == 0 {
+            return None;
+        }
+        let a = self.ring[self.head];
+        self.head = (self.head + 1) & (self.ring.len() - 1);
+        self.len -= 1;
+        Some(a)
+    }
+
+    /// The most recently idle agent.
+    #[inline]
+    pub fn pop_back(&mut self) -> Option<u32> {
+        if self.len == 0 {
+            return None;
+        }
+        self.len -= 1;
+        Some(self.ring[(self.head + self.len) & (self.ring.len() - 1)])
+    }
+
+    #[inline(always)]
+    pub fn push_back(&mut self, a: u32) {
+        if self.len == self.ring.len() {
+            self.grow();
+        }
+        let at = (self.head + self.len) & (self.ring.len() - 1);
+        self.ring[at] = a;
+        self.len += 1;
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let mut ring = Vec::with_capacity((self.ring.len() * 2).max(8));
+        for i in 0..self.len {
+            ring.push(self.ring[(self.head + i) & (self.ring.len().max(1) - 1)]);
+        }
+        ring.resize(ring.capacity().next_power_of_two(), 0);
+        self.ring = ring;
+        self.head = 0;
+    }
+}
 
 /// One agent.
 #[derive(Clone, Copy, Debug)]
@@ -39,7 +102,7 @@ pub(crate) struct Agent {
 #[derive(Default)]
 pub(crate) struct Group {
     /// Agents holding nothing, longest idle at the front.
-    pub idle: VecDeque<u32>,
+    pub idle: IdleQueue,
     /// Chat agents by number of chats held (index = held, 1 ≤ held < concurrency).
     pub partial: Vec<Vec<u32>>,
     /// Agents off shift, reused before new ones are created.

@@ -41,7 +41,7 @@ impl Level {
     }
 }
 
-/// Agent-time levels of one group.
+/// Agent-time levels of one group, and how its agents work.
 #[derive(Clone, Copy, Default, Debug)]
 pub(crate) struct GroupLevels {
     pub scheduled: Level,
@@ -49,6 +49,23 @@ pub(crate) struct GroupLevels {
     pub present: Level,
     pub overtime: Level,
     pub busy: Level,
+    /// Its channel if it has one skill. Its busy time on that channel is then its busy
+    /// time (the same additions, so the same number) and is not kept twice.
+    sole_channel: Option<usize>,
+    /// One contact at a time: contacts held equal agents busy, channel by channel (the
+    /// same additions again), and are not kept twice.
+    one_at_a_time: bool,
+}
+
+/// What the tally needs of one channel.
+#[derive(Clone, Copy, Debug)]
+struct ChannelInfo {
+    /// Service-level threshold (s).
+    within: f64,
+    /// Short-abandon threshold (s).
+    short_abandon: f64,
+    /// Several contact types (counted separately too).
+    multi_type: bool,
 }
 
 /// Per-interval wait histograms, kept only while an interval can still receive waits.
@@ -75,17 +92,9 @@ pub struct Tally {
     n_intervals: usize,
     n_channels: usize,
     first_counted: usize,
-    /// Channels with more than one contact type (their types are counted separately).
-    multi_type: Vec<bool>,
-    /// Per channel: service-level threshold and short-abandon threshold (s).
-    within: Vec<f64>,
-    short_abandon: Vec<f64>,
-    /// Per group: its channel if it has one skill. Its busy time on that channel is then
-    /// its busy time (the same additions, so the same number) and is not kept twice.
-    sole_channel: Vec<Option<usize>>,
-    /// Per group: one contact at a time, so contacts held equal agents busy, channel by
-    /// channel (the same additions again), and are not kept twice.
-    one_at_a_time: Vec<bool>,
+    channels: Vec<ChannelInfo>,
+    /// Some channel has several contact types (else no contact is counted by type).
+    any_types: bool,
 }
 
 impl Tally {
@@ -97,7 +106,15 @@ impl Tally {
         let n_g = s.groups.len();
         Tally {
             stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon), m.n_types),
-            levels: vec![GroupLevels::default(); n_g],
+            levels: s
+                .groups
+                .iter()
+                .map(|g| GroupLevels {
+                    sole_channel: (g.skills.len() == 1).then(|| g.skills[0].channel),
+                    one_at_a_time: g.concurrency == 1,
+                    ..GroupLevels::default()
+                })
+                .collect(),
             busy_on: vec![Level::default(); n_g * n_ch],
             held_on: vec![Level::default(); n_g * n_ch],
             hist: Histograms {
@@ -110,11 +127,16 @@ impl Tally {
             n_intervals: n,
             n_channels: n_ch,
             first_counted: s.first_counted_interval(),
-            multi_type: s.channels.iter().map(|c| c.types.len() > 1).collect(),
-            within: s.channels.iter().map(|c| c.within).collect(),
-            short_abandon: s.channels.iter().map(|c| c.short_abandon).collect(),
-            sole_channel: s.groups.iter().map(|g| (g.skills.len() == 1).then(|| g.skills[0].channel)).collect(),
-            one_at_a_time: s.groups.iter().map(|g| g.concurrency == 1).collect(),
+            channels: s
+                .channels
+                .iter()
+                .map(|c| ChannelInfo {
+                    within: c.within,
+                    short_abandon: c.short_abandon,
+                    multi_type: c.types.len() > 1,
+                })
+                .collect(),
+            any_types: s.channels.iter().any(|c| c.types.len() > 1),
         }
     }
 
@@ -149,7 +171,7 @@ impl Tally {
         let (c, i) = (k.channel(), k.interval());
         let ci = self.stats.channel_at(c, i);
         f(&mut self.stats.channel[ci]);
-        if self.multi_type[c] && i >= self.first_counted {
+        if self.any_types && self.channels[c].multi_type && i >= self.first_counted {
             f(&mut self.stats.types[k.contact_type()]);
         }
     }
@@ -184,7 +206,7 @@ impl Tally {
 }
 
 impl Recorder for Tally {
-    #[inline]
+    #[inline(always)]
     fn arrival(&mut self, _now: f64, k: &Contact) {
         self.count(k, |x| x.offered += 1);
     }
@@ -194,10 +216,10 @@ impl Recorder for Tally {
         self.hist.pending[k.channel() * self.n_intervals + k.interval()] += 1;
     }
 
-    #[inline]
+    #[inline(always)]
     fn answered(&mut self, _now: f64, k: &Contact, g: usize, wait: f64, from_queue: bool) {
         let (c, i) = (k.channel(), k.interval());
-        let within = u64::from(wait <= self.within[c]);
+        let within = u64::from(wait <= self.channels[c].within);
         self.count(k, |x| {
             x.answered += 1;
             x.wait_answered_s += wait;
@@ -213,7 +235,7 @@ impl Recorder for Tally {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn completed(&mut self, _now: f64, k: &Contact) {
         let handle = k.handle_time();
         self.count(k, |x| {
@@ -225,7 +247,7 @@ impl Recorder for Tally {
     #[inline]
     fn abandoned(&mut self, _now: f64, k: &Contact, waited: f64) {
         // Strictly within: with the default threshold of 0 s the denominator is all offered.
-        let short = u64::from(waited < self.short_abandon[k.channel()]);
+        let short = u64::from(waited < self.channels[k.channel()].short_abandon);
         self.count(k, |x| {
             x.abandoned += 1;
             x.wait_abandoned_s += waited;
@@ -252,17 +274,18 @@ impl Recorder for Tally {
         self.levels[g].overtime.add(now, delta);
     }
 
-    #[inline]
+    #[inline(always)]
     fn busy(&mut self, now: f64, g: usize, c: usize, delta: f64) {
-        self.levels[g].busy.add(now, delta);
-        if self.sole_channel[g].is_none() {
+        let lv = &mut self.levels[g];
+        lv.busy.add(now, delta);
+        if lv.sole_channel.is_none() {
             self.busy_on[g * self.n_channels + c].add(now, delta);
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn held(&mut self, now: f64, g: usize, c: usize, delta: f64) {
-        if !self.one_at_a_time[g] {
+        if !self.levels[g].one_at_a_time {
             self.held_on[g * self.n_channels + c].add(now, delta);
         }
     }
@@ -280,14 +303,14 @@ impl Recorder for Tally {
             let busy_s = t.busy_s;
             for c in 0..n_ch {
                 let idx = self.stats.group_channel_at(g, c, i);
-                let busy_on = match self.sole_channel[g] {
+                let busy_on = match lv.sole_channel {
                     Some(sole) if sole == c => busy_s,
                     Some(_) => 0.0,
                     None => self.busy_on[g * n_ch + c].flush(now),
                 };
                 self.stats.busy_on[idx] = busy_on;
                 self.stats.held_on[idx] =
-                    if self.one_at_a_time[g] { busy_on } else { self.held_on[g * n_ch + c].flush(now) };
+                    if lv.one_at_a_time { busy_on } else { self.held_on[g * n_ch + c].flush(now) };
             }
         }
         self.interval = i + 1;
