@@ -59,15 +59,7 @@ impl RateFn {
 
     /// Expected number of arrivals in `[a, b)`.
     pub fn expected(&self, a: f64, b: f64) -> f64 {
-        let mut total = 0.0;
-        for k in 0..self.starts.len() {
-            let lo = self.starts[k].max(a);
-            let hi = self.seg_end(k).min(b);
-            if hi > lo {
-                total += self.rates[k] * (hi - lo);
-            }
-        }
-        total
+        crate::steps::integral(self.segments(), a, b)
     }
 
     /// The rate in force at time `t` (0 outside `[0, horizon)`).

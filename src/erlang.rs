@@ -15,7 +15,7 @@
 //!   W₀ / ((1 − σ_{k−1})(1 − σ_k)), W₀ = C(c, a)/(cμ), σ_k = Σ_{j≤k} λ_j/(cμ).
 
 use crate::error::Error;
-use crate::special::{inc_beta, ln_gamma};
+use crate::special_functions::{inc_beta, ln_gamma};
 
 /// Checks a rate (per s) ≥ 0 and finite.
 fn check_rate(rate: f64) -> Result<(), Error> {

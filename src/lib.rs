@@ -51,7 +51,8 @@ pub mod error;
 pub mod report;
 pub mod run;
 pub mod scenario;
-pub mod special;
+pub mod special_functions;
 pub mod stats;
+pub mod steps;
 
 pub use error::Error;

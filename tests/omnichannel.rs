@@ -4,27 +4,22 @@
 //!
 //! Run with `cargo test --release`.
 
+mod common;
+
 use ccsim::engine::{Model, simulate};
 use ccsim::erlang::ErlangC;
 use ccsim::report::Report;
 use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
-use ccsim::special::student_t_quantile;
+use ccsim::special_functions::student_t_quantile;
 use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
 use ccsim::stats::summary::Estimate;
+use common::{ch, channel, group, grp, scenario};
 use proptest::prelude::*;
 
 fn report(toml: &str) -> Report {
     let s = Scenario::from_toml(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"));
     run(s, &RunOptions::default()).unwrap().report()
-}
-
-fn ch(r: &Report, name: &str, k: ChannelKpi) -> Estimate {
-    r.channel(name).and_then(|c| c.get(k)).unwrap_or_else(|| panic!("{name}.{k:?}"))
-}
-
-fn grp(r: &Report, name: &str, k: GroupKpi) -> Estimate {
-    r.group(name).and_then(|g| g.get(k)).unwrap_or_else(|| panic!("{name}.{k:?}"))
 }
 
 /// Within a Student-t interval at confidence 1 − alpha (from the run's own spread).
@@ -167,7 +162,7 @@ fn overrides_are_checked_and_lossless() {
     }
     let s = Scenario::load(format!("{dir}/scenarios/single-queue.toml").as_ref()).unwrap();
     let more = s.with_overrides(&[("agents.team.staff", "11"), ("channel.phone.service_level.within", "30s")]).unwrap();
-    assert_eq!(more.groups()[0].staffing.max(), 11);
+    assert_eq!(more.groups()[0].headcount.max(), 11);
     assert_eq!(more.channels()[0].within, 30.0);
     assert_ne!(json(s.clone()), json(more));
     let err = s.with_overrides(&[("agents.team.shrinkage", "1.5")]).unwrap_err().to_string();
@@ -206,33 +201,17 @@ fn same_numbers(old: &serde_json::Value, new: &serde_json::Value, path: &str, n:
 /// pooled M/M/c queue: each channel sees the Erlang C waits of the summed load.
 #[test]
 fn blended_group_pools_two_channels() {
-    let toml = r#"
-name = "pooled"
-seed = 8
-replications = 20
-horizon = "1000h"
-interval = "100h"
-warmup = "100h"
-[routing]
-policy = "longest_wait"
-[[channel]]
-name = "a"
-kind = "voice"
-service_level = { target = 0.8, within = "20s" }
-arrivals = { per_hour = 75 }
-handle_time = { dist = "exponential", mean = "4m" }
-[[channel]]
-name = "b"
-kind = "voice"
-service_level = { target = 0.8, within = "20s" }
-arrivals = { per_hour = 75 }
-handle_time = { dist = "exponential", mean = "4m" }
-[[agents]]
-name = "blended"
-skills = ["a", "b"]
-staff = 12
-"#;
-    let r = report(toml);
+    let r = scenario("pooled")
+        .seed(8)
+        .replications(20)
+        .horizon("1000h")
+        .interval("100h")
+        .warmup("100h")
+        .routing("longest_wait", true)
+        .channel(channel("a", "voice").per_hour(75.0))
+        .channel(channel("b", "voice").per_hour(75.0))
+        .group(group("blended", &["a", "b"]).staff(12))
+        .report();
     let pooled = ErlangC::new(150.0 / 3600.0, 240.0, 12).unwrap();
     let separate = ErlangC::new(75.0 / 3600.0, 240.0, 6).unwrap();
     for name in ["a", "b"] {
@@ -250,32 +229,24 @@ staff = 12
 #[test]
 fn email_waits_over_closed_hours() {
     // Email arrives only 18:00–20:00 on day 1; the back office works 09:00–17:00.
-    let toml = |horizon: &str| {
+    let run_for = |horizon: &str| {
         let n = if horizon == "2d" { 96 } else { 48 };
         let vol: Vec<&str> = (0..n).map(|i| if (36..40).contains(&i) { "20" } else { "0" }).collect();
-        let vol = vol.join(", ");
-        format!(
-            r#"
-name = "email"
-seed = 3
-replications = 12
-horizon = "{horizon}"
-interval = "30m"
-[[channel]]
-name = "email"
-kind = "email"
-service_level = {{ target = 1.0, within = "24h" }}
-open = {{ from = "09:00", to = "17:00" }}
-arrivals = {{ per_interval = [{vol}] }}
-handle_time = {{ dist = "exponential", mean = "5m" }}
-[[agents]]
-name = "back office"
-skills = ["email"]
-staff = 4
-"#
-        )
+        let email = channel("email", "email")
+            .service_level(1.0, "24h")
+            .open("09:00", "17:00")
+            .set("arrivals", format!("{{ per_interval = [{}] }}", vol.join(", ")))
+            .exponential_handle("5m");
+        scenario("email")
+            .seed(3)
+            .replications(12)
+            .horizon(horizon)
+            .interval("30m")
+            .channel(email)
+            .group(group("back office", &["email"]).staff(4))
+            .report()
     };
-    let r = report(&toml("2d"));
+    let r = run_for("2d");
     let offered = ch(&r, "email", ChannelKpi::Offered);
     assert!(offered.mean > 60.0);
     assert_eq!(ch(&r, "email", ChannelKpi::Answered).mean, offered.mean, "all answered on day 2");
@@ -290,7 +261,7 @@ staff = 4
     assert!((backlog[0].mean - offered.mean).abs() < 1e-9, "all of day 1's email waits overnight");
     assert_eq!(backlog[1].mean, 0.0);
     // Cut the horizon before the office opens: nothing is served, everything is reported.
-    let r = report(&toml("1d"));
+    let r = run_for("1d");
     let offered = ch(&r, "email", ChannelKpi::Offered).mean;
     assert!(offered > 60.0);
     assert_eq!(ch(&r, "email", ChannelKpi::WaitingAtEnd).mean, offered);
@@ -301,30 +272,23 @@ staff = 4
 /// The end-of-day backlog is taken at midnight whatever the planning interval.
 #[test]
 fn backlog_at_midnight_whatever_the_interval() {
-    let toml = |interval: &str| {
-        format!(
-            r#"
-name = "backlog"
-seed = 12
-replications = 4
-horizon = "7d"
-interval = "{interval}"
-[[channel]]
-name = "email"
-kind = "email"
-service_level = {{ target = 1.0, within = "24h" }}
-open = {{ from = "09:00", to = "17:00" }}
-arrivals = {{ per_hour = 10 }}
-handle_time = {{ dist = "exponential", mean = "6m" }}
-[[agents]]
-name = "office"
-skills = ["email"]
-staff = 4
-"#
-        )
+    let run_with = |interval: &str| {
+        let email = channel("email", "email")
+            .service_level(1.0, "24h")
+            .open("09:00", "17:00")
+            .per_hour(10.0)
+            .exponential_handle("6m");
+        scenario("backlog")
+            .seed(12)
+            .replications(4)
+            .horizon("7d")
+            .interval(interval)
+            .channel(email)
+            .group(group("office", &["email"]).staff(4))
+            .report()
     };
-    let hourly = report(&toml("1h"));
-    let odd = report(&toml("7h"));
+    let hourly = run_with("1h");
+    let odd = run_with("7h");
     let a: Vec<f64> = hourly.backlog[0].days.iter().map(|e| e.mean).collect();
     let b: Vec<f64> = odd.backlog[0].days.iter().map(|e| e.mean).collect();
     assert_eq!(a.len(), 7);

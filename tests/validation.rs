@@ -11,12 +11,15 @@
 //! Run with `cargo test --release` (these simulate about 60 million calls).
 
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
+mod common;
+
 use ccsim::report::Report;
 use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
-use ccsim::special::student_t_quantile;
+use ccsim::special_functions::student_t_quantile;
 use ccsim::stats::kpi::ChannelKpi;
 use ccsim::stats::summary::Estimate;
+use common::{channel, group, scenario};
 
 fn reference(name: &str) -> Vec<Vec<String>> {
     let path = format!("{}/tests/data/reference/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -142,37 +145,24 @@ fn simulate_queue(
 ) -> Report {
     // Eleven intervals (the first is warm-up), at most 360 days in all.
     let interval_h = (calls / per_hour / 10.0).ceil().clamp(1.0, 785.0);
-    let patience = match patience {
-        Patience::Never => String::new(),
-        Patience::Exponential(m) => format!("patience = {{ dist = \"exponential\", mean = {m} }}"),
-        Patience::Zero => "patience = { dist = \"deterministic\", value = 0 }".into(),
+    let phone = channel("phone", "voice")
+        .service_level(0.8, &within.to_string())
+        .per_hour(per_hour)
+        .exponential_handle(&aht.to_string());
+    let phone = match patience {
+        Patience::Never => phone,
+        Patience::Exponential(m) => phone.exponential_patience(&m.to_string()),
+        Patience::Zero => phone.set("patience", "{ dist = \"deterministic\", value = 0 }"),
     };
-    let toml = format!(
-        r#"
-name = "validation"
-seed = 2024
-replications = {reps}
-horizon = "{h}h"
-interval = "{interval_h}h"
-warmup = "{interval_h}h"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = {within} }}
-arrivals = {{ per_hour = {per_hour} }}
-handle_time = {{ dist = "exponential", mean = {aht} }}
-{patience}
-
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = {agents}
-"#,
-        h = interval_h * 11.0,
-    );
-    let scenario = Scenario::from_toml(&toml, "validation.toml").unwrap_or_else(|e| panic!("{e}"));
-    run(scenario, &RunOptions::default()).unwrap().report()
+    scenario("validation")
+        .seed(2024)
+        .replications(reps)
+        .horizon(&format!("{}h", interval_h * 11.0))
+        .interval(&format!("{interval_h}h"))
+        .warmup(&format!("{interval_h}h"))
+        .channel(phone)
+        .group(group("agents", &["phone"]).staff(agents))
+        .report()
 }
 
 fn est(r: &Report, k: ChannelKpi) -> Estimate {

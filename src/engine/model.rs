@@ -167,7 +167,7 @@ impl Model {
 
         let mut staffing_timeline = Vec::new();
         for (gi, g) in s.groups.iter().enumerate() {
-            for &(t, n) in &g.staffing.steps {
+            for &(t, n) in &g.headcount.steps {
                 if t < s.horizon {
                     staffing_timeline.push((t, gi, n));
                 }

@@ -131,7 +131,7 @@ pub(crate) struct Workforce {
 impl Workforce {
     pub fn new(m: &Model, rep: u64) -> Workforce {
         let s = &m.scenario;
-        let max_agents: usize = s.groups.iter().map(|g| g.staffing.max() as usize).sum();
+        let max_agents: usize = s.groups.iter().map(|g| g.headcount.max() as usize).sum();
         let groups = s
             .groups
             .iter()

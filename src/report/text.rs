@@ -3,7 +3,7 @@
 
 use super::Report;
 use super::markup::Markup;
-use crate::scenario::duration::{format_clock, format_duration};
+use crate::scenario::duration::{format_clock, format_duration, format_when};
 use crate::scenario::{DAY, Weekday};
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
@@ -40,16 +40,10 @@ fn with_ci(e: &Estimate, unit: Unit) -> String {
 
 /// Interval start as planners read it: `08:30`, or `Tue 08:30` over several days.
 fn when(r: &Report, t: f64) -> String {
-    let clock = format_clock(t.rem_euclid(DAY));
     if r.horizon_s <= DAY {
-        return clock;
+        return format_clock(t.rem_euclid(DAY));
     }
-    let start = Weekday::parse(r.start_day).unwrap_or(Weekday(0));
-    let mut day = start.plus((t / DAY).floor() as usize).name().to_string();
-    if let Some(c) = day.get_mut(0..1) {
-        c.make_ascii_uppercase();
-    }
-    format!("{day} {clock}")
+    format_when(t, Weekday::parse(r.start_day).unwrap_or(Weekday(0)))
 }
 
 struct Grid {

@@ -124,6 +124,17 @@ pub fn format_clock(secs_of_day: f64) -> String {
     format!("{:02}:{:02}", s / 3600, (s % 3600) / 60)
 }
 
+/// A time of the horizon as planners read it: `Tue 08:30`, for a horizon starting on
+/// `start_day` (time 0 is its midnight). The one clock-and-weekday formatter of reports
+/// and messages.
+pub fn format_when(t: f64, start_day: super::Weekday) -> String {
+    let mut day = start_day.plus((t / super::DAY).floor() as usize).name().to_string();
+    if let Some(c) = day.get_mut(0..1) {
+        c.make_ascii_uppercase();
+    }
+    format!("{day} {}", format_clock(t.rem_euclid(super::DAY)))
+}
+
 impl<'de> serde::Deserialize<'de> for Seconds {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

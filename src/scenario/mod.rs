@@ -181,7 +181,7 @@ impl Scenario {
     /// use ccsim::scenario::Scenario;
     /// let s = Scenario::from_toml(&text, "single-queue.toml").unwrap();
     /// let more = s.with_overrides(&[("agents.team.staff", "12")]).unwrap();
-    /// assert_eq!(more.groups()[0].staffing.max(), 12);
+    /// assert_eq!(more.groups()[0].headcount.max(), 12);
     /// let err = s.with_overrides(&[("agents.team.staff", "-1")]).unwrap_err();
     /// assert!(err.to_string().contains("--set agents.team.staff=-1"));
     /// ```
@@ -468,7 +468,7 @@ pub struct AgentGroup {
     /// Channels served, in preference order.
     pub skills: Vec<Skill>,
     /// Scheduled headcount over the horizon, before shrinkage.
-    pub staffing: Staffing,
+    pub headcount: Headcount,
     /// Share of scheduled time not available for contacts, in [0, 1).
     pub shrinkage: f64,
     /// Most chats held at once (1 for groups without a chat skill).
@@ -493,15 +493,15 @@ pub struct Skill {
 
 /// Scheduled headcount as a step function: `steps[i] = (from, count)`, first `from` = 0.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Staffing {
+pub struct Headcount {
     /// `(from, count)` steps; the first `from` is 0, `from` strictly increasing.
     pub steps: Vec<(f64, u32)>,
 }
 
-impl Staffing {
+impl Headcount {
     /// The same headcount all the time.
-    pub fn constant(n: u32) -> Staffing {
-        Staffing { steps: vec![(0.0, n)] }
+    pub fn constant(n: u32) -> Headcount {
+        Headcount { steps: vec![(0.0, n)] }
     }
 
     /// Headcount in force at time `t`.
@@ -517,16 +517,8 @@ impl Staffing {
 
     /// Scheduled agent-seconds in `[a, b)`.
     pub fn agent_seconds(&self, a: f64, b: f64) -> f64 {
-        let mut total = 0.0;
-        for (i, &(s, n)) in self.steps.iter().enumerate() {
-            let e = self.steps.get(i + 1).map_or(f64::INFINITY, |x| x.0);
-            let lo = s.max(a);
-            let hi = e.min(b);
-            if hi > lo {
-                total += f64::from(n) * (hi - lo);
-            }
-        }
-        total
+        let ends = self.steps.iter().skip(1).map(|x| x.0).chain(std::iter::once(f64::INFINITY));
+        crate::steps::integral(self.steps.iter().zip(ends).map(|(&(s, n), e)| (s, e, f64::from(n))), a, b)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Validation: raw scenario → checked [`Scenario`], or every problem with its field path.
 
-use super::duration::{Seconds, format_clock, format_duration};
+use super::duration::{Seconds, format_clock, format_duration, format_when};
 use super::limits::*;
 use super::locate::FieldPath;
 use super::raw::*;
@@ -215,12 +215,7 @@ impl Ctx {
     }
     /// Where an interval starts, for messages: "Tue 08:30".
     fn when(&self, t: f64) -> String {
-        let day = self.weekday_at(t).name();
-        let mut d = day.to_string();
-        if let Some(c) = d.get_mut(0..1) {
-            c.make_ascii_uppercase();
-        }
-        format!("{d} {}", format_clock(t.rem_euclid(DAY)))
+        format_when(t, self.start_day)
     }
 
     /// Checks the length of a per-interval list: either the whole horizon or one day
@@ -473,7 +468,7 @@ fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f
 
 /// Seconds of `[a, b)` covered by the windows.
 fn open_seconds(open: &[(f64, f64)], a: f64, b: f64) -> f64 {
-    open.iter().map(|&(s, e)| (e.min(b) - s.max(a)).max(0.0)).sum()
+    crate::steps::integral(open.iter().map(|&(s, e)| (s, e, 1.0)), a, b)
 }
 
 fn arrival_rate(
@@ -761,7 +756,7 @@ fn group(
     Some(AgentGroup {
         name: ra.name.clone(),
         skills,
-        staffing: staffing?,
+        headcount: staffing?,
         shrinkage,
         concurrency,
         cost_per_hour,
@@ -781,7 +776,7 @@ fn headcount(ck: &mut Check, p: &FieldPath, n: f64) -> Option<u32> {
     Some(n as u32)
 }
 
-fn staffing(ck: &mut Check, ctx: &Ctx, p: &FieldPath, ra: &RawAgents) -> Option<Staffing> {
+fn staffing(ck: &mut Check, ctx: &Ctx, p: &FieldPath, ra: &RawAgents) -> Option<Headcount> {
     match (&ra.staff, ra.shifts.is_empty()) {
         (Some(_), false) => {
             ck.err(
@@ -796,7 +791,7 @@ fn staffing(ck: &mut Check, ctx: &Ctx, p: &FieldPath, ra: &RawAgents) -> Option<
         }
         (Some(RawStaff::Constant(n)), true) => {
             let n = headcount(ck, &p.key("staff"), *n as f64)?;
-            Some(Staffing::constant(n))
+            Some(Headcount::constant(n))
         }
         (Some(RawStaff::PerInterval(list)), true) => {
             let sp = p.key("staff").key("per_interval");
@@ -808,13 +803,13 @@ fn staffing(ck: &mut Check, ctx: &Ctx, p: &FieldPath, ra: &RawAgents) -> Option<
                     steps.push((i as f64 * ctx.interval, n));
                 }
             }
-            Some(Staffing { steps })
+            Some(Headcount { steps })
         }
         (None, false) => shifts(ck, ctx, p, &ra.shifts),
     }
 }
 
-fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option<Staffing> {
+fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option<Headcount> {
     let before = ck.errors.len();
     // (time, +/- count) changes over the horizon.
     let mut changes: Vec<(f64, i64)> = Vec::new();
@@ -962,11 +957,11 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
             _ => steps.push((at, n)),
         }
     }
-    Some(Staffing { steps })
+    Some(Headcount { steps })
 }
 
 fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], horizon: f64) {
-    let total: u64 = groups.iter().map(|g| u64::from(g.staffing.max())).sum();
+    let total: u64 = groups.iter().map(|g| u64::from(g.headcount.max())).sum();
     if total > MAX_AGENTS_TOTAL {
         ck.err(FieldPath::root().key("agents"), format!("{total} agents in all; at most {MAX_AGENTS_TOTAL}"));
     }
@@ -982,7 +977,7 @@ fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], hor
                 p.key("name"),
                 format!("no agent group has `{}` in its skills, so its contacts can never be served", ch.name),
             );
-        } else if servers.iter().all(|g| g.staffing.max() == 0) {
+        } else if servers.iter().all(|g| g.headcount.max() == 0) {
             ck.err(
                 p.key("name"),
                 format!(
@@ -1043,7 +1038,7 @@ days = ["sun", "fri"]
 "#,
         )
         .unwrap();
-        let st = &s.groups[0].staffing;
+        let st = &s.groups[0].headcount;
         let h = 3600.0;
         // Friday (day 0): 5 from 08:00, 0 at the 12:00 break, back at 12:30, off at 16:00.
         assert_eq!(st.at(7.9 * h), 0);
@@ -1198,7 +1193,7 @@ people = ["cy", "ana"]
         for i in 0..96 {
             let a = i as f64 * 1800.0;
             assert!((r.expected(a, a + 1800.0) - ((i % 48) % 5) as f64).abs() < 1e-9);
-            assert_eq!(s.groups[0].staffing.at(a + 1.0), ((i % 48) % 5) as u32);
+            assert_eq!(s.groups[0].headcount.at(a + 1.0), ((i % 48) % 5) as u32);
         }
     }
 }

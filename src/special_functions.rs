@@ -1,6 +1,7 @@
 //! Special functions: log-gamma, the regularised incomplete beta function, and the
 //! Student-t quantile built on it. Accurate to about 1e-13 relative for the arguments
-//! ccsim uses (Erlang A waiting-time probabilities, confidence intervals).
+//! ccsim uses. They serve both the Erlang A waiting-time probabilities ([`crate::erlang`])
+//! and the confidence intervals ([`crate::stats::summary`]), so they live in neither.
 
 /// ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error ≈ 1e-15).
 pub fn ln_gamma(x: f64) -> f64 {
