@@ -8,6 +8,7 @@
 //! Units in the checked types: times in **seconds** from the start of the horizon (time 0
 //! is midnight at the start of `start_day`), rates in contacts **per second**.
 
+mod build;
 pub mod duration;
 mod locate;
 mod overrides;

@@ -1,5 +1,6 @@
 //! Validation: raw scenario → checked [`Scenario`], or every problem with its field path.
 
+use super::build;
 use super::duration::{Seconds, format_clock, format_duration, format_when};
 use super::limits::*;
 use super::locate::FieldPath;
@@ -467,10 +468,6 @@ fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f
 }
 
 /// Seconds of `[a, b)` covered by the windows.
-fn open_seconds(open: &[(f64, f64)], a: f64, b: f64) -> f64 {
-    crate::steps::integral(open.iter().map(|&(s, e)| (s, e, 1.0)), a, b)
-}
-
 fn arrival_rate(
     ck: &mut Check,
     ctx: &Ctx,
@@ -515,24 +512,7 @@ fn arrival_rate(
             return None;
         }
         let rate = r / 3600.0;
-        let mut steps = Vec::new();
-        let mut t = 0.0;
-        for &(s, e) in windows {
-            if s > t {
-                steps.push((t, 0.0));
-            }
-            // Split at midnights so that day factors apply.
-            let mut u = s;
-            while u < e {
-                let next_midnight = ((u / DAY).floor() + 1.0) * DAY;
-                steps.push((u, rate * factor_at(u)));
-                u = next_midnight.min(e);
-            }
-            t = e;
-        }
-        if t < ctx.horizon {
-            steps.push((t, 0.0));
-        }
+        let steps = build::rate_while_open(windows, ctx.horizon, |u| rate * factor_at(u));
         return finish_rate(ck, p, &steps, ctx.horizon);
     } else if let Some(list) = &a.per_interval {
         let v = ctx.expand(ck, &p.key("per_interval"), list)?;
@@ -579,11 +559,9 @@ fn arrival_rate(
             }
             None => {
                 // A flat day: spread over the day's open time.
-                let mut steps = Vec::new();
-                let mut t = 0.0;
                 for day in 0..ctx.days() {
                     let a0 = day as f64 * DAY;
-                    let secs = open_seconds(windows, a0, a0 + DAY);
+                    let secs = build::open_seconds(windows, a0, a0 + DAY);
                     let vol = d * factor_at(a0);
                     if vol > 0.0 && secs <= 0.0 {
                         ck.err(
@@ -596,21 +574,8 @@ fn arrival_rate(
                         );
                         return None;
                     }
-                    for &(s, e) in windows {
-                        let (s, e) = (s.max(a0), e.min(a0 + DAY));
-                        if e <= s {
-                            continue;
-                        }
-                        if s > t {
-                            steps.push((t, 0.0));
-                        }
-                        steps.push((s, vol / secs));
-                        t = e;
-                    }
                 }
-                if t < ctx.horizon {
-                    steps.push((t, 0.0));
-                }
+                let steps = build::flat_days(windows, ctx.days(), ctx.horizon, |day| d * factor_at(day as f64 * DAY));
                 return finish_rate(ck, p, &steps, ctx.horizon);
             }
         }
@@ -618,11 +583,9 @@ fn arrival_rate(
 
     // Per-interval volumes: spread each over the open part of its interval.
     let volumes = volumes?;
-    let mut steps = Vec::new();
     for (i, vol) in volumes.iter().enumerate() {
         let a0 = i as f64 * ctx.interval;
-        let b0 = a0 + ctx.interval;
-        let secs = open_seconds(windows, a0, b0);
+        let secs = build::open_seconds(windows, a0, a0 + ctx.interval);
         if *vol > 0.0 && secs <= 0.0 {
             let field = if a.per_interval.is_some() { "per_interval" } else { "profile" };
             ck.err(
@@ -634,27 +597,8 @@ fn arrival_rate(
             );
             return None;
         }
-        if secs <= 0.0 {
-            steps.push((a0, 0.0));
-            continue;
-        }
-        let rate = vol / secs;
-        let mut t = a0;
-        for &(s, e) in windows {
-            let (s, e) = (s.max(a0), e.min(b0));
-            if e <= s {
-                continue;
-            }
-            if s > t {
-                steps.push((t, 0.0));
-            }
-            steps.push((s, rate));
-            t = e;
-        }
-        if t < b0 {
-            steps.push((t, 0.0));
-        }
     }
+    let steps = build::spread_volumes(&volumes, ctx.interval, windows);
     finish_rate(ck, p, &steps, ctx.horizon)
 }
 
@@ -884,23 +828,9 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
             brk.push((off, off + b.length.0));
         }
         let days = day_list(ck, &sp.key("days"), &s.days);
-        // Day -1 lets an overnight shift from the day before time 0 reach into the horizon.
-        for d in -1..ctx.days() as i64 {
-            let wd = Weekday(((i64::from(ctx.start_day.0) + d).rem_euclid(7)) as u8);
-            if !days[usize::from(wd.0)] {
-                continue;
-            }
-            let a = d as f64 * DAY + start;
-            let b = a + len;
-            if b <= 0.0 || a >= ctx.horizon {
-                continue;
-            }
-            changes.push((a, count));
-            changes.push((b, -count));
-            for &(o0, o1) in &brk {
-                changes.push((a + o0, -count));
-                changes.push((a + o1, count));
-            }
+        let pattern = build::ShiftPattern { start, len, breaks: &brk, days, count };
+        for (a, b) in build::occurrences(&pattern, ctx.days(), ctx.start_day.0, ctx.horizon) {
+            build::changes_of(&pattern, (a, b), &mut changes);
             if let Some(names) = &s.people {
                 for n in names {
                     people.entry(n.as_str()).or_default().push((a, b, i));
@@ -928,34 +858,13 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
     if ck.errors.len() > before {
         return None;
     }
-    changes.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-    let mut level: i64 = 0;
-    let mut steps: Vec<(f64, u32)> = vec![(0.0, 0)];
-    let mut i = 0;
-    while i < changes.len() {
-        let t = changes[i].0;
-        while i < changes.len() && changes[i].0 == t {
-            level += changes[i].1;
-            i += 1;
-        }
-        let at = t.max(0.0);
-        if at >= ctx.horizon {
-            break;
-        }
-        debug_assert!(level >= 0);
-        let n = level.clamp(0, i64::from(u32::MAX)) as u32;
-        if n > MAX_AGENTS_PER_GROUP {
-            ck.err(
-                p.key("shift"),
-                format!("shifts put {n} agents on at {}; at most {MAX_AGENTS_PER_GROUP} per group", ctx.when(at)),
-            );
-            return None;
-        }
-        match steps.last_mut() {
-            Some(last) if last.0 == at => last.1 = n,
-            Some(last) if last.1 == n => {}
-            _ => steps.push((at, n)),
-        }
+    let steps = build::headcount_steps(changes, ctx.horizon);
+    if let Some(&(at, n)) = steps.iter().find(|s| s.1 > MAX_AGENTS_PER_GROUP) {
+        ck.err(
+            p.key("shift"),
+            format!("shifts put {n} agents on at {}; at most {MAX_AGENTS_PER_GROUP} per group", ctx.when(at)),
+        );
+        return None;
     }
     Some(Headcount { steps })
 }
