@@ -58,28 +58,62 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// Line starts of a text, indexed once, so that a byte offset becomes a line and column in
+/// O(log lines): locating thousands of problems stays linear in their number.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    /// Byte offset at which each line starts.
+    starts: Vec<usize>,
+    /// Whether each line is plain ASCII (then a column is a byte difference).
+    ascii: Vec<bool>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the lines of `src`.
+    pub fn new(src: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        let mut ascii = Vec::new();
+        let mut line_ascii = true;
+        for (i, b) in src.bytes().enumerate() {
+            line_ascii &= b.is_ascii();
+            if b == b'\n' {
+                starts.push(i + 1);
+                ascii.push(line_ascii);
+                line_ascii = true;
+            }
+        }
+        ascii.push(line_ascii);
+        LineIndex { src, starts, ascii }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let col = if self.ascii[line] { offset - start } else { self.src[start..offset].chars().count() };
+        (line + 1, col + 1)
+    }
+}
+
 /// Translates between byte offsets, field paths and line/column in one scenario text.
 pub struct Locator<'a> {
-    src: &'a str,
+    lines: LineIndex<'a>,
     root: Option<Spanned<DeTable<'a>>>,
 }
 
 impl<'a> Locator<'a> {
     /// Indexes `src` for locating keys and byte offsets.
     pub fn new(src: &'a str) -> Locator<'a> {
-        Locator { src, root: DeTable::parse(src).ok() }
+        Locator { lines: LineIndex::new(src), root: DeTable::parse(src).ok() }
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.src.len());
-        while !self.src.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &self.src[..offset];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rfind('\n').map_or(before.chars().count(), |nl| before[nl + 1..].chars().count()) + 1;
-        (line, col)
+        self.lines.line_col(offset)
     }
 
     /// The span of the deepest part of `path` present in the file: the value itself if it
@@ -179,6 +213,18 @@ mod tests {
         // A missing field points at the deepest table that exists.
         let missing = FieldPath::root().key("channel").at(1).key("kind");
         assert!(loc.span_of(&missing).is_some());
+    }
+
+    #[test]
+    fn lines_and_columns() {
+        let text = "a = 1\nné = \"é\"\n\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(0), (1, 1));
+        assert_eq!(idx.line_col(4), (1, 5));
+        let quote = text.find('"').unwrap();
+        assert_eq!(idx.line_col(quote), (2, 6), "columns count characters, not bytes");
+        assert_eq!(idx.line_col(text.find("last").unwrap()), (4, 1));
+        assert_eq!(idx.line_col(text.len()), (4, 5));
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod overrides;
 mod raw;
 mod validate;
 
-pub use locate::{FieldPath, Locator};
+pub use locate::{FieldPath, LineIndex, Locator};
 pub use overrides::Override;
 
 use crate::arrivals::RateFn;
@@ -204,15 +204,25 @@ impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        let fail = |line, column, message| ScenarioError {
             file: file.clone(),
-            problems: vec![Problem {
-                field: None,
-                line: None,
-                column: None,
-                message: format!("cannot read the file: {e}"),
-            }],
-        })?;
+            problems: vec![Problem { field: None, line, column, message }],
+        };
+        let bytes = std::fs::read(path).map_err(|e| fail(None, None, format!("cannot read the file: {e}")))?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+                let (l, c) = LineIndex::new(valid).line_col(at);
+                return Err(fail(
+                    Some(l),
+                    Some(c),
+                    format!("byte 0x{:02X} is not valid UTF-8; save the file as UTF-8 text", bytes[at]),
+                ));
+            }
+        };
         Scenario::from_toml(&text, &file)
     }
 
@@ -241,8 +251,9 @@ impl Scenario {
                     && let Some(l) = line
                     && let Some(src) = text.lines().nth(l - 1)
                 {
-                    message.push_str(&format!(" (in `{}`)", src.trim()));
+                    message.push_str(&format!(" (in `{}`)", bounded(src.trim(), 80)));
                 }
+                message.push_str("; checking stopped here: fix this to see any other problems");
                 return Err(ScenarioError {
                     file: file.to_owned(),
                     problems: vec![Problem { field, line, column, message }],
@@ -282,6 +293,14 @@ impl Scenario {
     /// Index of the channel called `name`.
     pub fn channel_index(&self, name: &str) -> Option<usize> {
         self.channels.iter().position(|c| c.name == name)
+    }
+}
+
+/// `s` cut to at most `max` characters, with an ellipsis when cut.
+fn bounded(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
     }
 }
 
@@ -545,9 +564,14 @@ pub struct ScenarioError {
     pub problems: Vec<Problem>,
 }
 
+impl ScenarioError {
+    /// Problems shown in full when the error is displayed; the rest are counted.
+    pub const SHOWN: usize = 50;
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
+        for (i, p) in self.problems.iter().take(Self::SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -563,6 +587,9 @@ impl fmt::Display for ScenarioError {
                 write!(f, "{field}: ")?;
             }
             write!(f, "{}", p.message)?;
+        }
+        if self.problems.len() > Self::SHOWN {
+            write!(f, "\n{}: … and {} more problems", self.file, self.problems.len() - Self::SHOWN)?;
         }
         Ok(())
     }

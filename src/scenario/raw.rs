@@ -2,7 +2,8 @@
 //!
 //! Nothing here is trusted: [`super::validate`] turns a [`RawScenario`] into a checked
 //! [`super::Scenario`]. Unknown fields are refused here so that a misspelt key is an error,
-//! never silently ignored.
+//! never silently ignored. Required fields are `Option`s too, so that validation reports
+//! every missing field, at its table, together with every other problem.
 
 use super::duration::{Clock, Seconds};
 use serde::Deserialize;
@@ -12,11 +13,11 @@ use std::fmt;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
-    pub name: String,
+    pub name: Option<String>,
     pub description: Option<String>,
     pub seed: Option<u64>,
     pub replications: Option<u64>,
-    pub horizon: Seconds,
+    pub horizon: Option<Seconds>,
     pub interval: Option<Seconds>,
     pub warmup: Option<Seconds>,
     pub start_day: Option<String>,
@@ -37,10 +38,10 @@ pub struct RawRouting {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannel {
-    pub name: String,
-    pub kind: String,
-    pub service_level: RawServiceLevel,
-    pub arrivals: RawArrivals,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub service_level: Option<RawServiceLevel>,
+    pub arrivals: Option<RawArrivals>,
     pub handle_time: Option<RawDist>,
     pub patience: Option<RawDist>,
     pub open: Option<RawOpen>,
@@ -52,8 +53,8 @@ pub struct RawChannel {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawServiceLevel {
-    pub target: f64,
-    pub within: Seconds,
+    pub target: Option<f64>,
+    pub within: Option<Seconds>,
     pub short_abandon: Option<Seconds>,
 }
 
@@ -99,7 +100,7 @@ impl RawDayFactors {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDist {
-    pub dist: String,
+    pub dist: Option<String>,
     pub mean: Option<Seconds>,
     pub cv: Option<f64>,
     pub k: Option<i64>,
@@ -112,16 +113,16 @@ pub struct RawDist {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOpen {
-    pub from: Clock,
-    pub to: Clock,
+    pub from: Option<Clock>,
+    pub to: Option<Clock>,
     pub days: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawType {
-    pub name: String,
-    pub share: f64,
+    pub name: Option<String>,
+    pub share: Option<f64>,
     pub priority: Option<i64>,
     pub handle_time: Option<RawDist>,
     pub patience: Option<RawDist>,
@@ -130,8 +131,8 @@ pub struct RawType {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAgents {
-    pub name: String,
-    pub skills: Vec<RawSkill>,
+    pub name: Option<String>,
+    pub skills: Option<Vec<RawSkill>>,
     pub staff: Option<RawStaff>,
     #[serde(default, rename = "shift")]
     pub shifts: Vec<RawShift>,
@@ -212,8 +213,8 @@ impl<'de> Deserialize<'de> for RawStaff {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawShift {
-    pub start: Clock,
-    pub end: Clock,
+    pub start: Option<Clock>,
+    pub end: Option<Clock>,
     pub count: Option<i64>,
     pub people: Option<Vec<String>>,
     pub days: Option<Vec<String>>,
@@ -224,6 +225,6 @@ pub struct RawShift {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBreak {
-    pub start: Clock,
-    pub length: Seconds,
+    pub start: Option<Clock>,
+    pub length: Option<Seconds>,
 }

@@ -20,14 +20,44 @@ impl Check {
     fn err(&mut self, path: FieldPath, msg: impl Into<String>) {
         self.errors.push((path, msg.into()));
     }
+
+    /// A required field: its value, or a problem at its place (the table that should hold
+    /// it) saying what it must be.
+    fn required<'a, T>(&mut self, p: &FieldPath, key: &str, v: &'a Option<T>, what: &str) -> Option<&'a T> {
+        if v.is_none() {
+            self.err(p.key(key), format!("is missing: {what}"));
+        }
+        v.as_ref()
+    }
+}
+
+/// Checks a name: not empty, at most `max` characters, no control characters (they would
+/// be echoed raw into tables and break Markdown rows).
+fn check_name(ck: &mut Check, p: &FieldPath, name: &str, max: usize) {
+    if name.trim().is_empty() {
+        ck.err(p.clone(), "must not be empty");
+    } else if name.chars().count() > max {
+        ck.err(p.clone(), format!("must be at most {max} characters, got {}", name.chars().count()));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        ck.err(
+            p.clone(),
+            format!("contains the control character U+{:04X}; names are printable text (letters, digits, spaces, punctuation)", c as u32),
+        );
+    }
+}
+
+/// A name as written, or "" when it is missing (the missing field is reported once).
+fn name_of(name: &Option<String>) -> &str {
+    name.as_deref().unwrap_or("")
 }
 
 pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     let mut ck = Check::default();
     let root = FieldPath::root();
 
-    if raw.name.trim().is_empty() || raw.name.len() > 200 {
-        ck.err(root.key("name"), "must be a non-empty name of at most 200 characters");
+    if let Some(name) = ck.required(&root, "name", &raw.name, "name = \"…\", the scenario's name") {
+        check_name(&mut ck, &root.key("name"), name, 200);
     }
     let seed = raw.seed.unwrap_or(1);
     let replications = match raw.replications {
@@ -39,9 +69,15 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
         }
     };
 
-    let horizon = raw.horizon.0;
     let mut horizon_ok = true;
-    if horizon <= 0.0 || horizon > MAX_HORIZON_DAYS * DAY {
+    let horizon = match ck.required(&root, "horizon", &raw.horizon, "horizon = \"24h\", how long arrivals come") {
+        Some(h) => h.0,
+        None => {
+            horizon_ok = false;
+            DAY
+        }
+    };
+    if horizon_ok && (horizon <= 0.0 || horizon > MAX_HORIZON_DAYS * DAY) {
         ck.err(
             root.key("horizon"),
             format!("must be longer than 0 and at most {MAX_HORIZON_DAYS} days, got {}", format_duration(horizon)),
@@ -128,14 +164,14 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     let mut names = HashSet::new();
     for (i, rc) in raw.channel.iter().enumerate() {
         let p = root.key("channel").at(i);
-        if !names.insert(rc.name.as_str()) {
-            ck.err(p.key("name"), format!("channel name `{}` is used twice", rc.name));
+        if rc.name.is_some() && !names.insert(name_of(&rc.name)) {
+            ck.err(p.key("name"), format!("channel name `{}` is used twice", name_of(&rc.name)));
         }
         if let Some(c) = channel(&mut ck, &ctx, &p, rc) {
             channels.push(c);
         }
     }
-    let channel_names: Vec<&str> = raw.channel.iter().map(|c| c.name.as_str()).collect();
+    let channel_names: Vec<&str> = raw.channel.iter().map(|c| name_of(&c.name)).collect();
 
     // Agent groups.
     if raw.agents.is_empty() {
@@ -148,8 +184,8 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     let mut gnames = HashSet::new();
     for (g, ra) in raw.agents.iter().enumerate() {
         let p = root.key("agents").at(g);
-        if !gnames.insert(ra.name.as_str()) {
-            ck.err(p.key("name"), format!("group name `{}` is used twice", ra.name));
+        if ra.name.is_some() && !gnames.insert(name_of(&ra.name)) {
+            ck.err(p.key("name"), format!("group name `{}` is used twice", name_of(&ra.name)));
         }
         if let Some(grp) = group(&mut ck, &ctx, &p, ra, &raw.channel, &channel_names) {
             groups.push(grp);
@@ -174,7 +210,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
         return Err(ck.errors);
     }
     Ok(Scenario {
-        name: raw.name,
+        name: raw.name.unwrap_or_default(),
         description: raw.description,
         seed,
         replications,
@@ -248,19 +284,28 @@ impl Ctx {
 
 fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<Channel> {
     let before = ck.errors.len();
-    if rc.name.trim().is_empty() {
-        ck.err(p.key("name"), "must not be empty");
+    if let Some(name) = ck.required(p, "name", &rc.name, "every channel needs name = \"…\"") {
+        check_name(ck, &p.key("name"), name, 100);
     }
-    let kind = ChannelKind::parse(&rc.kind).or_else(|| {
-        ck.err(p.key("kind"), format!("`{}` is not a channel kind; use {}", rc.kind, ChannelKind::ALLOWED));
-        None
+    let kind_text = ck.required(p, "kind", &rc.kind, &format!("every channel needs kind = {}", ChannelKind::ALLOWED));
+    let kind = kind_text.and_then(|k| {
+        ChannelKind::parse(k).or_else(|| {
+            ck.err(p.key("kind"), format!("`{k}` is not a channel kind; use {}", ChannelKind::ALLOWED));
+            None
+        })
     });
-    let sl = &rc.service_level;
+    let kind_name = kind_text.map_or("these", String::as_str);
     let slp = p.key("service_level");
-    if !(sl.target > 0.0 && sl.target <= 1.0) {
-        ck.err(slp.key("target"), format!("must be a share in (0, 1], such as 0.8; got {}", sl.target));
+    let sl = ck.required(p, "service_level", &rc.service_level, "service_level = { target = 0.8, within = \"20s\" }");
+    let target = sl.and_then(|sl| ck.required(&slp, "target", &sl.target, "target = 0.8, a share in (0, 1]")).copied();
+    let within =
+        sl.and_then(|sl| ck.required(&slp, "within", &sl.within, "within = \"20s\", the threshold")).map(|w| w.0);
+    if let Some(t) = target
+        && !(t > 0.0 && t <= 1.0)
+    {
+        ck.err(slp.key("target"), format!("must be a share in (0, 1], such as 0.8; got {t}"));
     }
-    let short_abandon = sl.short_abandon.map_or(0.0, |s| s.0);
+    let short_abandon = sl.and_then(|sl| sl.short_abandon).map_or(0.0, |s| s.0);
 
     // Contact types (a channel without [[channel.type]] has one type, "all").
     let dist_or = |ck: &mut Check, own: Option<(&RawDist, FieldPath)>, fallback: Option<(&RawDist, FieldPath)>| {
@@ -269,7 +314,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
     let mut types = Vec::new();
     let live = kind.is_none_or(|k| k.is_live());
     if !live && rc.patience.is_some() {
-        ck.err(p.key("patience"), format!("{} contacts never abandon; remove patience", rc.kind));
+        ck.err(p.key("patience"), format!("{kind_name} contacts never abandon; remove patience"));
     }
     let chan_handle = rc.handle_time.as_ref().map(|d| (d, p.key("handle_time")));
     let chan_patience = rc.patience.as_ref().map(|d| (d, p.key("patience")));
@@ -290,13 +335,19 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         let mut sum = 0.0;
         for (j, rt) in rc.types.iter().enumerate() {
             let tp = p.key("type").at(j);
-            if !tnames.insert(rt.name.as_str()) {
-                ck.err(tp.key("name"), format!("type name `{}` is used twice in this channel", rt.name));
+            if let Some(name) = ck.required(&tp, "name", &rt.name, "every type needs name = \"…\"") {
+                check_name(ck, &tp.key("name"), name, 100);
+                if !tnames.insert(name.as_str()) {
+                    ck.err(tp.key("name"), format!("type name `{name}` is used twice in this channel"));
+                }
             }
-            if !(rt.share > 0.0 && rt.share <= 1.0) {
-                ck.err(tp.key("share"), format!("must be a share in (0, 1], got {}", rt.share));
+            let share = ck.required(&tp, "share", &rt.share, "share = 0.3, the type's share of arrivals").copied();
+            if let Some(share) = share
+                && !(share > 0.0 && share <= 1.0)
+            {
+                ck.err(tp.key("share"), format!("must be a share in (0, 1], got {share}"));
             }
-            sum += rt.share;
+            sum += share.unwrap_or(0.0);
             let priority = match rt.priority {
                 None => 1,
                 Some(x) if (1..=i64::from(MAX_PRIORITY)).contains(&x) => x as u32,
@@ -309,7 +360,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
                 ck.err(tp.key("handle_time"), "is required here or on the channel");
             }
             if !live && rt.patience.is_some() {
-                ck.err(tp.key("patience"), format!("{} contacts never abandon; remove patience", rc.kind));
+                ck.err(tp.key("patience"), format!("{kind_name} contacts never abandon; remove patience"));
             }
             let handle = dist_or(ck, rt.handle_time.as_ref().map(|d| (d, tp.key("handle_time"))), chan_handle.clone());
             let patience = if live {
@@ -317,11 +368,11 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
             } else {
                 None
             };
-            if let Some(handle_time) = handle {
-                types.push(ContactType { name: rt.name.clone(), share: rt.share, priority, handle_time, patience });
+            if let (Some(handle_time), Some(name), Some(share)) = (handle, &rt.name, share) {
+                types.push(ContactType { name: name.clone(), share, priority, handle_time, patience });
             }
         }
-        if (sum - 1.0).abs() > 1e-6 {
+        if rc.types.iter().all(|t| t.share.is_some()) && (sum - 1.0).abs() > 1e-6 {
             ck.err(p.key("type"), format!("type shares must add up to 1; they add up to {sum}"));
         }
     }
@@ -350,17 +401,21 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         }
     }
 
-    let arrivals =
-        if ctx.usable { arrival_rate(ck, ctx, &p.key("arrivals"), &rc.arrivals, live, &open_days) } else { None };
+    let raw_arrivals =
+        ck.required(p, "arrivals", &rc.arrivals, "arrivals = { per_hour = 120 } (or per_interval, per_day)");
+    let arrivals = match raw_arrivals {
+        Some(a) if ctx.usable => arrival_rate(ck, ctx, &p.key("arrivals"), a, live, &open_days),
+        _ => None,
+    };
 
     if ck.errors.len() > before {
         return None;
     }
     Some(Channel {
-        name: rc.name.clone(),
+        name: rc.name.clone()?,
         kind: kind?,
-        target: sl.target,
-        within: sl.within.0,
+        target: target?,
+        within: within?,
         short_abandon,
         arrivals: arrivals?,
         types,
@@ -381,7 +436,8 @@ fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
         ("max", d.max.is_some()),
         ("values", d.values.is_some()),
     ];
-    let used: &[&str] = match d.dist.as_str() {
+    let dist_name = ck.required(p, "dist", &d.dist, &format!("dist = {KINDS}"))?.as_str();
+    let used: &[&str] = match dist_name {
         "exponential" => &["mean"],
         "lognormal" | "gamma" => &["mean", "cv"],
         "erlang" => &["mean", "k"],
@@ -397,11 +453,11 @@ fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
     for (f, present) in fields {
         let wanted = used.contains(&f);
         if present && !wanted {
-            ck.err(p.key(f), format!("is not used by dist = \"{}\", which takes {}", d.dist, used.join(", ")));
+            ck.err(p.key(f), format!("is not used by dist = \"{dist_name}\", which takes {}", used.join(", ")));
             ok = false;
         }
         if !present && wanted {
-            ck.err(p.clone(), format!("dist = \"{}\" needs `{f}` (it takes {})", d.dist, used.join(", ")));
+            ck.err(p.clone(), format!("dist = \"{dist_name}\" needs `{f}` (it takes {})", used.join(", ")));
             ok = false;
         }
     }
@@ -409,7 +465,7 @@ fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
         return None;
     }
     let sec = |s: Option<Seconds>| s.map_or(0.0, |x| x.0);
-    let r = match d.dist.as_str() {
+    let r = match dist_name {
         "exponential" => Dist::exponential(sec(d.mean)),
         "lognormal" => Dist::lognormal(sec(d.mean), d.cv.unwrap_or(0.0)),
         "gamma" => Dist::gamma(sec(d.mean), d.cv.unwrap_or(0.0)),
@@ -442,10 +498,13 @@ fn day_list(ck: &mut Check, p: &FieldPath, days: &Option<Vec<String>>) -> [bool;
 }
 
 fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f64, f64)> {
-    if o.to.0 <= o.from.0 {
+    let from = ck.required(p, "from", &o.from, "from = \"08:00\", the opening time");
+    let to = ck.required(p, "to", &o.to, "to = \"20:00\", the closing time");
+    let (Some(from), Some(to)) = (from.map(|c| c.0), to.map(|c| c.0)) else { return vec![] };
+    if to <= from {
         ck.err(
             p.key("to"),
-            format!("must be later than `from` ({}); opening hours cannot cross midnight", format_clock(o.from.0)),
+            format!("must be later than `from` ({}); opening hours cannot cross midnight", format_clock(from)),
         );
         return vec![];
     }
@@ -457,8 +516,8 @@ fn open_windows(ck: &mut Check, ctx: &Ctx, p: &FieldPath, o: &RawOpen) -> Vec<(f
         }
         // Whole days: a day cut by the horizon keeps its full opening hours here, so that
         // a daily volume is spread over the full day (and then cut with it).
-        let a = d as f64 * DAY + o.from.0;
-        let b = d as f64 * DAY + o.to.0;
+        let a = d as f64 * DAY + from;
+        let b = d as f64 * DAY + to;
         match w.last_mut() {
             Some(last) if last.1 >= a => last.1 = b,
             _ => w.push((a, b)),
@@ -625,15 +684,16 @@ fn group(
     names: &[&str],
 ) -> Option<AgentGroup> {
     let before = ck.errors.len();
-    if ra.name.trim().is_empty() {
-        ck.err(p.key("name"), "must not be empty");
+    if let Some(name) = ck.required(p, "name", &ra.name, "every group needs name = \"…\"") {
+        check_name(ck, &p.key("name"), name, 100);
     }
     let mut skills = Vec::new();
     let mut seen = HashSet::new();
-    if ra.skills.is_empty() {
+    let raw_skills = ck.required(p, "skills", &ra.skills, "skills = [\"phone\"], the channels the group serves");
+    if raw_skills.is_some_and(|s| s.is_empty()) {
         ck.err(p.key("skills"), "is empty; list the channels this group serves, such as [\"phone\"]");
     }
-    for (i, s) in ra.skills.iter().enumerate() {
+    for (i, s) in raw_skills.into_iter().flatten().enumerate() {
         match names.iter().position(|n| *n == s.channel) {
             None => ck.err(
                 p.key("skills").at(i),
@@ -647,7 +707,8 @@ fn group(
     if !(0.0..1.0).contains(&shrinkage) {
         ck.err(p.key("shrinkage"), format!("must be a share in [0, 1), such as 0.3; got {shrinkage}"));
     }
-    let has_chat = skills.iter().any(|s| ChannelKind::parse(&chans[s.channel].kind) == Some(ChannelKind::Chat));
+    let kind_of = |c: usize| chans[c].kind.as_deref().and_then(ChannelKind::parse);
+    let has_chat = skills.iter().any(|s| kind_of(s.channel) == Some(ChannelKind::Chat));
     let concurrency = match ra.concurrency {
         None => 1,
         Some(c) if (1..=i64::from(MAX_CONCURRENCY)).contains(&c) => {
@@ -663,7 +724,7 @@ fn group(
                         p.key("concurrency"),
                         format!(
                             "is {c} but channel `{}` gives concurrency_stretch factors for only {} chats",
-                            ch.name,
+                            name_of(&ch.name),
                             st.len()
                         ),
                     );
@@ -682,8 +743,7 @@ fn group(
     }
     let interrupt_deferred = ra.interrupt_deferred.unwrap_or(false);
     if interrupt_deferred {
-        let kinds: Vec<Option<ChannelKind>> =
-            skills.iter().map(|s| ChannelKind::parse(&chans[s.channel].kind)).collect();
+        let kinds: Vec<Option<ChannelKind>> = skills.iter().map(|s| kind_of(s.channel)).collect();
         let live = kinds.iter().any(|k| k.is_some_and(|k| k.is_live()));
         let deferred = kinds.iter().any(|k| k.is_some_and(|k| !k.is_live()));
         if !(live && deferred) {
@@ -698,7 +758,7 @@ fn group(
         return None;
     }
     Some(AgentGroup {
-        name: ra.name.clone(),
+        name: ra.name.clone()?,
         skills,
         headcount: staffing?,
         shrinkage,
@@ -777,6 +837,7 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
             (None, Some(names)) => {
                 let mut seen = HashSet::new();
                 for (k, n) in names.iter().enumerate() {
+                    check_name(ck, &sp.key("people").at(k), n, 100);
                     if !seen.insert(n.as_str()) {
                         ck.err(sp.key("people").at(k), format!("`{n}` is listed twice in this shift"));
                     }
@@ -784,8 +845,10 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
                 names.len() as i64
             }
         };
-        let start = s.start.0;
-        let mut len = s.end.0 - start;
+        let start = ck.required(&sp, "start", &s.start, "start = \"08:00\", when the shift starts");
+        let end = ck.required(&sp, "end", &s.end, "end = \"16:30\", when it ends (overnight allowed)");
+        let (Some(start), Some(end)) = (start.map(|c| c.0), end.map(|c| c.0)) else { continue };
+        let mut len = end - start;
         if len <= 0.0 {
             len += DAY; // overnight shift
         }
@@ -797,24 +860,27 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
         let mut brk: Vec<(f64, f64)> = Vec::new();
         for (k, b) in s.breaks.iter().enumerate() {
             let bp = sp.key("breaks").at(k);
-            let mut off = b.start.0 - start;
+            let b_start = ck.required(&bp, "start", &b.start, "start = \"12:00\", when the break starts");
+            let b_len = ck.required(&bp, "length", &b.length, "length = \"30m\"");
+            let (Some(b_start), Some(b_len)) = (b_start.map(|c| c.0), b_len.map(|l| l.0)) else { continue };
+            let mut off = b_start - start;
             if off < 0.0 {
                 off += DAY;
             }
-            if b.length.0 <= 0.0 || off + b.length.0 > len || off <= 0.0 {
+            if b_len <= 0.0 || off + b_len > len || off <= 0.0 {
                 ck.err(
                     bp.clone(),
                     format!(
                         "a break from {} for {} does not lie inside the shift {}–{}",
-                        format_clock(b.start.0),
-                        format_duration(b.length.0),
+                        format_clock(b_start),
+                        format_duration(b_len),
                         format_clock(start),
-                        format_clock(s.end.0)
+                        format_clock(end)
                     ),
                 );
                 continue;
             }
-            if let Some(&(o0, o1)) = brk.iter().find(|&&(o0, o1)| off < o1 && o0 < off + b.length.0) {
+            if let Some(&(o0, o1)) = brk.iter().find(|&&(o0, o1)| off < o1 && o0 < off + b_len) {
                 ck.err(
                     bp.clone(),
                     format!(
@@ -825,7 +891,7 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
                 );
                 continue;
             }
-            brk.push((off, off + b.length.0));
+            brk.push((off, off + b_len));
         }
         let days = day_list(ck, &sp.key("days"), &s.days);
         let pattern = build::ShiftPattern { start, len, breaks: &brk, days, count };
