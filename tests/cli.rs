@@ -148,8 +148,11 @@ fn bad_duration() {
         "duration",
         &bad("within = \"20s\"", "within = \"20 parsecs\""),
         10,
-        &["unknown unit `parsecs`", "units are"],
+        &["`20 parsecs` is not a duration", "units d, h, m, s, ms in that order"],
     );
+    // A loose form that is clearly meant gets the form meant.
+    expect_error("duration_alias", &bad("within = \"20s\"", "within = \"20 sec\""), 10, &["did you mean `20s`?"]);
+    expect_error("duration_week", &bad("horizon = \"4h\"", "horizon = \"1 week\""), 4, &["did you mean `7d`?"]);
 }
 
 #[test]

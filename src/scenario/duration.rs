@@ -1,9 +1,19 @@
 //! Human durations ("20s", "4m", "1h30m", "1.5h", "2d") and clocks ("08:30").
 //!
 //! Every duration in ccsim is a number of **seconds** (`f64`). In scenario files a duration
-//! is either a plain number of seconds (`90`, `12.5`) or a string made of one or more
-//! `<number><unit>` parts, units `ms`, `s`, `m`/`min`, `h`, `d` (`"1h30m"`, `"4m"`,
-//! `"250ms"`). A bare number in a string (`"90"`) is seconds too.
+//! is a plain TOML number of seconds (`90`, `12.5`) or a string in one grammar:
+//!
+//! * one or more parts `<number><unit>`, with no spaces;
+//! * a number is digits, optionally with a decimal point between digits (`1.5`, not `5.`
+//!   or `.5`);
+//! * units are `d`, `h`, `m`, `s`, `ms`, in that (decreasing) order, each at most once:
+//!   `"1h30m"`, `"2d12h"`, `"4m"`, `"250ms"`, `"1.5h"`.
+//!
+//! Anything else is refused with the allowed forms and, where the intent is clear, a
+//! suggestion: `"1 week"` → did you mean `"7d"`; `"20 sec"` → `"20s"`; `"30m1h"` →
+//! `"1h30m"`; a string without a unit (`"90"`) → `"90s"`.
+//!
+//! Clock times are `"HH:MM"`, two digits each, from `"00:00"` to `"24:00"`.
 
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
@@ -12,91 +22,158 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Seconds(pub f64);
 
-const ALLOWED: &str =
-    "a duration: seconds as a number (90) or a string such as \"20s\", \"4m\", \"1h30m\", \"1.5h\", \"2d\"";
+const ALLOWED: &str = "a duration: seconds as a number (90) or a string of <number><unit> parts with units d, h, m, s, ms in that order, such as \"20s\", \"4m\", \"1h30m\", \"1.5h\", \"2d\"";
 
-/// Parses a human duration into seconds. The error says what is allowed.
-pub fn parse_duration(text: &str) -> Result<f64, String> {
-    let s = text.trim();
-    if s.is_empty() {
-        return Err(format!("empty duration; expected {ALLOWED}"));
-    }
-    if let Ok(v) = s.parse::<f64>() {
-        return check_seconds(v, text);
-    }
-    let bytes = s.as_bytes();
+/// Units in the order they must appear, with their length in seconds.
+const UNITS: [(&str, f64); 5] = [("d", 86_400.0), ("h", 3_600.0), ("m", 60.0), ("s", 1.0), ("ms", 0.001)];
+
+/// Splits `s` into `(number, unit)` parts exactly as the grammar allows, or `None`.
+fn strict_parts(s: &str) -> Option<Vec<(f64, usize)>> {
+    let b = s.as_bytes();
     let mut i = 0;
-    let mut total = 0.0;
-    let mut parts = 0;
-    while i < bytes.len() {
+    let mut parts = Vec::new();
+    while i < b.len() {
         let start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+        while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        if start == i {
-            return Err(format!("`{text}` is not a duration; expected {ALLOWED}"));
+        if i == start {
+            return None;
         }
-        let number: f64 = s[start..i].parse().map_err(|_| format!("`{text}` is not a duration; expected {ALLOWED}"))?;
-        while i < bytes.len() && bytes[i] == b' ' {
+        if i < b.len() && b[i] == b'.' {
             i += 1;
+            let frac = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == frac {
+                return None;
+            }
         }
+        let number: f64 = s[start..i].parse().ok()?;
         let ustart = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+        while i < b.len() && b[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        let unit = UNITS.iter().position(|(u, _)| *u == &s[ustart..i])?;
+        parts.push((number, unit));
+    }
+    // Units strictly in decreasing order of size, each once.
+    (!parts.is_empty() && parts.windows(2).all(|w| w[0].1 < w[1].1)).then_some(parts)
+}
+
+/// What a loosely written duration most likely means, in seconds (aliases such as `sec`,
+/// `min`, `hours`, `week`, spaces, any order), for a suggestion.
+fn lenient_seconds(text: &str) -> Option<f64> {
+    let s: String = text.trim().to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    let b = s.as_bytes();
+    let (mut i, mut total, mut parts) = (0, 0.0, 0);
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+            i += 1;
+        }
+        let number: f64 = if i == start { 1.0 } else { s[start..i].parse().ok()? };
+        let ustart = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
         let factor = match &s[ustart..i] {
-            "ms" => 0.001,
-            "s" | "sec" => 1.0,
-            "m" | "min" => 60.0,
-            "h" | "hr" => 3600.0,
+            "" if i == b.len() && parts == 0 => 1.0,
+            "ms" | "msec" | "msecs" | "millis" | "millisecond" | "milliseconds" => 0.001,
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0,
             "d" | "day" | "days" => 86_400.0,
-            "" => {
-                return Err(format!("`{text}` has a number without a unit; expected {ALLOWED}"));
-            }
-            unit => {
-                return Err(format!("unknown unit `{unit}` in `{text}`; units are ms, s, m, h, d"));
-            }
+            "w" | "wk" | "week" | "weeks" => 7.0 * 86_400.0,
+            _ => return None,
         };
-        while i < bytes.len() && bytes[i] == b' ' {
-            i += 1;
-        }
         total += number * factor;
         parts += 1;
     }
-    debug_assert!(parts > 0);
-    check_seconds(total, text)
+    (parts > 0 && total.is_finite() && total >= 0.0).then_some(total)
+}
+
+/// A duration in the grammar, exactly (`7d`, `1h30m`, `1.5s`, `250ms`).
+pub fn canonical_duration(secs: f64) -> String {
+    if secs == 0.0 {
+        return "0s".into();
+    }
+    let whole_ms = (secs * 1000.0).round();
+    if (whole_ms / 1000.0 - secs).abs() > 1e-9 * secs.max(1.0) || whole_ms > 9e15 {
+        return format!("{secs}s");
+    }
+    let mut ms = whole_ms as u64;
+    let mut out = String::new();
+    for (unit, size) in [("d", 86_400_000u64), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
+        if ms >= size {
+            out.push_str(&format!("{}{unit}", ms / size));
+            ms %= size;
+        }
+    }
+    out
+}
+
+/// Parses a human duration into seconds. The error says what is allowed, and suggests
+/// the intended form where it can tell.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    if text.is_empty() {
+        return Err(format!("empty duration; expected {ALLOWED}"));
+    }
+    if let Some(parts) = strict_parts(text) {
+        let total: f64 = parts.iter().map(|&(n, u)| n * UNITS[u].1).sum();
+        return check_seconds(total, text);
+    }
+    let shown = super::bounded(text, 40);
+    if text.trim_start().starts_with('-') {
+        return Err(format!("`{shown}` is negative; durations must be ≥ 0"));
+    }
+    let hint = match lenient_seconds(text) {
+        Some(secs) => format!("; did you mean `{}`?", canonical_duration(secs)),
+        None => String::new(),
+    };
+    Err(format!("`{shown}` is not a duration; expected {ALLOWED}{hint}"))
 }
 
 fn check_seconds(v: f64, text: &str) -> Result<f64, String> {
+    let shown = super::bounded(text, 40);
     if !v.is_finite() {
-        return Err(format!("`{text}` is not a finite duration"));
+        return Err(format!("`{shown}` is not a finite duration"));
     }
     if v < 0.0 {
-        return Err(format!("`{text}` is negative; durations must be ≥ 0"));
+        return Err(format!("`{shown}` is negative; durations must be ≥ 0"));
     }
     Ok(v)
 }
 
-/// Parses a clock time of day `HH:MM` or `HH:MM:SS` into seconds after midnight.
+/// Parses a clock time of day `HH:MM` (two digits each) into seconds after midnight.
 /// `24:00` is allowed (end of day).
 pub fn parse_clock(text: &str) -> Result<f64, String> {
-    let bad = || format!("`{text}` is not a time of day; expected \"HH:MM\" such as \"08:30\" (00:00 to 24:00)");
-    let parts: Vec<&str> = text.trim().split(':').collect();
-    if parts.len() < 2 || parts.len() > 3 {
-        return Err(bad());
-    }
-    let mut nums = [0u32; 3];
-    for (k, p) in parts.iter().enumerate() {
-        if p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
+    let shown = super::bounded(text, 40);
+    let bad = |hint: String| {
+        format!("`{shown}` is not a time of day; expected \"HH:MM\" such as \"08:30\" (00:00 to 24:00){hint}")
+    };
+    let b = text.as_bytes();
+    let two = |x: &[u8]| x.len() == 2 && x.iter().all(u8::is_ascii_digit);
+    if b.len() == 5 && b[2] == b':' && two(&b[..2]) && two(&b[3..]) {
+        let (h, m) = (
+            u32::from(b[0] - b'0') * 10 + u32::from(b[1] - b'0'),
+            u32::from(b[3] - b'0') * 10 + u32::from(b[4] - b'0'),
+        );
+        if m < 60 && (h < 24 || (h == 24 && m == 0)) {
+            return Ok(f64::from(h * 3600 + m * 60));
         }
-        nums[k] = p.parse().map_err(|_| bad())?;
+        return Err(bad(String::new()));
     }
-    let [h, m, s] = nums;
-    if m >= 60 || s >= 60 || h > 24 || (h == 24 && (m > 0 || s > 0)) {
-        return Err(bad());
-    }
-    Ok(f64::from(h * 3600 + m * 60 + s))
+    // A suggestion for `8:00`, `08:0`, ` 08:00`, `08:00:00`.
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    let nums: Option<Vec<u32>> =
+        parts.iter().map(|p| (!p.is_empty() && p.len() <= 2).then(|| p.parse().ok()).flatten()).collect();
+    let hint = match nums.as_deref() {
+        Some([h, m]) | Some([h, m, 0]) if *m < 60 && *h <= 24 => format!("; did you mean \"{h:02}:{m:02}\"?"),
+        _ => String::new(),
+    };
+    Err(bad(hint))
 }
 
 /// Formats seconds compactly for tables and messages: `45s`, `4m`, `1h30m`, `2d3h`.
@@ -189,27 +266,75 @@ mod tests {
         assert_eq!(parse_duration("20s"), Ok(20.0));
         assert_eq!(parse_duration("4m"), Ok(240.0));
         assert_eq!(parse_duration("1h30m"), Ok(5400.0));
-        assert_eq!(parse_duration("1h 30m"), Ok(5400.0));
         assert_eq!(parse_duration("1.5h"), Ok(5400.0));
-        assert_eq!(parse_duration("2d"), Ok(172_800.0));
+        assert_eq!(parse_duration("2d12h"), Ok(216_000.0));
         assert_eq!(parse_duration("250ms"), Ok(0.25));
-        assert_eq!(parse_duration("90"), Ok(90.0));
-        assert_eq!(parse_duration("0"), Ok(0.0));
-        for bad in ["", "abc", "4", "4x", "-3s", "m", "1h30", "1..2s", "inf", "NaN"] {
-            if bad == "4" {
-                continue;
+        assert_eq!(parse_duration("1m30s500ms"), Ok(90.5));
+        assert_eq!(parse_duration("0s"), Ok(0.0));
+    }
+
+    /// One grammar: the loose forms of the hardening issue are refused, each with the
+    /// allowed forms and, where the intent is clear, the form meant.
+    #[test]
+    fn loose_durations_are_refused_with_a_suggestion() {
+        for (bad, meant) in [
+            ("30m1h", Some("1h30m")),
+            ("1h1h", Some("2h")),
+            (" 4m", Some("4m")),
+            ("4m\n", Some("4m")),
+            ("1h 30m", Some("1h30m")),
+            ("20 sec", Some("20s")),
+            ("90", Some("1m30s")),
+            ("min", Some("1m")),
+            ("hr", Some("1h")),
+            ("seconds", Some("1s")),
+            ("5 mins", Some("5m")),
+            ("2 hour", Some("2h")),
+            ("1 week", Some("7d")),
+            ("5.h", Some("5h")),
+            ("abc", None),
+            ("1..2s", None),
+            ("", None),
+            ("inf", None),
+            ("NaN", None),
+        ] {
+            let e = parse_duration(bad).expect_err(bad);
+            assert!(e.contains("units d, h, m, s, ms") || e.starts_with("empty"), "{bad:?}: {e}");
+            match meant {
+                Some(m) => assert!(e.contains(&format!("did you mean `{m}`?")), "{bad:?}: {e}"),
+                None => assert!(!e.contains("did you mean"), "{bad:?}: {e}"),
             }
-            assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
+        assert!(parse_duration("-3s").unwrap_err().contains("negative"));
+        // Messages quote input in a bounded form.
+        let long = "x".repeat(10_000);
+        assert!(parse_duration(&long).unwrap_err().len() < 400);
     }
 
     #[test]
     fn clocks() {
         assert_eq!(parse_clock("08:30"), Ok(30_600.0));
+        assert_eq!(parse_clock("00:00"), Ok(0.0));
         assert_eq!(parse_clock("24:00"), Ok(86_400.0));
-        assert_eq!(parse_clock("7:05:09"), Ok(25_509.0));
-        for bad in ["24:01", "8", "08:60", "ab:cd", "08:", "-1:00", "123:00"] {
-            assert!(parse_clock(bad).is_err(), "{bad:?} should be refused");
+        for (bad, meant) in [
+            ("08:0", Some("08:00")),
+            ("8:00", Some("08:00")),
+            ("08:00:59", None),
+            ("08:00:00", Some("08:00")),
+            (" 08:00", Some("08:00")),
+            ("24:01", None),
+            ("8", None),
+            ("08:60", None),
+            ("ab:cd", None),
+            ("08:", None),
+            ("-1:00", None),
+            ("123:00", None),
+        ] {
+            let e = parse_clock(bad).expect_err(bad);
+            match meant {
+                Some(m) => assert!(e.contains(&format!("did you mean \"{m}\"?")), "{bad:?}: {e}"),
+                None => assert!(!e.contains("did you mean"), "{bad:?}: {e}"),
+            }
         }
     }
 

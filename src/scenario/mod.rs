@@ -297,7 +297,7 @@ impl Scenario {
 }
 
 /// `s` cut to at most `max` characters, with an ellipsis when cut.
-fn bounded(s: &str, max: usize) -> String {
+pub(crate) fn bounded(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_owned(),
