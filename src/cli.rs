@@ -3,10 +3,11 @@
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
 
 use ccsim::Error;
-use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b_checked};
+use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b_carried, erlang_b_checked};
 use ccsim::report::Format as ReportFormat;
 use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
+use ccsim::scenario::duration::format_number;
 use ccsim::scenario::duration::{format_duration, parse_duration};
 use ccsim::scenario::limits::MAX_REPLICATIONS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -292,6 +293,11 @@ fn cmd_validate(paths: &[PathBuf]) -> i32 {
     code
 }
 
+/// A load or count for the terminal: three decimals, or scientific beyond 10⁹.
+fn num(x: f64) -> String {
+    if x.abs() >= 1e9 { format_number(x) } else { format!("{x:.3}") }
+}
+
 fn print_json(v: serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
 }
@@ -316,9 +322,9 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                     print_json(serde_json::json!({"offered_erlangs": a, "lines": lines, "blocking": b}))
                 }
                 ErlangFormat::Text => {
-                    println!("Erlang B: {a:.3} Erlangs offered to {lines} lines");
+                    println!("Erlang B: {} Erlangs offered to {lines} lines", num(a));
                     println!("  blocking probability   {:.4} %", 100.0 * b);
-                    println!("  carried load           {:.3} Erlangs", a * (1.0 - b));
+                    println!("  carried load           {} Erlangs", num(erlang_b_carried(a, lines)));
                 }
             }
             0

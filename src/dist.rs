@@ -3,6 +3,7 @@
 //! A [`Dist`] is built only from validated parameters (see `scenario::validate`), so
 //! sampling never fails: every sample is a finite number of seconds ≥ 0.
 
+use crate::scenario::duration::format_number;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardUniform};
 
@@ -70,7 +71,7 @@ impl Dist {
     /// A constant `value` ≥ 0.
     pub fn deterministic(value: f64) -> Result<Dist, ParamError> {
         if !(value.is_finite() && value >= 0.0) {
-            return Err(("value", format!("must be a finite duration ≥ 0, got {value}")));
+            return Err(("value", format!("must be a finite duration ≥ 0, got {}", format_number(value))));
         }
         Ok(Dist(Shape::Deterministic { value }))
     }
@@ -78,7 +79,7 @@ impl Dist {
     /// Uniform on `[min, max)`, 0 ≤ min < max.
     pub fn uniform(min: f64, max: f64) -> Result<Dist, ParamError> {
         if !(min.is_finite() && max.is_finite() && min >= 0.0) {
-            return Err(("min", format!("must be finite and ≥ 0, got {min}")));
+            return Err(("min", format!("must be finite and ≥ 0, got {}", format_number(min))));
         }
         if max < min {
             return Err(("max", format!("must be ≥ min ({min} s), got {max} s")));
@@ -95,7 +96,7 @@ impl Dist {
             return Err(("values", format!("at most 1000000 observations, got {}", values.len())));
         }
         if let Some(v) = values.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-            return Err(("values", format!("observations must be finite durations ≥ 0, got {v}")));
+            return Err(("values", format!("observations must be finite durations ≥ 0, got {}", format_number(*v))));
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         Ok(Dist(Shape::Empirical { values: values.into_boxed_slice(), mean }))
@@ -153,14 +154,18 @@ impl Dist {
 }
 
 fn positive(field: &'static str, v: f64) -> Result<(), ParamError> {
-    if v.is_finite() && v > 0.0 { Ok(()) } else { Err((field, format!("must be a duration > 0, got {v} s"))) }
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err((field, format!("must be a duration > 0, got {} s", format_number(v))))
+    }
 }
 
 fn cv_ok(cv: f64) -> Result<(), ParamError> {
     if cv.is_finite() && cv > 0.0 && cv <= 100.0 {
         Ok(())
     } else {
-        Err(("cv", format!("coefficient of variation must be > 0 and ≤ 100, got {cv}")))
+        Err(("cv", format!("coefficient of variation must be > 0 and ≤ 100, got {}", format_number(cv))))
     }
 }
 

@@ -40,6 +40,16 @@ fn check_agents(agents: u32) -> Result<(), Error> {
     if agents >= 1 { Ok(()) } else { Err(Error::Input("the number of agents must be at least 1".into())) }
 }
 
+/// Load carried by `lines` lines offered `a` Erlangs: a·(1 − B), computed as
+/// n / (n/a + B(a, n − 1)) so that it stays exact when B rounds to 1 (huge loads).
+pub fn erlang_b_carried(a: f64, lines: u32) -> f64 {
+    if lines == 0 || a <= 0.0 {
+        return 0.0;
+    }
+    let n = f64::from(lines);
+    n / (n / a + erlang_b(a, lines - 1))
+}
+
 /// Erlang B with checked arguments: blocking probability of `load` Erlangs (finite, ≥ 0)
 /// offered to `lines` lines.
 pub fn erlang_b_checked(load: f64, lines: u32) -> Result<f64, Error> {
@@ -140,7 +150,15 @@ pub struct ErlangA {
     p_immediate: f64,
     /// π_{c+k}: probability that an arrival finds k callers waiting (all agents busy).
     p_queue: Vec<f64>,
+    /// When abandonment is negligible (θ < 10⁻⁹ cμ, a stable queue), the Erlang C queue it
+    /// tends to: the series would lose its precision, the limit is exact to ~10⁻⁹.
+    limit: Option<ErlangC>,
 }
+
+/// Relative size of θ against cμ below which Erlang A is taken at its Erlang C limit.
+const NEGLIGIBLE_ABANDONMENT: f64 = 1e-9;
+/// Queue states the Erlang A series may need (about 16 bytes each).
+const MAX_QUEUE_STATES: f64 = 2e7;
 
 impl ErlangA {
     /// Computes the stationary distribution: `rate` per second (finite, ≥ 0), mean handle
@@ -150,6 +168,29 @@ impl ErlangA {
         check_time("mean handle time", aht)?;
         check_agents(agents)?;
         check_time("mean patience", patience)?;
+        let (c_mu, theta) = (f64::from(agents) / aht, 1.0 / patience);
+        if rate < c_mu && theta < NEGLIGIBLE_ABANDONMENT * c_mu {
+            let q = ErlangC::new(rate, aht, agents)?;
+            return Ok(ErlangA {
+                rate,
+                aht,
+                agents,
+                patience,
+                p_immediate: 1.0 - q.p_wait(),
+                p_queue: Vec::new(),
+                limit: Some(q),
+            });
+        }
+        // The weights grow while λ > cμ + kθ: that many waiting states must be summed.
+        let states = (rate - c_mu).max(0.0) / theta;
+        if states > MAX_QUEUE_STATES {
+            return Err(Error::Input(format!(
+                "with {} Erlangs offered to {agents} agents and a mean patience of {}, about {} callers would wait at once; that cannot be computed here — give a shorter patience or more agents",
+                crate::scenario::duration::format_number(rate * aht),
+                crate::scenario::duration::format_duration(patience),
+                crate::scenario::duration::format_number(states.round())
+            )));
+        }
         Ok(ErlangA::solve(rate, aht, agents, patience))
     }
 
@@ -192,7 +233,7 @@ impl ErlangA {
         let z: f64 = below.iter().chain(above.iter()).map(|&x| (x - max).exp()).sum();
         let p_immediate = below.iter().map(|&x| (x - max).exp() / z).sum();
         let p_queue = above.iter().map(|&x| (x - max).exp() / z).collect();
-        ErlangA { rate, aht, agents, patience, p_immediate, p_queue }
+        ErlangA { rate, aht, agents, patience, p_immediate, p_queue, limit: None }
     }
 
     fn alpha(&self) -> f64 {
@@ -201,17 +242,26 @@ impl ErlangA {
 
     /// P(an arrival finds all agents busy).
     pub fn p_wait(&self) -> f64 {
+        if let Some(q) = &self.limit {
+            return q.p_wait();
+        }
         self.p_queue.iter().sum()
     }
 
     /// Abandoned / offered.
     pub fn p_abandon(&self) -> f64 {
+        if self.limit.is_some() {
+            return 0.0;
+        }
         let al = self.alpha();
         self.p_queue.iter().enumerate().map(|(k, p)| p * (k as f64 + 1.0) / (al + k as f64 + 1.0)).sum()
     }
 
     /// Answered with wait ≤ t, divided by offered (the `service_level` of `docs/kpis.md`).
     pub fn answered_within(&self, t: f64) -> f64 {
+        if let Some(q) = &self.limit {
+            return q.service_level(t);
+        }
         let al = self.alpha();
         let x0 = (-t / self.patience).exp();
         let mut sum = self.p_immediate;
@@ -233,6 +283,9 @@ impl ErlangA {
 
     /// Mean wait of answered callers, those answered at once counting 0 (s).
     pub fn asa(&self) -> f64 {
+        if let Some(q) = &self.limit {
+            return q.asa();
+        }
         let al = self.alpha();
         let mut sum = 0.0;
         let mut harmonic = 0.0;
@@ -246,6 +299,9 @@ impl ErlangA {
 
     /// Mean time in queue over all arrivals, abandoners included (s).
     pub fn mean_wait_all(&self) -> f64 {
+        if let Some(q) = &self.limit {
+            return q.asa();
+        }
         self.p_abandon() * self.patience
     }
 
@@ -346,6 +402,27 @@ mod tests {
 
     /// Published Erlang B table values: the load that gives 1 % blocking on 5, 10, 20
     /// lines is 1.361, 4.461 and 12.031 Erlangs (tables round to three decimals).
+    /// Extreme arguments give finite answers or a refusal, never NaN: very long patience
+    /// tends to Erlang C; huge loads carry what the lines can.
+    #[test]
+    fn extremes_are_stable() {
+        let (rate, aht, c) = (120.0 / 3600.0, 240.0, 10);
+        let ec = ErlangC::new(rate, aht, c).unwrap();
+        for patience in [1e9, 1e15, 1e308] {
+            let ea = ErlangA::new(rate, aht, c, patience).unwrap();
+            for v in [ea.p_wait(), ea.answered_within(20.0), ea.asa(), ea.mean_wait_all(), ea.occupancy()] {
+                assert!(v.is_finite(), "patience {patience}: {v}");
+            }
+            assert!((ea.answered_within(20.0) - ec.service_level(20.0)).abs() < 1e-6, "patience {patience}");
+        }
+        // Overloaded with practically infinite patience: refused, not approximated.
+        let e = ErlangA::new(rate, aht, 5, 1e308).err().unwrap().to_string();
+        assert!(e.contains("cannot be computed") && e.contains("callers would wait"), "{e}");
+        assert!((erlang_b_carried(1e308, 10) - 10.0).abs() < 1e-9);
+        assert!((erlang_b_carried(8.0, 10) - 8.0 * (1.0 - erlang_b(8.0, 10))).abs() < 1e-12);
+        assert_eq!(erlang_b_carried(0.0, 10), 0.0);
+    }
+
     #[test]
     fn erlang_b_textbook_table() {
         for (a, n) in [(1.361, 5), (4.461, 10), (12.031, 20)] {

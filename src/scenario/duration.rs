@@ -176,10 +176,20 @@ pub fn parse_clock(text: &str) -> Result<f64, String> {
     Err(bad(hint))
 }
 
-/// Formats seconds compactly for tables and messages: `45s`, `4m`, `1h30m`, `2d3h`.
+/// A number for messages, in a bounded form: `-1e15`, not sixteen digits; `0.25`, `1200`.
+pub fn format_number(x: f64) -> String {
+    let a = x.abs();
+    if x == 0.0 || (1e-4..1e9).contains(&a) || !x.is_finite() { format!("{x}") } else { format!("{x:e}") }
+}
+
+/// Formats seconds compactly for tables and messages: `45s`, `4m`, `1h30m`, `2d3h`;
+/// beyond 10⁹ s (31 years) in scientific form (`1e308s`).
 pub fn format_duration(secs: f64) -> String {
     if !secs.is_finite() {
         return "∞".into();
+    }
+    if secs.abs() >= 1e9 {
+        return format!("{secs:e}s");
     }
     let mut rest = secs.round() as u64;
     if rest == 0 {

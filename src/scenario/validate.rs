@@ -1,7 +1,7 @@
 //! Validation: raw scenario → checked [`Scenario`], or every problem with its field path.
 
 use super::build;
-use super::duration::{Seconds, format_clock, format_duration, format_when};
+use super::duration::{Seconds, format_clock, format_duration, format_number, format_when};
 use super::limits::*;
 use super::locate::FieldPath;
 use super::raw::*;
@@ -303,7 +303,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
     if let Some(t) = target
         && !(t > 0.0 && t <= 1.0)
     {
-        ck.err(slp.key("target"), format!("must be a share in (0, 1], such as 0.8; got {t}"));
+        ck.err(slp.key("target"), format!("must be a share in (0, 1], such as 0.8; got {}", format_number(t)));
     }
     let short_abandon = sl.and_then(|sl| sl.short_abandon).map_or(0.0, |s| s.0);
 
@@ -345,7 +345,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
             if let Some(share) = share
                 && !(share > 0.0 && share <= 1.0)
             {
-                ck.err(tp.key("share"), format!("must be a share in (0, 1], got {share}"));
+                ck.err(tp.key("share"), format!("must be a share in (0, 1], got {}", format_number(share)));
             }
             sum += share.unwrap_or(0.0);
             let priority = match rt.priority {
@@ -395,7 +395,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         } else if s.is_empty() || s.len() > MAX_CONCURRENCY as usize {
             ck.err(sp.clone(), format!("needs 1 to {MAX_CONCURRENCY} factors (one per chat held), got {}", s.len()));
         } else if let Some(x) = s.iter().find(|x| !(x.is_finite() && **x > 0.0 && **x <= 100.0)) {
-            ck.err(sp.clone(), format!("factors must be > 0 and ≤ 100, got {x}"));
+            ck.err(sp.clone(), format!("factors must be > 0 and ≤ 100, got {}", format_number(*x)));
         } else {
             stretch = s.clone();
         }
@@ -552,7 +552,10 @@ fn arrival_rate(
         for (i, (k, v)) in df.by_day().into_iter().enumerate() {
             if let Some(v) = v {
                 if !(v.is_finite() && (0.0..=1000.0).contains(&v)) {
-                    ck.err(p.key("day_factors").key(k), format!("must be a factor from 0 to 1000, got {v}"));
+                    ck.err(
+                        p.key("day_factors").key(k),
+                        format!("must be a factor from 0 to 1000, got {}", format_number(v)),
+                    );
                     return None;
                 }
                 factors[i] = v;
@@ -567,7 +570,7 @@ fn arrival_rate(
     // Volumes per planning interval, or a rate that holds while open.
     let volumes: Option<Vec<f64>> = if let Some(r) = a.per_hour {
         if !(r.is_finite() && r >= 0.0) {
-            ck.err(p.key("per_hour"), format!("must be a rate ≥ 0 contacts per hour, got {r}"));
+            ck.err(p.key("per_hour"), format!("must be a rate ≥ 0 contacts per hour, got {}", format_number(r)));
             return None;
         }
         let rate = r / 3600.0;
@@ -576,14 +579,14 @@ fn arrival_rate(
     } else if let Some(list) = &a.per_interval {
         let v = ctx.expand(ck, &p.key("per_interval"), list)?;
         if let Some((i, x)) = v.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
-            ck.err(p.key("per_interval").at(i % list.len()), format!("volumes must be ≥ 0, got {x}"));
+            ck.err(p.key("per_interval").at(i % list.len()), format!("volumes must be ≥ 0, got {}", format_number(*x)));
             return None;
         }
         Some(v.iter().enumerate().map(|(i, x)| x * factor_at(i as f64 * ctx.interval)).collect())
     } else {
         let d = a.per_day.unwrap_or(0.0);
         if !(d.is_finite() && d >= 0.0) {
-            ck.err(p.key("per_day"), format!("must be a volume ≥ 0 contacts per day, got {d}"));
+            ck.err(p.key("per_day"), format!("must be a volume ≥ 0 contacts per day, got {}", format_number(d)));
             return None;
         }
         match &a.profile {
@@ -604,7 +607,7 @@ fn arrival_rate(
                     return None;
                 }
                 if let Some((i, x)) = prof.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
-                    ck.err(p.key("profile").at(i), format!("weights must be ≥ 0, got {x}"));
+                    ck.err(p.key("profile").at(i), format!("weights must be ≥ 0, got {}", format_number(*x)));
                     return None;
                 }
                 let sum: f64 = prof.iter().sum();
@@ -705,7 +708,7 @@ fn group(
     }
     let shrinkage = ra.shrinkage.unwrap_or(0.0);
     if !(0.0..1.0).contains(&shrinkage) {
-        ck.err(p.key("shrinkage"), format!("must be a share in [0, 1), such as 0.3; got {shrinkage}"));
+        ck.err(p.key("shrinkage"), format!("must be a share in [0, 1), such as 0.3; got {}", format_number(shrinkage)));
     }
     let kind_of = |c: usize| chans[c].kind.as_deref().and_then(ChannelKind::parse);
     let has_chat = skills.iter().any(|s| kind_of(s.channel) == Some(ChannelKind::Chat));
@@ -739,7 +742,7 @@ fn group(
     };
     let cost_per_hour = ra.cost_per_hour.unwrap_or(0.0);
     if !(cost_per_hour.is_finite() && cost_per_hour >= 0.0) {
-        ck.err(p.key("cost_per_hour"), format!("must be ≥ 0, got {cost_per_hour}"));
+        ck.err(p.key("cost_per_hour"), format!("must be ≥ 0, got {}", format_number(cost_per_hour)));
     }
     let interrupt_deferred = ra.interrupt_deferred.unwrap_or(false);
     if interrupt_deferred {
@@ -770,11 +773,11 @@ fn group(
 
 fn headcount(ck: &mut Check, p: &FieldPath, n: f64) -> Option<u32> {
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
-        ck.err(p.clone(), format!("headcount must be a whole number ≥ 0, got {n}"));
+        ck.err(p.clone(), format!("headcount must be a whole number ≥ 0, got {}", format_number(n)));
         return None;
     }
     if n > f64::from(MAX_AGENTS_PER_GROUP) {
-        ck.err(p.clone(), format!("at most {MAX_AGENTS_PER_GROUP} agents in a group, got {n}"));
+        ck.err(p.clone(), format!("at most {MAX_AGENTS_PER_GROUP} agents in a group, got {}", format_number(n as f64)));
         return None;
     }
     Some(n as u32)
