@@ -79,7 +79,7 @@ fn lean_reference(seed: u64, horizon: f64) -> u64 {
 
 fn bench(c: &mut Criterion) {
     let m = model();
-    let calls: u64 = simulate(&m, 0).channel.iter().map(|x| x.offered).sum();
+    let calls: u64 = simulate(&m, 0).unwrap().channel.iter().map(|x| x.offered).sum();
     let mut g = c.benchmark_group("benchmark-model");
     g.throughput(Throughput::Elements(calls));
     g.sample_size(20);
@@ -87,7 +87,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("engine", |b| {
         b.iter(|| {
             rep += 1;
-            black_box(simulate(&m, rep % 8))
+            black_box(simulate(&m, rep % 8).unwrap())
         })
     });
     let mut seed = 0u64;

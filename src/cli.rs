@@ -39,6 +39,9 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Treat warnings (plans that are legal but almost certainly mistakes) as errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
@@ -67,6 +70,9 @@ pub struct RunArgs {
     /// Add per-interval tables (table and markdown formats; JSON and CSV always have them).
     #[arg(long)]
     pub intervals: bool,
+    /// Treat warnings (plans that are legal but almost certainly mistakes) as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,7 +218,7 @@ where
     };
     match cli.command {
         Command::Run(a) => cmd_run(a),
-        Command::Validate { scenarios } => cmd_validate(&scenarios),
+        Command::Validate { scenarios, deny_warnings } => cmd_validate(&scenarios, deny_warnings),
         Command::Erlang(e) => cmd_erlang(e),
     }
 }
@@ -234,19 +240,59 @@ fn cmd_run(a: RunArgs) -> i32 {
     }
 }
 
+/// Whether two paths name the same file (an output path that does not exist yet names no
+/// existing file).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over
+/// it, so that a failed run never leaves half a file (or a damaged old one).
+fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.display().to_string(), source };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let tmp = dir.join(format!(".{name}.ccsim-{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(io(e))
+        }
+    }
+}
+
 fn run_to_output(a: &RunArgs) -> Result<(), Error> {
+    if let Some(out) = &a.output
+        && (out == &a.scenario || same_file(out, &a.scenario))
+    {
+        return Err(Error::Input(format!(
+            "--output {} is the scenario file itself; writing the report there would destroy the scenario — choose another file",
+            out.display()
+        )));
+    }
     let scenario = Scenario::load(&a.scenario)?;
+    if !warn(&scenario, a.deny_warnings) {
+        return Err(Error::Input(format!("{}: warnings are errors with --deny-warnings", a.scenario.display())));
+    }
     let opts = RunOptions { replications: a.replications, seed: a.seed, threads: a.threads.map(|t| t as usize) };
     let results = run(scenario, &opts)?;
     let report = results.report();
     let exporter = a.format.exporter(a.intervals);
     match &a.output {
-        Some(path) => {
-            let io = |source| Error::Io { path: path.display().to_string(), source };
-            let f = std::fs::File::create(path).map_err(io)?;
-            let mut w = std::io::BufWriter::new(f);
-            exporter.write(&report, &mut w).and_then(|_| w.flush()).map_err(io)
-        }
+        Some(path) => write_atomically(path, |w| exporter.write(&report, w)),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
@@ -258,10 +304,29 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     }
 }
 
-fn cmd_validate(paths: &[PathBuf]) -> i32 {
+/// Prints a scenario's warnings on stderr; with `deny`, they are errors. Returns whether
+/// the scenario may go on.
+fn warn(s: &Scenario, deny: bool) -> bool {
+    let label = if deny { "error (--deny-warnings)" } else { "warning" };
+    for w in s.warnings() {
+        let mut at = s.file().to_owned();
+        if let Some(l) = w.line {
+            at.push_str(&format!(":{l}"));
+            if let Some(c) = w.column {
+                at.push_str(&format!(":{c}"));
+            }
+        }
+        let field = w.field.as_ref().map_or(String::new(), |f| format!("{f}: "));
+        eprintln!("{at}: {label}: {field}{}", w.message);
+    }
+    !(deny && !s.warnings().is_empty())
+}
+
+fn cmd_validate(paths: &[PathBuf], deny_warnings: bool) -> i32 {
     let mut code = 0;
     for p in paths {
         match Scenario::load(p) {
+            Ok(s) if !warn(&s, deny_warnings) => code = 2,
             Ok(s) => {
                 println!(
                     "{}: ok — {} channel(s), {} agent group(s), horizon {}, {} replications",

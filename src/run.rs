@@ -58,22 +58,22 @@ pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
     let model = Model::compile(scenario);
     #[cfg(feature = "parallel")]
     let estimates = match opts.threads {
-        None => fold(&model),
+        None => fold(&model)?,
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .map_err(|e| Error::Run(format!("cannot start {n} worker threads: {e}")))?
-            .install(|| fold(&model)),
+            .install(|| fold(&model))?,
     };
     // Without the `parallel` feature replications run one after another; `threads` has no
     // effect, and the results are the same.
     #[cfg(not(feature = "parallel"))]
-    let estimates = fold(&model);
+    let estimates = fold(&model)?;
     Ok(Results { model, estimates })
 }
 
 /// Runs the replications in parallel batches and folds their KPI vectors in order.
-fn fold(model: &Model) -> Vec<Estimate> {
+fn fold(model: &Model) -> Result<Vec<Estimate>, Error> {
     let n = u64::from(model.scenario.replications());
     let mut acc = Accumulator::new(model.layout.len());
     // Batches bound the memory held by finished replications waiting to be folded: a few
@@ -91,17 +91,18 @@ fn fold(model: &Model) -> Vec<Estimate> {
         let reps = (start..end).into_par_iter();
         #[cfg(not(feature = "parallel"))]
         let reps = start..end;
-        let kpis: Vec<Vec<f64>> =
-            reps.map(|r| kpi::compute(&model.scenario, &model.layout, &simulate(model, r))).collect();
+        let kpis: Vec<Vec<f64>> = reps
+            .map(|r| simulate(model, r).map(|stats| kpi::compute(&model.scenario, &model.layout, &stats)))
+            .collect::<Result<_, Error>>()?;
         for k in &kpis {
             acc.push(k);
         }
         start = end;
     }
-    acc.finish()
+    Ok(acc.finish())
 }
 
 /// Runs one replication and returns its KPI vector (for tests and tools).
-pub fn replication_kpis(model: &Model, rep: u64) -> Vec<f64> {
-    kpi::compute(&model.scenario, &model.layout, &simulate(model, rep))
+pub fn replication_kpis(model: &Model, rep: u64) -> Result<Vec<f64>, Error> {
+    Ok(kpi::compute(&model.scenario, &model.layout, &simulate(model, rep)?))
 }

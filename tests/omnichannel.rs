@@ -613,7 +613,7 @@ proptest! {
         let s = Scenario::from_toml(&toml, "random.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{toml}")))?;
         let m = Model::compile(s);
         for rep in 0..2 {
-            let r = simulate(&m, rep);
+            let r = simulate(&m, rep).unwrap();
             for (i, c) in r.channel.iter().enumerate() {
                 prop_assert_eq!(c.offered, c.answered + c.abandoned + c.waiting_at_end, "conservation at {}", i);
                 prop_assert_eq!(c.completed + c.unfinished, c.answered);
@@ -627,7 +627,7 @@ proptest! {
                 prop_assert!(t.available_s <= t.scheduled_s + eps);
                 prop_assert!(t.overtime_s >= -eps);
             }
-            let kpis = ccsim::run::replication_kpis(&m, rep);
+            let kpis = ccsim::run::replication_kpis(&m, rep).unwrap();
             let l = &m.layout;
             for c in 0..l.channels {
                 for k in [ChannelKpi::ServiceLevel, ChannelKpi::AbandonRate, ChannelKpi::OccupancyPresent, ChannelKpi::SlotUtilisation] {

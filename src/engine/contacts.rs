@@ -107,6 +107,12 @@ impl Contacts {
         }
     }
 
+    /// Slots the pool holds: the peak number of contacts in the system so far.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Frees a slot; every event and queue entry still naming it becomes stale. O(1).
     #[inline]
     pub fn release(&mut self, slot: u32) {

@@ -12,22 +12,36 @@ use super::recorder::Recorder;
 use super::routing::{self, Pick};
 use super::streams::{Purpose, Stream, stream, uniform};
 use super::workforce::Workforce;
+use crate::Error;
 use crate::arrivals::ArrivalClock;
+use crate::scenario::duration::format_duration;
+use crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM;
 use crate::scenario::{ChannelKind, DAY};
 use crate::stats::RepStats;
 use crate::stats::kpi::days_in;
 use crate::stats::tally::Tally;
 
 /// Runs replication `rep` of the model and returns the standard statistics.
-pub fn simulate(model: &Model, rep: u64) -> RepStats {
-    simulate_with(model, rep, Tally::new(model)).finish()
+///
+/// Fails (`Error::Run`) only when the replication holds more than
+/// [`MAX_CONTACTS_IN_SYSTEM`] contacts at once: the scenario overloads its agents beyond
+/// what memory allows (the up-front check of the scenario refuses most such plans).
+pub fn simulate(model: &Model, rep: u64) -> Result<RepStats, Error> {
+    Ok(simulate_with(model, rep, Tally::new(model))?.finish())
 }
 
-/// Runs replication `rep` of the model, telling `recorder` what happens, and returns it.
-pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> R {
+/// Runs replication `rep` of the model, telling `recorder` what happens, and returns it
+/// (failing as [`simulate`] does).
+pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> Result<R, Error> {
     let mut sim = Sim::new(model, rep, recorder);
     sim.run();
-    sim.finish()
+    if sim.overloaded {
+        return Err(Error::Run(format!(
+            "replication {rep} held more than {MAX_CONTACTS_IN_SYSTEM} contacts at once by {} (the memory limit of a run): the agents cannot keep up with the arrivals — add agents or patience, or lower the volume",
+            format_duration(sim.now)
+        )));
+    }
+    Ok(sim.finish())
 }
 
 /// A channel's arrival process and per-contact streams.
@@ -58,6 +72,8 @@ pub(crate) struct Sim<'m, R: Recorder> {
     interval_len: f64,
     /// Agents gaining capacity at a staffing change, and other short lists.
     scratch: Vec<u32>,
+    /// More than [`MAX_CONTACTS_IN_SYSTEM`] contacts were in the system: the run stops.
+    overloaded: bool,
     rec: R,
 }
 
@@ -92,6 +108,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             n_intervals: s.n_intervals(),
             interval_len: s.interval,
             scratch: Vec::new(),
+            overloaded: false,
             rec,
         }
     }
@@ -128,6 +145,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
     #[inline]
     fn step(&mut self) -> bool {
         if self.next_arrival < self.cal.next_time() {
+            if self.overloaded {
+                return false;
+            }
             self.now = self.next_arrival;
             self.arrival(self.next_arrival_channel);
             return true;
@@ -227,6 +247,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
             state: State::Waiting,
         });
         self.rec.arrival(now, self.contacts.get(slot));
+        if self.contacts.len() > MAX_CONTACTS_IN_SYSTEM {
+            self.overloaded = true;
+        }
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
             if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {

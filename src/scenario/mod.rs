@@ -53,6 +53,10 @@ pub mod limits {
     /// Per-interval result cells, intervals × (channels + groups × (1 + channels)): about
     /// 0.5 KB of memory each while a run is folded.
     pub const MAX_RESULT_CELLS: usize = 1_000_000;
+    /// Contacts in the system at once (waiting or in service), about 120 bytes each with
+    /// their queue entries and events: about 1 GB. A scenario whose expected backlog
+    /// exceeds it is refused up front; a run that still reaches it stops with an error.
+    pub const MAX_CONTACTS_IN_SYSTEM: usize = 8_000_000;
 }
 
 /// One complete, checked description of a contact centre over a horizon.
@@ -80,6 +84,8 @@ pub struct Scenario {
     pub(crate) groups: Vec<AgentGroup>,
     /// The text it was checked from, for overrides.
     source: Source,
+    /// Plans that are legal but almost certainly mistakes, located.
+    warnings: Vec<Problem>,
 }
 
 /// Where a scenario came from: its file, text and the overrides applied to it.
@@ -191,6 +197,10 @@ impl Scenario {
         all.extend(set.iter().map(|(p, v)| (p.to_string(), v.to_string())));
         let mut s = overrides::apply(&self.source.text, &self.source.file, &all)?;
         s.source = Source { overrides: all, ..self.source.clone() };
+        // Lines refer to the file; after overrides only the field path is meaningful.
+        for w in &mut s.warnings {
+            (w.line, w.column) = (None, None);
+        }
         // Replications and seed changed with the setters stay changed.
         if !set.iter().any(|(p, _)| *p == "replications") {
             s.replications = self.replications;
@@ -260,7 +270,7 @@ impl Scenario {
                 });
             }
         };
-        validate::validate(raw).map_err(|errs| {
+        let locate = |errs: Vec<(FieldPath, String)>| {
             let mut problems: Vec<Problem> = errs
                 .into_iter()
                 .map(|(path, message)| {
@@ -276,8 +286,27 @@ impl Scenario {
                 .collect();
             // In file order, so that the list reads top to bottom.
             problems.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column.unwrap_or(0)));
-            ScenarioError { file: file.to_owned(), problems }
-        })
+            problems
+        };
+        match validate::validate(raw) {
+            Ok((mut s, warnings)) => {
+                s.warnings = locate(warnings);
+                Ok(s)
+            }
+            Err(errs) => Err(ScenarioError { file: file.to_owned(), problems: locate(errs) }),
+        }
+    }
+
+    /// Plans that are legal but almost certainly mistakes (shifts that leave arrivals
+    /// unanswered, extreme shrinkage, a 0 s threshold, …), located in the file. Shown as
+    /// warnings by `ccsim validate` and `ccsim run`.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// The file the scenario was read from (as given).
+    pub fn file(&self) -> &str {
+        &self.source.file
     }
 
     /// Number of planning intervals in the horizon.

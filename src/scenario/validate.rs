@@ -52,7 +52,9 @@ fn name_of(name: &Option<String>) -> &str {
     name.as_deref().unwrap_or("")
 }
 
-pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
+/// Checks a raw scenario: the checked scenario and its warnings (plans that are legal but
+/// almost certainly mistakes), or every problem.
+pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
     let mut ck = Check::default();
     let root = FieldPath::root();
 
@@ -209,20 +211,103 @@ pub(super) fn validate(raw: RawScenario) -> Result<Scenario, Errors> {
     if !ck.errors.is_empty() {
         return Err(ck.errors);
     }
-    Ok(Scenario {
-        name: raw.name.unwrap_or_default(),
-        description: raw.description,
-        seed,
-        replications,
-        horizon,
-        interval,
-        warmup,
-        start_day,
-        routing,
-        channels,
-        groups,
-        source: Default::default(),
-    })
+    let warnings = plan_warnings(&raw, &channels, &groups, &ctx);
+    Ok((
+        Scenario {
+            name: raw.name.unwrap_or_default(),
+            description: raw.description,
+            seed,
+            replications,
+            horizon,
+            interval,
+            warmup,
+            start_day,
+            routing,
+            channels,
+            groups,
+            source: Default::default(),
+            warnings: Vec::new(),
+        },
+        warnings,
+    ))
+}
+
+/// Plans that are legal but almost certainly mistakes, each at the field to look at.
+fn plan_warnings(raw: &RawScenario, channels: &[Channel], groups: &[AgentGroup], ctx: &Ctx) -> Errors {
+    let mut w = Check::default();
+    let root = FieldPath::root();
+    let horizon = ctx.horizon;
+    if channels.iter().all(|c| c.arrivals.expected(0.0, horizon) <= 0.0) {
+        w.err(
+            root.key("channel"),
+            "no channel receives any contact: every volume is zero, so there is nothing to simulate",
+        );
+    }
+    for (c, ch) in channels.iter().enumerate() {
+        let p = root.key("channel").at(c);
+        let servers: Vec<&AgentGroup> = groups.iter().filter(|g| g.skills.iter().any(|s| s.channel == c)).collect();
+        let staffed = |a: f64, b: f64| servers.iter().any(|g| g.headcount.agent_seconds(a, b) > 0.0);
+        let rc = &raw.channel[c];
+        let at = if rc.open.is_some() { p.key("open") } else { p.key("arrivals") };
+        if ch.kind.is_live() {
+            // Intervals with arrivals while nobody who could answer them is scheduled.
+            let (mut count, mut contacts, mut first) = (0usize, 0.0, None);
+            for i in 0..ctx.n_intervals {
+                let (a, b) = (i as f64 * ctx.interval, ((i + 1) as f64 * ctx.interval).min(horizon));
+                let expected = ch.arrivals.expected(a, b);
+                if expected > 0.0 && !staffed(a, b) {
+                    count += 1;
+                    contacts += expected;
+                    first.get_or_insert(a);
+                }
+            }
+            if let Some(first) = first {
+                w.err(
+                    at,
+                    format!(
+                        "`{}` receives about {} contacts in {count} interval(s) when no group serving it is scheduled (the first at {}); they can only wait or abandon — check the shifts against the opening hours",
+                        ch.name,
+                        format_number(contacts.round()),
+                        ctx.when(first)
+                    ),
+                );
+            }
+        } else if ch.arrivals.expected(0.0, horizon) > 0.0 && !ch.open.iter().any(|&(a, b)| staffed(a, b)) {
+            w.err(
+                at,
+                format!("`{}` receives contacts but no group serving it is scheduled while it is open: its work is never done", ch.name),
+            );
+        }
+        if ch.within == 0.0 {
+            w.err(
+                p.key("service_level").key("within"),
+                "is 0 s: only contacts answered at once count as within the target; did you mean a threshold such as \"20s\"?",
+            );
+        }
+        if ch.short_abandon > 0.0 && ch.short_abandon >= ch.within {
+            w.err(
+                p.key("service_level").key("short_abandon"),
+                format!(
+                    "({}) is not below `within` ({}): every contact abandoning before the threshold leaves the service level, so abandoning hides misses",
+                    format_duration(ch.short_abandon),
+                    format_duration(ch.within)
+                ),
+            );
+        }
+    }
+    for (g, grp) in groups.iter().enumerate() {
+        if grp.shrinkage >= 0.6 {
+            w.err(
+                root.key("agents").at(g).key("shrinkage"),
+                format!(
+                    "is {}: only {} % of scheduled time is left for contacts (typical shrinkage is 0.2 to 0.4)",
+                    format_number(grp.shrinkage),
+                    format_number((100.0 * (1.0 - grp.shrinkage) * 10.0).round() / 10.0)
+                ),
+            );
+        }
+    }
+    w.errors
 }
 
 /// What channel and group checks need to know about the time axis.
@@ -304,6 +389,16 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         && !(t > 0.0 && t <= 1.0)
     {
         ck.err(slp.key("target"), format!("must be a share in (0, 1], such as 0.8; got {}", format_number(t)));
+    } else if let Some(t) = target
+        && t < 0.01
+    {
+        ck.err(
+            slp.key("target"),
+            format!(
+                "is {}: a target below 1 % means nothing; use a share from 0.01 to 1, such as 0.8",
+                format_number(t)
+            ),
+        );
     }
     let short_abandon = sl.and_then(|sl| sl.short_abandon).map_or(0.0, |s| s.0);
 
@@ -964,8 +1059,69 @@ fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], hor
                     servers.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ")
                 ),
             );
+        } else if let Some((peak, at)) = fluid_backlog_peak(ch, &servers, horizon) {
+            let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
+            let peak_rate = ch.arrivals.max_rate();
+            ck.err(
+                p.key("arrivals"),
+                format!(
+                    "`{}` would queue about {} contacts at once (by {}: up to {} an hour at a mean handle time of {} for at most {} agents); the simulator holds at most {MAX_CONTACTS_IN_SYSTEM} (about 1 GB) — add agents or patience, or lower the volume",
+                    ch.name,
+                    format_number(peak.round()),
+                    format_duration(at),
+                    format_number((peak_rate * 3600.0).round()),
+                    format_duration(aht),
+                    servers.iter().map(|g| g.headcount.max()).sum::<u32>(),
+                ),
+            );
         }
     }
+}
+
+/// The peak of a fluid approximation of a channel's backlog over the horizon, and when,
+/// if it exceeds [`MAX_CONTACTS_IN_SYSTEM`]: arrivals at the channel's rate, service at the
+/// full capacity of every group serving it (scheduled headcount × concurrency / mean handle
+/// time, as if it served nothing else: an optimistic capacity, so no plan that fits is
+/// refused), and abandonment at backlog / mean patience. Evaluated exactly per step of
+/// the rate and the headcounts.
+fn fluid_backlog_peak(ch: &Channel, servers: &[&AgentGroup], horizon: f64) -> Option<(f64, f64)> {
+    let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
+    // Mean patience over types; ∞ if any type never abandons (the conservative choice is
+    // the longest patience, which keeps the most contacts).
+    let patience = ch.types.iter().map(|t| t.patience.as_ref().map_or(f64::INFINITY, |d| d.mean())).fold(0.0, f64::max);
+    let mut cuts: Vec<f64> = ch.arrivals.segments().map(|s| s.0).collect();
+    for g in servers {
+        cuts.extend(g.headcount.steps.iter().map(|s| s.0));
+    }
+    cuts.push(horizon);
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let (mut q, mut peak, mut when) = (0.0f64, 0.0f64, 0.0);
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if b <= a || a >= horizon {
+            continue;
+        }
+        let lambda = ch.arrivals.rate_at(a);
+        let capacity: f64 = servers
+            .iter()
+            .map(|g| f64::from(g.headcount.at(a)) * f64::from(g.concurrency) * (1.0 - g.shrinkage))
+            .sum::<f64>()
+            / aht.max(1e-9);
+        let net = lambda - capacity;
+        let len = b - a;
+        q = if patience.is_finite() {
+            // dq/dt = net − q / patience, with q ≥ 0.
+            let eq = (net * patience).max(0.0);
+            eq + (q - eq) * (-len / patience).exp()
+        } else {
+            (q + net * len).max(0.0)
+        };
+        if q > peak {
+            (peak, when) = (q, b);
+        }
+    }
+    (peak > MAX_CONTACTS_IN_SYSTEM as f64).then_some((peak, when))
 }
 
 #[cfg(test)]
