@@ -100,5 +100,25 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The timing guard of error reporting: a group whose skills list names the same channel
+/// 100,000 times (100,000 located problems, 50 shown). Must stay far below 0.5 s: locating
+/// a problem is O(log lines), never a scan of the file.
+fn validation(c: &mut Criterion) {
+    let skills = vec!["\"phone\""; 100_000].join(", ");
+    let text = format!(
+        "name = \"s\"\nhorizon = \"4h\"\n[[channel]]\nname = \"phone\"\nkind = \"voice\"\nservice_level = {{ target = 0.8, within = \"20s\" }}\narrivals = {{ per_hour = 60 }}\nhandle_time = {{ dist = \"exponential\", mean = \"4m\" }}\n[[agents]]\nname = \"team\"\nstaff = 3\nskills = [{skills}]\n"
+    );
+    let mut g = c.benchmark_group("validation");
+    g.sample_size(10);
+    g.bench_function("100k-bad-skills", |b| {
+        b.iter(|| {
+            let e = Scenario::from_toml(black_box(&text), "skills.toml").unwrap_err();
+            assert_eq!(e.problems.len(), 99_999);
+            black_box(e.to_string().len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, validation);
 criterion_main!(benches);

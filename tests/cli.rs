@@ -405,3 +405,229 @@ fn interrupt_needs_live_and_deferred_skills() {
         &["agents[0].interrupt_deferred", "nothing to interrupt"],
     );
 }
+
+// ---- hardening: one test per defect found by fuzzing, with its smallest reproduction ----
+
+/// Runs a shell command line (for `ulimit`), returning the output.
+fn sh(script: &str) -> Output {
+    Command::new("sh").arg("-c").arg(script).output().expect("run sh")
+}
+
+/// 1. A backlog that cannot fit in memory is refused up front (exit 2, with the load and
+/// the size), voice and email alike, under a 4 GB address-space limit: never an abort.
+#[test]
+fn backlog_that_cannot_fit_is_refused() {
+    for kind in ["voice", "email"] {
+        let text = bad("arrivals = { per_hour = 120 }", "arrivals = { per_hour = 10000000 }")
+            .replace("staff = 10", "staff = 1")
+            .replace("kind = \"voice\"", &format!("kind = \"{kind}\""))
+            .replace("patience = { dist = \"exponential\", mean = \"2m\" }\n", "");
+        let p = write(&format!("backlog-{kind}.toml"), &text);
+        let out = sh(&format!("ulimit -v 4000000; exec {} run {}", env!("CARGO_BIN_EXE_ccsim"), p.display()));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{kind}: {err}");
+        assert!(err.contains(&format!("{}:11:", p.display())), "{kind}: located at the arrivals: {err}");
+        assert!(err.contains("would queue about 3999") && err.contains("at most 8000000"), "{kind}: {err}");
+    }
+}
+
+/// 1. A plan that passes the up-front estimate (two channels, each alone within it, that
+/// share one agent) but still overloads memory stops at run time with exit 1 and says
+/// why, under a 4 GB address-space limit.
+#[test]
+fn run_time_backlog_limit_stops_the_run() {
+    let text = r#"name = "shared"
+horizon = "2h"
+replications = 1
+[[channel]]
+name = "a"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 3500000 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[channel]]
+name = "b"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 3500000 }
+handle_time = { dist = "exponential", mean = "4m" }
+[[agents]]
+name = "one"
+skills = ["a", "b"]
+staff = 1
+"#;
+    let p = write("shared.toml", text);
+    let out = sh(&format!("ulimit -v 4000000; exec {} run {} --threads 1", env!("CARGO_BIN_EXE_ccsim"), p.display()));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("held more than 8000000 contacts at once") && err.contains("add agents"), "{err}");
+}
+
+/// 2. Many errors: each located, the list capped at 50 and the rest counted.
+#[test]
+fn many_errors_are_capped() {
+    let skills = vec!["\"phone\""; 2000].join(", ");
+    let p = write("skills.toml", &bad("skills = [\"phone\"]", &format!("skills = [{skills}]")));
+    let out = ccsim(&["validate", &p.display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(err.lines().count(), 51, "50 problems and a count:\n{err}");
+    assert!(err.contains(":17:20: agents[0].skills[1]: `phone` is listed twice"), "{err}");
+    assert!(err.trim_end().ends_with("… and 1949 more problems"), "{err}");
+}
+
+/// 3. Invalid UTF-8 is located at its first bad byte.
+#[test]
+fn invalid_utf8_is_located() {
+    let p = tmp_dir().join("latin1.toml");
+    std::fs::write(&p, b"name = \"t\"\nhorizon = \"4h\"\n# caf\xe9\n").unwrap();
+    let out = ccsim(&["validate", &p.display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains(&format!("{}:3:6: byte 0xE9 is not valid UTF-8", p.display())), "{err}");
+}
+
+/// 4. Every missing field is reported at its table, together with the other problems; a
+/// syntax error says that checking stopped there.
+#[test]
+fn missing_fields_are_all_reported() {
+    let text =
+        bad("kind = \"voice\"\n", "").replace("skills = [\"phone\"]\n", "").replace("per_hour = 120", "per_hour = -60");
+    let p = write("missing.toml", &text);
+    let file = p.display().to_string();
+    let out = ccsim(&["validate", &file]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains(&format!("{file}:7:1: channel[0].kind: is missing")), "{err}");
+    assert!(err.contains(&format!("{file}:10:25: channel[0].arrivals.per_hour: must be a rate ≥ 0")), "{err}");
+    assert!(err.contains(&format!("{file}:14:1: agents[0].skills: is missing")), "{err}");
+    let out = ccsim(&["validate", &write("nohorizon.toml", &bad("horizon = \"4h\"\n", "")).display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("horizon: is missing") && !err.contains("seed:"), "{err}");
+    let out = ccsim(&["validate", &write("syntax.toml", &bad("[[agents]]", "[[agents]")).display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":15:") && err.contains("checking stopped here"), "{err}");
+}
+
+/// 5. Control characters in names are refused (they would be echoed raw into tables).
+#[test]
+fn control_characters_in_names_are_refused() {
+    for (what, name) in [("esc", "\\u001b[31mred"), ("nul", "a\\u0000b"), ("newline", "two\\nlines")] {
+        expect_error(
+            what,
+            &bad("name = \"team\"", &format!("name = \"{name}\"")),
+            16,
+            &["contains the control character U+"],
+        );
+    }
+    expect_error("channel-name", &bad("name = \"phone\"", "name = \"ph\\tone\""), 8, &["control character U+0009"]);
+}
+
+/// 6. Loose clock times are refused with the form meant; on the command line a duration
+/// needs a unit.
+#[test]
+fn clocks_and_command_line_durations_are_strict() {
+    let shift = |start: &str, end: &str| {
+        bad("staff = 10", &format!("[[agents.shift]]\nstart = \"{start}\"\nend = \"{end}\"\ncount = 3"))
+    };
+    expect_error(
+        "clock-short",
+        &shift("08:0", "16:00"),
+        19,
+        &["`08:0` is not a time of day", "did you mean \"08:00\"?"],
+    );
+    expect_error("clock-seconds", &shift("08:00", "16:00:59"), 20, &["`16:00:59` is not a time of day", "\"HH:MM\""]);
+    let out = ccsim(&["erlang", "c", "--per-hour", "120", "--aht", "4", "--agents", "10"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("did you mean `4s`?"), "{err}");
+}
+
+/// 7. Extreme numbers in the Erlang calculators: finite answers or a clear refusal, and
+/// bounded printing.
+#[test]
+fn erlang_extremes() {
+    let out =
+        ccsim(&["erlang", "a", "--per-hour", "120", "--aht", "4m", "--agents", "10", "--patience", "100000000000d"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text.contains("65.36 %") && !text.contains("NaN"), "the Erlang C limit: {text}");
+    let out =
+        ccsim(&["erlang", "a", "--per-hour", "120", "--aht", "4m", "--agents", "6", "--patience", "100000000000d"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be computed"));
+    let out = ccsim(&["erlang", "b", "--erlangs", "1e308", "--lines", "10"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1e308 Erlangs offered") && text.contains("carried load           10.000"), "{text}");
+    assert!(text.lines().all(|l| l.len() < 80), "{text}");
+    let out = ccsim(&["erlang", "c", "--per-hour", "120", "--aht", "4m", "--agents", "10", "--within", "99999999999d"]);
+    assert!(String::from_utf8_lossy(&out.stdout).lines().all(|l| l.len() < 80));
+    // Error messages print numbers in a bounded form.
+    expect_error("huge", &bad("per_hour = 120", "per_hour = -1e15"), 11, &["got -1e15"]);
+}
+
+/// 8. `--output` may not be the scenario file, and a failed write leaves no file.
+#[test]
+fn output_never_overwrites_the_scenario() {
+    let p = write("keep.toml", GOOD);
+    let out = ccsim(&["run", &p.display().to_string(), "--output", &p.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is the scenario file itself"));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), GOOD, "the scenario is untouched");
+    let dir = tmp_dir().join("atomic");
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("no-such-dir").join("out.json");
+    let out = ccsim(&["run", &p.display().to_string(), "--format", "json", "--output", &missing.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no partial or temporary file is left");
+    let good = dir.join("out.json");
+    let out = ccsim(&["run", &p.display().to_string(), "--format", "json", "--output", &good.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "only the output, no temporary file");
+    serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&good).unwrap()).unwrap();
+}
+
+/// 9. Plans that cannot do what they are for: warnings with locations (errors with
+/// `--deny-warnings`); meaningless values refused. The examples have no warning.
+#[test]
+fn warnings_for_plans_that_cannot_work() {
+    for s in scenarios() {
+        let out = ccsim(&["validate", "--deny-warnings", &s.display().to_string()]);
+        assert_eq!(out.status.code(), Some(0), "{}: {}", s.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{}: {}", s.display(), String::from_utf8_lossy(&out.stderr));
+    }
+    // Shifts that never cover the opening hours.
+    let text = bad("staff = 10", "[[agents.shift]]\nstart = \"09:00\"\nend = \"17:00\"\ncount = 5")
+        .replace("horizon = \"4h\"", "horizon = \"24h\"")
+        .replace("per_hour = 120 }", "per_hour = 120 }\nopen = { from = \"06:00\", to = \"20:00\" }");
+    let p = write("uncovered.toml", &text);
+    let file = p.display().to_string();
+    let out = ccsim(&["validate", &file]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "a warning is not an error: {err}");
+    assert!(err.contains(&format!("{file}:12:8: warning: channel[0].open:")), "{err}");
+    assert!(
+        err.contains(
+            "about 720 contacts in 12 interval(s) when no group serving it is scheduled (the first at Mon 06:00)"
+        ),
+        "{err}"
+    );
+    for cmd in ["validate", "run"] {
+        let out = ccsim(&[cmd, "--deny-warnings", &file]);
+        assert_eq!(out.status.code(), Some(2), "{cmd} --deny-warnings");
+        assert!(out.stdout.is_empty() || cmd == "validate");
+    }
+    for (what, from, to, line, message) in [
+        ("shrinkage", "staff = 10", "staff = 10\nshrinkage = 0.999", 19, "only 0.1 % of scheduled time"),
+        ("short", "within = \"20s\" }", "within = \"20s\", short_abandon = \"30s\" }", 10, "is not below `within`"),
+        ("zero-within", "within = \"20s\"", "within = \"0s\"", 10, "only contacts answered at once"),
+        ("silent", "per_hour = 120", "per_hour = 0", 7, "every volume is zero"),
+    ] {
+        let p = write(&format!("warn-{what}.toml"), &bad(from, to));
+        let out = ccsim(&["validate", &p.display().to_string()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{what}: {err}");
+        assert!(err.contains(&format!("{}:{line}:", p.display())) && err.contains(message), "{what}: {err}");
+    }
+    expect_error("tiny-target", &bad("target = 0.80", "target = 5e-324"), 10, &["a target below 1 % means nothing"]);
+}

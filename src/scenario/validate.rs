@@ -872,7 +872,7 @@ fn headcount(ck: &mut Check, p: &FieldPath, n: f64) -> Option<u32> {
         return None;
     }
     if n > f64::from(MAX_AGENTS_PER_GROUP) {
-        ck.err(p.clone(), format!("at most {MAX_AGENTS_PER_GROUP} agents in a group, got {}", format_number(n as f64)));
+        ck.err(p.clone(), format!("at most {MAX_AGENTS_PER_GROUP} agents in a group, got {}", format_number(n)));
         return None;
     }
     Some(n as u32)
@@ -1065,7 +1065,7 @@ fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], hor
             ck.err(
                 p.key("arrivals"),
                 format!(
-                    "`{}` would queue about {} contacts at once (by {}: up to {} an hour at a mean handle time of {} for at most {} agents); the simulator holds at most {MAX_CONTACTS_IN_SYSTEM} (about 1 GB) — add agents or patience, or lower the volume",
+                    "`{}` would queue about {} contacts at once (by {}: up to {} an hour at a mean handle time of {} for at most {} agent(s)); the simulator holds at most {MAX_CONTACTS_IN_SYSTEM} (about 1 GB) — add agents or patience, or lower the volume",
                     ch.name,
                     format_number(peak.round()),
                     format_duration(at),
