@@ -413,7 +413,7 @@ fn sh(script: &str) -> Output {
     Command::new("sh").arg("-c").arg(script).output().expect("run sh")
 }
 
-/// 1. A backlog that cannot fit in memory is refused up front (exit 2, with the load and
+/// Item 1: A backlog that cannot fit in memory is refused up front (exit 2, with the load and
 /// the size), voice and email alike, under a 4 GB address-space limit: never an abort.
 #[test]
 fn backlog_that_cannot_fit_is_refused() {
@@ -431,7 +431,7 @@ fn backlog_that_cannot_fit_is_refused() {
     }
 }
 
-/// 1. A plan that passes the up-front estimate (two channels, each alone within it, that
+/// Item 1: A plan that passes the up-front estimate (two channels, each alone within it, that
 /// share one agent) but still overloads memory stops at run time with exit 1 and says
 /// why, under a 4 GB address-space limit.
 #[test]
@@ -463,7 +463,7 @@ staff = 1
     assert!(err.contains("held more than 8000000 contacts at once") && err.contains("add agents"), "{err}");
 }
 
-/// 2. Many errors: each located, the list capped at 50 and the rest counted.
+/// Item 2: Many errors: each located, the list capped at 50 and the rest counted.
 #[test]
 fn many_errors_are_capped() {
     let skills = vec!["\"phone\""; 2000].join(", ");
@@ -476,7 +476,7 @@ fn many_errors_are_capped() {
     assert!(err.trim_end().ends_with("… and 1949 more problems"), "{err}");
 }
 
-/// 3. Invalid UTF-8 is located at its first bad byte.
+/// Item 3: Invalid UTF-8 is located at its first bad byte.
 #[test]
 fn invalid_utf8_is_located() {
     let p = tmp_dir().join("latin1.toml");
@@ -487,7 +487,7 @@ fn invalid_utf8_is_located() {
     assert!(err.contains(&format!("{}:3:6: byte 0xE9 is not valid UTF-8", p.display())), "{err}");
 }
 
-/// 4. Every missing field is reported at its table, together with the other problems; a
+/// Item 4: Every missing field is reported at its table, together with the other problems; a
 /// syntax error says that checking stopped there.
 #[test]
 fn missing_fields_are_all_reported() {
@@ -509,7 +509,7 @@ fn missing_fields_are_all_reported() {
     assert!(err.contains(":15:") && err.contains("checking stopped here"), "{err}");
 }
 
-/// 5. Control characters in names are refused (they would be echoed raw into tables).
+/// Item 5: Control characters in names are refused (they would be echoed raw into tables).
 #[test]
 fn control_characters_in_names_are_refused() {
     for (what, name) in [("esc", "\\u001b[31mred"), ("nul", "a\\u0000b"), ("newline", "two\\nlines")] {
@@ -523,7 +523,7 @@ fn control_characters_in_names_are_refused() {
     expect_error("channel-name", &bad("name = \"phone\"", "name = \"ph\\tone\""), 8, &["control character U+0009"]);
 }
 
-/// 6. Loose clock times are refused with the form meant; on the command line a duration
+/// Item 6: Loose clock times are refused with the form meant; on the command line a duration
 /// needs a unit.
 #[test]
 fn clocks_and_command_line_durations_are_strict() {
@@ -543,7 +543,7 @@ fn clocks_and_command_line_durations_are_strict() {
     assert!(err.contains("did you mean `4s`?"), "{err}");
 }
 
-/// 7. Extreme numbers in the Erlang calculators: finite answers or a clear refusal, and
+/// Item 7: Extreme numbers in the Erlang calculators: finite answers or a clear refusal, and
 /// bounded printing.
 #[test]
 fn erlang_extremes() {
@@ -566,7 +566,7 @@ fn erlang_extremes() {
     expect_error("huge", &bad("per_hour = 120", "per_hour = -1e15"), 11, &["got -1e15"]);
 }
 
-/// 8. `--output` may not be the scenario file, and a failed write leaves no file.
+/// Item 8: `--output` may not be the scenario file, and a failed write leaves no file.
 #[test]
 fn output_never_overwrites_the_scenario() {
     let p = write("keep.toml", GOOD);
@@ -587,7 +587,7 @@ fn output_never_overwrites_the_scenario() {
     serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&good).unwrap()).unwrap();
 }
 
-/// 9. Plans that cannot do what they are for: warnings with locations (errors with
+/// Item 9: Plans that cannot do what they are for: warnings with locations (errors with
 /// `--deny-warnings`); meaningless values refused. The examples have no warning.
 #[test]
 fn warnings_for_plans_that_cannot_work() {

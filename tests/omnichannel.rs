@@ -646,7 +646,13 @@ fn mutate(text: &str, m: &Mutation) -> String {
             }
             String::from_utf8_lossy(&bytes).into_owned()
         }
-        Mutation::Cut(p) => text[..text.floor_char_boundary(p % (text.len() + 1))].to_owned(),
+        Mutation::Cut(p) => {
+            let mut p = p % (text.len() + 1);
+            while !text.is_char_boundary(p) {
+                p -= 1;
+            }
+            text[..p].to_owned()
+        }
         Mutation::DeleteLine(i) => {
             if !lines.is_empty() {
                 lines.remove(i % n);
