@@ -82,12 +82,14 @@ impl Contact {
 pub(crate) struct Contacts {
     slots: Vec<Contact>,
     free: Vec<u32>,
+    /// The pool grew past [`MAX_CONTACTS_IN_SYSTEM`](crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM).
+    pub overloaded: bool,
 }
 
 impl Contacts {
     /// A pool with room for `n` contacts before it grows.
     pub fn with_capacity(n: usize) -> Contacts {
-        Contacts { slots: Vec::with_capacity(n), free: Vec::with_capacity(n) }
+        Contacts { slots: Vec::with_capacity(n), free: Vec::with_capacity(n), overloaded: false }
     }
 
     /// Stores a new contact (its generation is the slot's) and returns its slot. O(1).
@@ -102,15 +104,11 @@ impl Contacts {
             None => {
                 k.generation = 0;
                 self.slots.push(k);
+                // Checked only when the pool grows: the peak of contacts in the system.
+                self.overloaded |= self.slots.len() > crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM;
                 (self.slots.len() - 1) as u32
             }
         }
-    }
-
-    /// Slots the pool holds: the peak number of contacts in the system so far.
-    #[inline]
-    pub fn len(&self) -> usize {
-        self.slots.len()
     }
 
     /// Frees a slot; every event and queue entry still naming it becomes stale. O(1).

@@ -145,9 +145,6 @@ impl<'m, R: Recorder> Sim<'m, R> {
     #[inline]
     fn step(&mut self) -> bool {
         if self.next_arrival < self.cal.next_time() {
-            if self.overloaded {
-                return false;
-            }
             self.now = self.next_arrival;
             self.arrival(self.next_arrival_channel);
             return true;
@@ -247,8 +244,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
             state: State::Waiting,
         });
         self.rec.arrival(now, self.contacts.get(slot));
-        if self.contacts.len() > MAX_CONTACTS_IN_SYSTEM {
+        if self.contacts.overloaded {
+            // Stop the run: nothing more arrives and no event is left.
             self.overloaded = true;
+            self.next_arrival = f64::INFINITY;
+            self.cal = Calendar::with_capacity(0);
+            return;
         }
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
