@@ -164,7 +164,7 @@ pub struct LoadArgs {
     /// Arrivals per hour.
     #[arg(long, value_parser = rate_arg)]
     pub per_hour: f64,
-    /// Mean handle time ("4m", "240s", 240).
+    /// Mean handle time, with its unit ("4m", "240s").
     #[arg(long, value_parser = duration_arg)]
     pub aht: f64,
 }
@@ -175,12 +175,9 @@ pub enum ErlangFormat {
     Json,
 }
 
+/// A duration with its unit; whether 0 is allowed is the calculator's to say.
 fn duration_arg(s: &str) -> Result<f64, String> {
-    let v = parse_duration(s)?;
-    if v <= 0.0 && !s.trim().starts_with('0') {
-        return Err("must be > 0".into());
-    }
-    Ok(v)
+    parse_duration(s)
 }
 
 fn rate_arg(s: &str) -> Result<f64, String> {
@@ -195,8 +192,10 @@ fn rate_arg(s: &str) -> Result<f64, String> {
 fn target_arg(s: &str) -> Result<(f64, f64), String> {
     let (p, t) =
         s.split_once('/').ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
+    let percent = p.trim().ends_with('%');
     let p: f64 = p.trim().trim_end_matches('%').parse().map_err(|_| format!("`{p}` is not a percentage"))?;
-    let share = if p > 1.0 { p / 100.0 } else { p };
+    // `80`, `80%` and `0.8` mean 80 %; `0.5%` means half a percent.
+    let share = if percent || p > 1.0 { p / 100.0 } else { p };
     if !(share > 0.0 && share < 1.0) {
         return Err(format!("target must be between 0 and 100 % (exclusive), got {p}"));
     }
@@ -249,17 +248,28 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over
-/// it, so that a failed run never leaves half a file (or a damaged old one).
+/// Writes an output. A regular file (or a new one) is written whole or not at all: into a
+/// temporary file beside it, synced, then renamed over it with the old file's permissions,
+/// so that a failed run never leaves half a file. Anything else (a device such as
+/// /dev/stdout, a pipe, a symbolic link) is written to directly.
 fn write_atomically(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let io = |source| Error::Io { path: path.display().to_string(), source };
+    let existing = std::fs::symlink_metadata(path).ok();
+    if existing.as_ref().is_some_and(|m| !m.file_type().is_file()) {
+        let f = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+        let mut w = std::io::BufWriter::new(f);
+        return write(&mut w).and_then(|()| w.flush()).map_err(io);
+    }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
     let tmp = dir.join(format!(".{name}.ccsim-{}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp).and_then(|f| {
+        if let Some(m) = &existing {
+            f.set_permissions(m.permissions())?;
+        }
         let mut w = std::io::BufWriter::new(f);
         write(&mut w)?;
         w.flush()?;
@@ -274,14 +284,26 @@ fn write_atomically(
     }
 }
 
-fn run_to_output(a: &RunArgs) -> Result<(), Error> {
-    if let Some(out) = &a.output
-        && (out == &a.scenario || same_file(out, &a.scenario))
-    {
+/// Refuses an output path that cannot be written, before anything is simulated.
+fn check_output(out: &std::path::Path, scenario: &std::path::Path) -> Result<(), Error> {
+    if out == scenario || same_file(out, scenario) {
         return Err(Error::Input(format!(
             "--output {} is the scenario file itself; writing the report there would destroy the scenario — choose another file",
             out.display()
         )));
+    }
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if std::fs::symlink_metadata(out).is_err() && !dir.is_dir() {
+        let source =
+            std::io::Error::new(std::io::ErrorKind::NotFound, format!("the folder {} does not exist", dir.display()));
+        return Err(Error::Io { path: out.display().to_string(), source });
+    }
+    Ok(())
+}
+
+fn run_to_output(a: &RunArgs) -> Result<(), Error> {
+    if let Some(out) = &a.output {
+        check_output(out, &a.scenario)?;
     }
     let scenario = Scenario::load(&a.scenario)?;
     if !warn(&scenario, a.deny_warnings) {

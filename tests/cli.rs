@@ -460,7 +460,7 @@ staff = 1
     let out = sh(&format!("ulimit -v 4000000; exec {} run {} --threads 1", env!("CARGO_BIN_EXE_ccsim"), p.display()));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("held more than 8000000 contacts at once") && err.contains("add agents"), "{err}");
+    assert!(err.contains("more than 8000000 contacts waiting at once") && err.contains("add agents"), "{err}");
 }
 
 /// Item 2: Many errors: each located, the list capped at 50 and the rest counted.
@@ -578,8 +578,13 @@ fn output_never_overwrites_the_scenario() {
     std::fs::create_dir_all(&dir).unwrap();
     let missing = dir.join("no-such-dir").join("out.json");
     let out = ccsim(&["run", &p.display().to_string(), "--format", "json", "--output", &missing.display().to_string()]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(1), "an I/O failure, found before simulating");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no partial or temporary file is left");
+    // A device is written to directly, and stays a device.
+    let out = ccsim(&["run", &p.display().to_string(), "--output", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!std::fs::metadata("/dev/null").unwrap().file_type().is_file());
     let good = dir.join("out.json");
     let out = ccsim(&["run", &p.display().to_string(), "--format", "json", "--output", &good.display().to_string()]);
     assert_eq!(out.status.code(), Some(0));

@@ -82,14 +82,16 @@ impl Contact {
 pub(crate) struct Contacts {
     slots: Vec<Contact>,
     free: Vec<u32>,
-    /// The pool grew past [`MAX_CONTACTS_IN_SYSTEM`](crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM).
+    /// The pool may hold this many slots (see [`Contacts::with_capacity`]).
+    limit: usize,
+    /// The pool grew past its limit.
     pub overloaded: bool,
 }
 
 impl Contacts {
-    /// A pool with room for `n` contacts before it grows.
-    pub fn with_capacity(n: usize) -> Contacts {
-        Contacts { slots: Vec::with_capacity(n), free: Vec::with_capacity(n), overloaded: false }
+    /// A pool with room for `n` contacts before it grows, overloaded past `limit` slots.
+    pub fn with_capacity(n: usize, limit: usize) -> Contacts {
+        Contacts { slots: Vec::with_capacity(n), free: Vec::with_capacity(n), limit, overloaded: false }
     }
 
     /// Stores a new contact (its generation is the slot's) and returns its slot. O(1).
@@ -105,7 +107,7 @@ impl Contacts {
                 k.generation = 0;
                 self.slots.push(k);
                 // Checked only when the pool grows: the peak of contacts in the system.
-                self.overloaded |= self.slots.len() > crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM;
+                self.overloaded |= self.slots.len() > self.limit;
                 (self.slots.len() - 1) as u32
             }
         }

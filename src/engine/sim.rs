@@ -37,7 +37,7 @@ pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> Resul
     sim.run();
     if sim.overloaded {
         return Err(Error::Run(format!(
-            "replication {rep} held more than {MAX_CONTACTS_IN_SYSTEM} contacts at once by {} (the memory limit of a run): the agents cannot keep up with the arrivals — add agents or patience, or lower the volume",
+            "replication {rep} had more than {MAX_CONTACTS_IN_SYSTEM} contacts waiting at once by {} (the memory limit of a run): the agents cannot keep up with the arrivals — add agents or patience, or lower the volume",
             format_duration(sim.now)
         )));
     }
@@ -93,12 +93,14 @@ impl<'m, R: Recorder> Sim<'m, R> {
             })
             .collect();
         let work = Workforce::new(m, rep);
+        let in_service: usize = s.groups.iter().map(|g| g.headcount.max() as usize * g.concurrency as usize).sum();
         let cap = (work.agents.capacity() * 2 + 64).min(1 << 22);
         Sim {
             m,
             now: 0.0,
             cal: Calendar::for_rates(m.calendar_rate, m.calendar_lookahead, cap),
-            contacts: Contacts::with_capacity(cap),
+            // Contacts in service are bounded by the agents; the limit is on those waiting.
+            contacts: Contacts::with_capacity(cap, MAX_CONTACTS_IN_SYSTEM + in_service),
             queues: Queues::new(m.queues.len()),
             work,
             channels,

@@ -101,7 +101,7 @@ pub fn canonical_duration(secs: f64) -> String {
     }
     let whole_ms = (secs * 1000.0).round();
     if (whole_ms / 1000.0 - secs).abs() > 1e-9 * secs.max(1.0) || whole_ms > 9e15 {
-        return format!("{secs}s");
+        return format!("{}s", format_number(secs));
     }
     let mut ms = whole_ms as u64;
     let mut out = String::new();
@@ -170,7 +170,9 @@ pub fn parse_clock(text: &str) -> Result<f64, String> {
     let nums: Option<Vec<u32>> =
         parts.iter().map(|p| (!p.is_empty() && p.len() <= 2).then(|| p.parse().ok()).flatten()).collect();
     let hint = match nums.as_deref() {
-        Some([h, m]) | Some([h, m, 0]) if *m < 60 && *h <= 24 => format!("; did you mean \"{h:02}:{m:02}\"?"),
+        Some([h, m]) | Some([h, m, 0]) if *m < 60 && (*h < 24 || (*h == 24 && *m == 0)) => {
+            format!("; did you mean \"{h:02}:{m:02}\"?")
+        }
         _ => String::new(),
     };
     Err(bad(hint))
@@ -254,7 +256,7 @@ pub struct Clock(pub f64);
 impl<'de> serde::Deserialize<'de> for Clock {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
+        impl<'de> Visitor<'de> for V {
             type Value = Clock;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a time of day such as \"08:30\"")
@@ -262,8 +264,14 @@ impl<'de> serde::Deserialize<'de> for Clock {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Clock, E> {
                 parse_clock(v).map(Clock).map_err(E::custom)
             }
+            /// An unquoted `08:30` is a TOML time (handed over as a table).
+            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Clock, A::Error> {
+                Err(de::Error::custom(
+                    "a time of day is written in quotes, such as \"08:30\" (unquoted, 08:30 is a TOML time)",
+                ))
+            }
         }
-        d.deserialize_str(V)
+        d.deserialize_any(V)
     }
 }
 

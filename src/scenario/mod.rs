@@ -53,9 +53,10 @@ pub mod limits {
     /// Per-interval result cells, intervals × (channels + groups × (1 + channels)): about
     /// 0.5 KB of memory each while a run is folded.
     pub const MAX_RESULT_CELLS: usize = 1_000_000;
-    /// Contacts in the system at once (waiting or in service), about 120 bytes each with
-    /// their queue entries and events: about 1 GB. A scenario whose expected backlog
-    /// exceeds it is refused up front; a run that still reaches it stops with an error.
+    /// Contacts waiting at once (beyond those the agents can hold in service), about 120
+    /// bytes each with their queue entries and events: about 1 GB. A scenario whose
+    /// expected backlog exceeds it is refused up front; a run that still reaches it stops
+    /// with an error.
     pub const MAX_CONTACTS_IN_SYSTEM: usize = 8_000_000;
 }
 

@@ -42,7 +42,11 @@ fn names_of(arr: &[Value]) -> String {
 fn parse_value(text: &str) -> Value {
     let doc = format!("v = {text}");
     match doc.parse::<Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(text.to_owned())),
+        // `09:00` parses as a TOML time; scenario files write clock times as strings.
+        Ok(mut t) => match t.remove("v") {
+            Some(Value::Datetime(_)) | None => Value::String(text.to_owned()),
+            Some(v) => v,
+        },
         Err(_) => Value::String(text.to_owned()),
     }
 }
@@ -138,7 +142,8 @@ pub(super) fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<su
             .into_iter()
             .map(|p| {
                 let owner = p.field.as_deref().and_then(|f| {
-                    overrides.iter().zip(&fields).find(|(_, set)| {
+                    // The last override of a field is the one in force.
+                    overrides.iter().zip(&fields).rev().find(|(_, set)| {
                         f == set.as_str() || f.starts_with(&format!("{set}.")) || f.starts_with(&format!("{set}["))
                     })
                 });

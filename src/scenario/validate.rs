@@ -810,7 +810,8 @@ fn group(
     let concurrency = match ra.concurrency {
         None => 1,
         Some(c) if (1..=i64::from(MAX_CONCURRENCY)).contains(&c) => {
-            if c > 1 && !has_chat {
+            let kinds_known = skills.iter().all(|s| kind_of(s.channel).is_some());
+            if c > 1 && !has_chat && kinds_known {
                 ck.err(p.key("concurrency"), "applies to chat; this group has no chat skill");
             }
             for s in &skills {
@@ -844,7 +845,8 @@ fn group(
         let kinds: Vec<Option<ChannelKind>> = skills.iter().map(|s| kind_of(s.channel)).collect();
         let live = kinds.iter().any(|k| k.is_some_and(|k| k.is_live()));
         let deferred = kinds.iter().any(|k| k.is_some_and(|k| !k.is_live()));
-        if !(live && deferred) {
+        let complete = raw_skills.is_some() && kinds.iter().all(Option::is_some);
+        if complete && !(live && deferred) {
             ck.err(
                 p.key("interrupt_deferred"),
                 "needs both a live skill (voice or chat) and a deferred one (email or social): there is nothing to interrupt",
