@@ -359,7 +359,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         Some(a)
     }
 
-    #[inline(always)]
+    #[inline]
     fn departure(&mut self, slot: u32, generation: u32) {
         if !self.contacts.is(slot, generation, State::InService) {
             return;
