@@ -429,6 +429,17 @@ fn backlog_that_cannot_fit_is_refused() {
         assert!(err.contains(&format!("{}:11:", p.display())), "{kind}: located at the arrivals: {err}");
         assert!(err.contains("would queue about 3999") && err.contains("at most 8000000"), "{kind}: {err}");
     }
+    // The estimate never refuses a plan that fits: 95 % of a huge volume abandons within
+    // a minute, so only the patient 5 % (about 0.5 M) would wait.
+    let text = bad("arrivals = { per_hour = 120 }", "arrivals = { per_hour = 1000000 }")
+        .replace("horizon = \"4h\"", "horizon = \"10h\"")
+        .replace("patience = { dist = \"exponential\", mean = \"2m\" }\n", "")
+        .replace(
+            "[[agents]]",
+            "[[channel.type]]\nname = \"impatient\"\nshare = 0.95\npatience = { dist = \"exponential\", mean = \"1m\" }\n[[channel.type]]\nname = \"patient\"\nshare = 0.05\n[[agents]]",
+        );
+    let out = ccsim(&["validate", &write("mixed.toml", &text).display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Item 1: A plan that passes the up-front estimate (two channels, each alone within it, that

@@ -247,18 +247,28 @@ fn plan_warnings(raw: &RawScenario, channels: &[Channel], groups: &[AgentGroup],
         let p = root.key("channel").at(c);
         let servers: Vec<&AgentGroup> = groups.iter().filter(|g| g.skills.iter().any(|s| s.channel == c)).collect();
         let staffed = |a: f64, b: f64| servers.iter().any(|g| g.headcount.agent_seconds(a, b) > 0.0);
+        // Per interval in one pass each: expected arrivals and scheduled agent time.
+        let n = ctx.n_intervals;
+        let expected_in = crate::steps::per_interval(ch.arrivals.segments(), n, ctx.interval, horizon);
+        let mut staffed_in = vec![0.0; n];
+        for g in &servers {
+            let ends = g.headcount.steps.iter().skip(1).map(|x| x.0).chain(std::iter::once(horizon));
+            let segs = g.headcount.steps.iter().zip(ends).map(|(&(s, k), e)| (s, e, f64::from(k)));
+            for (x, y) in staffed_in.iter_mut().zip(crate::steps::per_interval(segs, n, ctx.interval, horizon)) {
+                *x += y;
+            }
+        }
         let rc = &raw.channel[c];
         let at = if rc.open.is_some() { p.key("open") } else { p.key("arrivals") };
         if ch.kind.is_live() {
             // Intervals with arrivals while nobody who could answer them is scheduled.
             let (mut count, mut contacts, mut first) = (0usize, 0.0, None);
-            for i in 0..ctx.n_intervals {
-                let (a, b) = (i as f64 * ctx.interval, ((i + 1) as f64 * ctx.interval).min(horizon));
-                let expected = ch.arrivals.expected(a, b);
-                if expected > 0.0 && !staffed(a, b) {
+            for i in 0..n {
+                let expected = expected_in[i];
+                if expected > 0.0 && staffed_in[i] <= 0.0 {
                     count += 1;
                     contacts += expected;
-                    first.get_or_insert(a);
+                    first.get_or_insert(i as f64 * ctx.interval);
                 }
             }
             if let Some(first) = first {
@@ -1088,9 +1098,9 @@ fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], hor
 /// the rate and the headcounts.
 fn fluid_backlog_peak(ch: &Channel, servers: &[&AgentGroup], horizon: f64) -> Option<(f64, f64)> {
     let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
-    // Mean patience over types; ∞ if any type never abandons (the conservative choice is
-    // the longest patience, which keeps the most contacts).
-    let patience = ch.types.iter().map(|t| t.patience.as_ref().map_or(f64::INFINITY, |d| d.mean())).fold(0.0, f64::max);
+    // Chat agents holding several chats may handle each faster or slower: the capacity
+    // takes the fastest factor, so that it stays optimistic.
+    let fastest = ch.stretch.iter().copied().fold(1.0, f64::min);
     let mut cuts: Vec<f64> = ch.arrivals.segments().map(|s| s.0).collect();
     for g in servers {
         cuts.extend(g.headcount.steps.iter().map(|s| s.0));
@@ -1098,7 +1108,10 @@ fn fluid_backlog_peak(ch: &Channel, servers: &[&AgentGroup], horizon: f64) -> Op
     cuts.push(horizon);
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
-    let (mut q, mut peak, mut when) = (0.0f64, 0.0f64, 0.0);
+    // One fluid queue per contact type, each with its share of the arrivals, its own
+    // patience and all of the capacity (optimistic again); the backlog is their sum.
+    let mut q = vec![0.0f64; ch.types.len()];
+    let (mut peak, mut when) = (0.0f64, 0.0);
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
         if b <= a || a >= horizon {
@@ -1109,18 +1122,22 @@ fn fluid_backlog_peak(ch: &Channel, servers: &[&AgentGroup], horizon: f64) -> Op
             .iter()
             .map(|g| f64::from(g.headcount.at(a)) * f64::from(g.concurrency) * (1.0 - g.shrinkage))
             .sum::<f64>()
-            / aht.max(1e-9);
-        let net = lambda - capacity;
+            / (aht * fastest).max(1e-9);
         let len = b - a;
-        q = if patience.is_finite() {
-            // dq/dt = net − q / patience, with q ≥ 0.
-            let eq = (net * patience).max(0.0);
-            eq + (q - eq) * (-len / patience).exp()
-        } else {
-            (q + net * len).max(0.0)
-        };
-        if q > peak {
-            (peak, when) = (q, b);
+        for (qt, t) in q.iter_mut().zip(&ch.types) {
+            let net = lambda * t.share - capacity;
+            let patience = t.patience.as_ref().map_or(f64::INFINITY, |d| d.mean());
+            *qt = if patience.is_finite() {
+                // dq/dt = net − q / patience, with q ≥ 0.
+                let eq = (net * patience).max(0.0);
+                eq + (*qt - eq) * (-len / patience).exp()
+            } else {
+                (*qt + net * len).max(0.0)
+            };
+        }
+        let total: f64 = q.iter().sum();
+        if total > peak {
+            (peak, when) = (total, b);
         }
     }
     (peak > MAX_CONTACTS_IN_SYSTEM as f64).then_some((peak, when))
