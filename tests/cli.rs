@@ -647,3 +647,18 @@ fn warnings_for_plans_that_cannot_work() {
     }
     expect_error("tiny-target", &bad("target = 0.80", "target = 5e-324"), 10, &["a target below 1 % means nothing"]);
 }
+
+/// A channel's own handle time is checked once, even when every type has its own.
+#[test]
+fn channel_distribution_is_checked_once() {
+    let types = "[[channel.type]]\nname = \"a\"\nshare = 0.5\nhandle_time = { dist = \"exponential\", mean = \"3m\" }\n\
+                 [[channel.type]]\nname = \"b\"\nshare = 0.5\nhandle_time = { dist = \"exponential\", mean = \"5m\" }\n[[agents]]";
+    let text =
+        bad("dist = \"exponential\", mean = \"4m\"", "dist = \"bogus\", mean = \"4m\"").replace("[[agents]]", types);
+    let p = write("bogus-dist.toml", &text);
+    let out = ccsim(&["validate", &p.display().to_string()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(err.matches("`bogus` is not a distribution").count(), 1, "{err}");
+    assert!(err.contains(&format!("{}:12:", p.display())), "{err}");
+}

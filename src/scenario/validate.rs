@@ -412,23 +412,23 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
     }
     let short_abandon = sl.and_then(|sl| sl.short_abandon).map_or(0.0, |s| s.0);
 
-    // Contact types (a channel without [[channel.type]] has one type, "all").
-    let dist_or = |ck: &mut Check, own: Option<(&RawDist, FieldPath)>, fallback: Option<(&RawDist, FieldPath)>| {
-        own.or(fallback).and_then(|(d, path)| dist(ck, &path, d))
-    };
+    // Contact types (a channel without [[channel.type]] has one type, "all"). The
+    // channel's own handle time and patience are checked once, whether or not a type
+    // uses them.
     let mut types = Vec::new();
     let live = kind.is_none_or(|k| k.is_live());
     if !live && rc.patience.is_some() {
         ck.err(p.key("patience"), format!("{kind_name} contacts never abandon; remove patience"));
     }
-    let chan_handle = rc.handle_time.as_ref().map(|d| (d, p.key("handle_time")));
-    let chan_patience = rc.patience.as_ref().map(|d| (d, p.key("patience")));
+    let chan_handle: Option<Option<Dist>> = rc.handle_time.as_ref().map(|d| dist(ck, &p.key("handle_time"), d));
+    let chan_patience: Option<Option<Dist>> =
+        if live { rc.patience.as_ref().map(|d| dist(ck, &p.key("patience"), d)) } else { None };
     if rc.types.is_empty() {
         if rc.handle_time.is_none() {
             ck.err(p.key("handle_time"), "is required (or give every [[channel.type]] its own handle_time)");
         }
-        let handle = dist_or(ck, chan_handle.clone(), None);
-        let patience = if live { dist_or(ck, chan_patience.clone(), None) } else { None };
+        let handle = chan_handle.clone().flatten();
+        let patience = chan_patience.clone().flatten();
         if let Some(handle_time) = handle {
             types.push(ContactType { name: "all".into(), share: 1.0, priority: 1, handle_time, patience });
         }
@@ -467,11 +467,14 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
             if !live && rt.patience.is_some() {
                 ck.err(tp.key("patience"), format!("{kind_name} contacts never abandon; remove patience"));
             }
-            let handle = dist_or(ck, rt.handle_time.as_ref().map(|d| (d, tp.key("handle_time"))), chan_handle.clone());
-            let patience = if live {
-                dist_or(ck, rt.patience.as_ref().map(|d| (d, tp.key("patience"))), chan_patience.clone())
-            } else {
-                None
+            let handle = match &rt.handle_time {
+                Some(d) => dist(ck, &tp.key("handle_time"), d),
+                None => chan_handle.clone().flatten(),
+            };
+            let patience = match (&rt.patience, live) {
+                (Some(d), true) => dist(ck, &tp.key("patience"), d),
+                (None, true) => chan_patience.clone().flatten(),
+                (_, false) => None,
             };
             if let (Some(handle_time), Some(name), Some(share)) = (handle, &rt.name, share) {
                 types.push(ContactType { name: name.clone(), share, priority, handle_time, patience });
