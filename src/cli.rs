@@ -42,6 +42,9 @@ pub enum Command {
         /// Treat warnings (plans that are legal but almost certainly mistakes) as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Change a field by its path before checking, as with `ccsim run --set`.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
     },
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
@@ -73,6 +76,12 @@ pub struct RunArgs {
     /// Treat warnings (plans that are legal but almost certainly mistakes) as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Change a field by its path in the file, then check the scenario again: for example
+    /// `--set agents.team.staff=44`, `--set channel.chat.service_level.within=30s`,
+    /// `--set channel.phone.arrivals.scale=1.2`; for staffing, `+N` adds N agents to every
+    /// interval and `*F` scales the plan (rounded). Repeat for several fields.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,7 +226,7 @@ where
     };
     match cli.command {
         Command::Run(a) => cmd_run(a),
-        Command::Validate { scenarios, deny_warnings } => cmd_validate(&scenarios, deny_warnings),
+        Command::Validate { scenarios, deny_warnings, set } => cmd_validate(&scenarios, deny_warnings, &set),
         Command::Erlang(e) => cmd_erlang(e),
     }
 }
@@ -305,7 +314,7 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     if let Some(out) = &a.output {
         check_output(out, &a.scenario)?;
     }
-    let scenario = Scenario::load(&a.scenario)?;
+    let scenario = load(&a.scenario, &a.set)?;
     if !warn(&scenario, a.deny_warnings) {
         return Err(Error::Input(format!("{}: warnings are errors with --deny-warnings", a.scenario.display())));
     }
@@ -344,10 +353,30 @@ fn warn(s: &Scenario, deny: bool) -> bool {
     !deny || s.warnings().is_empty()
 }
 
-fn cmd_validate(paths: &[PathBuf], deny_warnings: bool) -> i32 {
+/// Parses `--set PATH=VALUE` arguments.
+fn overrides(set: &[String]) -> Result<Vec<(&str, &str)>, Error> {
+    set.iter()
+        .map(|a| {
+            a.split_once('=')
+                .map(|(p, v)| (p.trim(), v))
+                .filter(|(p, _)| !p.is_empty())
+                .ok_or_else(|| Error::Input(format!("--set {a}: write PATH=VALUE, such as --set agents.team.staff=44")))
+        })
+        .collect()
+}
+
+/// Loads a scenario and applies `--set` overrides to it.
+fn load(path: &std::path::Path, set: &[String]) -> Result<Scenario, Error> {
+    let s = Scenario::load(path)?;
+    let pairs = overrides(set)?;
+    if pairs.is_empty() { Ok(s) } else { Ok(s.with_overrides(&pairs)?) }
+}
+
+fn cmd_validate(paths: &[PathBuf], deny_warnings: bool, set: &[String]) -> i32 {
     let mut code = 0;
     for p in paths {
-        match Scenario::load(p) {
+        match load(p, set) {
+            Err(e) => code = code.max(fail(e)),
             Ok(s) if !warn(&s, deny_warnings) => code = 2,
             Ok(s) => {
                 println!(
@@ -370,10 +399,6 @@ fn cmd_validate(paths: &[PathBuf], deny_warnings: bool) -> i32 {
                         format_duration(aht)
                     );
                 }
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                code = 2;
             }
         }
     }

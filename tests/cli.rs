@@ -662,3 +662,57 @@ fn channel_distribution_is_checked_once() {
     assert_eq!(err.matches("`bogus` is not a distribution").count(), 1, "{err}");
     assert!(err.contains(&format!("{}:12:", p.display())), "{err}");
 }
+
+// ---- planning: overrides on the command line -------------------------------------------
+
+/// `--set` gives exactly what editing the file gives (the report then names the override);
+/// plan arithmetic equals the absolute value; bad paths and values are refused, exit 2.
+#[test]
+fn set_overrides_a_field_as_editing_the_file_would() {
+    let json = |out: Output| -> serde_json::Value {
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("overrides");
+        v
+    };
+    let edited = write("edited.toml", &bad("staff = 10", "staff = 12").replace("per_hour = 120", "per_hour = 132"));
+    let base = write("base.toml", GOOD);
+    let by_hand = json(ccsim(&["run", &edited.display().to_string(), "--format", "json"]));
+    let b = base.display().to_string();
+    let set = ccsim(&[
+        "run",
+        &b,
+        "--format",
+        "json",
+        "--set",
+        "agents.team.staff=12",
+        "--set",
+        "channel.phone.arrivals.scale=1.1",
+    ]);
+    let text = String::from_utf8_lossy(&set.stdout).to_string();
+    assert!(text.contains("\"overrides\": {\n    \"agents.team.staff\": \"12\""), "{text}");
+    assert_eq!(json(set), by_hand);
+    let plus = ccsim(&[
+        "run",
+        &b,
+        "--format",
+        "json",
+        "--set",
+        "agents.team.staff=+2",
+        "--set",
+        "channel.phone.arrivals.scale=1.1",
+    ]);
+    assert_eq!(json(plus), by_hand, "+2 on 10 agents is 12");
+    for (arg, message) in [
+        ("agents.tem.staff=3", "no entry `tem` in `agents`; there are: `team`"),
+        ("agents.team.staff=+-11", "would give -1 agents"),
+        ("agents.team.shrinkage=2", "agents[0].shrinkage: --set agents.team.shrinkage=2: must be a share in [0, 1)"),
+        ("channel.phone.arrivals.scale=-1", "must be a factor from 0 to 1000"),
+        ("staff", "write PATH=VALUE"),
+    ] {
+        let out = ccsim(&["run", &b, "--set", arg]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{arg}: {err}");
+        assert!(err.contains(message), "{arg}: {err}");
+    }
+}

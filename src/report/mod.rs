@@ -91,6 +91,8 @@ pub struct Report {
     pub warmup_s: f64,
     /// Weekday at time 0 (`mon` … `sun`).
     pub start_day: &'static str,
+    /// The overrides applied to the scenario file (`--set PATH=VALUE`), in order.
+    pub overrides: Vec<(String, String)>,
     /// Per channel, in scenario order.
     pub channels: Vec<ChannelReport>,
     /// Per agent group, in scenario order.
@@ -295,6 +297,7 @@ impl Report {
             interval_s: s.interval,
             warmup_s: s.warmup,
             start_day: s.start_day.name(),
+            overrides: s.overrides().to_vec(),
             channels,
             groups,
             intervals,

@@ -46,6 +46,9 @@ impl Serialize for Report {
         m.serialize_entry("interval_s", &self.interval_s)?;
         m.serialize_entry("warmup_s", &self.warmup_s)?;
         m.serialize_entry("start_day", self.start_day)?;
+        if !self.overrides.is_empty() {
+            m.serialize_entry("overrides", &Ordered(&self.overrides))?;
+        }
 
         let channels: Vec<(&str, ChannelJson)> =
             self.channels.iter().map(|c| (c.name.as_str(), ChannelJson(c))).collect();

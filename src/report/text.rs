@@ -83,6 +83,12 @@ pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> i
         format_duration(r.horizon_s),
         format_duration(r.interval_s)
     );
+    let head = if r.overrides.is_empty() {
+        head
+    } else {
+        let set: Vec<String> = r.overrides.iter().map(|(p, v)| format!("{p}={v}")).collect();
+        format!("{head}; with {}", set.join(", "))
+    };
     write!(out, "{}", markup.title(&head))?;
 
     // Channels: one column each.

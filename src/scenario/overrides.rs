@@ -8,6 +8,12 @@
 //! `[1, 2]`, `{ per_hour = 90 }`, `"quoted"`); anything that is not TOML is taken as a
 //! string (`30s`, `lognormal`). The last key may be one the file does not set yet.
 //!
+//! **Plan arithmetic.** For a group's staffing, `agents.team.staff=+2` adds 2 agents to every
+//! interval of the plan (`+-2` removes 2) and `agents.team.staff=*1.1` scales it, each
+//! value rounded to the nearest whole agent (halves away from zero). It applies to
+//! `staff = N`, to `staff = { per_interval = [..] }` element by element, and, for a group
+//! staffed by shifts, to every shift's `count`. A result below 0 is an error.
+//!
 //! Errors name the override (`--set agents.team.staff=-4: …`) when they concern the
 //! field it set, and say which overrides were applied otherwise.
 
@@ -100,6 +106,71 @@ fn set(doc: &mut Table, path: &str, value: Value) -> Result<String, String> {
     }
 }
 
+/// Plan arithmetic (`+N`, `*F`): the new value of `agents.<group>.staff` from the old one.
+fn staff_arithmetic(doc: &mut Table, path: &str, op: &str) -> Result<Option<String>, String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let (add, factor) = match op.as_bytes().first() {
+        Some(b'+') => (
+            op[1..].trim().parse::<f64>().map_err(|_| format!("`{op}`: write +N (agents to add) or *F (a factor)"))?,
+            1.0,
+        ),
+        Some(b'*') => (
+            0.0,
+            op[1..].trim().parse::<f64>().map_err(|_| format!("`{op}`: write +N (agents to add) or *F (a factor)"))?,
+        ),
+        _ => return Ok(None),
+    };
+    if segs.len() != 3 || segs[0] != "agents" || segs[2] != "staff" {
+        return Err(format!("`{op}` is plan arithmetic, which applies to a group's staffing: agents.<group>.staff"));
+    }
+    if !(add.is_finite() && factor.is_finite() && factor >= 0.0) {
+        return Err(format!("`{op}`: the number must be finite (and a factor ≥ 0)"));
+    }
+    let new = |n: f64| -> Result<i64, String> {
+        let v = (n * factor + add).round();
+        if v < 0.0 {
+            return Err(format!("`{op}` would give {v} agents; a headcount is ≥ 0"));
+        }
+        Ok(v as i64)
+    };
+    let Some(Value::Array(groups)) = doc.get_mut("agents") else {
+        return Err("the scenario has no [[agents]] groups".into());
+    };
+    let Some(k) = named_entry(groups, segs[1]) else {
+        return Err(format!("no entry `{}` in `agents`; there are: {}", segs[1], names_of(groups)));
+    };
+    let Some(Value::Table(g)) = groups.get_mut(k) else { return Err("not a group".into()) };
+    match g.get_mut("staff") {
+        Some(Value::Integer(n)) => *n = new(*n as f64)?,
+        Some(Value::Float(x)) => *x = new(*x)? as f64,
+        Some(Value::Table(t)) => match t.get_mut("per_interval") {
+            Some(Value::Array(list)) => {
+                for v in list.iter_mut() {
+                    let n = v
+                        .as_float()
+                        .or_else(|| v.as_integer().map(|i| i as f64))
+                        .ok_or("staff values must be numbers")?;
+                    *v = Value::Integer(new(n)?);
+                }
+            }
+            _ => return Err("staff = { per_interval = [..] } expected".into()),
+        },
+        Some(_) => return Err("staff must be a number or { per_interval = [..] }".into()),
+        None => {
+            let Some(Value::Array(shifts)) = g.get_mut("shift") else {
+                return Err("the group has neither `staff` nor [[agents.shift]] entries".into());
+            };
+            for sh in shifts.iter_mut() {
+                match sh.get_mut("count") {
+                    Some(Value::Integer(n)) => *n = new(*n as f64)?,
+                    _ => return Err("plan arithmetic needs shifts with a `count` (not named `people`)".into()),
+                }
+            }
+        }
+    }
+    Ok(Some(format!("agents[{k}].staff")))
+}
+
 /// Applies `overrides` in order to the scenario text and re-checks it.
 pub(super) fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<super::Scenario, ScenarioError> {
     let fail = |problems: Vec<Problem>| ScenarioError { file: file.to_owned(), problems };
@@ -114,7 +185,13 @@ pub(super) fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<su
     let mut fields = Vec::with_capacity(overrides.len());
     let mut problems = Vec::new();
     for (path, value) in overrides {
-        match set(&mut doc, path, parse_value(value)) {
+        let arithmetic = staff_arithmetic(&mut doc, path, value.trim());
+        let result = match arithmetic {
+            Ok(Some(field)) => Ok(field),
+            Ok(None) => set(&mut doc, path, parse_value(value)),
+            Err(e) => Err(e),
+        };
+        match result {
             Ok(field) => fields.push(field),
             Err(message) => problems.push(Problem {
                 field: None,
@@ -176,6 +253,29 @@ name = "team"
 skills = ["phone"]
 staff = 10
 "#;
+
+    #[test]
+    fn plan_arithmetic() {
+        let mut doc: Table = TEXT.parse().unwrap();
+        assert_eq!(staff_arithmetic(&mut doc, "agents.team.staff", "+2").unwrap().as_deref(), Some("agents[0].staff"));
+        assert_eq!(doc["agents"][0]["staff"].as_integer(), Some(12));
+        staff_arithmetic(&mut doc, "agents.team.staff", "*1.25").unwrap();
+        assert_eq!(doc["agents"][0]["staff"].as_integer(), Some(15));
+        staff_arithmetic(&mut doc, "agents.team.staff", "+-5").unwrap();
+        assert_eq!(doc["agents"][0]["staff"].as_integer(), Some(10));
+        assert!(staff_arithmetic(&mut doc, "agents.team.staff", "+-11").unwrap_err().contains("≥ 0"));
+        assert!(staff_arithmetic(&mut doc, "channel.phone.kind", "+1").unwrap_err().contains("agents.<group>.staff"));
+        assert_eq!(staff_arithmetic(&mut doc, "agents.team.staff", "12").unwrap(), None, "not arithmetic");
+        let mut doc: Table = TEXT.replace("staff = 10", "staff = { per_interval = [3, 4.4, 5] }").parse().unwrap();
+        staff_arithmetic(&mut doc, "agents.team.staff", "*1.5").unwrap();
+        let v: Vec<i64> = doc["agents"][0]["staff"]["per_interval"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_integer().unwrap())
+            .collect();
+        assert_eq!(v, vec![5, 7, 8], "each interval scaled and rounded, halves away from zero");
+    }
 
     #[test]
     fn paths_by_name_and_position() {

@@ -67,6 +67,8 @@ pub struct RawArrivals {
     pub per_day: Option<f64>,
     pub profile: Option<Vec<f64>>,
     pub day_factors: Option<RawDayFactors>,
+    /// Multiplies every volume (a what-if: `scale = 1.2` is 20 % more contacts).
+    pub scale: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

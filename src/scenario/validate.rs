@@ -670,7 +670,15 @@ fn arrival_rate(
             }
         }
     }
-    let factor_at = |t: f64| factors[usize::from(ctx.weekday_at(t).0)];
+    let scale = match a.scale {
+        None => 1.0,
+        Some(x) if x.is_finite() && (0.0..=1000.0).contains(&x) => x,
+        Some(x) => {
+            ck.err(p.key("scale"), format!("must be a factor from 0 to 1000, got {}", format_number(x)));
+            return None;
+        }
+    };
+    let factor_at = |t: f64| factors[usize::from(ctx.weekday_at(t).0)] * scale;
     // Live channels only receive contacts while open; deferred ones receive them any time.
     let all_day = [(0.0, ctx.days() as f64 * DAY)];
     let windows: &[(f64, f64)] = if live { open } else { &all_day };
