@@ -46,6 +46,12 @@ pub enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
     },
+    /// Run a scenario under several sets of overrides (variants) with common random
+    /// numbers, and compare each with a baseline by paired differences.
+    #[command(
+        after_help = "Examples:\n  ccsim sweep scenarios/single-queue.toml --set agents.team.staff=9..=13\n  ccsim sweep scenarios/omnichannel.toml --set channel.chat.service_level.within=40s,30s --set channel.chat.service_level.target=0.8,0.9 --zip\n  ccsim sweep scenarios/retail-day.toml --set agents.team.staff=+0,+1,+2 --format csv --output sweep.csv"
+    )]
+    Sweep(SweepArgs),
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -84,6 +90,42 @@ pub struct RunArgs {
     pub set: Vec<String>,
 }
 
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// An axis: PATH=V1,V2,… with ranges A..=B or A..=B:STEP (numbers), such as
+    /// agents.team.staff=40..=46 or channel.chat.service_level.within=30s,40s. Several
+    /// axes make their cartesian product (the last varies fastest), or pair up with --zip.
+    /// Without --set, the scenario's own `[sweep]` table is used.
+    #[arg(long = "set", value_name = "PATH=VALUES")]
+    pub set: Vec<String>,
+    /// Pair the axes' values one by one instead of taking every combination.
+    #[arg(long)]
+    pub zip: bool,
+    /// The variant the others are compared with (0 = the first).
+    #[arg(long, default_value_t = 0)]
+    pub baseline: usize,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Override the scenario's number of replications (per variant).
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
+    pub replications: Option<u32>,
+    /// Override the scenario's seed.
+    #[arg(long, short)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// No progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
@@ -93,14 +135,17 @@ pub enum Format {
 }
 
 impl Format {
-    fn exporter(self, intervals: bool) -> Box<dyn ccsim::report::Exporter> {
-        let f = match self {
+    fn report_format(self) -> ReportFormat {
+        match self {
             Format::Table => ReportFormat::Table,
             Format::Json => ReportFormat::Json,
             Format::Csv => ReportFormat::Csv,
             Format::Markdown => ReportFormat::Markdown,
-        };
-        f.exporter(intervals)
+        }
+    }
+
+    fn exporter(self, intervals: bool) -> Box<dyn ccsim::report::Exporter> {
+        self.report_format().exporter(intervals)
     }
 }
 
@@ -227,6 +272,10 @@ where
     match cli.command {
         Command::Run(a) => cmd_run(a),
         Command::Validate { scenarios, deny_warnings, set } => cmd_validate(&scenarios, deny_warnings, &set),
+        Command::Sweep(a) => match cmd_sweep(&a) {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        },
         Command::Erlang(e) => cmd_erlang(e),
     }
 }
@@ -370,6 +419,75 @@ fn load(path: &std::path::Path, set: &[String]) -> Result<Scenario, Error> {
     let s = Scenario::load(path)?;
     let pairs = overrides(set)?;
     if pairs.is_empty() { Ok(s) } else { Ok(s.with_overrides(&pairs)?) }
+}
+
+fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
+    use ccsim::sweep::{Axis, sweep, variants};
+    if let Some(out) = &a.output {
+        check_output(out, &a.scenario)?;
+    }
+    let mut base = Scenario::load(&a.scenario)?;
+    if let Some(r) = a.replications {
+        base = base.with_replications(r)?;
+    }
+    if let Some(s) = a.seed {
+        base = base.with_seed(s);
+    }
+    let (set, zip, baseline) = match (a.set.is_empty(), base.saved_sweep()) {
+        (false, _) => (a.set.clone(), a.zip, a.baseline),
+        (true, Some(saved)) => (saved.set.clone(), saved.zip || a.zip, saved.baseline.max(a.baseline)),
+        (true, None) => {
+            return Err(Error::Input(format!(
+                "{}: give axes with --set PATH=V1,V2,… (or save them in the scenario's [sweep] table)",
+                a.scenario.display()
+            )));
+        }
+    };
+    let axes: Vec<Axis> = set.iter().map(|s| Axis::parse(s)).collect::<Result<_, _>>()?;
+    let list = variants(&axes, zip)?;
+    if baseline >= list.len() {
+        return Err(Error::Input(format!(
+            "--baseline {baseline}: there are {} variants (0 to {})",
+            list.len(),
+            list.len() - 1
+        )));
+    }
+    let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some((list.len() as u64) * u64::from(base.replications())),
+        if show { indicatif::ProgressDrawTarget::stderr() } else { indicatif::ProgressDrawTarget::hidden() },
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications, {eta} left")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let run_sweep = || sweep(&base, &list, baseline, |done, _| bar.set_position(done as u64));
+    let results = match a.threads {
+        None => run_sweep()?,
+        Some(n) => rayon_pool(n as usize)?.install(run_sweep)?,
+    };
+    bar.finish_and_clear();
+    let report = ccsim::report::sweep::SweepReport::new(&results);
+    let format = a.format.report_format();
+    match &a.output {
+        Some(path) => write_atomically(path, |w| report.write(format, w)),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            report
+                .write(format, &mut w)
+                .and_then(|_| w.flush())
+                .map_err(|source| Error::Io { path: "the report".into(), source })
+        }
+    }
+}
+
+/// A pool of `n` worker threads.
+fn rayon_pool(n: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| Error::Run(format!("cannot start {n} worker threads: {e}")))
 }
 
 fn cmd_validate(paths: &[PathBuf], deny_warnings: bool, set: &[String]) -> i32 {

@@ -54,5 +54,6 @@ pub mod scenario;
 pub mod special_functions;
 pub mod stats;
 pub mod steps;
+pub mod sweep;
 
 pub use error::Error;

@@ -15,6 +15,7 @@ mod csv;
 mod json;
 pub mod markup;
 mod serialize;
+pub mod sweep;
 mod text;
 
 pub use self::csv::Csv;

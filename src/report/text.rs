@@ -24,7 +24,7 @@ fn value(x: f64, unit: Unit) -> String {
     }
 }
 
-fn with_ci(e: &Estimate, unit: Unit) -> String {
+pub(super) fn with_ci(e: &Estimate, unit: Unit) -> String {
     let v = value(e.mean, unit);
     if !e.ci95.is_finite() || !e.mean.is_finite() {
         return v;

@@ -87,6 +87,20 @@ pub struct Scenario {
     source: Source,
     /// Plans that are legal but almost certainly mistakes, located.
     warnings: Vec<Problem>,
+    /// The `[sweep]` table: a saved study.
+    pub(crate) saved_sweep: Option<SavedSweep>,
+}
+
+/// A study saved in the scenario's `[sweep]` table: the axes of `ccsim sweep` when it is
+/// given no `--set`, as `PATH=VALUES` texts (checked), whether they zip, and the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedSweep {
+    /// Axes, each `PATH=V1,V2,…` (ranges allowed), as on the command line.
+    pub set: Vec<String>,
+    /// Pair the axes' values one by one.
+    pub zip: bool,
+    /// The variant the others are compared with.
+    pub baseline: usize,
 }
 
 /// Where a scenario came from: its file, text and the overrides applied to it.
@@ -303,6 +317,11 @@ impl Scenario {
     /// warnings by `ccsim validate` and `ccsim run`.
     pub fn warnings(&self) -> &[Problem] {
         &self.warnings
+    }
+
+    /// The study saved in the file's `[sweep]` table, if any.
+    pub fn saved_sweep(&self) -> Option<&SavedSweep> {
+        self.saved_sweep.as_ref()
     }
 
     /// The file the scenario was read from (as given).

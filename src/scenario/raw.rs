@@ -26,6 +26,16 @@ pub struct RawScenario {
     pub channel: Vec<RawChannel>,
     #[serde(default)]
     pub agents: Vec<RawAgents>,
+    pub sweep: Option<RawSweep>,
+}
+
+/// A saved study: the axes `ccsim sweep` uses when given no `--set`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub set: Option<Vec<String>>,
+    pub zip: Option<bool>,
+    pub baseline: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]

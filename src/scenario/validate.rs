@@ -208,10 +208,39 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
             );
         }
     }
+    if let Some(sw) = &raw.sweep {
+        let sp = root.key("sweep");
+        let set = sw.set.as_deref().unwrap_or_default();
+        if set.is_empty() {
+            ck.err(sp.key("set"), "is missing or empty: list axes such as set = [\"agents.team.staff=40..=46\"]");
+        }
+        let mut lens = Vec::new();
+        for (i, axis) in set.iter().enumerate() {
+            match crate::sweep::Axis::parse(axis) {
+                Ok(a) => lens.push(a.values.len()),
+                Err(e) => ck.err(sp.key("set").at(i), e.to_string().replacen(&format!("--set {axis}: "), "", 1)),
+            }
+        }
+        let variants = if sw.zip.unwrap_or(false) { lens.first().copied().unwrap_or(0) } else { lens.iter().product() };
+        if let Some(b) = sw.baseline
+            && !lens.is_empty()
+            && b as usize >= variants
+        {
+            ck.err(
+                sp.key("baseline"),
+                format!("is {b}, but the sweep has {variants} variants (0 to {})", variants.saturating_sub(1)),
+            );
+        }
+    }
     if !ck.errors.is_empty() {
         return Err(ck.errors);
     }
     let warnings = plan_warnings(&raw, &channels, &groups, &ctx);
+    let saved_sweep = raw.sweep.as_ref().map(|sw| SavedSweep {
+        set: sw.set.clone().unwrap_or_default(),
+        zip: sw.zip.unwrap_or(false),
+        baseline: sw.baseline.unwrap_or(0) as usize,
+    });
     Ok((
         Scenario {
             name: raw.name.unwrap_or_default(),
@@ -227,6 +256,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
             groups,
             source: Default::default(),
             warnings: Vec::new(),
+            saved_sweep,
         },
         warnings,
     ))
