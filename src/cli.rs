@@ -52,6 +52,12 @@ pub enum Command {
         after_help = "Examples:\n  ccsim sweep scenarios/single-queue.toml --set agents.team.staff=9..=13\n  ccsim sweep scenarios/omnichannel.toml --set channel.chat.service_level.within=40s,30s --set channel.chat.service_level.target=0.8,0.9 --zip\n  ccsim sweep scenarios/retail-day.toml --set agents.team.staff=+0,+1,+2 --format csv --output sweep.csv"
     )]
     Sweep(SweepArgs),
+    /// Combine the partial results of a sharded sweep into exactly what the unsharded
+    /// sweep prints.
+    #[command(
+        after_help = "Example:\n  ccsim sweep s.toml --set agents.team.staff=40..=46 --shard 0/2 -o part0.json\n  ccsim sweep s.toml --set agents.team.staff=40..=46 --shard 1/2 -o part1.json\n  ccsim merge part0.json part1.json --format csv"
+    )]
+    Merge(MergeArgs),
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -124,6 +130,37 @@ pub struct SweepArgs {
     /// No progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only shard I of N (I from 0): every N-th replication from the I-th, of every
+    /// variant; writes a partial result for `ccsim merge`.
+    #[arg(long, value_name = "I/N", value_parser = shard_arg)]
+    pub shard: Option<(u64, u64)>,
+}
+
+/// `I/N` with 0 ≤ I < N.
+fn shard_arg(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("`{s}` is not a shard; write I/N with 0 ≤ I < N, such as 0/4");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || i >= n {
+        return Err(format!(
+            "`{s}`: the shard index must be below the number of shards (0 to {})",
+            n.saturating_sub(1)
+        ));
+    }
+    Ok((i, n))
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Partial results written by `ccsim sweep --shard I/N`, one per shard.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -273,6 +310,10 @@ where
         Command::Run(a) => cmd_run(a),
         Command::Validate { scenarios, deny_warnings, set } => cmd_validate(&scenarios, deny_warnings, &set),
         Command::Sweep(a) => match cmd_sweep(&a) {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        },
+        Command::Merge(a) => match cmd_merge(&a) {
             Ok(()) => 0,
             Err(e) => fail(e),
         },
@@ -461,6 +502,37 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} replications, {eta} left")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    if let Some((shard, shards)) = a.shard {
+        let plan = ccsim::sweep::plan(&base, &list, baseline)?;
+        let run_shard = || ccsim::sweep::run_shard(&plan, shard, shards, |done, _| bar.set_position(done as u64));
+        let done = match a.threads {
+            None => run_shard()?,
+            Some(n) => rayon_pool(n as usize)?.install(run_shard)?,
+        };
+        bar.finish_and_clear();
+        let part = Partial {
+            format: PARTIAL_FORMAT.into(),
+            file: base.file().to_owned(),
+            text: base.source_text().to_owned(),
+            replications: base.replications(),
+            seed: base.seed(),
+            set,
+            zip,
+            baseline,
+            shard,
+            shards,
+            done: done
+                .into_iter()
+                .map(|(r, kpis)| PartialReplication {
+                    replication: r,
+                    kpis: kpis.into_iter().map(to_json_numbers).collect(),
+                })
+                .collect(),
+        };
+        return emit(&a.output, |w| {
+            serde_json::to_writer(&mut *w, &part).map_err(std::io::Error::other).and_then(|()| writeln!(w))
+        });
+    }
     let run_sweep = || sweep(&base, &list, baseline, |done, _| bar.set_position(done as u64));
     let results = match a.threads {
         None => run_sweep()?,
@@ -469,17 +541,114 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let report = ccsim::report::sweep::SweepReport::new(&results);
     let format = a.format.report_format();
-    match &a.output {
-        Some(path) => write_atomically(path, |w| report.write(format, w)),
+    emit(&a.output, |w| report.write(format, w))
+}
+
+/// Writes an output to `--output` (atomically) or standard output.
+fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    match output {
+        Some(path) => write_atomically(path, write),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            report
-                .write(format, &mut w)
-                .and_then(|_| w.flush())
-                .map_err(|source| Error::Io { path: "the report".into(), source })
+            write(&mut w).and_then(|_| w.flush()).map_err(|source| Error::Io { path: "the report".into(), source })
         }
     }
+}
+
+const PARTIAL_FORMAT: &str = "ccsim partial sweep 1";
+
+/// A shard's partial result: what the merge needs to rebuild the sweep and fold it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Partial {
+    format: String,
+    file: String,
+    text: String,
+    replications: u32,
+    seed: u64,
+    set: Vec<String>,
+    zip: bool,
+    baseline: usize,
+    shard: u64,
+    shards: u64,
+    done: Vec<PartialReplication>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PartialReplication {
+    replication: u64,
+    /// Per variant, the KPI vector (undefined values as null); numbers round-trip exactly.
+    kpis: Vec<Vec<Option<f64>>>,
+}
+
+fn to_json_numbers(k: Vec<f64>) -> Vec<Option<f64>> {
+    k.into_iter().map(|x| (!x.is_nan()).then_some(x)).collect()
+}
+
+fn cmd_merge(a: &MergeArgs) -> Result<(), Error> {
+    let mut parts = Vec::new();
+    for p in &a.parts {
+        let io = |source| Error::Io { path: p.display().to_string(), source };
+        let text = std::fs::read_to_string(p).map_err(io)?;
+        let part: Partial = serde_json::from_str(&text)
+            .map_err(|e| Error::Input(format!("{}: not a partial sweep result ({e})", p.display())))?;
+        if part.format != PARTIAL_FORMAT {
+            return Err(Error::Input(format!("{}: written by another version (`{}`)", p.display(), part.format)));
+        }
+        parts.push((p, part));
+    }
+    let (first_path, first) = &parts[0];
+    let mut seen = vec![false; first.shards as usize];
+    for (p, part) in &parts {
+        let same = part.text == first.text
+            && part.replications == first.replications
+            && part.seed == first.seed
+            && part.set == first.set
+            && part.zip == first.zip
+            && part.baseline == first.baseline
+            && part.shards == first.shards;
+        if !same {
+            return Err(Error::Input(format!(
+                "{} and {} are shards of different sweeps (scenario, axes or options differ)",
+                first_path.display(),
+                p.display()
+            )));
+        }
+        match seen.get_mut(part.shard as usize) {
+            Some(s) if !*s => *s = true,
+            _ => {
+                return Err(Error::Input(format!(
+                    "{}: shard {}/{} is given twice",
+                    p.display(),
+                    part.shard,
+                    part.shards
+                )));
+            }
+        }
+    }
+    if let Some(missing) = seen.iter().position(|s| !s) {
+        return Err(Error::Input(format!("shard {missing}/{} is missing", first.shards)));
+    }
+    let base =
+        Scenario::from_toml(&first.text, &first.file)?.with_replications(first.replications)?.with_seed(first.seed);
+    let axes: Vec<ccsim::sweep::Axis> =
+        first.set.iter().map(|s| ccsim::sweep::Axis::parse(s)).collect::<Result<_, _>>()?;
+    let list = ccsim::sweep::variants(&axes, first.zip)?;
+    let plan = ccsim::sweep::plan(&base, &list, first.baseline)?;
+    let reps = parts
+        .into_iter()
+        .flat_map(|(_, p)| p.done)
+        .map(|r| {
+            (
+                r.replication,
+                r.kpis.into_iter().map(|k| k.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect()).collect(),
+            )
+        })
+        .collect();
+    let results = ccsim::sweep::merge(plan, reps)?;
+    let report = ccsim::report::sweep::SweepReport::new(&results);
+    let format = a.format.report_format();
+    emit(&a.output, |w| report.write(format, w))
 }
 
 /// A pool of `n` worker threads.

@@ -143,16 +143,22 @@ pub struct SweepResults {
     pub variants: Vec<VariantResults>,
 }
 
-/// Runs every variant of `base` (the overrides of each added to the base's own), with
-/// `replications` each and common random numbers, comparing each with variant `baseline`.
-/// `progress` is called after each replication of each variant (with the number done and
-/// the total), from the calling thread.
-pub fn sweep(
-    base: &Scenario,
-    variants: &[Vec<(String, String)>],
-    baseline: usize,
-    mut progress: impl FnMut(usize, usize),
-) -> Result<SweepResults, Error> {
+/// A sweep ready to run: the compiled variants, their baseline, and which of them can be
+/// compared with it slot by slot.
+pub struct Plan {
+    /// Overrides of each variant.
+    pub variants: Vec<Vec<(String, String)>>,
+    /// Compiled model of each variant.
+    pub models: Vec<Model>,
+    /// Index of the baseline variant.
+    pub baseline: usize,
+    /// Replications per variant.
+    pub replications: u64,
+    comparable: Vec<bool>,
+}
+
+/// Compiles the variants of `base` (each variant's overrides added to the base's own).
+pub fn plan(base: &Scenario, variants: &[Vec<(String, String)>], baseline: usize) -> Result<Plan, Error> {
     if baseline >= variants.len() {
         return Err(Error::Input(format!(
             "--baseline {baseline}: there are {} variants (0 to {})",
@@ -167,63 +173,167 @@ pub fn sweep(
             base.with_overrides(&pairs).map(Model::compile).map_err(Error::from)
         })
         .collect::<Result<_, _>>()?;
-    let reps = u64::from(base.replications());
     let base_len = models[baseline].layout.len();
-    let comparable: Vec<bool> =
-        models.iter().map(|m| m.layout.len() == base_len && same_shape(m, &models[baseline])).collect();
-    let mut acc: Vec<Accumulator> = models.iter().map(|m| Accumulator::new(m.layout.len())).collect();
-    let mut diff: Vec<Accumulator> = models.iter().map(|m| Accumulator::new(m.layout.len())).collect();
-    #[cfg(feature = "parallel")]
-    let threads = rayon::current_num_threads() as u64;
-    #[cfg(not(feature = "parallel"))]
-    let threads = 1u64;
-    // Whole replications per batch (every variant of each): enough pairs for every worker,
-    // bounded memory (≤ 128 MB of KPI vectors).
-    let per_rep: u64 = models.iter().map(|m| m.layout.len() as u64 * 8).sum::<u64>().max(1);
-    let batch = ((128u64 << 20) / per_rep).clamp(1, threads.max(1) * 4).max(1);
-    let total = variants.len() * reps as usize;
-    let mut done = 0;
-    let mut r0 = 0;
-    while r0 < reps {
-        let r1 = (r0 + batch).min(reps);
-        let pairs: Vec<(usize, u64)> = (r0..r1).flat_map(|r| (0..models.len()).map(move |v| (v, r))).collect();
+    let comparable = models.iter().map(|m| m.layout.len() == base_len && same_shape(m, &models[baseline])).collect();
+    Ok(Plan { variants: variants.to_vec(), models, baseline, replications: u64::from(base.replications()), comparable })
+}
+
+impl Plan {
+    /// The KPI vector of every `(variant, replication)` pair, in the order given, computed
+    /// in parallel.
+    pub fn simulate(&self, pairs: &[(usize, u64)]) -> Result<Vec<Vec<f64>>, Error> {
         #[cfg(feature = "parallel")]
         let iter = pairs.par_iter();
         #[cfg(not(feature = "parallel"))]
         let iter = pairs.iter();
-        let kpis: Vec<Vec<f64>> = iter
-            .map(|&(v, r)| {
-                let m = &models[v];
-                simulate(m, r).map(|stats| kpi::compute(&m.scenario, &m.layout, &stats))
-            })
-            .collect::<Result<_, Error>>()?;
-        // In (replication, variant) order: deterministic whatever the threads.
-        for rep in kpis.chunks(models.len()) {
-            let reference = &rep[baseline];
-            for (v, k) in rep.iter().enumerate() {
-                acc[v].push(k);
-                if comparable[v] {
-                    let d: Vec<f64> = k.iter().zip(reference).map(|(a, b)| a - b).collect();
-                    diff[v].push(&d);
-                }
-                done += 1;
-                progress(done, total);
+        iter.map(|&(v, r)| {
+            let m = &self.models[v];
+            simulate(m, r).map(|stats| kpi::compute(&m.scenario, &m.layout, &stats))
+        })
+        .collect()
+    }
+
+    /// Pairs per batch: whole replications (every variant of each), enough for every
+    /// worker, with bounded memory (≤ 128 MB of KPI vectors).
+    fn batch(&self) -> u64 {
+        #[cfg(feature = "parallel")]
+        let threads = rayon::current_num_threads() as u64;
+        #[cfg(not(feature = "parallel"))]
+        let threads = 1u64;
+        let per_rep: u64 = self.models.iter().map(|m| m.layout.len() as u64 * 8).sum::<u64>().max(1);
+        ((128u64 << 20) / per_rep).clamp(1, threads.max(1) * 4).max(1)
+    }
+}
+
+/// Folds KPI vectors into estimates and paired differences, replication by replication in
+/// order, every variant of a replication together: the only order the results depend on.
+struct Fold {
+    acc: Vec<Accumulator>,
+    diff: Vec<Accumulator>,
+}
+
+impl Fold {
+    fn new(plan: &Plan) -> Fold {
+        Fold {
+            acc: plan.models.iter().map(|m| Accumulator::new(m.layout.len())).collect(),
+            diff: plan.models.iter().map(|m| Accumulator::new(m.layout.len())).collect(),
+        }
+    }
+
+    /// Adds one replication: `rep[v]` is variant v's KPI vector.
+    fn push(&mut self, plan: &Plan, rep: &[Vec<f64>]) {
+        let reference = &rep[plan.baseline];
+        for (v, k) in rep.iter().enumerate() {
+            self.acc[v].push(k);
+            if plan.comparable[v] {
+                let d: Vec<f64> = k.iter().zip(reference).map(|(a, b)| a - b).collect();
+                self.diff[v].push(&d);
             }
         }
-        r0 = r1;
     }
-    let variants = models
-        .into_iter()
-        .zip(variants)
-        .enumerate()
-        .map(|(v, (model, overrides))| VariantResults {
-            overrides: overrides.clone(),
-            model,
-            estimates: acc[v].finish(),
-            vs_baseline: comparable[v].then(|| diff[v].finish()),
-        })
-        .collect();
-    Ok(SweepResults { baseline, replications: base.replications(), variants })
+
+    fn finish(self, plan: Plan) -> SweepResults {
+        let Plan { variants, models, baseline, replications, comparable } = plan;
+        let variants = models
+            .into_iter()
+            .zip(variants)
+            .enumerate()
+            .map(|(v, (model, overrides))| VariantResults {
+                overrides,
+                model,
+                estimates: self.acc[v].finish(),
+                vs_baseline: comparable[v].then(|| self.diff[v].finish()),
+            })
+            .collect();
+        SweepResults { baseline, replications: replications as u32, variants }
+    }
+}
+
+/// Runs every variant of `base` (the overrides of each added to the base's own), with
+/// the base's replications each and common random numbers, comparing each with variant
+/// `baseline`. `progress` is called after each (variant, replication), with the number done
+/// and the total, from the calling thread.
+pub fn sweep(
+    base: &Scenario,
+    variants: &[Vec<(String, String)>],
+    baseline: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<SweepResults, Error> {
+    let plan = plan(base, variants, baseline)?;
+    let mut fold = Fold::new(&plan);
+    let (n, reps, batch) = (plan.models.len(), plan.replications, plan.batch());
+    let total = n * reps as usize;
+    let mut r0 = 0;
+    while r0 < reps {
+        let r1 = (r0 + batch).min(reps);
+        let pairs: Vec<(usize, u64)> = (r0..r1).flat_map(|r| (0..n).map(move |v| (v, r))).collect();
+        let kpis = plan.simulate(&pairs)?;
+        for rep in kpis.chunks(n) {
+            fold.push(&plan, rep);
+        }
+        r0 = r1;
+        progress(r1 as usize * n, total);
+    }
+    Ok(fold.finish(plan))
+}
+
+/// One replication of every variant: its index and each variant's KPI vector.
+pub type Replication = (u64, Vec<Vec<f64>>);
+
+/// Replications of shard `shard` of `shards`: every `shards`-th from `shard` on.
+pub fn shard_replications(reps: u64, shard: u64, shards: u64) -> impl Iterator<Item = u64> {
+    (shard..reps).step_by(shards.max(1) as usize)
+}
+
+/// Runs shard `shard` of `shards` of a sweep: every variant of its replications. Returns
+/// `(replication, KPI vector of each variant)`, for [`merge`].
+pub fn run_shard(
+    plan: &Plan,
+    shard: u64,
+    shards: u64,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<Replication>, Error> {
+    let n = plan.models.len();
+    let reps: Vec<u64> = shard_replications(plan.replications, shard, shards).collect();
+    let mut out = Vec::with_capacity(reps.len());
+    for chunk in reps.chunks(plan.batch() as usize) {
+        let pairs: Vec<(usize, u64)> = chunk.iter().flat_map(|&r| (0..n).map(move |v| (v, r))).collect();
+        let kpis = plan.simulate(&pairs)?;
+        for (r, rep) in chunk.iter().zip(kpis.chunks(n)) {
+            out.push((*r, rep.to_vec()));
+        }
+        progress(out.len() * n, reps.len() * n);
+    }
+    Ok(out)
+}
+
+/// Folds the replications of every shard into the results the unsharded sweep gives,
+/// exactly: the same KPI vectors in the same order. Every replication must be there once.
+pub fn merge(plan: Plan, mut replications: Vec<Replication>) -> Result<SweepResults, Error> {
+    replications.sort_by_key(|x| x.0);
+    let n = plan.models.len();
+    for (i, (r, rep)) in replications.iter().enumerate() {
+        if *r != i as u64 {
+            return Err(Error::Input(format!(
+                "the parts hold replication {r} where replication {i} was expected: a shard is missing or given twice"
+            )));
+        }
+        if rep.len() != n || rep.iter().zip(&plan.models).any(|(k, m)| k.len() != m.layout.len()) {
+            return Err(Error::Input(format!("replication {r} does not match the sweep's variants")));
+        }
+    }
+    if replications.len() as u64 != plan.replications {
+        return Err(Error::Input(format!(
+            "the parts hold {} of the {} replications: a shard is missing",
+            replications.len(),
+            plan.replications
+        )));
+    }
+    let mut fold = Fold::new(&plan);
+    for (_, rep) in &replications {
+        fold.push(&plan, rep);
+    }
+    Ok(fold.finish(plan))
 }
 
 /// Whether two models' KPI vectors line up slot by slot.

@@ -798,3 +798,51 @@ fn sweeps() {
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
+
+/// `--shard I/N` parts merged (in any order) are exactly the unsharded sweep, in every
+/// format; a missing or repeated shard, or parts of different sweeps, are refused.
+#[test]
+fn sharded_sweep_merges_to_the_same_bytes() {
+    let p = write("shard.toml", GOOD);
+    let f = p.display().to_string();
+    let axes = ["--set", "agents.team.staff=9..=11", "--set", "channel.phone.service_level.within=20s,30s"];
+    let dir = tmp_dir().join("shards");
+    std::fs::create_dir_all(&dir).unwrap();
+    let part = |i: usize| dir.join(format!("part{i}.json")).display().to_string();
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let mut args = vec!["sweep", f.as_str(), "--shard", shard.as_str()];
+        args.extend(axes);
+        let out_path = part(i);
+        args.extend(["--output", out_path.as_str()]);
+        let out = ccsim(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for format in ["json", "csv", "table", "markdown"] {
+        let mut args = vec!["sweep", f.as_str(), "--format", format];
+        args.extend(axes);
+        let whole = ccsim(&args).stdout;
+        let (p0, p1, p2) = (part(0), part(1), part(2));
+        let merged = ccsim(&["merge", &p2, &p0, &p1, "--format", format]);
+        assert_eq!(merged.status.code(), Some(0), "{}", String::from_utf8_lossy(&merged.stderr));
+        assert!(whole == merged.stdout, "{format}: merged output differs from the unsharded sweep");
+    }
+    let (p0, p1) = (part(0), part(1));
+    for (args, message) in [
+        (vec!["merge", p0.as_str(), p1.as_str()], "shard 2/3 is missing"),
+        (vec!["merge", p0.as_str(), p0.as_str(), p1.as_str()], "is given twice"),
+        (vec!["sweep", f.as_str(), "--set", "agents.team.staff=9", "--shard", "3/2"], "below the number of shards"),
+    ] {
+        let out = ccsim(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(message),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let other = dir.join("other.json").display().to_string();
+    ccsim(&["sweep", &f, "--set", "agents.team.staff=9,10", "--shard", "2/3", "--output", &other]);
+    let out = ccsim(&["merge", &p0, &p1, &other]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shards of different sweeps"));
+}

@@ -324,6 +324,11 @@ impl Scenario {
         self.saved_sweep.as_ref()
     }
 
+    /// The text the scenario was checked from (before overrides).
+    pub fn source_text(&self) -> &str {
+        &self.source.text
+    }
+
     /// The file the scenario was read from (as given).
     pub fn file(&self) -> &str {
         &self.source.file
