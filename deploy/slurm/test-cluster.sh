@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Brings up a single-node Slurm cluster on this machine (munge, slurmctld, slurmd, as
+# root), submits a ccsim sweep as a 4-task job array, merges the parts, and checks that
+# the merge is byte-identical to the unsharded sweep. Cleans up after itself, whatever
+# happens. Needs root; installs Debian's slurm-wlm and munge when absent.
+#
+#   bash deploy/slurm/test-cluster.sh [path/to/ccsim]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+ccsim=$(realpath "${1:-$repo/target/release/ccsim}")
+work=$(mktemp -d /tmp/ccsim-slurm.XXXXXX)
+conf=$work/slurm.conf
+node=$(hostname -s)
+
+if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+fi
+
+cleanup() {
+  set +e
+  if [ -n "${SLURM_CONF:-}" ]; then scontrol shutdown >/dev/null 2>&1; fi
+  for pid in "$work/slurmctld.pid" "$work/slurmd.pid"; do
+    [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
+  done
+  [ -f /run/munge/munged.pid.ccsim ] && kill "$(cat /run/munge/munged.pid.ccsim)" 2>/dev/null
+  sleep 1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# munged runs as the munge user, with its files owned by it.
+mkdir -p /run/munge /var/log/munge /var/lib/munge /etc/munge
+[ -f /etc/munge/munge.key ] || mungekey --create >/dev/null 2>&1 || dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 2>/dev/null
+chown -R munge:munge /run/munge /var/log/munge /var/lib/munge /etc/munge
+chmod 0700 /etc/munge /var/lib/munge /var/log/munge
+chmod 0600 /etc/munge/munge.key
+if ! pgrep -u munge munged >/dev/null; then
+  su -s /bin/sh munge -c "munged --pid-file=/run/munge/munged.pid.ccsim"
+fi
+
+mem=$(awk '/MemTotal/ {print int($2 / 1024 * 0.8)}' /proc/meminfo)
+mkdir -p "$work/state" "$work/spool"
+cat > "$conf" <<CONF
+ClusterName=ccsim-test
+SlurmctldHost=$node
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+StateSaveLocation=$work/state
+SlurmdSpoolDir=$work/spool
+SlurmctldPidFile=$work/slurmctld.pid
+SlurmdPidFile=$work/slurmd.pid
+SlurmctldLogFile=$work/slurmctld.log
+SlurmdLogFile=$work/slurmd.log
+MpiDefault=none
+NodeName=$node CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
+PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
+CONF
+export SLURM_CONF=$conf
+slurmctld -f "$conf"
+slurmd -f "$conf"
+for _ in $(seq 1 30); do
+  sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mixed|allocated' && break
+  sleep 1
+done
+if sinfo -h -o %T | grep -qE 'drain|down'; then
+  scontrol update nodename="$node" state=resume
+fi
+sinfo
+
+# A sweep of 4 variants × 8 replications, sharded as a 4-task array.
+scenario=$repo/scenarios/single-queue.toml
+axes=(--set agents.team.staff=+0,+1 --set channel.phone.service_level.within=20s,30s --replications 8)
+if ! CCSIM=$ccsim sbatch --wait --array=0-3 --chdir="$work" --output="$work/task-%a.log" \
+  "$here/sweep.sbatch" "$scenario" "$work/parts" "${axes[@]}"; then
+  echo "slurm: the job array failed" >&2
+  tail -n 20 "$work"/task-*.log "$work/slurmd.log" >&2 || true
+  exit 1
+fi
+"$ccsim" merge "$work"/parts/part-*.json --format json > "$work/merged.json"
+"$ccsim" sweep "$scenario" "${axes[@]}" --quiet --format json > "$work/whole.json"
+if cmp -s "$work/merged.json" "$work/whole.json"; then
+  echo "slurm: 4 shards merged byte-identical to the unsharded sweep ($(wc -c < "$work/whole.json") bytes)"
+else
+  echo "slurm: merged output differs from the unsharded sweep" >&2
+  cat "$work"/task-*.log >&2 || true
+  exit 1
+fi
