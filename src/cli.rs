@@ -7,8 +7,8 @@ use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b_carried, erlan
 use ccsim::report::Format as ReportFormat;
 use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
-use ccsim::scenario::duration::format_number;
 use ccsim::scenario::duration::{format_duration, parse_duration};
+use ccsim::scenario::duration::{format_number, format_when};
 use ccsim::scenario::limits::MAX_REPLICATIONS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -52,6 +52,12 @@ pub enum Command {
         after_help = "Examples:\n  ccsim sweep scenarios/single-queue.toml --set agents.team.staff=9..=13\n  ccsim sweep scenarios/omnichannel.toml --set channel.chat.service_level.within=40s,30s --set channel.chat.service_level.target=0.8,0.9 --zip\n  ccsim sweep scenarios/retail-day.toml --set agents.team.staff=+0,+1,+2 --format csv --output sweep.csv"
     )]
     Sweep(SweepArgs),
+    /// The fewest agents per planning interval that meet the targets: SIPP from Erlang,
+    /// refined by simulation (queues carry over between intervals).
+    #[command(
+        after_help = "Examples:\n  ccsim staff scenarios/retail-day.toml\n  ccsim staff scenarios/retail-day.toml --target 80/20s --target 90/30s --target 80/60s\n  ccsim staff scenarios/retail-day.toml --max-abandon 5% --write plan.toml"
+    )]
+    Staff(StaffArgs),
     /// Combine the partial results of a sharded sweep into exactly what the unsharded
     /// sweep prints.
     #[command(
@@ -148,6 +154,53 @@ fn shard_arg(s: &str) -> Result<(u64, u64), String> {
         ));
     }
     Ok((i, n))
+}
+
+#[derive(Args, Debug)]
+pub struct StaffArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The group to plan (default: the only group).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Service-level target PERCENT/THRESHOLD for the group's channels (default: each
+    /// channel's own). Repeat to compare targets side by side.
+    #[arg(long, value_parser = target_arg)]
+    pub target: Vec<(f64, f64)>,
+    /// Largest abandon rate allowed in any interval, such as 5%.
+    #[arg(long, value_parser = share_arg)]
+    pub max_abandon: Option<f64>,
+    /// Confidence with which every interval must meet its target.
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+    /// Write the scenario with the plan filled in (runnable as is); with several targets,
+    /// the plan of the first.
+    #[arg(long)]
+    pub write: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Override the scenario's number of replications.
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
+    pub replications: Option<u32>,
+    /// Override the scenario's seed.
+    #[arg(long, short)]
+    pub seed: Option<u64>,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `5%` or `0.05` → 0.05.
+fn share_arg(s: &str) -> Result<f64, String> {
+    let percent = s.trim().ends_with('%');
+    let v: f64 =
+        s.trim().trim_end_matches('%').parse().map_err(|_| format!("`{s}` is not a share; write 5% or 0.05"))?;
+    let v = if percent { v / 100.0 } else { v };
+    if !(0.0..=1.0).contains(&v) {
+        return Err(format!("`{s}` must be a share from 0 to 100 %"));
+    }
+    Ok(v)
 }
 
 #[derive(Args, Debug)]
@@ -310,6 +363,10 @@ where
         Command::Run(a) => cmd_run(a),
         Command::Validate { scenarios, deny_warnings, set } => cmd_validate(&scenarios, deny_warnings, &set),
         Command::Sweep(a) => match cmd_sweep(&a) {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        },
+        Command::Staff(a) => match cmd_staff(&a) {
             Ok(()) => 0,
             Err(e) => fail(e),
         },
@@ -583,6 +640,139 @@ struct PartialReplication {
 
 fn to_json_numbers(k: Vec<f64>) -> Vec<Option<f64>> {
     k.into_iter().map(|x| (!x.is_nan()).then_some(x)).collect()
+}
+
+fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
+    use ccsim::staffing::{Goal, optimise};
+    use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
+    let mut base = Scenario::load(&a.scenario)?;
+    if let Some(r) = a.replications {
+        base = base.with_replications(r)?;
+    }
+    if let Some(s) = a.seed {
+        base = base.with_seed(s);
+    }
+    let group = match &a.group {
+        Some(name) => base.groups().iter().position(|g| &g.name == name).ok_or_else(|| {
+            let names: Vec<&str> = base.groups().iter().map(|g| g.name.as_str()).collect();
+            Error::Input(format!("--group {name}: no such group; the groups are: {}", names.join(", ")))
+        })?,
+        None if base.groups().len() == 1 => 0,
+        None => {
+            let names: Vec<&str> = base.groups().iter().map(|g| g.name.as_str()).collect();
+            return Err(Error::Input(format!(
+                "the scenario has several groups; choose one with --group ({})",
+                names.join(", ")
+            )));
+        }
+    };
+    let targets: Vec<Option<(f64, f64)>> =
+        if a.target.is_empty() { vec![None] } else { a.target.iter().map(|t| Some(*t)).collect() };
+    let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut plans = Vec::new();
+    for target in &targets {
+        let goal =
+            Goal { group, target: *target, max_abandon: a.max_abandon, confidence: a.confidence, max_rounds: 60 };
+        let plan = optimise(&base, &goal, |runs| {
+            if show {
+                eprint!("\rsimulating plans: {runs} runs");
+            }
+        })?;
+        if show {
+            eprintln!();
+        }
+        plans.push((target, plan));
+    }
+    if let Some(path) = &a.write {
+        check_output(path, &a.scenario)?;
+        let (_, plan) = &plans[0];
+        let text = plan.scenario.overridden_text()?;
+        write_atomically(path, |w| w.write_all(text.as_bytes()))?;
+    }
+    let g = &base.groups()[group];
+    let interval = base.interval();
+    let cost = |p: &ccsim::staffing::Plan| p.agent_hours * g.cost_per_hour;
+    let label = |t: &Option<(f64, f64)>| {
+        t.map_or("each channel's own".to_string(), |(s, w)| format!("{:.0} % in {}", 100.0 * s, format_duration(w)))
+    };
+    match a.format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = plans
+                .iter()
+                .map(|(t, p)| {
+                    let r = p.results.report();
+                    serde_json::json!({
+                        "target": t.map(|(s, w)| serde_json::json!({"share": s, "within_s": w})),
+                        "group": g.name,
+                        "agent_hours": p.agent_hours,
+                        "cost": cost(p),
+                        "runs": p.runs,
+                        "plan": p.headcount,
+                        "sipp": p.sipp,
+                        "sipp_misses_start_s": p.sipp_misses.iter().map(|i| *i as f64 * interval).collect::<Vec<_>>(),
+                        "report": serde_json::to_value(&r).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            let v = serde_json::json!({"scenario": base.name(), "replications": base.replications(), "seed": base.seed(), "plans": list});
+            emit(&None, |w| writeln!(w, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()))
+        }
+        _ => emit(&None, |w| {
+            writeln!(
+                w,
+                "{} — staffing of `{}` by interval; {} replications, confidence {:.0} %\n",
+                base.name(),
+                g.name,
+                base.replications(),
+                100.0 * a.confidence
+            )?;
+            writeln!(w, "target                 agent hours        cost  simulation runs")?;
+            for (t, p) in &plans {
+                writeln!(w, "{:<20} {:>13.1} {:>11.0} {:>16}", label(t), p.agent_hours, cost(p), p.runs)?;
+            }
+            let (t, p) = &plans[0];
+            writeln!(w, "\nPlan for {} (SIPP: the Erlang start, interval by interval)", label(t))?;
+            writeln!(w, "start       SIPP  plan  service level     abandon rate      ASA")?;
+            let r = p.results.report();
+            let first = base.first_counted_interval();
+            for (i, (&sipp, &n)) in p.sipp.iter().zip(&p.headcount).enumerate() {
+                if sipp == 0 && n == 0 {
+                    continue;
+                }
+                let start = i as f64 * interval;
+                let ch = &base.channels()[g.skills[0].channel].name;
+                let row =
+                    (i >= first).then(|| r.intervals.iter().find(|x| &x.channel == ch && x.start_s == start)).flatten();
+                let fmt = |k: ChannelKpi| {
+                    row.and_then(|x| x.get(k)).map_or(String::new(), |e| {
+                        if !e.mean.is_finite() {
+                            "–".into()
+                        } else if k == ChannelKpi::AsaS {
+                            format!("{:.1} s ± {:.1}", e.mean, e.ci95)
+                        } else {
+                            format!("{:.1} % ± {:.1}", 100.0 * e.mean, 100.0 * e.ci95)
+                        }
+                    })
+                };
+                let missed = if p.sipp_misses.contains(&i) { " (SIPP missed)" } else { "" };
+                writeln!(
+                    w,
+                    "{:<10} {:>5} {:>5}  {:<16}  {:<16}  {}{missed}",
+                    format_when(start, base.start_day()),
+                    sipp,
+                    n,
+                    fmt(ChannelKpi::ServiceLevel),
+                    fmt(ChannelKpi::AbandonRate),
+                    fmt(ChannelKpi::AsaS)
+                )?;
+            }
+            let cost_est = r.group(&g.name).and_then(|x| x.get(GroupKpi::Cost));
+            if let Some(c) = cost_est {
+                writeln!(w, "\ncost of the plan: {:.0}", c.mean)?;
+            }
+            Ok(())
+        }),
+    }
 }
 
 fn cmd_merge(a: &MergeArgs) -> Result<(), Error> {

@@ -52,6 +52,7 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod special_functions;
+pub mod staffing;
 pub mod stats;
 pub mod steps;
 pub mod sweep;

@@ -846,3 +846,42 @@ fn sharded_sweep_merges_to_the_same_bytes() {
     let out = ccsim(&["merge", &p0, &p1, &other]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("shards of different sweeps"));
 }
+
+// ---- planning: the staffing optimiser --------------------------------------------------
+
+/// `ccsim staff`: several targets side by side (a tighter one costs more), `--write` gives
+/// a runnable plan, bad input is refused with exit 2.
+#[test]
+fn staff_command() {
+    let p = write("staff.toml", GOOD);
+    let f = p.display().to_string();
+    let out = ccsim(&["staff", &f, "--target", "80/20s", "--target", "90/20s", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hours: Vec<f64> = v["plans"].as_array().unwrap().iter().map(|x| x["agent_hours"].as_f64().unwrap()).collect();
+    assert!(hours[1] > hours[0], "{hours:?}");
+    assert_eq!(v["plans"][0]["plan"].as_array().unwrap().len(), 8, "one headcount per interval");
+    let plan = tmp_dir().join("plan.toml");
+    let out = ccsim(&["staff", &f, "--write", &plan.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("agent hours"));
+    let check = ccsim(&["validate", "--deny-warnings", &plan.display().to_string()]);
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    for (args, message) in [
+        (vec!["--target", "180/20s"], "target must be between 0 and 100 %"),
+        (vec!["--group", "nobody"], "no such group; the groups are: team"),
+        (vec!["--confidence", "0.3"], "--confidence must be between 0.5 and 1"),
+        (vec!["--max-abandon", "150%"], "must be a share from 0 to 100 %"),
+    ] {
+        let mut all = vec!["staff", f.as_str()];
+        all.extend(args.iter().copied());
+        let out = ccsim(&all);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let omni = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/omnichannel.toml");
+    let out = ccsim(&["staff", omni]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with --group"));
+}

@@ -333,3 +333,93 @@ staff = {c}
     }
     assert_checks(&checks);
 }
+
+/// The staffing optimiser on one stationary interval gives the Erlang C minimum (callers
+/// never abandon) and the Erlang A minimum (exponential patience) within ±1 agent.
+#[test]
+fn optimiser_reproduces_erlang_minimum_on_a_stationary_interval() {
+    use ccsim::staffing::{Goal, optimise};
+    for patience in [None, Some("2m")] {
+        let phone = channel("phone", "voice").per_hour(120.0).exponential_handle("4m");
+        let phone = match patience {
+            Some(p) => phone.exponential_patience(p),
+            None => phone,
+        };
+        let s = scenario("stationary")
+            .seed(5)
+            .replications(20)
+            .horizon("200h")
+            .interval("200h")
+            .channel(phone)
+            .group(group("team", &["phone"]).staff(1))
+            .load();
+        let goal = Goal { group: 0, target: None, max_abandon: None, confidence: 0.95, max_rounds: 40 };
+        let plan = optimise(&s, &goal, |_| {}).unwrap();
+        let erlang = agents_for_target(120.0 / 3600.0, 240.0, 20.0, 0.8, patience.map(|_| 120.0)).unwrap().unwrap();
+        let got = plan.headcount[0];
+        assert!(got.abs_diff(erlang) <= 1, "patience {patience:?}: optimiser {got}, Erlang {erlang}");
+    }
+}
+
+/// On a day with a peak: the plan meets every interval's target (not significantly below
+/// it) in a fresh run with other customers; one agent fewer in any staffed interval makes
+/// that interval or another miss (with the optimiser's customers); a tighter target costs
+/// more agent hours; and the written plan runs as is, giving the plan's results.
+#[test]
+fn optimiser_plans_a_day_with_a_peak() {
+    use ccsim::staffing::{Goal, optimise};
+    let s = Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/retail-day.toml").as_ref()).unwrap();
+    let goal = Goal { group: 0, target: None, max_abandon: None, confidence: 0.95, max_rounds: 60 };
+    let plan = optimise(&s, &goal, |_| {}).unwrap();
+    assert!(!plan.sipp_misses.is_empty(), "SIPP alone misses intervals after the peak");
+    // A fresh run with other customers.
+    let fresh = run(plan.scenario.with_seed(99), &RunOptions::default()).unwrap().report();
+    let target = s.channels()[0].target;
+    let mut checked = 0;
+    for row in fresh.intervals.iter().filter(|r| r.get(ChannelKpi::Offered).is_some_and(|e| e.mean > 0.0)) {
+        let sl = row.get(ChannelKpi::ServiceLevel).unwrap();
+        assert!(sl.mean + sl.ci95 >= target, "interval at {} s: {sl:?} is below {target} in a fresh run", row.start_s);
+        checked += 1;
+    }
+    assert!(checked > 20);
+    // One agent fewer anywhere breaks the plan (its own customers, same criterion).
+    let name = s.groups()[0].name.clone();
+    let first = s.first_counted_interval();
+    for i in (first..plan.headcount.len()).filter(|&i| plan.headcount[i] > 0).step_by(5) {
+        let mut fewer = plan.headcount.clone();
+        fewer[i] -= 1;
+        let staff =
+            format!("{{ per_interval = [{}] }}", fewer.iter().map(u32::to_string).collect::<Vec<_>>().join(", "));
+        let r = run(s.with_overrides(&[(&format!("agents.{name}.staff"), &staff)]).unwrap(), &RunOptions::default())
+            .unwrap();
+        let est = &r.estimates;
+        let l = &r.model.layout;
+        let t = student_t_quantile(0.95, f64::from(s.replications()) - 1.0);
+        let misses = (0..l.intervals).any(|j| {
+            let sl = est[l.channel_interval(0, j, ChannelKpi::ServiceLevel)];
+            est[l.channel_interval(0, j, ChannelKpi::Offered)].mean > 0.0 && sl.mean - t * sl.se() < target
+        });
+        assert!(misses, "one agent fewer at interval {i} still meets every target");
+    }
+    let tighter = Goal { target: Some((0.9, 20.0)), ..goal };
+    let more = optimise(&s, &tighter, |_| {}).unwrap();
+    assert!(
+        more.agent_hours > plan.agent_hours,
+        "90/20 needs more than 80/20: {} vs {}",
+        more.agent_hours,
+        plan.agent_hours
+    );
+    // The written plan is a runnable scenario with the plan's results.
+    let text = plan.scenario.overridden_text().unwrap();
+    let again = Scenario::from_toml(&text, "plan.toml").unwrap();
+    let mut a = run(again, &RunOptions::default()).unwrap().report();
+    let mut b = plan.results.report();
+    a.overrides.clear();
+    b.overrides.clear();
+    let json = |r: &Report| {
+        let mut out = Vec::new();
+        ccsim::report::Exporter::write(&ccsim::report::Json, r, &mut out).unwrap();
+        out
+    };
+    assert!(json(&a) == json(&b), "the written plan gives the plan's results");
+}

@@ -324,6 +324,11 @@ impl Scenario {
         self.saved_sweep.as_ref()
     }
 
+    /// The scenario file's text with the overrides applied: a runnable scenario file.
+    pub fn overridden_text(&self) -> Result<String, ScenarioError> {
+        overrides::apply_text(&self.source.text, &self.source.file, &self.source.overrides)
+    }
+
     /// The text the scenario was checked from (before overrides).
     pub fn source_text(&self) -> &str {
         &self.source.text

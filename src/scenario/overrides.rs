@@ -171,6 +171,25 @@ fn staff_arithmetic(doc: &mut Table, path: &str, op: &str) -> Result<Option<Stri
     Ok(Some(format!("agents[{k}].staff")))
 }
 
+/// The scenario text with `overrides` applied (not checked), as TOML.
+pub(super) fn apply_text(text: &str, file: &str, overrides: &[Override]) -> Result<String, ScenarioError> {
+    let fail = |message: String| ScenarioError {
+        file: file.to_owned(),
+        problems: vec![Problem { field: None, line: None, column: None, message }],
+    };
+    let mut doc: Table = text.parse().map_err(|_| fail("the scenario text does not parse".into()))?;
+    for (path, value) in overrides {
+        match staff_arithmetic(&mut doc, path, value.trim()) {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                set(&mut doc, path, parse_value(value)).map_err(|m| fail(format!("--set {path}={value}: {m}")))?;
+            }
+            Err(m) => return Err(fail(format!("--set {path}={value}: {m}"))),
+        }
+    }
+    toml::to_string(&doc).map_err(|e| fail(format!("cannot apply the overrides: {e}")))
+}
+
 /// Applies `overrides` in order to the scenario text and re-checks it.
 pub(super) fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<super::Scenario, ScenarioError> {
     let fail = |problems: Vec<Problem>| ScenarioError { file: file.to_owned(), problems };

@@ -1,0 +1,236 @@
+//! The staffing optimiser: per planning interval, the fewest scheduled agents of one group
+//! that meet every target of the channels it serves, accounting for queues that carry
+//! over between intervals.
+//!
+//! **Method.** (1) SIPP: each interval on its own, as if stationary: the offered load of
+//! the group's channels in the interval (arrivals × mean handle time), the Erlang A
+//! minimum for the target (Erlang C when contacts never abandon), more agents while the
+//! Erlang A abandon rate is above the maximum, divided by (1 − shrinkage) and rounded up.
+//! (2) Refinement by simulation, in the spirit of the iterative staffing algorithm
+//! (Feldman, Mandelbaum, Massey & Whitt 2008): the whole day is simulated with the plan
+//! (every variant with the same customers, common random numbers); every interval that
+//! misses a target at the stated confidence gets one more agent, until none misses.
+//! (3) Then, interval by interval in order, one agent fewer is kept wherever every
+//! interval still meets every target.
+//!
+//! **Meeting a target at confidence c.** In the interval's contacts (by interval of
+//! arrival, after the warm-up): the one-sided lower confidence bound of the service level
+//! (mean − t·se at level c) is at least the target, and, with a maximum abandon rate, its
+//! upper bound is at most the maximum. Intervals without contacts always meet.
+//!
+//! **Limits.** One group is optimised at a time; other groups keep their plans. A group
+//! serving several channels is given the pooled load and must meet each channel's target
+//! (a heuristic: SIPP from the pooled Erlang load, then simulation). The group must be
+//! staffed by `staff` (a number or per interval): plans made of shifts are not optimised.
+
+use crate::Error;
+use crate::erlang::{ErlangA, agents_for_target};
+use crate::run::{Results, RunOptions, run};
+use crate::scenario::Scenario;
+use crate::special_functions::student_t_quantile;
+use crate::stats::kpi::ChannelKpi;
+
+/// What to optimise for.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    /// Index of the group whose plan is optimised.
+    pub group: usize,
+    /// Service-level target `(share, threshold s)` for every channel of the group; `None`:
+    /// each channel's own.
+    pub target: Option<(f64, f64)>,
+    /// Largest abandon rate allowed in any interval, if any.
+    pub max_abandon: Option<f64>,
+    /// Confidence of "meets the target", in (0.5, 1).
+    pub confidence: f64,
+    /// Largest number of simulation rounds.
+    pub max_rounds: usize,
+}
+
+/// An optimised plan.
+pub struct Plan {
+    /// Scheduled agents per interval of the horizon.
+    pub headcount: Vec<u32>,
+    /// The SIPP starting point.
+    pub sipp: Vec<u32>,
+    /// Intervals (of the horizon) where the SIPP plan missed a target in simulation.
+    pub sipp_misses: Vec<usize>,
+    /// The final run with the plan.
+    pub results: Results,
+    /// The scenario with the plan filled in.
+    pub scenario: Scenario,
+    /// Simulation runs made.
+    pub runs: usize,
+    /// Scheduled agent hours of the plan (over the horizon).
+    pub agent_hours: f64,
+}
+
+/// The per-interval staff list as an override value.
+fn staff_value(plan: &[u32]) -> String {
+    let v: Vec<String> = plan.iter().map(u32::to_string).collect();
+    format!("{{ per_interval = [{}] }}", v.join(", "))
+}
+
+/// The scenario with group `g` staffed by `plan` and the goal's target applied.
+fn with_plan(base: &Scenario, goal: &Goal, plan: &[u32]) -> Result<Scenario, Error> {
+    let name = base.groups()[goal.group].name.clone();
+    let mut set = vec![(format!("agents.{name}.staff"), staff_value(plan))];
+    if let Some((share, within)) = goal.target {
+        for sk in &base.groups()[goal.group].skills {
+            let c = &base.channels()[sk.channel].name;
+            set.push((format!("channel.{c}.service_level.target"), format!("{share}")));
+            set.push((format!("channel.{c}.service_level.within"), format!("{within}")));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = set.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
+    Ok(base.with_overrides(&pairs)?)
+}
+
+/// Intervals (of the horizon) where some channel of the group misses a target.
+fn misses(results: &Results, goal: &Goal) -> Vec<usize> {
+    let s = results.scenario();
+    let l = &results.model.layout;
+    let est = &results.estimates;
+    let mut out = Vec::new();
+    for i in 0..l.intervals {
+        let missed = s.groups()[goal.group].skills.iter().any(|sk| {
+            let c = sk.channel;
+            let target = s.channels()[c].target;
+            let offered = est[l.channel_interval(c, i, ChannelKpi::Offered)];
+            if offered.mean.is_nan() || offered.mean <= 0.0 {
+                return false;
+            }
+            let bound = |e: crate::stats::summary::Estimate| -> f64 {
+                if e.n < 2 || !e.sd.is_finite() {
+                    return 0.0;
+                }
+                student_t_quantile(goal.confidence, f64::from(e.n) - 1.0) * e.se()
+            };
+            let sl = est[l.channel_interval(c, i, ChannelKpi::ServiceLevel)];
+            let low = if sl.mean.is_finite() { sl.mean - bound(sl) } else { 0.0 };
+            let mut miss = low < target;
+            if let Some(max) = goal.max_abandon
+                && s.channels()[c].kind.is_live()
+            {
+                let ab = est[l.channel_interval(c, i, ChannelKpi::AbandonRate)];
+                miss |= ab.mean.is_finite() && ab.mean + bound(ab) > max;
+            }
+            miss
+        });
+        if missed {
+            out.push(l.first_interval + i);
+        }
+    }
+    out
+}
+
+/// The SIPP plan: per interval, Erlang A (or C) on the pooled load of the group's channels.
+fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
+    let g = &base.groups()[goal.group];
+    let n = base.n_intervals();
+    let len = base.interval();
+    let mut plan = Vec::with_capacity(n);
+    for i in 0..n {
+        let (a, b) = (i as f64 * len, (i + 1) as f64 * len);
+        let (mut rate, mut work, mut patience_rate, mut share, mut within) = (0.0, 0.0, 0.0, 0.0f64, f64::INFINITY);
+        let mut never = false;
+        for sk in &g.skills {
+            let ch = &base.channels()[sk.channel];
+            let lambda = ch.arrivals.expected(a, b) / len;
+            let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
+            rate += lambda;
+            work += lambda * aht;
+            for t in &ch.types {
+                match &t.patience {
+                    Some(p) => patience_rate += lambda * t.share / p.mean().max(1e-9),
+                    None => never = true,
+                }
+            }
+            let (t_share, t_within) = goal.target.unwrap_or((ch.target, ch.within));
+            share = share.max(t_share);
+            within = within.min(t_within);
+        }
+        if rate <= 0.0 {
+            plan.push(0);
+            continue;
+        }
+        let aht = work / rate;
+        // Mean patience of the pooled contacts (∞ when some never abandon).
+        let patience = (!never && patience_rate > 0.0).then(|| rate / patience_rate);
+        let target = share.min(0.999);
+        let mut agents = agents_for_target(rate, aht, within, target, patience)?.ok_or_else(|| {
+            Error::Input(format!("no headcount reaches the target in the interval starting at {a} s"))
+        })?;
+        if let (Some(max), Some(p)) = (goal.max_abandon, patience) {
+            while agents < 1_000_000 && ErlangA::new(rate, aht, agents, p)?.p_abandon() > max {
+                agents += 1;
+            }
+        }
+        let scheduled = (f64::from(agents) / (1.0 - g.shrinkage)).ceil() as u32;
+        plan.push(scheduled);
+    }
+    Ok(plan)
+}
+
+/// Finds the plan (see the module documentation). `progress` is told each simulation run.
+pub fn optimise(base: &Scenario, goal: &Goal, mut progress: impl FnMut(usize)) -> Result<Plan, Error> {
+    let g = base.groups().get(goal.group).ok_or_else(|| Error::Input("no such group".into()))?;
+    if !(goal.confidence > 0.5 && goal.confidence < 1.0) {
+        return Err(Error::Input(format!(
+            "--confidence must be between 0.5 and 1 (exclusive), got {}",
+            goal.confidence
+        )));
+    }
+    if g.headcount.steps.is_empty() {
+        return Err(Error::Input(format!("group `{}` has no staffing", g.name)));
+    }
+    let sipp = sipp(base, goal)?;
+    let opts = RunOptions::default();
+    let mut runs = 0;
+    let mut evaluate = |plan: &[u32]| -> Result<Results, Error> {
+        runs += 1;
+        progress(runs);
+        run(with_plan(base, goal, plan)?, &opts)
+    };
+    let mut plan = sipp.clone();
+    let first = evaluate(&plan)?;
+    let sipp_misses = misses(&first, goal);
+    let mut current = first;
+    let mut rounds = 0;
+    loop {
+        let missing = misses(&current, goal);
+        if missing.is_empty() {
+            break;
+        }
+        rounds += 1;
+        if rounds > goal.max_rounds {
+            return Err(Error::Run(format!(
+                "no plan meets every target after {} rounds; {} interval(s) still miss (the first at {} s)",
+                goal.max_rounds,
+                missing.len(),
+                missing[0] as f64 * base.interval()
+            )));
+        }
+        for &i in &missing {
+            plan[i] += 1;
+        }
+        current = evaluate(&plan)?;
+    }
+    // One agent fewer wherever every interval still meets (counted intervals only: the
+    // warm-up keeps its SIPP staffing).
+    let first_counted = base.first_counted_interval();
+    for i in first_counted..plan.len() {
+        if plan[i] == 0 {
+            continue;
+        }
+        plan[i] -= 1;
+        let trial = evaluate(&plan)?;
+        if misses(&trial, goal).is_empty() {
+            current = trial;
+        } else {
+            plan[i] += 1;
+        }
+    }
+    let scenario = with_plan(base, goal, &plan)?;
+    let agent_hours = plan.iter().map(|&n| f64::from(n) * base.interval() / 3600.0).sum();
+    Ok(Plan { headcount: plan, sipp, sipp_misses, results: current, scenario, runs, agent_hours })
+}
