@@ -120,5 +120,24 @@ fn validation(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, validation);
+/// A sweep of 16 variants (8 replications each, 8 h of 1,200 calls an hour) on one and on
+/// two worker threads: all (variant, replication) pairs share one pool, so the ratio of
+/// the two times is the sweep's parallel speed-up.
+fn sweep(c: &mut Criterion) {
+    use ccsim::sweep::{Axis, sweep, variants};
+    let text = "name = \"sweep\"\nseed = 3\nreplications = 8\nhorizon = \"8h\"\n[[channel]]\nname = \"phone\"\nkind = \"voice\"\nservice_level = { target = 0.8, within = \"20s\" }\narrivals = { per_hour = 1200 }\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\npatience = { dist = \"exponential\", mean = \"2m\" }\n[[agents]]\nname = \"team\"\nskills = [\"phone\"]\nstaff = 80\n";
+    let base = Scenario::from_toml(text, "sweep.toml").unwrap();
+    let list = variants(&[Axis::parse("agents.team.staff=80..=95").unwrap()], false).unwrap();
+    let mut g = c.benchmark_group("sweep-16-variants");
+    g.sample_size(10);
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        g.bench_function(format!("{threads}-thread"), |b| {
+            b.iter(|| pool.install(|| black_box(sweep(&base, &list, 0, |_, _| {}).unwrap())))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, validation, sweep);
 criterion_main!(benches);
