@@ -115,9 +115,9 @@ pub struct SweepArgs {
     /// Pair the axes' values one by one instead of taking every combination.
     #[arg(long)]
     pub zip: bool,
-    /// The variant the others are compared with (0 = the first).
-    #[arg(long, default_value_t = 0)]
-    pub baseline: usize,
+    /// The variant the others are compared with (default: the first, or the saved study's).
+    #[arg(long)]
+    pub baseline: Option<usize>,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -532,8 +532,8 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
         base = base.with_seed(s);
     }
     let (set, zip, baseline) = match (a.set.is_empty(), base.saved_sweep()) {
-        (false, _) => (a.set.clone(), a.zip, a.baseline),
-        (true, Some(saved)) => (saved.set.clone(), saved.zip || a.zip, saved.baseline.max(a.baseline)),
+        (false, _) => (a.set.clone(), a.zip, a.baseline.unwrap_or(0)),
+        (true, Some(saved)) => (saved.set.clone(), saved.zip || a.zip, a.baseline.unwrap_or(saved.baseline)),
         (true, None) => {
             return Err(Error::Input(format!(
                 "{}: give axes with --set PATH=V1,V2,… (or save them in the scenario's [sweep] table)",
@@ -547,12 +547,15 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
         return Err(Error::Input(format!(
             "--baseline {baseline}: there are {} variants (0 to {})",
             list.len(),
-            list.len() - 1
+            list.len().saturating_sub(1)
         )));
     }
+    let shard_reps = a.shard.map_or(u64::from(base.replications()), |(i, n)| {
+        ccsim::sweep::shard_replications(u64::from(base.replications()), i, n).count() as u64
+    });
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let bar = indicatif::ProgressBar::with_draw_target(
-        Some((list.len() as u64) * u64::from(base.replications())),
+        Some(list.len() as u64 * shard_reps),
         if show { indicatif::ProgressDrawTarget::stderr() } else { indicatif::ProgressDrawTarget::hidden() },
     );
     bar.set_style(
@@ -666,6 +669,9 @@ fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
             )));
         }
     };
+    if let Some(path) = &a.write {
+        check_output(path, &a.scenario)?;
+    }
     let targets: Vec<Option<(f64, f64)>> =
         if a.target.is_empty() { vec![None] } else { a.target.iter().map(|t| Some(*t)).collect() };
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());

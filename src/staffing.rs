@@ -21,7 +21,11 @@
 //! **Limits.** One group is optimised at a time; other groups keep their plans. A group
 //! serving several channels is given the pooled load and must meet each channel's target
 //! (a heuristic: SIPP from the pooled Erlang load, then simulation). The group must be
-//! staffed by `staff` (a number or per interval): plans made of shifts are not optimised.
+//! staffed by `staff` (a number or per interval): plans made of shifts are refused. Email
+//! and social arriving while the channel is closed for a whole interval wait for the
+//! opening whatever the staffing; such intervals are not held to the target. Additions
+//! grow by one agent every four rounds for large shortfalls; the removal pass then takes
+//! agents off one at a time, interval by interval, while every interval still meets.
 
 use crate::Error;
 use crate::erlang::{ErlangA, agents_for_target};
@@ -72,11 +76,11 @@ fn staff_value(plan: &[u32]) -> String {
 
 /// The scenario with group `g` staffed by `plan` and the goal's target applied.
 fn with_plan(base: &Scenario, goal: &Goal, plan: &[u32]) -> Result<Scenario, Error> {
-    let name = base.groups()[goal.group].name.clone();
-    let mut set = vec![(format!("agents.{name}.staff"), staff_value(plan))];
+    // Entries by position: names may contain dots.
+    let mut set = vec![(format!("agents.{}.staff", goal.group), staff_value(plan))];
     if let Some((share, within)) = goal.target {
         for sk in &base.groups()[goal.group].skills {
-            let c = &base.channels()[sk.channel].name;
+            let c = sk.channel;
             set.push((format!("channel.{c}.service_level.target"), format!("{share}")));
             set.push((format!("channel.{c}.service_level.within"), format!("{within}")));
         }
@@ -97,6 +101,15 @@ fn misses(results: &Results, goal: &Goal) -> Vec<usize> {
             let target = s.channels()[c].target;
             let offered = est[l.channel_interval(c, i, ChannelKpi::Offered)];
             if offered.mean.is_nan() || offered.mean <= 0.0 {
+                return false;
+            }
+            // Deferred contacts arriving while the channel is closed for the whole interval
+            // wait for the opening whatever the staffing: not this interval's to fix.
+            let (a, b) =
+                ((l.first_interval + i) as f64 * s.interval(), (l.first_interval + i + 1) as f64 * s.interval());
+            if !s.channels()[c].kind.is_live()
+                && crate::steps::integral(s.channels()[c].open.iter().map(|&(x, y)| (x, y, 1.0)), a, b) <= 0.0
+            {
                 return false;
             }
             let bound = |e: crate::stats::summary::Estimate| -> f64 {
@@ -135,7 +148,13 @@ fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
         let mut never = false;
         for sk in &g.skills {
             let ch = &base.channels()[sk.channel];
-            let lambda = ch.arrivals.expected(a, b) / len;
+            // The rate while the channel is open in the interval (live channels receive
+            // contacts only then; deferred ones are worked only then).
+            let open = crate::steps::integral(ch.open.iter().map(|&(x, y)| (x, y, 1.0)), a, b);
+            if open <= 0.0 {
+                continue;
+            }
+            let lambda = ch.arrivals.expected(a, b) / if ch.kind.is_live() { open } else { len };
             let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
             rate += lambda;
             work += lambda * aht;
@@ -180,8 +199,11 @@ pub fn optimise(base: &Scenario, goal: &Goal, mut progress: impl FnMut(usize)) -
             goal.confidence
         )));
     }
-    if g.headcount.steps.is_empty() {
-        return Err(Error::Input(format!("group `{}` has no staffing", g.name)));
+    if g.from_shifts {
+        return Err(Error::Input(format!(
+            "group `{}` is staffed by [[agents.shift]] entries; the optimiser plans `staff = {{ per_interval = [..] }}` — plans made of shifts are not optimised",
+            g.name
+        )));
     }
     let sipp = sipp(base, goal)?;
     let opts = RunOptions::default();
@@ -210,8 +232,11 @@ pub fn optimise(base: &Scenario, goal: &Goal, mut progress: impl FnMut(usize)) -
                 missing[0] as f64 * base.interval()
             )));
         }
+        // One agent more per missing interval, more in later rounds, for large shortfalls
+        // (the removal pass takes back what is too much).
+        let step = 1 + rounds as u32 / 4;
         for &i in &missing {
-            plan[i] += 1;
+            plan[i] += step;
         }
         current = evaluate(&plan)?;
     }
@@ -219,15 +244,15 @@ pub fn optimise(base: &Scenario, goal: &Goal, mut progress: impl FnMut(usize)) -
     // warm-up keeps its SIPP staffing).
     let first_counted = base.first_counted_interval();
     for i in first_counted..plan.len() {
-        if plan[i] == 0 {
-            continue;
-        }
-        plan[i] -= 1;
-        let trial = evaluate(&plan)?;
-        if misses(&trial, goal).is_empty() {
-            current = trial;
-        } else {
-            plan[i] += 1;
+        while plan[i] > 0 {
+            plan[i] -= 1;
+            let trial = evaluate(&plan)?;
+            if misses(&trial, goal).is_empty() {
+                current = trial;
+            } else {
+                plan[i] += 1;
+                break;
+            }
         }
     }
     let scenario = with_plan(base, goal, &plan)?;

@@ -47,7 +47,7 @@ impl Axis {
             .filter(|(p, _)| !p.trim().is_empty())
             .ok_or_else(|| bad("write PATH=V1,V2,… or PATH=A..=B[:STEP], such as agents.team.staff=40..=46".into()))?;
         let mut values = Vec::new();
-        for item in list.split(',').map(str::trim) {
+        for item in split_top_level(list).into_iter().map(str::trim) {
             if item.is_empty() {
                 return Err(bad("has an empty value".into()));
             }
@@ -55,6 +55,7 @@ impl Axis {
                 None => values.push(item.to_owned()),
                 Some((a, rest)) => {
                     let (b, step) = rest.split_once(':').unwrap_or((rest, "1"));
+                    let (a_text, b_text, step_text) = (a.trim(), b.trim(), step.trim());
                     let num = |x: &str| x.trim().parse::<f64>().ok().filter(|v| v.is_finite());
                     let (Some(a), Some(b), Some(step)) = (num(a), num(b), num(step)) else {
                         return Err(bad(format!("`{item}` is not a range; write A..=B or A..=B:STEP with numbers")));
@@ -65,16 +66,47 @@ impl Axis {
                     if b < a {
                         return Err(bad(format!("`{item}` is an empty range (its end is below its start)")));
                     }
-                    let n = ((b - a) / step + 1e-9).floor() as usize + 1;
-                    if n > MAX_RANGE_VALUES {
-                        return Err(bad(format!("`{item}` gives {n} values; at most {MAX_RANGE_VALUES}")));
+                    let count = ((b - a) / step + 1e-9).floor() + 1.0;
+                    if !(count <= MAX_RANGE_VALUES as f64) {
+                        return Err(bad(format!("`{item}` gives more than {MAX_RANGE_VALUES} values")));
                     }
-                    values.extend((0..n).map(|i| crate::scenario::duration::format_number(a + i as f64 * step)));
+                    // Values with as many decimals as the range is written with (0.1..=0.3:0.1
+                    // gives 0.1, 0.2, 0.3, not 0.30000000000000004).
+                    let decimals = [a_text, b_text, step_text]
+                        .iter()
+                        .map(|t| t.split_once('.').map_or(0, |(_, d)| d.len()))
+                        .max()
+                        .unwrap_or(0);
+                    let scale = 10f64.powi(decimals.min(12) as i32);
+                    values.extend((0..count as usize).map(|i| {
+                        let v = ((a + i as f64 * step) * scale).round() / scale;
+                        crate::scenario::duration::format_number(v)
+                    }));
                 }
             }
         }
         Ok(Axis { path: path.trim().to_owned(), values })
     }
+}
+
+/// Splits at commas outside brackets, braces and quotes (`{ per_interval = [3, 4] }` is
+/// one value).
+fn split_top_level(list: &str) -> Vec<&str> {
+    let (mut depth, mut quoted, mut start, mut out) = (0i32, false, 0, Vec::new());
+    for (i, ch) in list.char_indices() {
+        match ch {
+            '"' => quoted = !quoted,
+            '[' | '{' if !quoted => depth += 1,
+            ']' | '}' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(&list[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&list[start..]);
+    out
 }
 
 /// The variants of a sweep: for each, the overrides that make it, in axis order.
@@ -354,6 +386,9 @@ mod tests {
         );
         assert_eq!(Axis::parse("a.b=40..=60:10,70").unwrap().values, ["40", "50", "60", "70"]);
         assert_eq!(Axis::parse("x=0.5..=1:0.25").unwrap().values, ["0.5", "0.75", "1"]);
+        assert_eq!(Axis::parse("x=0.1..=0.3:0.1").unwrap().values, ["0.1", "0.2", "0.3"]);
+        assert_eq!(Axis::parse("s={ per_interval = [3, 4] },5").unwrap().values, ["{ per_interval = [3, 4] }", "5"]);
+        assert!(Axis::parse("x=0..=1e20").is_err() && Axis::parse("x=0..=1:1e-300").is_err(), "too many values");
         assert_eq!(Axis::parse("c.w.within=20s,30s").unwrap().values, ["20s", "30s"]);
         for bad in ["x=5..=4", "x=1..=2:0", "x=a..=b", "=3", "x=1,,2", "noequals"] {
             assert!(Axis::parse(bad).is_err(), "{bad}");

@@ -885,3 +885,41 @@ fn staff_command() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with --group"));
 }
+
+/// Review regressions: a variant that changes a channel's kind keeps the table's columns
+/// (no panic); `--baseline` overrides a saved study's; a value with commas inside
+/// brackets is one value.
+#[test]
+fn sweep_edge_cases() {
+    let omni = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/omnichannel.toml");
+    let out = ccsim(&[
+        "sweep",
+        omni,
+        "--set",
+        "channel.email.kind=email,voice",
+        "--replications",
+        "2",
+        "--set",
+        "horizon=1d",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code() == Some(0) || out.status.code() == Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let saved =
+        write("saved-baseline.toml", &format!("{GOOD}[sweep]\nset = [\"agents.team.staff=10,12\"]\nbaseline = 1\n"));
+    let out = ccsim(&["sweep", &saved.display().to_string(), "--baseline", "0", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["baseline"], 0, "--baseline wins over the saved one");
+    let p = write("bracket.toml", GOOD);
+    let out = ccsim(&[
+        "sweep",
+        &p.display().to_string(),
+        "--set",
+        "agents.team.staff={ per_interval = [9, 10, 11, 12, 12, 11, 10, 9] },10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["variants"].as_array().unwrap().len(), 2);
+}

@@ -9,26 +9,34 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 ccsim=$(realpath "${1:-$repo/target/release/ccsim}")
-work=$(mktemp -d /tmp/ccsim-slurm.XXXXXX)
-conf=$work/slurm.conf
 node=$(hostname -s)
+work=""
+started_munged=""
+
+cleanup() {
+  set +e
+  if [ -n "${SLURM_CONF:-}" ]; then
+    scancel --quiet --full --user=root >/dev/null 2>&1
+    scontrol shutdown >/dev/null 2>&1
+  fi
+  for pid in "$work/slurmctld.pid" "$work/slurmd.pid"; do
+    [ -n "$work" ] && [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
+  done
+  if [ -n "$started_munged" ] && [ -f /run/munge/munged.pid.ccsim ]; then
+    kill "$(cat /run/munge/munged.pid.ccsim)" 2>/dev/null
+    rm -f /run/munge/munged.pid.ccsim
+  fi
+  sleep 2
+  [ -n "$work" ] && rm -rf "$work"
+}
+trap cleanup EXIT
 
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
 fi
-
-cleanup() {
-  set +e
-  if [ -n "${SLURM_CONF:-}" ]; then scontrol shutdown >/dev/null 2>&1; fi
-  for pid in "$work/slurmctld.pid" "$work/slurmd.pid"; do
-    [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
-  done
-  [ -f /run/munge/munged.pid.ccsim ] && kill "$(cat /run/munge/munged.pid.ccsim)" 2>/dev/null
-  sleep 1
-  rm -rf "$work"
-}
-trap cleanup EXIT
+work=$(mktemp -d /tmp/ccsim-slurm.XXXXXX)
+conf=$work/slurm.conf
 
 # munged runs as the munge user, with its files owned by it.
 mkdir -p /run/munge /var/log/munge /var/lib/munge /etc/munge
@@ -37,14 +45,16 @@ chown -R munge:munge /run/munge /var/log/munge /var/lib/munge /etc/munge
 chmod 0700 /etc/munge /var/lib/munge /var/log/munge
 chmod 0600 /etc/munge/munge.key
 if ! pgrep -u munge munged >/dev/null; then
+  rm -f /run/munge/munged.pid.ccsim
   su -s /bin/sh munge -c "munged --pid-file=/run/munge/munged.pid.ccsim"
+  started_munged=1
 fi
 
 mem=$(awk '/MemTotal/ {print int($2 / 1024 * 0.8)}' /proc/meminfo)
 mkdir -p "$work/state" "$work/spool"
 cat > "$conf" <<CONF
 ClusterName=ccsim-test
-SlurmctldHost=$node
+SlurmctldHost=$node(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -60,25 +70,32 @@ SlurmdPidFile=$work/slurmd.pid
 SlurmctldLogFile=$work/slurmctld.log
 SlurmdLogFile=$work/slurmd.log
 MpiDefault=none
-NodeName=$node CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$conf
 slurmctld -f "$conf"
 slurmd -f "$conf"
+ready=""
 for _ in $(seq 1 30); do
-  sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mixed|allocated' && break
+  state=$(sinfo -h -o %T 2>/dev/null || true)
+  case "$state" in
+    idle|mixed|allocated) ready=1; break ;;
+    *drain*|*down*) scontrol update nodename="$node" state=resume 2>/dev/null || true ;;
+  esac
   sleep 1
 done
-if sinfo -h -o %T | grep -qE 'drain|down'; then
-  scontrol update nodename="$node" state=resume
+sinfo || true
+if [ -z "$ready" ]; then
+  echo "slurm: the node did not become idle within 30 s" >&2
+  tail -n 30 "$work/slurmctld.log" "$work/slurmd.log" >&2 || true
+  exit 1
 fi
-sinfo
 
 # A sweep of 4 variants × 8 replications, sharded as a 4-task array.
 scenario=$repo/scenarios/single-queue.toml
 axes=(--set agents.team.staff=+0,+1 --set channel.phone.service_level.within=20s,30s --replications 8)
-if ! CCSIM=$ccsim sbatch --wait --array=0-3 --chdir="$work" --output="$work/task-%a.log" \
+if ! CCSIM=$ccsim timeout 240 sbatch --wait --array=0-3 --chdir="$work" --output="$work/task-%a.log" \
   "$here/sweep.sbatch" "$scenario" "$work/parts" "${axes[@]}"; then
   echo "slurm: the job array failed" >&2
   tail -n 20 "$work"/task-*.log "$work/slurmd.log" >&2 || true

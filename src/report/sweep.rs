@@ -141,8 +141,12 @@ impl SweepReport {
         let paths: Vec<&str> = self.variants[0].0.iter().map(|(p, _)| p.as_str()).collect();
         header.extend(paths.iter().map(|p| p.to_string()));
         let kpis = [ChannelKpi::ServiceLevel, ChannelKpi::AsaS, ChannelKpi::AbandonRate, ChannelKpi::Occupancy];
-        for ch in &first.channels {
-            for k in kpis.iter().filter(|k| k.applies_to(ch.kind)) {
+        // The same columns in every row: a channel's KPIs as they apply to its kind in the
+        // first variant; a variant that changes the kind shows what it has.
+        let shown: Vec<Vec<ChannelKpi>> =
+            first.channels.iter().map(|ch| kpis.iter().copied().filter(|k| k.applies_to(ch.kind)).collect()).collect();
+        for (ch, ks) in first.channels.iter().zip(&shown) {
+            for k in ks {
                 header.push(format!("{} {}", ch.name, k.def().label));
                 if *k == ChannelKpi::ServiceLevel {
                     header.push(format!("{} Δ service level", ch.name));
@@ -154,21 +158,25 @@ impl SweepReport {
         for (i, (set, report, diff)) in self.variants.iter().enumerate() {
             let mut row = vec![if i == self.baseline { format!("{i} (baseline)") } else { i.to_string() }];
             row.extend(set.iter().map(|(_, v)| v.clone()));
-            for (c, ch) in report.channels.iter().enumerate() {
-                for k in kpis.iter().filter(|k| k.applies_to(ch.kind)) {
-                    row.push(ch.get(*k).map_or(String::new(), |e| super::text::with_ci(&e, k.def().unit)));
+            for (c, ks) in shown.iter().enumerate() {
+                let ch = report.channels.get(c);
+                for k in ks {
+                    row.push(
+                        ch.and_then(|ch| ch.get(*k)).map_or("–".into(), |e| super::text::with_ci(&e, k.def().unit)),
+                    );
                     if *k == ChannelKpi::ServiceLevel {
                         let d = diff.as_ref().and_then(|d| d.channels.get(c)).and_then(|d| d.get(*k));
                         row.push(d.map_or("–".into(), |d| signed(&d)));
                     }
                 }
             }
-            row.extend(
+            row.extend((0..first.groups.len()).map(|g| {
                 report
                     .groups
-                    .iter()
-                    .map(|g| g.get(GroupKpi::Cost).map_or(String::new(), |e| super::text::with_ci(&e, Unit::Money))),
-            );
+                    .get(g)
+                    .and_then(|g| g.get(GroupKpi::Cost))
+                    .map_or("–".into(), |e| super::text::with_ci(&e, Unit::Money))
+            }));
             rows.push(row);
         }
         let mut width = vec![0usize; header.len()];

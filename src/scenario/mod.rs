@@ -558,6 +558,8 @@ pub struct AgentGroup {
     /// on email or social; the interrupted item goes back to the front of its queue and
     /// is resumed later with the work it had left.
     pub interrupt_deferred: bool,
+    /// The headcount comes from `[[agents.shift]]` entries (not `staff`).
+    pub from_shifts: bool,
 }
 
 /// A channel a group serves; `after` > 0 makes it an overflow skill: the group takes such

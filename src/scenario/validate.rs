@@ -221,7 +221,11 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
                 Err(e) => ck.err(sp.key("set").at(i), e.to_string().replacen(&format!("--set {axis}: "), "", 1)),
             }
         }
-        let variants = if sw.zip.unwrap_or(false) { lens.first().copied().unwrap_or(0) } else { lens.iter().product() };
+        let variants = if sw.zip.unwrap_or(false) {
+            lens.first().copied().unwrap_or(0)
+        } else {
+            lens.iter().try_fold(1usize, |a, &n| a.checked_mul(n)).unwrap_or(usize::MAX)
+        };
         if let Some(b) = sw.baseline
             && !lens.is_empty()
             && b as usize >= variants
@@ -916,6 +920,7 @@ fn group(
         concurrency,
         cost_per_hour,
         interrupt_deferred,
+        from_shifts: !ra.shifts.is_empty(),
     })
 }
 
