@@ -67,7 +67,7 @@ impl Axis {
                         return Err(bad(format!("`{item}` is an empty range (its end is below its start)")));
                     }
                     let count = ((b - a) / step + 1e-9).floor() + 1.0;
-                    if !(count <= MAX_RANGE_VALUES as f64) {
+                    if count.is_nan() || count > MAX_RANGE_VALUES as f64 {
                         return Err(bad(format!("`{item}` gives more than {MAX_RANGE_VALUES} values")));
                     }
                     // Values with as many decimals as the range is written with (0.1..=0.3:0.1
