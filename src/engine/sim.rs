@@ -69,6 +69,8 @@ pub(crate) struct Sim<'m, R: Recorder> {
     next_arrival: f64,
     next_arrival_channel: usize,
     n_intervals: usize,
+    /// Index of the last interval of the horizon.
+    last_interval: usize,
     interval_len: f64,
     /// Agents gaining capacity at a staffing change, and other short lists.
     scratch: Vec<u32>,
@@ -108,6 +110,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             next_arrival: f64::INFINITY,
             next_arrival_channel: 0,
             n_intervals: s.n_intervals(),
+            last_interval: s.n_intervals().saturating_sub(1),
             interval_len: s.interval,
             scratch: Vec::new(),
             overloaded: false,
@@ -231,7 +234,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let m = self.m;
         let now = self.now;
         // `now` ≥ 0 and at most the horizon: the i64 conversion is exact and cheaper.
-        let interval = ((now / self.interval_len) as i64 as usize).min(self.n_intervals - 1);
+        let interval = ((now / self.interval_len) as i64 as usize).min(self.last_interval);
         let slot = self.contacts.alloc(Contact {
             arrival: now,
             handle,
@@ -246,13 +249,6 @@ impl<'m, R: Recorder> Sim<'m, R> {
             state: State::Waiting,
         });
         self.rec.arrival(now, self.contacts.get(slot));
-        if self.contacts.overloaded {
-            // Stop the run: nothing more arrives and no event is left.
-            self.overloaded = true;
-            self.next_arrival = f64::INFINITY;
-            self.cal = Calendar::with_capacity(0);
-            return;
-        }
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
             if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
@@ -265,6 +261,15 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     #[inline(always)]
     fn enqueue(&mut self, slot: u32) {
+        // The pool outgrows its limit (agents' capacity + the waiting limit) only through
+        // waiting contacts: checked here, where they wait.
+        if self.contacts.overloaded {
+            // Stop the run: nothing more arrives and no event is left.
+            self.overloaded = true;
+            self.next_arrival = f64::INFINITY;
+            self.cal = Calendar::with_capacity(0);
+            return;
+        }
         let k = self.contacts.get(slot);
         let (generation, abandon_at, arrival, c) = (k.generation, k.abandon_at, k.arrival, k.channel as usize);
         self.queues.push_back(k.queue as usize, slot, generation);
