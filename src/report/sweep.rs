@@ -82,41 +82,21 @@ impl SweepReport {
             .map_err(e)?;
         let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
         for (i, (set, report, diff)) in self.variants.iter().enumerate() {
-            let set = overrides_text(set);
+            let (variant, set) = (i.to_string(), overrides_text(set));
+            // One row per KPI of a channel or group, with its paired difference if any.
+            let mut row = |scope: &str, name: &str, kpi: &str, est: &Estimate, d: Option<Estimate>| {
+                let d = d.map_or([String::new(), String::new()], |d| [cell(d.mean), cell(d.ci95)]);
+                w.write_record([&variant, &set, scope, name, kpi, &cell(est.mean), &cell(est.ci95), &d[0], &d[1]])
+                    .map_err(e)
+            };
             for (c, ch) in report.channels.iter().enumerate() {
                 for (k, est) in &ch.kpis {
-                    let d = diff.as_ref().and_then(|d| d.channels[c].get(*k));
-                    let d = d.map_or([String::new(), String::new()], |d| [cell(d.mean), cell(d.ci95)]);
-                    w.write_record([
-                        &i.to_string(),
-                        &set,
-                        "channel",
-                        &ch.name,
-                        k.name(),
-                        &cell(est.mean),
-                        &cell(est.ci95),
-                        &d[0],
-                        &d[1],
-                    ])
-                    .map_err(e)?;
+                    row("channel", &ch.name, k.name(), est, diff.as_ref().and_then(|d| d.channels[c].get(*k)))?;
                 }
             }
             for (g, grp) in report.groups.iter().enumerate() {
                 for (k, est) in &grp.kpis {
-                    let d = diff.as_ref().and_then(|d| d.groups[g].get(*k));
-                    let d = d.map_or([String::new(), String::new()], |d| [cell(d.mean), cell(d.ci95)]);
-                    w.write_record([
-                        &i.to_string(),
-                        &set,
-                        "group",
-                        &grp.name,
-                        k.name(),
-                        &cell(est.mean),
-                        &cell(est.ci95),
-                        &d[0],
-                        &d[1],
-                    ])
-                    .map_err(e)?;
+                    row("group", &grp.name, k.name(), est, diff.as_ref().and_then(|d| d.groups[g].get(*k)))?;
                 }
             }
         }
