@@ -9,6 +9,14 @@ fn ccsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ccsim")).args(args).output().expect("run ccsim")
 }
 
+/// Runs ccsim with `args` and asserts it refuses them: exit code 2 and `message` on stderr.
+fn assert_refused(args: &[&str], message: &str) {
+    let out = ccsim(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(err.contains(message), "{args:?}: {err}");
+}
+
 fn tmp_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ccsim-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -710,10 +718,7 @@ fn set_overrides_a_field_as_editing_the_file_would() {
         ("channel.phone.arrivals.scale=-1", "must be a factor from 0 to 1000"),
         ("staff", "write PATH=VALUE"),
     ] {
-        let out = ccsim(&["run", &b, "--set", arg]);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{arg}: {err}");
-        assert!(err.contains(message), "{arg}: {err}");
+        assert_refused(&["run", &b, "--set", arg], message);
     }
 }
 
@@ -790,12 +795,7 @@ fn sweeps() {
         (vec!["--set", "a=1,2", "--set", "b=1", "--zip"], "--zip pairs values one by one"),
         (vec![], "give axes with --set"),
     ] {
-        let mut all = vec!["sweep", f.as_str()];
-        all.extend(args.iter().copied());
-        let out = ccsim(&all);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(message), "{args:?}: {err}");
+        assert_refused(&[&["sweep", f.as_str()], &args[..]].concat(), message);
     }
 }
 
@@ -833,13 +833,7 @@ fn sharded_sweep_merges_to_the_same_bytes() {
         (vec!["merge", p0.as_str(), p0.as_str(), p1.as_str()], "is given twice"),
         (vec!["sweep", f.as_str(), "--set", "agents.team.staff=9", "--shard", "3/2"], "below the number of shards"),
     ] {
-        let out = ccsim(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains(message),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_refused(&args, message);
     }
     let other = dir.join("other.json").display().to_string();
     ccsim(&["sweep", &f, "--set", "agents.team.staff=9,10", "--shard", "2/3", "--output", &other]);
@@ -873,12 +867,7 @@ fn staff_command() {
         (vec!["--confidence", "0.3"], "--confidence must be between 0.5 and 1"),
         (vec!["--max-abandon", "150%"], "must be a share from 0 to 100 %"),
     ] {
-        let mut all = vec!["staff", f.as_str()];
-        all.extend(args.iter().copied());
-        let out = ccsim(&all);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.contains(message), "{args:?}: {err}");
+        assert_refused(&[&["staff", f.as_str()], &args[..]].concat(), message);
     }
     let omni = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/omnichannel.toml");
     let out = ccsim(&["staff", omni]);
