@@ -14,6 +14,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// `println!` that drops its text when standard output is closed (`ccsim … | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "ccsim",
@@ -469,17 +478,7 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     let results = run(scenario, &opts)?;
     let report = results.report();
     let exporter = a.format.exporter(a.intervals);
-    match &a.output {
-        Some(path) => write_atomically(path, |w| exporter.write(&report, w)),
-        None => {
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::new(stdout.lock());
-            exporter
-                .write(&report, &mut w)
-                .and_then(|_| w.flush())
-                .map_err(|source| Error::Io { path: "the report".into(), source })
-        }
-    }
+    emit(&a.output, |w| exporter.write(&report, w))
 }
 
 /// Prints a scenario's warnings on stderr; with `deny`, they are errors. Returns whether
@@ -590,7 +589,7 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
                 .collect(),
         };
         return emit(&a.output, |w| {
-            serde_json::to_writer(&mut *w, &part).map_err(std::io::Error::other).and_then(|()| writeln!(w))
+            serde_json::to_writer(&mut *w, &part).map_err(std::io::Error::from).and_then(|()| writeln!(w))
         });
     }
     let run_sweep = || sweep(&base, &list, baseline, |done, _| bar.set_position(done as u64));
@@ -604,14 +603,23 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
     emit(&a.output, |w| report.write(format, w))
 }
 
-/// Writes an output to `--output` (atomically) or standard output.
+/// Writes an output to `--output` (atomically) or standard output. A reader that closes
+/// standard output early (`ccsim run … | head`) is not an error: the rest is dropped quietly,
+/// as command-line tools do.
 fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     match output {
         Some(path) => write_atomically(path, write),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());
-            write(&mut w).and_then(|_| w.flush()).map_err(|source| Error::Io { path: "the report".into(), source })
+            match write(&mut w).and_then(|_| w.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    // Nothing more can be written; do not let the buffer try again on drop.
+                    std::mem::forget(w);
+                    Ok(())
+                }
+                r => r.map_err(|source| Error::Io { path: "the report".into(), source }),
+            }
         }
     }
 }
@@ -862,7 +870,7 @@ fn cmd_validate(paths: &[PathBuf], deny_warnings: bool, set: &[String]) -> i32 {
             Err(e) => code = code.max(fail(e)),
             Ok(s) if !warn(&s, deny_warnings) => code = 2,
             Ok(s) => {
-                println!(
+                out!(
                     "{}: ok — {} channel(s), {} agent group(s), horizon {}, {} replications",
                     p.display(),
                     s.channels().len(),
@@ -873,7 +881,7 @@ fn cmd_validate(paths: &[PathBuf], deny_warnings: bool, set: &[String]) -> i32 {
                 for ch in s.channels() {
                     let n = ch.arrivals.expected(s.warmup(), s.horizon());
                     let aht: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
-                    println!(
+                    out!(
                         "  {} ({}): {:.0} contacts expected after warm-up, peak {:.0}/h, mean handle time {}",
                         ch.name,
                         ch.kind.name(),
@@ -894,7 +902,7 @@ fn num(x: f64) -> String {
 }
 
 fn print_json(v: serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
 }
 
 fn cmd_erlang(cmd: ErlangCommand) -> i32 {
@@ -917,9 +925,9 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                     print_json(serde_json::json!({"offered_erlangs": a, "lines": lines, "blocking": b}))
                 }
                 ErlangFormat::Text => {
-                    println!("Erlang B: {} Erlangs offered to {lines} lines", num(a));
-                    println!("  blocking probability   {:.4} %", 100.0 * b);
-                    println!("  carried load           {} Erlangs", num(erlang_b_carried(a, lines)));
+                    out!("Erlang B: {} Erlangs offered to {lines} lines", num(a));
+                    out!("  blocking probability   {:.4} %", 100.0 * b);
+                    out!("  carried load           {} Erlangs", num(erlang_b_carried(a, lines)));
                 }
             }
             0
@@ -937,26 +945,26 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                     "occupancy": q.occupancy(),
                 })),
                 ErlangFormat::Text => {
-                    println!(
+                    out!(
                         "Erlang C: {} per hour, AHT {}, {agents} agents ({:.2} Erlangs offered)",
                         load.per_hour,
                         format_duration(load.aht),
                         q.load()
                     );
                     if !q.is_stable() {
-                        println!(
+                        out!(
                             "  unstable: the offered load needs more than {agents} agents; the queue grows without bound"
                         );
                         return 0;
                     }
-                    println!("  probability of waiting      {:.2} %", 100.0 * q.p_wait());
-                    println!(
+                    out!("  probability of waiting      {:.2} %", 100.0 * q.p_wait());
+                    out!(
                         "  service level ({:>5})       {:.2} %",
                         format_duration(within),
                         100.0 * q.service_level(within)
                     );
-                    println!("  ASA                         {:.1} s", q.asa());
-                    println!("  occupancy                   {:.2} %", 100.0 * q.occupancy());
+                    out!("  ASA                         {:.1} s", q.asa());
+                    out!("  occupancy                   {:.2} %", 100.0 * q.occupancy());
                 }
             }
             0
@@ -974,23 +982,23 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                     "mean_wait_s": q.mean_wait_all(), "occupancy": q.occupancy(),
                 })),
                 ErlangFormat::Text => {
-                    println!(
+                    out!(
                         "Erlang A: {} per hour, AHT {}, {agents} agents, mean patience {}",
                         load.per_hour,
                         format_duration(load.aht),
                         format_duration(patience)
                     );
-                    println!("  probability of waiting          {:.2} %", 100.0 * q.p_wait());
-                    println!("  abandon rate                    {:.2} %", 100.0 * q.p_abandon());
-                    println!(
+                    out!("  probability of waiting          {:.2} %", 100.0 * q.p_wait());
+                    out!("  abandon rate                    {:.2} %", 100.0 * q.p_abandon());
+                    out!(
                         "  service level ({:>5}, offered)  {:.2} %",
                         format_duration(within),
                         100.0 * q.answered_within(within)
                     );
-                    println!("  service level of answered       {:.2} %", 100.0 * q.sl_of_answered(within));
-                    println!("  ASA                             {:.1} s", q.asa());
-                    println!("  mean wait (all callers)         {:.1} s", q.mean_wait_all());
-                    println!("  occupancy                       {:.2} %", 100.0 * q.occupancy());
+                    out!("  service level of answered       {:.2} %", 100.0 * q.sl_of_answered(within));
+                    out!("  ASA                             {:.1} s", q.asa());
+                    out!("  mean wait (all callers)         {:.1} s", q.mean_wait_all());
+                    out!("  occupancy                       {:.2} %", 100.0 * q.occupancy());
                 }
             }
             0
@@ -1021,16 +1029,16 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                 })),
                 ErlangFormat::Text => {
                     let model = if patience.is_some() { "Erlang A" } else { "Erlang C" };
-                    println!(
+                    out!(
                         "{model}: {} per hour, AHT {}, target {:.1} % in {}",
                         load.per_hour,
                         format_duration(load.aht),
                         100.0 * share,
                         format_duration(within)
                     );
-                    println!("  minimum agents   {n}  (service level {:.2} %)", 100.0 * sl(n));
+                    out!("  minimum agents   {n}  (service level {:.2} %)", 100.0 * sl(n));
                     if n > 1 {
-                        println!("  with {} agents   service level {:.2} %", n - 1, 100.0 * sl(n - 1));
+                        out!("  with {} agents   service level {:.2} %", n - 1, 100.0 * sl(n - 1));
                     }
                 }
             }

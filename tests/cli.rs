@@ -912,3 +912,19 @@ fn sweep_edge_cases() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["variants"].as_array().unwrap().len(), 2);
 }
+
+/// A reader that stops early (`ccsim run … | head -1`) ends the run quietly: exit 0 and
+/// nothing on stderr, whatever the format (the output is far larger than a pipe's buffer).
+#[test]
+fn closed_pipe_is_a_quiet_end() {
+    let omni = format!("{}/scenarios/omnichannel.toml", env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_ccsim");
+    for format in ["table --intervals", "csv", "json", "markdown --intervals"] {
+        let script = format!("'{bin}' run '{omni}' -r 2 --format {format} | head -1; exit ${{PIPESTATUS[0]}}");
+        let out = Command::new("bash").arg("-c").arg(script).output().expect("run bash");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {err}");
+        assert!(err.is_empty(), "{format}: stderr {err}");
+        assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1, "{format}");
+    }
+}

@@ -133,6 +133,11 @@ fn outputs_are_unchanged_since_the_redesign() {
         let results = run(s, &RunOptions { replications: *reps, ..Default::default() }).unwrap();
         let mut out = Vec::new();
         exporter.write(&results.report(), &mut out).unwrap();
+        // A deliberate change re-records: CCSIM_RECORD_BASELINE=1 cargo test --release
+        // outputs_are_unchanged (then review the diff and say why in the commit).
+        if std::env::var_os("CCSIM_RECORD_BASELINE").is_some() {
+            std::fs::write(format!("{base}/{recorded}"), &out).unwrap();
+        }
         let want = std::fs::read(format!("{base}/{recorded}")).unwrap();
         if out != want {
             let line = out.split(|&b| b == b'\n').zip(want.split(|&b| b == b'\n')).position(|(a, b)| a != b);
@@ -297,7 +302,66 @@ fn email_waits_over_closed_hours() {
     assert!(offered > 60.0);
     assert_eq!(ch(&r, "email", ChannelKpi::WaitingAtEnd).mean, offered);
     assert_eq!(ch(&r, "email", ChannelKpi::Answered).mean, 0.0);
-    assert_eq!(ch(&r, "email", ChannelKpi::ServiceLevel).mean, 0.0);
+    // None of them is late yet (24 h target): not a miss, and no service level to report.
+    assert_eq!(ch(&r, "email", ChannelKpi::NotYetDue).mean, offered);
+    assert!(ch(&r, "email", ChannelKpi::ServiceLevel).mean.is_nan());
+}
+
+/// A contact still waiting when the run ends is a miss only once its deadline has passed:
+/// the service level is that of the contacts that were due.
+#[test]
+fn deferred_contacts_not_yet_due_are_not_misses() {
+    // One day; email and letters arrive 08:00–23:00; the office works 08:00–18:00.
+    let vol: Vec<&str> = (0..48).map(|i| if (16..46).contains(&i) { "16" } else { "0" }).collect();
+    let arrivals = format!("{{ per_interval = [{}] }}", vol.join(", "));
+    let office = |name: &str, within: &str| {
+        channel(name, "email")
+            .service_level(0.9, within)
+            .open("08:00", "18:00")
+            .set("arrivals", arrivals.clone())
+            .exponential_handle("5m")
+    };
+    let r = scenario("late")
+        .seed(8)
+        .replications(10)
+        .horizon("1d")
+        .interval("30m")
+        .channel(office("email", "24h"))
+        .channel(office("letters", "3h"))
+        .group(group("office", &["email", "letters"]).staff(6))
+        .report();
+    // Email: everything answered was answered in time, and what is left waiting at
+    // midnight (arrived after 18:00, due tomorrow) is not yet due, so the service level is
+    // that of the answered: 100 %, where counting them as misses gave about 67 %.
+    let waiting = ch(&r, "email", ChannelKpi::WaitingAtEnd).mean;
+    assert!(waiting > 50.0, "evening email waits overnight: {waiting}");
+    assert_eq!(ch(&r, "email", ChannelKpi::NotYetDue).mean, waiting);
+    assert_eq!(ch(&r, "email", ChannelKpi::ServiceLevelOfAnswered).mean, 1.0);
+    assert_eq!(ch(&r, "email", ChannelKpi::ServiceLevel).mean, 1.0);
+    // Letters (3 h): arrivals 18:00–21:00 are overdue by midnight and stay misses; from
+    // 21:00 on they are not yet due. Interval by interval, exactly.
+    let mut seen = [0, 0];
+    for i in r.intervals.iter().filter(|i| i.channel == "letters" && i.start_s >= 18.0 * 3600.0) {
+        let get = |k| i.get(k).unwrap().mean;
+        let offered = get(ChannelKpi::Offered);
+        if offered == 0.0 {
+            continue;
+        }
+        assert_eq!(get(ChannelKpi::WaitingAtEnd), offered, "nobody works after 18:00");
+        if i.start_s >= 21.0 * 3600.0 {
+            assert_eq!(get(ChannelKpi::NotYetDue), offered, "interval at {} s", i.start_s);
+            assert!(get(ChannelKpi::ServiceLevel).is_nan());
+            seen[1] += 1;
+        } else {
+            assert_eq!(get(ChannelKpi::NotYetDue), 0.0, "interval at {} s", i.start_s);
+            assert_eq!(get(ChannelKpi::ServiceLevel), 0.0);
+            seen[0] += 1;
+        }
+    }
+    assert_eq!(seen, [6, 4]);
+    // Over the day the letters' misses are the overdue ones: below the answered's level.
+    let sl = ch(&r, "letters", ChannelKpi::ServiceLevel).mean;
+    assert!(sl < ch(&r, "letters", ChannelKpi::ServiceLevelOfAnswered).mean - 0.1, "{sl}");
 }
 
 /// The end-of-day backlog is taken at midnight whatever the planning interval.

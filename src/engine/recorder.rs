@@ -62,8 +62,9 @@ pub trait Recorder {
     /// had `waiting` contacts in its queues. Called once per channel.
     fn day_end(&mut self, _d: usize, _c: usize, _waiting: u32) {}
 
-    /// The run ended with `k` still waiting, never answered.
-    fn waiting_at_end(&mut self, _k: &Contact) {}
+    /// The run ended at `end` (s, never before the horizon) with `k` still waiting, never
+    /// answered.
+    fn waiting_at_end(&mut self, _end: f64, _k: &Contact) {}
 
     /// The run ended with `k` interrupted and not resumed (answered, work unfinished).
     fn unfinished(&mut self, _k: &Contact) {}

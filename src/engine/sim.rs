@@ -557,13 +557,14 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     /// Contacts still in queues when nothing more can happen are reported, then released.
     fn finish(mut self) -> R {
+        let end = self.now.max(self.m.scenario.horizon);
         for q in 0..self.queues.len() {
             while let Some(slot) = self.queues.pop(q, &self.contacts) {
                 let k = *self.contacts.get(slot);
                 if k.state == State::Interrupted {
                     self.rec.unfinished(&k);
                 } else {
-                    self.rec.waiting_at_end(&k);
+                    self.rec.waiting_at_end(end, &k);
                 }
                 self.contacts.release(slot);
             }

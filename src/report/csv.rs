@@ -18,9 +18,9 @@ fn cell(x: f64) -> String {
 impl Exporter for Csv {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
         let mut w = ::csv::Writer::from_writer(out);
-        w.write_record(["scope", "name", "start_s", "kpi", "mean", "ci95"]).map_err(io::Error::other)?;
+        w.write_record(["scope", "name", "start_s", "kpi", "mean", "ci95"]).map_err(super::csv_error)?;
         let mut row = |scope: &str, name: &str, start: String, kpi: &str, e: &Estimate| -> io::Result<()> {
-            w.write_record([scope, name, &start, kpi, &cell(e.mean), &cell(e.ci95)]).map_err(io::Error::other)
+            w.write_record([scope, name, &start, kpi, &cell(e.mean), &cell(e.ci95)]).map_err(super::csv_error)
         };
         for c in &r.channels {
             for (k, e) in &c.kpis {

@@ -10,7 +10,7 @@ pub struct Json;
 impl Exporter for Json {
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let mut ser = serde_json::Serializer::pretty(&mut *out);
-        report.serialize(&mut ser).map_err(io::Error::other)?;
+        report.serialize(&mut ser).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

@@ -68,6 +68,15 @@ impl Format {
     }
 }
 
+/// The I/O error behind a CSV writer's error, keeping its kind (a closed pipe stays
+/// `BrokenPipe`, which the command line treats as a quiet end).
+pub(crate) fn csv_error(e: ::csv::Error) -> io::Error {
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// The estimate of `k` in a list of KPI estimates.
 fn find<K: PartialEq + Copy>(kpis: &[(K, Estimate)], k: K) -> Option<Estimate> {
     kpis.iter().find(|x| x.0 == k).map(|x| x.1)

@@ -66,7 +66,7 @@ impl SweepReport {
         match format {
             Format::Json => {
                 let mut ser = serde_json::Serializer::pretty(&mut *out);
-                self.serialize(&mut ser).map_err(io::Error::other)?;
+                self.serialize(&mut ser).map_err(io::Error::from)?;
                 writeln!(out)
             }
             Format::Csv => self.csv(out),
@@ -77,7 +77,7 @@ impl SweepReport {
 
     fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
         let mut w = ::csv::Writer::from_writer(out);
-        let e = io::Error::other;
+        let e = super::csv_error;
         w.write_record(["variant", "overrides", "scope", "name", "kpi", "mean", "ci95", "diff_mean", "diff_ci95"])
             .map_err(e)?;
         let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };

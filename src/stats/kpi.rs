@@ -134,7 +134,11 @@ catalogue! {
         Abandoned => ch("abandoned", "abandoned", Unit::Count, Kinds::LIVE, true),
         /// Contacts still waiting when the run ended.
         WaitingAtEnd => ch("waiting_at_end", "waiting at end", Unit::Count, Kinds::ANY, true),
-        /// Answered within T / (offered − abandoned within the short-abandon threshold).
+        /// Still waiting at the end with their deadline (arrival + T) after the end of the
+        /// run: not yet a miss.
+        NotYetDue => ch("not_yet_due", "not yet due", Unit::Count, Kinds::ANY, true),
+        /// Answered within T / (offered − abandoned within the short-abandon threshold −
+        /// not yet due).
         ServiceLevel => ch("service_level", "service level", Unit::Share, Kinds::ANY, true),
         /// Answered within T / answered.
         ServiceLevelOfAnswered =>
@@ -453,7 +457,10 @@ fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], k
         ChannelKpi::Answered => answered,
         ChannelKpi::Abandoned => abandoned,
         ChannelKpi::WaitingAtEnd => t.waiting_at_end as f64,
-        ChannelKpi::ServiceLevel => ratio(t.answered_within as f64, offered - t.short_abandoned as f64),
+        ChannelKpi::NotYetDue => t.not_yet_due as f64,
+        ChannelKpi::ServiceLevel => {
+            ratio(t.answered_within as f64, offered - t.short_abandoned as f64 - t.not_yet_due as f64)
+        }
         ChannelKpi::ServiceLevelOfAnswered => ratio(t.answered_within as f64, answered),
         ChannelKpi::AsaS => ratio(t.wait_answered_s, answered),
         ChannelKpi::MeanWaitS => ratio(t.wait_answered_s + t.wait_abandoned_s, answered + abandoned),

@@ -35,6 +35,9 @@ pub struct ChannelCounts {
     pub handle_s: f64,
     /// Still waiting when the run ended (deferred work no agent could take).
     pub waiting_at_end: u64,
+    /// Of those waiting at the end, the ones whose deadline (arrival + T) lies after the
+    /// end of the run: not yet a miss, so outside the service-level denominator.
+    pub not_yet_due: u64,
     /// Answered, then interrupted for live work and not resumed before the run ended.
     pub unfinished: u64,
     /// Percentiles of the waits of answered contacts (s): p50, p90, p99; NaN if none.
@@ -54,6 +57,7 @@ impl Default for ChannelCounts {
             completed: 0,
             handle_s: 0.0,
             waiting_at_end: 0,
+            not_yet_due: 0,
             unfinished: 0,
             wait_quantiles: [f64::NAN; 3],
         }
@@ -73,6 +77,7 @@ impl ChannelCounts {
         self.completed += o.completed;
         self.handle_s += o.handle_s;
         self.waiting_at_end += o.waiting_at_end;
+        self.not_yet_due += o.not_yet_due;
         self.unfinished += o.unfinished;
     }
 }

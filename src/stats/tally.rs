@@ -327,8 +327,12 @@ impl Recorder for Tally {
         }
     }
 
-    fn waiting_at_end(&mut self, k: &Contact) {
-        self.count(k, |x| x.waiting_at_end += 1);
+    fn waiting_at_end(&mut self, end: f64, k: &Contact) {
+        let not_due = u64::from(k.arrival() + self.channels[k.channel()].within > end);
+        self.count(k, |x| {
+            x.waiting_at_end += 1;
+            x.not_yet_due += not_due;
+        });
         self.hist.pending[k.channel() * self.n_intervals + k.interval()] -= 1;
     }
 
