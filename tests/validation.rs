@@ -206,6 +206,21 @@ fn simulation_matches_erlang_c() {
             expected: q.occupancy(),
             neighbour: Some(more.occupancy()),
         });
+        // The wait distribution, P(W > t) = 1 − SL(t), at half and twice the threshold; and
+        // at the threshold itself it is the service level of the answered, exactly.
+        let phone = rep.channel("phone").unwrap();
+        for j in [2, 8] {
+            let (at, p) = phone.wait_above[j];
+            checks.push(Check {
+                label: label(&format!("P(wait > {at} s)")),
+                sim: p,
+                expected: 1.0 - q.service_level(at),
+                neighbour: Some(1.0 - more.service_level(at)),
+            });
+        }
+        assert_eq!(phone.wait_above[4].0, t);
+        let sla = est(&rep, ChannelKpi::ServiceLevelOfAnswered).mean;
+        assert!((1.0 - phone.wait_above[4].1.mean - sla).abs() < 1e-12, "wait_above at T is 1 − SL of answered");
         let abandoned = est(&rep, ChannelKpi::Abandoned);
         assert_eq!(abandoned.mean, 0.0, "nobody abandons without patience");
     }

@@ -14,6 +14,7 @@
 mod csv;
 mod json;
 pub mod markup;
+mod parse;
 mod serialize;
 pub mod sweep;
 mod text;
@@ -23,7 +24,7 @@ pub use self::json::Json;
 pub use self::markup::{Markdown, Table};
 
 use crate::scenario::{ChannelKind, Scenario};
-use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Layout};
+use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Layout, WAIT_POINTS, wait_step};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
 
@@ -130,6 +131,9 @@ pub struct ChannelReport {
     pub kpis: Vec<(ChannelKpi, Estimate)>,
     /// Per contact type, when the channel has more than one.
     pub types: Vec<TypeReport>,
+    /// The wait distribution of answered contacts: (t in s, share that waited longer than
+    /// t), at t = 0 and every quarter of the threshold up to six times it.
+    pub wait_above: Vec<(f64, Estimate)>,
 }
 
 /// One contact type (triage category) of a channel, over the counted horizon.
@@ -258,6 +262,9 @@ impl Report {
                 within_s: ch.within,
                 kpis: kinds.iter().map(|&k| (k, est[l.channel(c, k)])).collect(),
                 types,
+                wait_above: (0..WAIT_POINTS)
+                    .map(|j| (j as f64 * wait_step(ch.within), est[l.wait_above(c, j)]))
+                    .collect(),
             });
             for i in 0..l.intervals {
                 intervals.push(IntervalReport {

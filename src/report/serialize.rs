@@ -40,6 +40,9 @@ impl Serialize for Report {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("scenario", &self.scenario)?;
+        if let Some(d) = &self.description {
+            m.serialize_entry("description", d)?;
+        }
         m.serialize_entry("replications", &self.replications)?;
         m.serialize_entry("seed", &self.seed)?;
         m.serialize_entry("horizon_s", &self.horizon_s)?;
@@ -76,10 +79,25 @@ impl Serialize for ChannelJson<'_> {
         for (k, e) in &c.kpis {
             m.serialize_entry(k.name(), &Est(e))?;
         }
+        let waits: Vec<WaitPoint> = c.wait_above.iter().map(|(t, e)| WaitPoint(*t, e)).collect();
+        m.serialize_entry("wait_above", &waits)?;
         if !c.types.is_empty() {
             let types: Vec<(&str, TypeJson)> = c.types.iter().map(|t| (t.name.as_str(), TypeJson(t))).collect();
             m.serialize_entry("types", &Ordered(&types))?;
         }
+        m.end()
+    }
+}
+
+/// A point of the wait distribution: `{"t_s": t, "mean": p, "ci95": h}`.
+struct WaitPoint<'a>(f64, &'a Estimate);
+
+impl Serialize for WaitPoint<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("t_s", &self.0)?;
+        m.serialize_entry("mean", &num(self.1.mean))?;
+        m.serialize_entry("ci95", &num(self.1.ci95))?;
         m.end()
     }
 }

@@ -228,7 +228,7 @@ const NGI: usize = GroupIntervalKpi::ALL.len();
 /// Where each KPI sits in a replication's flat KPI vector. Generated from the catalogue:
 /// per channel, its KPIs in [`ChannelKpi::ALL`] order; then per channel and counted
 /// interval; per group; per group and interval; contacts handled per group and channel;
-/// backlog per channel and day; per contact type.
+/// backlog per channel and day; per contact type; the wait distribution per channel.
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// Channels in the scenario.
@@ -249,6 +249,7 @@ pub struct Layout {
     handled_at: usize,
     backlog_at: usize,
     types_at: usize,
+    wait_at: usize,
     len: usize,
 }
 
@@ -272,7 +273,8 @@ impl Layout {
             type_offset.push(n_types);
             n_types += c.types.len();
         }
-        let len = types_at + n_types * NC;
+        let wait_at = types_at + n_types * NC;
+        let len = wait_at + channels * WAIT_POINTS;
         Layout {
             channels,
             groups,
@@ -286,6 +288,7 @@ impl Layout {
             backlog_at,
             types_at,
             type_offset,
+            wait_at,
             len,
         }
     }
@@ -330,10 +333,35 @@ impl Layout {
         self.backlog_at + c * self.days + day
     }
 
+    /// Share of channel `c`'s answered contacts that waited longer than `j` steps
+    /// ([`wait_step`]), `j < WAIT_POINTS`.
+    pub fn wait_above(&self, c: usize, j: usize) -> usize {
+        self.wait_at + c * WAIT_POINTS + j
+    }
+
     /// KPI of contact type `t` (index within the channel) of channel `c`.
     pub fn contact_type(&self, c: usize, t: usize, k: ChannelKpi) -> usize {
         self.types_at + (self.type_offset[c] + t) * NC + k as usize
     }
+}
+
+/// Points of the wait distribution reported per channel: P(wait > t) at t = 0, s, 2s, …,
+/// 24s for the step s of [`wait_step`] (up to six times the threshold).
+pub const WAIT_POINTS: usize = 25;
+/// Wait counters kept per channel: one per step, the last for waits beyond the last point.
+pub const WAIT_STEPS_KEPT: usize = WAIT_POINTS + 1;
+
+/// The step of a channel's wait distribution (s): a quarter of its threshold T, so that
+/// the fifth point is T itself; 1 s for a threshold of 0.
+pub fn wait_step(within: f64) -> f64 {
+    if within > 0.0 { within / 4.0 } else { 1.0 }
+}
+
+/// Share of answered contacts that waited longer than `j` steps, from the counts of
+/// ⌈wait / step⌉ (a wait exceeds j steps exactly when that ceiling exceeds j).
+fn wait_above(steps: &[u64], j: usize) -> f64 {
+    let total: u64 = steps.iter().sum();
+    ratio(steps[j + 1..].iter().sum::<u64>() as f64, total as f64)
 }
 
 /// Days (whole or part) in a horizon.
@@ -368,6 +396,10 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
         }
         for d in 0..layout.days {
             out[layout.backlog(c, d)] = r.backlog_end_of_day[c][d] as f64;
+        }
+        let steps = &r.wait_steps[c * WAIT_STEPS_KEPT..(c + 1) * WAIT_STEPS_KEPT];
+        for j in 0..WAIT_POINTS {
+            out[layout.wait_above(c, j)] = wait_above(steps, j);
         }
         if ch.types.len() > 1 {
             for t in 0..ch.types.len() {

@@ -7,7 +7,7 @@
 //! interval can still be answered.
 
 use super::histogram::WaitHistogram;
-use super::kpi::days_in;
+use super::kpi::{WAIT_STEPS_KEPT, days_in};
 use super::{ChannelCounts, RepStats};
 use crate::engine::{Contact, Model, Recorder};
 
@@ -62,6 +62,8 @@ pub(crate) struct GroupLevels {
 struct ChannelInfo {
     /// Service-level threshold (s).
     within: f64,
+    /// 1 / [`wait_step`](super::kpi::wait_step) (per second).
+    per_step: f64,
     /// Short-abandon threshold (s).
     short_abandon: f64,
     /// Several contact types (counted separately too).
@@ -132,6 +134,7 @@ impl Tally {
                 .iter()
                 .map(|c| ChannelInfo {
                     within: c.within,
+                    per_step: 1.0 / super::kpi::wait_step(c.within),
                     short_abandon: c.short_abandon,
                     multi_type: c.types.len() > 1,
                 })
@@ -226,6 +229,9 @@ impl Recorder for Tally {
             x.answered_within += within;
         });
         if i >= self.first_counted {
+            let step = (wait * self.channels[c].per_step).ceil();
+            let k = if step < WAIT_STEPS_KEPT as f64 { step as usize } else { WAIT_STEPS_KEPT - 1 };
+            self.stats.wait_steps[c * WAIT_STEPS_KEPT + k] += 1;
             self.stats.handled[g * self.n_channels + c] += 1;
             self.stats.group_wait_s[g] += wait;
             self.record_interval_wait(c, i, wait);
