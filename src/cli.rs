@@ -100,6 +100,10 @@ pub struct RunArgs {
     /// Add per-interval tables (table and markdown formats; JSON and CSV always have them).
     #[arg(long)]
     pub intervals: bool,
+    /// Table format: keep channels side by side even when wider than the terminal (they
+    /// are stacked, one table each, when they would not fit).
+    #[arg(long)]
+    pub wide: bool,
     /// Treat warnings (plans that are legal but almost certainly mistakes) as errors.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -243,9 +247,17 @@ impl Format {
         }
     }
 
-    fn exporter(self, intervals: bool) -> Box<dyn ccsim::report::Exporter> {
-        self.report_format().exporter(intervals)
+    fn exporter(self, intervals: bool, wide: bool) -> Box<dyn ccsim::report::Exporter> {
+        self.report_format().exporter(intervals, if wide { None } else { Some(terminal_width()) })
     }
+}
+
+/// The width tables should fit: `COLUMNS` if set, else the terminal's, else 100.
+fn terminal_width() -> usize {
+    if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&w| w > 0) {
+        return w;
+    }
+    terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))
 }
 
 #[derive(Subcommand, Debug)]
@@ -477,7 +489,7 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     let opts = RunOptions { replications: a.replications, seed: a.seed, threads: a.threads.map(|t| t as usize) };
     let results = run(scenario, &opts)?;
     let report = results.report();
-    let exporter = a.format.exporter(a.intervals);
+    let exporter = a.format.exporter(a.intervals, a.wide);
     emit(&a.output, |w| exporter.write(&report, w))
 }
 

@@ -310,7 +310,7 @@ fn formats_and_output_file() {
     let file = p.to_str().unwrap();
     let csv = ccsim(&["run", file, "--format", "csv"]);
     let text = String::from_utf8_lossy(&csv.stdout);
-    assert!(text.starts_with("scope,name,start_s,kpi,mean,ci95\n"));
+    assert!(text.starts_with("scope,name,start_s,kpi,mean,ci95,day,time\n"));
     assert!(text.contains("\nchannel,phone,,service_level,"));
     assert!(text.contains("\ninterval,phone,1800,offered,"));
     let md = ccsim(&["run", file, "--format", "markdown", "--intervals"]);
@@ -927,4 +927,47 @@ fn closed_pipe_is_a_quiet_end() {
         assert!(err.is_empty(), "{format}: stderr {err}");
         assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1, "{format}");
     }
+}
+
+/// Tables a planner reads: channels split to fit the terminal (or side by side with
+/// `--wide`), contact types shown, weekday-and-clock interval labels, a `±` column, and a
+/// `▼` on exactly the service levels below target; CSV with day and time columns.
+#[test]
+fn tables_a_planner_reads() {
+    let omni = format!("{}/scenarios/omnichannel.toml", env!("CARGO_MANIFEST_DIR"));
+    let run = |extra: &[&str], columns: &str| {
+        let mut args = vec!["run", omni.as_str(), "-r", "4", "--intervals"];
+        args.extend_from_slice(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_ccsim")).args(&args).env("COLUMNS", columns).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&[], "100");
+    let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest <= 100, "a line of {widest} characters in a 100-column terminal");
+    assert!(text.contains("Channels (1 of 2)") && text.contains("phone (voice, 80 % in 20s) by contact type"));
+    assert!(text.contains("\nfraud") || text.contains(" fraud "), "contact types are shown");
+    let wide = run(&["--wide"], "100");
+    assert!(wide.lines().any(|l| l.chars().count() > 100) && !wide.contains("(1 of 2)"));
+    // Interval rows of the phone table: `Mon 09:30  offered  SL [▼]  ±  …`.
+    let table = text.split("phone (voice, 80 % in 20s) by interval of arrival").nth(1).unwrap();
+    let (mut low, mut ok) = (0, 0);
+    for line in table.lines().skip(3).take_while(|l| !l.is_empty()) {
+        let cells: Vec<&str> = line.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+        assert!(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&&cells[0][..3]), "{line}");
+        assert_eq!(cells[0].len(), 9, "weekday and clock: {line}");
+        let sl: f64 = cells[2].split(' ').next().unwrap().parse().unwrap();
+        let marked = cells[2].ends_with('▼');
+        assert_eq!(marked, sl < 80.0 - 0.05, "{line}");
+        assert!(cells[3].parse::<f64>().is_ok(), "± column: {line}");
+        if marked { low += 1 } else { ok += 1 }
+    }
+    assert!(low > 10 && ok > 10, "{low} below, {ok} at or above target");
+    assert!(text.contains(&format!("{low} of ")), "the channel table counts the {low} intervals below target");
+    // CSV: weekday and clock columns, rounded numbers.
+    let csv = ccsim(&["run", &omni, "-r", "4", "--format", "csv"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.contains(",Mon,09:30\n"), "day and time columns");
+    let long = csv.lines().flat_map(|l| l.split(',')).filter(|c| c.len() > 14 && c.parse::<f64>().is_ok()).count();
+    assert_eq!(long, 0, "no unrounded floats");
 }

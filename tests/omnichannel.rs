@@ -123,9 +123,19 @@ fn outputs_are_unchanged_since_the_redesign() {
     }
     let omni = format!("{dir}/scenarios/omnichannel.toml");
     let retail = format!("{dir}/scenarios/retail-day.toml");
-    cases.push((omni.clone(), "omnichannel.table.txt".into(), None, Box::new(Table { intervals: true })));
+    cases.push((
+        omni.clone(),
+        "omnichannel.table.txt".into(),
+        None,
+        Box::new(Table { intervals: true, width: Some(100) }),
+    ));
     cases.push((omni, "omnichannel.md".into(), None, Box::new(Markdown { intervals: true })));
-    cases.push((retail.clone(), "retail-day.table.txt".into(), None, Box::new(Table { intervals: true })));
+    cases.push((
+        retail.clone(),
+        "retail-day.table.txt".into(),
+        None,
+        Box::new(Table { intervals: true, width: Some(100) }),
+    ));
     cases.push((retail, "retail-day.csv".into(), None, Box::new(Csv)));
     let mut differ = Vec::new();
     for (scenario, recorded, reps, exporter) in &cases {

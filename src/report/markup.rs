@@ -9,10 +9,28 @@ use super::{Exporter, Report};
 use std::io::{self, Write};
 
 /// A table format: hooks called by the renderer, in this order per table: `caption`,
-/// `row` (the header), `divider`, `row` per data row, `table_end`.
+/// `row` (the header), `divider`, `row` per data row, `table_end`. Only `intervals`,
+/// `title`, `caption`, `row` and `divider` are required; the rest default to what plain
+/// text needs.
 pub trait Markup {
     /// Whether per-interval tables are wanted.
     fn intervals(&self) -> bool;
+
+    /// The widest line a table may have, in characters; a wider side-by-side table is
+    /// written as one table per channel (or group) instead. `None`: no limit (default).
+    fn max_width(&self) -> Option<usize> {
+        None
+    }
+
+    /// Whether to start with a table of the scenario's key inputs (default: no).
+    fn inputs(&self) -> bool {
+        false
+    }
+
+    /// Whether to end with the definition of every KPI (default: no).
+    fn definitions(&self) -> bool {
+        false
+    }
 
     /// The report's title line, written once at the top.
     fn title(&self, text: &str) -> String;
@@ -29,6 +47,22 @@ pub trait Markup {
     /// Written after a table's last row (default: a blank line).
     fn table_end(&self) -> String {
         "\n".into()
+    }
+
+    /// Written after a channel's per-interval table: its charts, for markups that show
+    /// them (default: nothing).
+    fn channel_figures(&self, _channel: &str) -> String {
+        String::new()
+    }
+
+    /// A line of explanation (the legend of marks), written after the tables it explains.
+    fn note(&self, text: &str) -> String {
+        format!("{text}\n\n")
+    }
+
+    /// Written once at the very end (default: nothing).
+    fn end(&self) -> String {
+        String::new()
     }
 }
 
@@ -48,11 +82,18 @@ pub fn pad(s: &str, w: usize, left: bool) -> String {
 pub struct Table {
     /// Add per-interval tables.
     pub intervals: bool,
+    /// The terminal's width in characters: channels and groups side by side that would
+    /// not fit are stacked, one table each. `None`: always side by side.
+    pub width: Option<usize>,
 }
 
 impl Markup for Table {
     fn intervals(&self) -> bool {
         self.intervals
+    }
+
+    fn max_width(&self) -> Option<usize> {
+        self.width
     }
 
     fn title(&self, text: &str) -> String {
@@ -95,6 +136,10 @@ impl Markup for Markdown {
     fn row(&self, cells: &[String], _widths: &[usize]) -> String {
         let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
         format!("| {} |\n", cells.join(" | "))
+    }
+
+    fn note(&self, text: &str) -> String {
+        format!("_{text}_\n\n")
     }
 
     fn divider(&self, widths: &[usize]) -> String {

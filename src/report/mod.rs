@@ -3,7 +3,7 @@
 //!
 //! * [`Json`] — the machine-readable contract of `docs/kpis.md`. The report itself is
 //!   `Serialize` (`serialize.rs`), so bindings get the same document without the exporter.
-//! * [`Csv`] — one tidy table: `scope,name,start_s,kpi,mean,ci95`.
+//! * [`Csv`] — one tidy table: `scope,name,start_s,kpi,mean,ci95,day,time`, rounded to the CI.
 //! * [`Table`] — aligned text for the terminal; [`Markdown`] — the same as Markdown tables.
 //!   Both are a [`markup::Markup`]: a few row and divider hooks behind one renderer, so
 //!   another markup (HTML) is one more small file.
@@ -58,10 +58,11 @@ impl Format {
     }
 
     /// The exporter of this format; `intervals` adds per-interval tables to the table and
-    /// Markdown formats (JSON and CSV always have them).
-    pub fn exporter(self, intervals: bool) -> Box<dyn Exporter> {
+    /// Markdown formats (JSON and CSV always have them); `width` is the terminal's width
+    /// for the table format (`None`: channels always side by side).
+    pub fn exporter(self, intervals: bool, width: Option<usize>) -> Box<dyn Exporter> {
         match self {
-            Format::Table => Box::new(Table { intervals }),
+            Format::Table => Box::new(Table { intervals, width }),
             Format::Markdown => Box::new(Markdown { intervals }),
             Format::Json => Box::new(Json),
             Format::Csv => Box::new(Csv),

@@ -70,7 +70,7 @@ impl SweepReport {
                 writeln!(out)
             }
             Format::Csv => self.csv(out),
-            Format::Table => self.markup(&Table { intervals: false }, out),
+            Format::Table => self.markup(&Table { intervals: false, width: None }, out),
             Format::Markdown => self.markup(&Markdown { intervals: false }, out),
         }
     }

@@ -1,15 +1,25 @@
 //! Human-readable tables: the renderer behind every [`Markup`] (aligned text for the
-//! terminal, Markdown).
+//! terminal, Markdown, HTML).
+//!
+//! What a planner reads first: each channel's KPIs with their 95 % intervals, a `▼` on
+//! every service level below its target, how many intervals miss it and the worst one;
+//! contact types; agent groups; the deferred backlog; then, with intervals, one table per
+//! channel and group with weekday-and-clock labels (`Mon 09:30`) and the service level's
+//! interval in its own `±` column.
 
-use super::Report;
 use super::markup::Markup;
-use crate::scenario::duration::{format_clock, format_duration, format_when};
+use super::{ChannelReport, Report};
+use crate::scenario::duration::{format_duration, format_when};
 use crate::scenario::{DAY, Weekday};
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
 
-fn value(x: f64, unit: Unit) -> String {
+/// The mark on a value below its target.
+pub const BELOW: &str = "▼";
+
+/// A value as tables show it (`–` when undefined).
+pub(super) fn value(x: f64, unit: Unit) -> String {
     if !x.is_finite() {
         return "–".into();
     }
@@ -24,42 +34,100 @@ fn value(x: f64, unit: Unit) -> String {
     }
 }
 
-pub(super) fn with_ci(e: &Estimate, unit: Unit) -> String {
-    let v = value(e.mean, unit);
+/// The half-width of a 95 % interval in the value's unit (shares in points).
+fn half_width(e: &Estimate, unit: Unit) -> String {
     if !e.ci95.is_finite() || !e.mean.is_finite() {
-        return v;
+        return String::new();
     }
-    let ci = match unit {
+    match unit {
         Unit::Share => format!("{:.1}", 100.0 * e.ci95),
         Unit::Seconds if e.mean >= 600.0 => format_duration(e.ci95),
         Unit::Money => format!("{:.0}", e.ci95),
         _ => format!("{:.1}", e.ci95),
-    };
-    format!("{v} ± {ci}")
+    }
 }
 
-/// Interval start as planners read it: `08:30`, or `Tue 08:30` over several days.
-fn when(r: &Report, t: f64) -> String {
-    if r.horizon_s <= DAY {
-        return format_clock(t.rem_euclid(DAY));
+/// `mean ± half-width`, or the mean alone when the interval is undefined.
+pub(super) fn with_ci(e: &Estimate, unit: Unit) -> String {
+    let v = value(e.mean, unit);
+    match half_width(e, unit) {
+        ci if ci.is_empty() => v,
+        ci => format!("{v} ± {ci}"),
     }
+}
+
+/// Whether an estimate lies below a target (by its mean).
+pub(super) fn below(e: &Estimate, target: f64) -> bool {
+    e.mean.is_finite() && e.mean < target
+}
+
+/// `text ▼` when `low`.
+fn marked(text: String, low: bool) -> String {
+    if low { format!("{text} {BELOW}") } else { text }
+}
+
+/// Interval start as planners read it: `Mon 08:30`.
+pub(super) fn when(r: &Report, t: f64) -> String {
     format_when(t, Weekday::parse(r.start_day).unwrap_or(Weekday(0)))
 }
 
-struct Grid {
-    title: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+/// The intervals worth a row: those with contacts or with agents to serve them (closed,
+/// unstaffed intervals say nothing).
+pub(super) fn shown(i: &super::IntervalReport) -> bool {
+    i.get(ChannelKpi::Offered).is_some_and(|e| e.mean > 0.0)
+        || i.get(ChannelKpi::Occupancy).is_some_and(|e| e.mean.is_finite())
+}
+
+/// How a channel's intervals fare against its target: (intervals with a service level,
+/// intervals below target, the worst interval's start and estimate).
+pub(super) fn misses(r: &Report, c: &ChannelReport) -> (usize, usize, Option<(f64, Estimate)>) {
+    let mut n = 0;
+    let mut low = 0;
+    let mut worst: Option<(f64, Estimate)> = None;
+    for i in r.intervals.iter().filter(|i| i.channel == c.name) {
+        let Some(sl) = i.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) else { continue };
+        n += 1;
+        if below(&sl, c.target) {
+            low += 1;
+            if worst.is_none_or(|(_, w)| sl.mean < w.mean) {
+                worst = Some((i.start_s, sl));
+            }
+        }
+    }
+    (n, low, worst)
+}
+
+/// The channel's heading: `phone (voice, 80 % in 20s)`.
+pub(super) fn channel_heading(c: &ChannelReport) -> String {
+    format!("{} ({}, {:.0} % in {})", c.name, c.kind.name(), 100.0 * c.target, format_duration(c.within_s))
+}
+
+/// A table: caption, header and rows of plain-text cells.
+pub(super) struct Grid {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 impl Grid {
-    fn write(&self, out: &mut dyn Write, markup: &impl Markup) -> io::Result<()> {
+    fn widths(&self) -> Vec<usize> {
         let mut width = vec![0usize; self.header.len()];
         for row in std::iter::once(&self.header).chain(&self.rows) {
             for (i, c) in row.iter().enumerate() {
                 width[i] = width[i].max(c.chars().count());
             }
         }
+        width
+    }
+
+    /// Characters per line in the aligned text layout (two spaces between columns).
+    fn line_width(&self) -> usize {
+        let w = self.widths();
+        w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1)
+    }
+
+    pub fn write(&self, out: &mut dyn Write, markup: &impl Markup) -> io::Result<()> {
+        let width = self.widths();
         write!(out, "{}", markup.caption(&self.title))?;
         write!(out, "{}", markup.row(&self.header, &width))?;
         write!(out, "{}", markup.divider(&width))?;
@@ -70,9 +138,262 @@ impl Grid {
     }
 }
 
+/// One column of channel KPIs: the cells of `c`, in the order of `kpis`, with the misses.
+fn channel_cells(r: &Report, c: &ChannelReport, kpis: &[ChannelKpi]) -> Vec<String> {
+    let mut cells: Vec<String> = kpis
+        .iter()
+        .map(|&k| match c.get(k) {
+            None => String::new(),
+            Some(e) => marked(with_ci(&e, k.def().unit), k == ChannelKpi::ServiceLevel && below(&e, c.target)),
+        })
+        .collect();
+    let (n, low, worst) = misses(r, c);
+    cells.push(if n == 0 { "–".into() } else { marked(format!("{low} of {n}"), low > 0) });
+    cells.push(worst.map_or("–".into(), |(t, e)| format!("{} {}", when(r, t), value(e.mean, Unit::Share))));
+    cells
+}
+
+const MISS_LABELS: [&str; 2] = ["intervals below target", "worst interval"];
+
+/// A table of KPIs (rows) for several subjects (columns: channels, types, groups), split
+/// into several tables of as many columns as fit the markup's width. Rows empty in every
+/// column of a table are left out.
+fn kpi_tables(
+    markup: &impl Markup,
+    out: &mut dyn Write,
+    title: &str,
+    corner: &str,
+    labels: &[String],
+    columns: &[(String, Vec<String>)],
+) -> io::Result<()> {
+    let grid = |cols: &[(String, Vec<String>)], title: String| {
+        let mut header = vec![corner.to_string()];
+        header.extend(cols.iter().map(|c| c.0.clone()));
+        let rows = (0..labels.len())
+            .filter(|&i| cols.iter().any(|c| !c.1[i].is_empty()))
+            .map(|i| std::iter::once(labels[i].clone()).chain(cols.iter().map(|c| c.1[i].clone())).collect())
+            .collect();
+        Grid { title, header, rows }
+    };
+    let fits = |g: &Grid| markup.max_width().is_none_or(|w| g.line_width() <= w);
+    let mut chunks: Vec<&[(String, Vec<String>)]> = Vec::new();
+    let mut from = 0;
+    for to in 1..=columns.len() {
+        // Close the chunk before the column that would make it too wide.
+        if to - from > 1 && !fits(&grid(&columns[from..to], String::new())) {
+            chunks.push(&columns[from..to - 1]);
+            from = to - 1;
+        }
+    }
+    chunks.push(&columns[from..]);
+    let n = chunks.len();
+    for (i, cols) in chunks.into_iter().enumerate() {
+        let title = if n == 1 { title.to_string() } else { format!("{title} ({} of {n})", i + 1) };
+        grid(cols, title).write(out, markup)?;
+    }
+    Ok(())
+}
+
+/// The channels' KPIs; whether any is below its target.
+fn channels(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bool> {
+    let kpis: Vec<ChannelKpi> =
+        ChannelKpi::ALL.iter().copied().filter(|&k| r.channels.iter().any(|c| c.get(k).is_some())).collect();
+    let labels: Vec<String> =
+        kpis.iter().map(|k| k.def().label.to_string()).chain(MISS_LABELS.iter().map(|s| s.to_string())).collect();
+    let columns: Vec<(String, Vec<String>)> =
+        r.channels.iter().map(|c| (channel_heading(c), channel_cells(r, c, &kpis))).collect();
+    let any_low = columns.iter().flat_map(|c| &c.1).any(|cell| cell.ends_with(BELOW));
+    kpi_tables(markup, out, "Channels", "channel", &labels, &columns)?;
+    Ok(any_low)
+}
+
+/// Each channel's contact types; whether any is below its target.
+fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bool> {
+    let mut any_low = false;
+    for c in r.channels.iter().filter(|c| !c.types.is_empty()) {
+        let kpis: Vec<ChannelKpi> =
+            ChannelKpi::ALL.iter().copied().filter(|&k| c.types.iter().any(|t| t.get(k).is_some())).collect();
+        let mut labels = vec!["priority".to_string(), "share of arrivals".to_string()];
+        labels.extend(kpis.iter().map(|k| k.def().label.to_string()));
+        let columns: Vec<(String, Vec<String>)> = c
+            .types
+            .iter()
+            .map(|t| {
+                let mut cells = vec![t.priority.to_string(), value(t.share, Unit::Share)];
+                cells.extend(kpis.iter().map(|&k| match t.get(k) {
+                    None => String::new(),
+                    Some(e) => {
+                        let low = k == ChannelKpi::ServiceLevel && below(&e, c.target);
+                        any_low |= low;
+                        marked(with_ci(&e, k.def().unit), low)
+                    }
+                }));
+                (t.name.clone(), cells)
+            })
+            .collect();
+        kpi_tables(markup, out, &format!("{} by contact type", channel_heading(c)), "type", &labels, &columns)?;
+    }
+    Ok(any_low)
+}
+
+fn groups(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let kpis: Vec<GroupKpi> =
+        GroupKpi::ALL.iter().copied().filter(|&k| r.groups.iter().any(|g| g.get(k).is_some())).collect();
+    let labels: Vec<String> = kpis.iter().map(|k| k.def().label.to_string()).collect();
+    let columns: Vec<(String, Vec<String>)> = r
+        .groups
+        .iter()
+        .map(|g| {
+            let cells = kpis.iter().map(|&k| g.get(k).map_or(String::new(), |e| with_ci(&e, k.def().unit))).collect();
+            (format!("{} ({})", g.name, g.skills.join(", ")), cells)
+        })
+        .collect();
+    kpi_tables(markup, out, "Agent groups", "agent group", &labels, &columns)
+}
+
+fn backlog(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if r.backlog.is_empty() || r.backlog.iter().all(|b| b.days.is_empty()) {
+        return Ok(());
+    }
+    let days = r.backlog.iter().map(|b| b.days.len()).max().unwrap_or(0);
+    let mut header = vec!["waiting at end of day".to_string()];
+    header.extend(r.backlog.iter().map(|b| b.channel.clone()));
+    let rows = (0..days)
+        .map(|d| {
+            let day = when(r, d as f64 * DAY);
+            let mut row = vec![day.split(' ').next().unwrap_or("").to_string()];
+            row.extend(r.backlog.iter().map(|b| b.days.get(d).map_or(String::new(), |e| with_ci(e, Unit::Count))));
+            row
+        })
+        .collect();
+    Grid { title: "Deferred backlog".into(), header, rows }.write(out, markup)
+}
+
+/// The per-interval columns of a channel table.
+pub(super) const INTERVAL_KPIS: [ChannelKpi; 7] = [
+    ChannelKpi::Offered,
+    ChannelKpi::ServiceLevel,
+    ChannelKpi::AsaS,
+    ChannelKpi::WaitP90S,
+    ChannelKpi::AbandonRate,
+    ChannelKpi::AhtS,
+    ChannelKpi::Occupancy,
+];
+
+fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for c in &r.channels {
+        let used: Vec<ChannelKpi> = INTERVAL_KPIS.iter().copied().filter(|k| k.applies_to(c.kind)).collect();
+        let mut header = vec!["start".to_string()];
+        for k in &used {
+            header.push(k.def().label.to_string());
+            if *k == ChannelKpi::ServiceLevel {
+                header.push("±".into());
+            }
+        }
+        let rows = r
+            .intervals
+            .iter()
+            .filter(|i| i.channel == c.name && shown(i))
+            .map(|i| {
+                let mut row = vec![when(r, i.start_s)];
+                for &k in &used {
+                    let e = i.get(k);
+                    let unit = k.def().unit;
+                    let v = e.map_or(String::new(), |e| value(e.mean, unit));
+                    if k == ChannelKpi::ServiceLevel {
+                        let low = e.is_some_and(|e| below(&e, c.target));
+                        row.push(marked(v, low));
+                        row.push(e.map_or(String::new(), |e| half_width(&e, unit)));
+                    } else {
+                        row.push(v);
+                    }
+                }
+                row
+            })
+            .collect();
+        let title = format!("{} by interval of arrival (target {:.0} %)", channel_heading(c), 100.0 * c.target);
+        Grid { title, header, rows }.write(out, markup)?;
+        write!(out, "{}", markup.channel_figures(&c.name))?;
+    }
+    for g in &r.groups {
+        let mut header = vec!["start".to_string()];
+        let cols = [
+            GroupIntervalKpi::Scheduled,
+            GroupIntervalKpi::Available,
+            GroupIntervalKpi::Present,
+            GroupIntervalKpi::Occupancy,
+        ];
+        header.extend(cols.iter().map(|k| k.def().label.to_string()));
+        let rows = r
+            .group_intervals
+            .iter()
+            .filter(|i| i.group == g.name)
+            .filter(|i| i.get(GroupIntervalKpi::Present).is_some_and(|e| e.mean > 0.0))
+            .map(|i| {
+                let mut row = vec![when(r, i.start_s)];
+                row.extend(cols.iter().map(|k| value(i.get(*k).map_or(f64::NAN, |e| e.mean), k.def().unit)));
+                row
+            })
+            .collect();
+        Grid { title: format!("{} by interval", g.name), header, rows }.write(out, markup)?;
+    }
+    Ok(())
+}
+
+/// The scenario's key inputs as a table (for markups that ask for it).
+fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut rows = vec![
+        vec!["horizon".into(), format_duration(r.horizon_s)],
+        vec!["planning interval".into(), format_duration(r.interval_s)],
+        vec!["warm-up".into(), format_duration(r.warmup_s)],
+        vec!["first day".into(), when(r, 0.0).split(' ').next().unwrap_or("").to_string()],
+        vec!["replications".into(), r.replications.to_string()],
+        vec!["seed".into(), r.seed.to_string()],
+    ];
+    for (p, v) in &r.overrides {
+        rows.push(vec![format!("override {p}"), v.clone()]);
+    }
+    for c in &r.channels {
+        let types = if c.types.is_empty() {
+            String::new()
+        } else {
+            let t: Vec<String> = c
+                .types
+                .iter()
+                .map(|t| format!("{} {:.0} % (priority {})", t.name, 100.0 * t.share, t.priority))
+                .collect();
+            format!("; types {}", t.join(", "))
+        };
+        let offered = c.get(ChannelKpi::Offered).map_or(String::new(), |e| format!("; {:.0} offered", e.mean));
+        rows.push(vec![format!("channel {}", c.name), format!("{}{offered}{types}", channel_heading(c))]);
+    }
+    for g in &r.groups {
+        let hours = g.get(GroupKpi::StaffedHours).map_or(String::new(), |e| format!("; {:.0} staffed hours", e.mean));
+        rows.push(vec![format!("agent group {}", g.name), format!("skills {}{hours}", g.skills.join(", "))]);
+    }
+    Grid { title: "Scenario".into(), header: vec!["input".into(), "value".into()], rows }.write(out, markup)
+}
+
+/// The definition of every KPI shown, from the catalogue (for markups that ask for it).
+fn definitions(markup: &impl Markup, out: &mut dyn Write) -> io::Result<()> {
+    let mut rows: Vec<Vec<String>> = ChannelKpi::ALL
+        .iter()
+        .map(|k| vec![k.def().label.into(), format!("channel {}", k.name()), k.what().into()])
+        .collect();
+    rows.extend(
+        GroupKpi::ALL.iter().map(|k| vec![k.def().label.into(), format!("group {}", k.name()), k.what().into()]),
+    );
+    rows.extend(
+        GroupIntervalKpi::ALL
+            .iter()
+            .map(|k| vec![k.def().label.into(), format!("group interval {}", k.name()), k.what().into()]),
+    );
+    let header = vec!["KPI".into(), "JSON field".into(), "definition".into()];
+    Grid { title: "Definitions".into(), header, rows }.write(out, markup)
+}
+
 /// Writes the report's tables in `markup`.
 pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let intervals = markup.intervals();
     let warm =
         if r.warmup_s > 0.0 { format!(", first {} warm-up", format_duration(r.warmup_s)) } else { String::new() };
     let head = format!(
@@ -90,110 +411,27 @@ pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> i
         format!("{head}; with {}", set.join(", "))
     };
     write!(out, "{}", markup.title(&head))?;
-
-    // Channels: one column each.
-    let mut header = vec!["channel".to_string()];
-    header.extend(r.channels.iter().map(|c| {
-        format!("{} ({}, {:.0} % in {})", c.name, c.kind.name(), 100.0 * c.target, format_duration(c.within_s))
-    }));
-    let mut rows = Vec::new();
-    for &k in ChannelKpi::ALL {
-        if !r.channels.iter().any(|c| c.get(k).is_some()) {
-            continue;
-        }
-        let (label, unit) = (k.def().label, k.def().unit);
-        let mut row = vec![label.to_string()];
-        row.extend(r.channels.iter().map(|c| c.get(k).map_or(String::new(), |e| with_ci(&e, unit))));
-        rows.push(row);
+    if markup.inputs() {
+        inputs(markup, r, out)?;
     }
-    Grid { title: "Channels".into(), header, rows }.write(out, markup)?;
-
-    // Groups.
-    let mut header = vec!["agent group".to_string()];
-    header.extend(r.groups.iter().map(|g| format!("{} ({})", g.name, g.skills.join(", "))));
-    let mut rows = Vec::new();
-    for &k in GroupKpi::ALL {
-        if !r.groups.iter().any(|g| g.get(k).is_some()) {
-            continue;
-        }
-        let (label, unit) = (k.def().label, k.def().unit);
-        let mut row = vec![label.to_string()];
-        row.extend(r.groups.iter().map(|g| g.get(k).map_or(String::new(), |e| with_ci(&e, unit))));
-        rows.push(row);
+    let mut low = channels(markup, r, out)?;
+    low |= types(markup, r, out)?;
+    groups(markup, r, out)?;
+    backlog(markup, r, out)?;
+    if markup.intervals() {
+        intervals(markup, r, out)?;
     }
-    Grid { title: "Agent groups".into(), header, rows }.write(out, markup)?;
-
-    // Deferred backlog.
-    if !r.backlog.is_empty() && r.backlog.iter().any(|b| !b.days.is_empty()) {
-        let days = r.backlog.iter().map(|b| b.days.len()).max().unwrap_or(0);
-        let mut header = vec!["waiting at end of day".to_string()];
-        header.extend(r.backlog.iter().map(|b| b.channel.clone()));
-        let rows = (0..days)
-            .map(|d| {
-                let mut row = vec![when(r, (d as f64 + 1.0) * DAY - 1.0).split(' ').next().unwrap_or("").to_string()];
-                if r.horizon_s <= DAY {
-                    row[0] = format!("day {}", d + 1);
-                }
-                row.extend(r.backlog.iter().map(|b| b.days.get(d).map_or(String::new(), |e| with_ci(e, Unit::Count))));
-                row
-            })
-            .collect();
-        Grid { title: "Deferred backlog".into(), header, rows }.write(out, markup)?;
+    if low || markup.intervals() {
+        write!(
+            out,
+            "{}",
+            markup.note(&format!(
+                "{BELOW} service level below target (mean over replications); ± half-width of its 95 % interval (points)."
+            ))
+        )?;
     }
-
-    if intervals {
-        let cols = [
-            ChannelKpi::Offered,
-            ChannelKpi::ServiceLevel,
-            ChannelKpi::AsaS,
-            ChannelKpi::WaitP90S,
-            ChannelKpi::AbandonRate,
-            ChannelKpi::AhtS,
-            ChannelKpi::Occupancy,
-        ];
-        for c in &r.channels {
-            let used: Vec<ChannelKpi> = cols.iter().copied().filter(|k| k.applies_to(c.kind)).collect();
-            let mut header = vec!["start".to_string()];
-            header.extend(used.iter().map(|k| k.def().label.to_string()));
-            let rows = r
-                .intervals
-                .iter()
-                .filter(|i| i.channel == c.name)
-                // Closed, unstaffed intervals say nothing: leave them out.
-                .filter(|i| {
-                    i.get(ChannelKpi::Offered).is_some_and(|e| e.mean > 0.0)
-                        || i.get(ChannelKpi::Occupancy).is_some_and(|e| e.mean.is_finite())
-                })
-                .map(|i| {
-                    let mut row = vec![when(r, i.start_s)];
-                    row.extend(used.iter().map(|k| i.get(*k).map_or(String::new(), |e| value(e.mean, k.def().unit))));
-                    row
-                })
-                .collect();
-            Grid { title: format!("{} by interval of arrival", c.name), header, rows }.write(out, markup)?;
-        }
-        for g in &r.groups {
-            let mut header = vec!["start".to_string()];
-            let cols = [
-                GroupIntervalKpi::Scheduled,
-                GroupIntervalKpi::Available,
-                GroupIntervalKpi::Present,
-                GroupIntervalKpi::Occupancy,
-            ];
-            header.extend(cols.iter().map(|k| k.def().label.to_string()));
-            let rows = r
-                .group_intervals
-                .iter()
-                .filter(|i| i.group == g.name)
-                .filter(|i| i.get(GroupIntervalKpi::Present).is_some_and(|e| e.mean > 0.0))
-                .map(|i| {
-                    let mut row = vec![when(r, i.start_s)];
-                    row.extend(cols.iter().map(|k| value(i.get(*k).map_or(f64::NAN, |e| e.mean), k.def().unit)));
-                    row
-                })
-                .collect();
-            Grid { title: format!("{} by interval", g.name), header, rows }.write(out, markup)?;
-        }
+    if markup.definitions() {
+        definitions(markup, out)?;
     }
-    Ok(())
+    write!(out, "{}", markup.end())
 }

@@ -89,11 +89,11 @@ pub struct GroupDef {
 /// KPI is one entry here and one arm in the scope's `value` function below.
 macro_rules! catalogue {
     ($(#[$meta:meta])* $vis:vis enum $Enum:ident: $Def:ident {
-        $( $(#[$vmeta:meta])* $Var:ident => $def:expr, )*
+        $( $(#[doc = $doc:literal])* $Var:ident => $def:expr, )*
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        $vis enum $Enum { $( $(#[$vmeta])* $Var, )* }
+        $vis enum $Enum { $( $(#[doc = $doc])* $Var, )* }
 
         impl $Enum {
             /// Every KPI of this scope, in catalogue order.
@@ -109,6 +109,14 @@ macro_rules! catalogue {
             /// The field name in JSON and CSV output.
             pub fn name(self) -> &'static str {
                 self.def().name
+            }
+
+            /// Its definition in one sentence for readers of reports: the variant's doc
+            /// comment (so the code and the reports say the same).
+            pub fn what(self) -> &'static str {
+                match self {
+                    $($Enum::$Var => concat!($($doc),*).trim_ascii_start(),)*
+                }
             }
         }
     };
@@ -157,8 +165,8 @@ catalogue! {
         AbandonRate => ch("abandon_rate", "abandon rate", Unit::Share, Kinds::LIVE, true),
         /// Mean handle time of completed services (s), chat stretch included.
         AhtS => ch("aht_s", "AHT", Unit::Seconds, Kinds::ANY, true),
-        /// Agent time busy with this channel / available agent time spent on it (see
-        /// [`channel_occupancy`]).
+        /// Agent time busy with this channel / the channel's share of available agent time
+        /// (a blended group's time is shared by the time it spent busy on each channel).
         Occupancy => ch("occupancy", "occupancy", Unit::Share, Kinds::ANY, false),
         /// As occupancy, over agent time present (available + overtime); never above 1.
         OccupancyPresent => ch("occupancy_present", "occupancy of present", Unit::Share, Kinds::ANY, false),
