@@ -3,13 +3,14 @@
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
 
 use ccsim::Error;
+use ccsim::charts::{Chart, ImageFormat, PlanLine};
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b_carried, erlang_b_checked};
 use ccsim::report::Format as ReportFormat;
 use ccsim::run::{RunOptions, run};
-use ccsim::scenario::Scenario;
 use ccsim::scenario::duration::{format_duration, parse_duration};
 use ccsim::scenario::duration::{format_number, format_when};
 use ccsim::scenario::limits::MAX_REPLICATIONS;
+use ccsim::scenario::{Scenario, Weekday};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -73,6 +74,21 @@ pub enum Command {
         after_help = "Example:\n  ccsim sweep s.toml --set agents.team.staff=40..=46 --shard 0/2 -o part0.json\n  ccsim sweep s.toml --set agents.team.staff=40..=46 --shard 1/2 -o part1.json\n  ccsim merge part0.json part1.json --format csv"
     )]
     Merge(MergeArgs),
+    /// Draw the charts of a result written earlier with `--format json` (a run, a sweep or
+    /// a staffing comparison), as PNG and SVG.
+    #[command(
+        after_help = "Examples:\n  ccsim run scenarios/omnichannel.toml --format json -o week.json\n  ccsim chart week.json --out charts/\n  ccsim chart sweep.json --out charts/ --image svg"
+    )]
+    Chart {
+        /// A JSON result (`ccsim run|sweep|staff --format json`).
+        result: PathBuf,
+        /// Folder for the charts (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        /// Image formats to write.
+        #[arg(long, value_enum, default_value_t = ImageChoice::Both)]
+        image: ImageChoice,
+    },
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -113,6 +129,9 @@ pub struct RunArgs {
     /// interval and `*F` scales the plan (rounded). Repeat for several fields.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Also draw the run's charts (PNG and SVG) into this folder (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -153,6 +172,10 @@ pub struct SweepArgs {
     /// variant; writes a partial result for `ccsim merge`.
     #[arg(long, value_name = "I/N", value_parser = shard_arg)]
     pub shard: Option<(u64, u64)>,
+    /// Also draw each channel's service level and each group's cost against the swept
+    /// parameter, with 95 % error bars (PNG and SVG), into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
 }
 
 /// `I/N` with 0 ≤ I < N.
@@ -202,6 +225,28 @@ pub struct StaffArgs {
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also draw the required agents by interval, one line per target (PNG and SVG), into
+    /// this folder.
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+}
+
+/// Which image formats `--charts` and `ccsim chart` write.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageChoice {
+    Png,
+    Svg,
+    Both,
+}
+
+impl ImageChoice {
+    fn formats(self) -> Vec<ImageFormat> {
+        match self {
+            ImageChoice::Png => vec![ImageFormat::Png],
+            ImageChoice::Svg => vec![ImageFormat::Svg],
+            ImageChoice::Both => vec![ImageFormat::Png, ImageFormat::Svg],
+        }
+    }
 }
 
 /// `5%` or `0.05` → 0.05.
@@ -395,7 +440,63 @@ where
             Ok(()) => 0,
             Err(e) => fail(e),
         },
+        Command::Chart { result, out, image } => match cmd_chart(&result, &out, image) {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        },
         Command::Erlang(e) => cmd_erlang(e),
+    }
+}
+
+/// Writes `charts` into `dir` and lists the files on stderr.
+fn write_charts(charts: &[Chart], dir: &std::path::Path, formats: &[ImageFormat]) -> Result<(), Error> {
+    let paths = ccsim::charts::write_all(charts, dir, formats).map_err(|m| Error::Run(format!("charts: {m}")))?;
+    eprintln!("{} chart files written to {}", paths.len(), dir.display());
+    Ok(())
+}
+
+/// The staffing chart of plans compared (one line per target).
+fn staffing_chart(scenario: &str, group: &str, start_day: Weekday, interval: f64, plans: Vec<PlanLine>) -> Chart {
+    let title = format!("{scenario}: agents required in {group} by interval, per target");
+    ccsim::charts::staffing(&title, start_day, interval, &plans)
+}
+
+fn cmd_chart(result: &std::path::Path, out: &std::path::Path, image: ImageChoice) -> Result<(), Error> {
+    let text =
+        std::fs::read_to_string(result).map_err(|source| Error::Io { path: result.display().to_string(), source })?;
+    let bad = |m: String| Error::Input(format!("{}: {m}", result.display()));
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let charts = if doc.get("variants").is_some() {
+        ccsim::charts::for_sweep(&ccsim::report::sweep::SweepReport::from_json(&text).map_err(bad)?)
+    } else if let Some(plans) = doc.get("plans").and_then(|p| p.as_array()) {
+        let first = plans.first().ok_or_else(|| bad("`plans` is empty".into()))?;
+        let report =
+            ccsim::report::Report::from_value(&first["report"]).map_err(|e| bad(format!("plans[0].report: {e}")))?;
+        let lines = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let headcount = p["plan"]
+                    .as_array()
+                    .and_then(|a| a.iter().map(|x| x.as_u64().map(|x| x as u32)).collect::<Option<Vec<u32>>>())
+                    .ok_or_else(|| bad(format!("`plans[{i}].plan` is not a list of headcounts")))?;
+                Ok(PlanLine { label: target_label(&p["target"]), headcount })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let group = first["group"].as_str().unwrap_or("agents");
+        let start_day = Weekday::parse(report.start_day).unwrap_or(Weekday(0));
+        vec![staffing_chart(&report.scenario, group, start_day, report.interval_s, lines)]
+    } else {
+        ccsim::charts::for_run(&ccsim::report::Report::from_value(&doc).map_err(bad)?)
+    };
+    write_charts(&charts, out, &image.formats())
+}
+
+/// A staffing target as JSON writes it (`{"share": 0.8, "within_s": 20}` or null), as text.
+fn target_label(t: &serde_json::Value) -> String {
+    match (t["share"].as_f64(), t["within_s"].as_f64()) {
+        (Some(s), Some(w)) => format!("{:.0} % in {}", 100.0 * s, format_duration(w)),
+        _ => "each channel's own target".into(),
     }
 }
 
@@ -490,7 +591,11 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     let results = run(scenario, &opts)?;
     let report = results.report();
     let exporter = a.format.exporter(a.intervals, a.wide);
-    emit(&a.output, |w| exporter.write(&report, w))
+    emit(&a.output, |w| exporter.write(&report, w))?;
+    if let Some(dir) = &a.charts {
+        write_charts(&ccsim::charts::for_run(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+    }
+    Ok(())
 }
 
 /// Prints a scenario's warnings on stderr; with `deny`, they are errors. Returns whether
@@ -612,7 +717,11 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let report = ccsim::report::sweep::SweepReport::new(&results);
     let format = a.format.report_format();
-    emit(&a.output, |w| report.write(format, w))
+    emit(&a.output, |w| report.write(format, w))?;
+    if let Some(dir) = &a.charts {
+        write_charts(&ccsim::charts::for_sweep(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+    }
+    Ok(())
 }
 
 /// Writes an output to `--output` (atomically) or standard output. A reader that closes
@@ -721,6 +830,11 @@ fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
     let label = |t: &Option<(f64, f64)>| {
         t.map_or("each channel's own".to_string(), |(s, w)| format!("{:.0} % in {}", 100.0 * s, format_duration(w)))
     };
+    if let Some(dir) = &a.charts {
+        let lines = plans.iter().map(|(t, p)| PlanLine { label: label(t), headcount: p.headcount.clone() }).collect();
+        let chart = staffing_chart(base.name(), &g.name, base.start_day(), interval, lines);
+        write_charts(&[chart], dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+    }
     match a.format {
         Format::Json => {
             let list: Vec<serde_json::Value> = plans

@@ -44,6 +44,8 @@
 #![warn(missing_docs)]
 
 pub mod arrivals;
+#[cfg(feature = "charts")]
+pub mod charts;
 pub mod dist;
 pub mod engine;
 pub mod erlang;

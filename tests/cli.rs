@@ -971,3 +971,143 @@ fn tables_a_planner_reads() {
     let long = csv.lines().flat_map(|l| l.split(',')).filter(|c| c.len() > 14 && c.parse::<f64>().is_ok()).count();
     assert_eq!(long, 0, "no unrounded floats");
 }
+
+/// Decodes a PNG chart: its size, and the share of its inner area (the plot) drawn in
+/// colour (data: lines, bands, markers, heat cells), not white, grey or black (background,
+/// grid, text).
+fn png_ink(path: &Path) -> ((u32, u32), f64) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let px = info.color_type.samples();
+    let (mut ink, mut all) = (0usize, 0usize);
+    for y in h / 10..h * 9 / 10 {
+        for x in w / 10..w * 9 / 10 {
+            let p = &buf[(y * w + x) * px..(y * w + x) * px + 3];
+            all += 1;
+            let (hi, lo) = (p.iter().max().unwrap(), p.iter().min().unwrap());
+            ink += usize::from(hi - lo > 40);
+        }
+    }
+    ((w as u32, h as u32), ink as f64 / all as f64)
+}
+
+/// The text of an SVG chart (it must parse as XML).
+fn svg_text(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect::<Vec<_>>().join("\n")
+}
+
+/// Every chart kind renders to PNG and SVG: the PNG decodes and has ink in its plot area,
+/// the SVG parses and carries its title and axis labels as text. A chart drawn later from
+/// the JSON result is the same chart.
+#[test]
+fn charts_render_as_png_and_svg() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tmp_dir().join("charts");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = |s: &str| dir.join(s).display().to_string();
+    let omni = format!("{root}/scenarios/omnichannel.toml");
+    let week_json = d("week.json");
+    let out = ccsim(&["run", &omni, "-r", "4", "--format", "json", "-o", &week_json, "--charts", &d("run")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let single = format!("{root}/scenarios/single-queue.toml");
+    let sweep_json = d("sweep.json");
+    let out = ccsim(&[
+        "sweep",
+        &single,
+        "--set",
+        "agents.team.staff=9..=12",
+        "-r",
+        "4",
+        "-q",
+        "--format",
+        "json",
+        "-o",
+        &sweep_json,
+        "--charts",
+        &d("sweep"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let retail = format!("{root}/scenarios/retail-day.toml");
+    let staff = ccsim(&[
+        "staff",
+        &retail,
+        "--target",
+        "80/20s",
+        "--target",
+        "90/20s",
+        "-r",
+        "4",
+        "-q",
+        "--format",
+        "json",
+        "--charts",
+        &d("staff"),
+    ]);
+    assert_eq!(staff.status.code(), Some(0), "{}", String::from_utf8_lossy(&staff.stderr));
+    std::fs::write(d("staff.json"), &staff.stdout).unwrap();
+
+    // (file, words its SVG must carry: title and axis labels)
+    let mut expected: Vec<(String, Vec<&str>)> = Vec::new();
+    for c in ["phone", "chat", "email", "social"] {
+        expected.push((
+            format!("run/{c}-service-level"),
+            vec!["service level by interval", "interval start", "answered within", "target "],
+        ));
+        expected.push((
+            format!("run/{c}-volume-agents"),
+            vec!["offered contacts and agents", "contacts offered per interval", "agents (mean headcount)"],
+        ));
+        expected.push((format!("run/{c}-abandonment-asa"), vec!["by interval", "ASA ("]));
+        expected.push((
+            format!("run/{c}-wait-distribution"),
+            vec!["wait of answered contacts", "P(wait > t)", "threshold"],
+        ));
+        expected.push((format!("run/{c}-week"), vec!["day by time of day", "time of day", "Mon", "Sun", "% target"]));
+    }
+    expected[0].1.push("interval below target");
+    expected.push(("run/phone-abandonment-asa".into(), vec!["abandon rate (%)"]));
+    expected.push((
+        "sweep/sweep".into(),
+        vec!["service level and ASA by variant", "agents.team.staff", "service level (%)"],
+    ));
+    expected.push((
+        "staff/staffing".into(),
+        vec!["agents required in phone team", "80 % in 20s", "90 % in 20s", "interval start"],
+    ));
+    for (stem, words) in &expected {
+        let svg = dir.join(format!("{stem}.svg"));
+        let text = svg_text(&svg);
+        for w in words {
+            assert!(text.contains(w), "{stem}.svg lacks the text `{w}`:\n{text}");
+        }
+        let (size, ink) = png_ink(&dir.join(format!("{stem}.png")));
+        assert!(size.0 >= 1000 && size.1 >= 500, "{stem}.png is {size:?}");
+        assert!(ink > 0.002, "{stem}.png: only {:.2} % of its plot area is drawn in colour", 100.0 * ink);
+    }
+    // Drawn again from the JSON results: the same charts, byte for byte in SVG.
+    for (json, sub, stems) in [
+        (&week_json, "run", vec!["phone-service-level", "email-week", "chat-wait-distribution"]),
+        (&sweep_json, "sweep", vec!["sweep"]),
+        (&d("staff.json"), "staff", vec!["staffing"]),
+    ] {
+        let again = d(&format!("{sub}-again"));
+        let out = ccsim(&["chart", json, "--out", &again, "--image", "svg"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        for stem in stems {
+            let a = std::fs::read(dir.join(sub).join(format!("{stem}.svg"))).unwrap();
+            let b = std::fs::read(Path::new(&again).join(format!("{stem}.svg"))).unwrap();
+            assert!(a == b, "{stem}.svg differs when drawn from {json}");
+        }
+        assert!(!Path::new(&again).join("sweep.png").exists(), "--image svg writes no PNG");
+    }
+    // Something that is not a result is refused with its name.
+    let bogus = write("bogus.json", "{\"scenario\": \"x\"}");
+    assert_refused(&["chart", bogus.to_str().unwrap(), "--out", &d("x")], "bogus.json: `replications` is missing");
+}

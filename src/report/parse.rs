@@ -67,7 +67,12 @@ impl Report {
     /// names the first field that is missing or of the wrong type.
     pub fn from_json(json: &str) -> Result<Report, String> {
         let doc: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
-        let top = obj(&doc, "the document")?;
+        Report::from_value(&doc)
+    }
+
+    /// As [`Report::from_json`], from a parsed document.
+    pub fn from_value(doc: &Value) -> Result<Report, String> {
+        let top = obj(doc, "the document")?;
         if top.contains_key("variants") {
             return Err("this is a sweep's result, not a run's".into());
         }
@@ -206,6 +211,40 @@ impl Report {
             intervals,
             group_intervals,
             backlog,
+        })
+    }
+}
+
+impl super::sweep::SweepReport {
+    /// Reads the JSON result of a sweep (what `ccsim sweep --format json` writes).
+    pub fn from_json(json: &str) -> Result<super::sweep::SweepReport, String> {
+        let doc: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
+        let top = obj(&doc, "the document")?;
+        let variants = field(top, "", "variants")?.as_array().ok_or("`variants` is not an array")?;
+        let mut out = Vec::new();
+        for (i, v) in variants.iter().enumerate() {
+            let path = format!("variants[{i}].");
+            let o = obj(v, &path)?;
+            let set = obj(field(o, &path, "overrides")?, &format!("{path}overrides"))?
+                .iter()
+                .map(|(k, v)| {
+                    Ok((k.clone(), v.as_str().ok_or(format!("`{path}overrides.{k}` is not a string"))?.to_string()))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let report = Report::from_value(field(o, &path, "report")?).map_err(|e| format!("{path}report: {e}"))?;
+            let diff = match o.get("vs_baseline") {
+                None | Some(Value::Null) => None,
+                Some(d) => Some(Report::from_value(d).map_err(|e| format!("{path}vs_baseline: {e}"))?),
+            };
+            out.push((set, report, diff));
+        }
+        let n = |k: &str| field(top, "", k).and_then(|v| v.as_u64().ok_or(format!("`{k}` is not a whole number")));
+        Ok(super::sweep::SweepReport {
+            scenario: text(top, "", "scenario")?,
+            replications: n("replications")? as u32,
+            seed: n("seed")?,
+            baseline: n("baseline")? as usize,
+            variants: out,
         })
     }
 }

@@ -1,0 +1,1017 @@
+//! Charts of a run, a sweep or a staffing plan, as PNG and SVG (feature `charts`).
+//!
+//! A chart is first described as data ([`Chart`]: panels of series over a shared x axis,
+//! or a heat map), then drawn by one function for either backend, so the PNG and the SVG
+//! of a chart always show the same thing. Text is drawn with DejaVu Sans, registered from
+//! the `dejavu` crate: no system font or library is needed. In SVG the text stays text
+//! (`<text>` elements), so titles and axis labels can be searched and read by tools.
+//!
+//! Per channel of a run ([`for_run`]):
+//! * `service-level` — by interval, with its 95 % band, the target as a dashed line and a
+//!   red triangle on every interval below it;
+//! * `volume-agents` — offered contacts (with band) above the scheduled and available
+//!   agents of every group serving the channel: the forecast view of WFM suites;
+//! * `abandonment-asa` — abandon rate (live channels) and ASA by interval;
+//! * `wait-distribution` — P(wait > t) of answered contacts, the threshold marked;
+//! * `week` — a day × time-of-day heat map of the service level (runs of several days).
+//!
+//! A sweep ([`for_sweep`]) gets each channel's service level and each group's cost
+//! against the swept parameter with 95 % error bars; a staffing comparison
+//! ([`staffing`]) the required agents by interval, one line per target.
+
+use crate::report::Report;
+use crate::report::sweep::SweepReport;
+use crate::scenario::duration::{format_clock, format_duration, format_when};
+use crate::scenario::{DAY, Weekday};
+use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi};
+use crate::stats::summary::Estimate;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Image formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// Portable Network Graphics (for documents and slides).
+    Png,
+    /// Scalable Vector Graphics, text kept as text (for the HTML report).
+    Svg,
+}
+
+impl ImageFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Svg => "svg",
+        }
+    }
+}
+
+/// Width and height of every chart (pixels).
+const SIZE: (u32, u32) = (1100, 560);
+/// Height of a chart with two panels.
+const TALL: u32 = 760;
+const FONT: &str = "sans-serif";
+
+/// Distinguishable colours (Tableau 10), in order of use.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(23, 190, 207),
+];
+const RED: RGBColor = RGBColor(214, 39, 40);
+const GREY: RGBColor = RGBColor(110, 110, 110);
+
+/// One point of a series: y with the bounds of its 95 % interval (NaN: none).
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    x: f64,
+    y: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Point {
+    fn of(x: f64, e: &Estimate, scale: f64) -> Point {
+        let h = if e.ci95.is_finite() { e.ci95 } else { 0.0 };
+        Point { x, y: e.mean * scale, lo: (e.mean - h) * scale, hi: (e.mean + h) * scale }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Style {
+    /// A line with its 95 % band shaded.
+    Band,
+    /// A plain line.
+    Line,
+    /// A dashed line.
+    Dashed,
+    /// Markers with vertical error bars, joined by a thin line.
+    ErrorBars,
+    /// A step line: the value holds over [x, x + width).
+    Step(f64),
+}
+
+#[derive(Debug, Clone)]
+struct Series {
+    label: String,
+    color: RGBColor,
+    style: Style,
+    points: Vec<Point>,
+}
+
+/// How a panel's y values read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum YUnit {
+    /// Shares, drawn in percent.
+    Percent,
+    /// Plain numbers.
+    Number,
+}
+
+#[derive(Debug, Clone)]
+struct Panel {
+    y_desc: String,
+    unit: YUnit,
+    series: Vec<Series>,
+    /// A horizontal reference line (a target) and its label.
+    hline: Option<(f64, String)>,
+    /// A vertical reference line (a threshold) and its label.
+    vline: Option<(f64, String)>,
+    /// Points marked as below target.
+    marks: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone)]
+enum XAxis {
+    /// Seconds from time 0 of a run starting on a weekday.
+    Time { start_day: Weekday },
+    /// Plain numbers with a description.
+    Number(String),
+    /// Categories at 0, 1, 2, … with their labels.
+    Categories(String, Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+struct Heat {
+    /// Per day (top to bottom), per interval of the day: the service level.
+    cells: Vec<Vec<f64>>,
+    day_names: Vec<String>,
+    interval_s: f64,
+    target: f64,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    Panels { x: XAxis, range: (f64, f64), panels: Vec<Panel> },
+    Heat(Heat),
+}
+
+/// A chart, described as data; [`Chart::svg`] and [`Chart::png`] draw it.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File name without extension (`phone-service-level`).
+    pub stem: String,
+    /// Title drawn at the top.
+    pub title: String,
+    /// The channel it belongs to, if any.
+    pub channel: Option<String>,
+    body: Body,
+}
+
+/// A file-name-safe form of a name: lower case, runs of other characters as `-`.
+pub fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            s.extend(ch.to_lowercase());
+        } else if !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "chart".into() } else { s }
+}
+
+fn registered() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The fonts are compiled in; registering cannot fail for them.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+// ---- what a run shows -----------------------------------------------------------------
+
+/// The charts of a run: five per channel (the heat map only for runs of several days).
+pub fn for_run(r: &Report) -> Vec<Chart> {
+    let start_day = Weekday::parse(r.start_day).unwrap_or(Weekday(0));
+    let x = XAxis::Time { start_day };
+    let range = (r.warmup_s, r.horizon_s);
+    let mid = |t: f64| t + r.interval_s / 2.0;
+    let mut out = Vec::new();
+    for c in &r.channels {
+        let rows: Vec<_> = r.intervals.iter().filter(|i| i.channel == c.name).collect();
+        let series_of = |k: ChannelKpi, scale: f64| -> Vec<Point> {
+            rows.iter()
+                .map(|i| i.get(k).map_or(nan_point(mid(i.start_s)), |e| Point::of(mid(i.start_s), &e, scale)))
+                .collect()
+        };
+        let slug_c = slug(&c.name);
+        let heading = format!(
+            "{} ({}, target {:.0} % in {})",
+            c.name,
+            c.kind.name(),
+            100.0 * c.target,
+            format_duration(c.within_s)
+        );
+
+        // Service level.
+        let sl = series_of(ChannelKpi::ServiceLevel, 1.0);
+        let marks = sl.iter().filter(|p| p.y.is_finite() && p.y < c.target).map(|p| (p.x, p.y)).collect();
+        out.push(Chart {
+            stem: format!("{slug_c}-service-level"),
+            title: format!("{heading}: service level by interval"),
+            channel: Some(c.name.clone()),
+            body: Body::Panels {
+                x: x.clone(),
+                range,
+                panels: vec![Panel {
+                    y_desc: format!("answered within {} (%)", format_duration(c.within_s)),
+                    unit: YUnit::Percent,
+                    series: vec![Series {
+                        label: "service level, 95 % band".into(),
+                        color: PALETTE[0],
+                        style: Style::Band,
+                        points: sl,
+                    }],
+                    hline: Some((c.target, format!("target {:.0} %", 100.0 * c.target))),
+                    vline: None,
+                    marks,
+                }],
+            },
+        });
+
+        // Offered volume against agents.
+        let offered = series_of(ChannelKpi::Offered, 1.0);
+        let mut agents = Vec::new();
+        for (n, g) in r.groups.iter().filter(|g| g.skills.contains(&c.name)).enumerate() {
+            let color = PALETTE[(n + 1) % PALETTE.len()];
+            for (k, style, what) in [
+                (GroupIntervalKpi::Scheduled, Style::Line, "scheduled"),
+                (GroupIntervalKpi::Available, Style::Dashed, "available"),
+            ] {
+                let points = r
+                    .group_intervals
+                    .iter()
+                    .filter(|i| i.group == g.name)
+                    .map(|i| i.get(k).map_or(nan_point(mid(i.start_s)), |e| Point::of(mid(i.start_s), &e, 1.0)))
+                    .collect();
+                agents.push(Series { label: format!("{} {what}", g.name), color, style, points });
+            }
+        }
+        out.push(Chart {
+            stem: format!("{slug_c}-volume-agents"),
+            title: format!("{heading}: offered contacts and agents by interval"),
+            channel: Some(c.name.clone()),
+            body: Body::Panels {
+                x: x.clone(),
+                range,
+                panels: vec![
+                    Panel {
+                        y_desc: "contacts offered per interval".into(),
+                        unit: YUnit::Number,
+                        series: vec![Series {
+                            label: "offered, 95 % band".into(),
+                            color: PALETTE[0],
+                            style: Style::Band,
+                            points: offered,
+                        }],
+                        hline: None,
+                        vline: None,
+                        marks: Vec::new(),
+                    },
+                    Panel {
+                        y_desc: "agents (mean headcount)".into(),
+                        unit: YUnit::Number,
+                        series: agents,
+                        hline: None,
+                        vline: None,
+                        marks: Vec::new(),
+                    },
+                ],
+            },
+        });
+
+        // Abandonment and ASA.
+        let mut panels = Vec::new();
+        if c.kind.is_live() {
+            panels.push(Panel {
+                y_desc: "abandon rate (%)".into(),
+                unit: YUnit::Percent,
+                series: vec![Series {
+                    label: "abandon rate, 95 % band".into(),
+                    color: RED,
+                    style: Style::Band,
+                    points: series_of(ChannelKpi::AbandonRate, 1.0),
+                }],
+                hline: None,
+                vline: None,
+                marks: Vec::new(),
+            });
+        }
+        let asa_max = rows
+            .iter()
+            .filter_map(|i| i.get(ChannelKpi::AsaS))
+            .map(|e| e.mean)
+            .filter(|m| m.is_finite())
+            .fold(0.0, f64::max);
+        let (scale, unit) = time_unit(asa_max);
+        panels.push(Panel {
+            y_desc: format!("ASA ({unit})"),
+            unit: YUnit::Number,
+            series: vec![Series {
+                label: "ASA, 95 % band".into(),
+                color: PALETTE[0],
+                style: Style::Band,
+                points: series_of(ChannelKpi::AsaS, 1.0 / scale),
+            }],
+            hline: None,
+            vline: None,
+            marks: Vec::new(),
+        });
+        let what = if c.kind.is_live() { "abandonment and ASA" } else { "ASA (first response)" };
+        out.push(Chart {
+            stem: format!("{slug_c}-abandonment-asa"),
+            title: format!("{heading}: {what} by interval"),
+            channel: Some(c.name.clone()),
+            body: Body::Panels { x: x.clone(), range, panels },
+        });
+
+        // Wait distribution.
+        if !c.wait_above.is_empty() {
+            // Up to where the tail falls below 0.5 % (at least 1.5 T), not an empty plain.
+            let tail = c.wait_above.iter().rposition(|(_, e)| e.mean > 0.005).map_or(0, |j| j + 1);
+            let end = c.wait_above.get(tail).map_or(f64::INFINITY, |p| p.0).max(1.5 * c.within_s);
+            let last = c.wait_above.iter().map(|p| p.0).filter(|&t| t <= end).fold(0.0, f64::max).max(1.0);
+            let (scale, unit) = time_unit(last);
+            let points =
+                c.wait_above.iter().filter(|p| p.0 <= last).map(|(t, e)| Point::of(t / scale, e, 1.0)).collect();
+            out.push(Chart {
+                stem: format!("{slug_c}-wait-distribution"),
+                title: format!("{heading}: wait of answered contacts"),
+                channel: Some(c.name.clone()),
+                body: Body::Panels {
+                    x: XAxis::Number(format!("wait t ({unit})")),
+                    range: (0.0, last / scale),
+                    panels: vec![Panel {
+                        y_desc: "P(wait > t) (%)".into(),
+                        unit: YUnit::Percent,
+                        series: vec![Series {
+                            label: "share of answered waiting longer than t, 95 % band".into(),
+                            color: PALETTE[0],
+                            style: Style::Band,
+                            points,
+                        }],
+                        hline: None,
+                        vline: Some((c.within_s / scale, format!("threshold {}", format_duration(c.within_s)))),
+                        marks: Vec::new(),
+                    }],
+                },
+            });
+        }
+
+        // A week at a glance.
+        let per_day = (DAY / r.interval_s).round() as usize;
+        if r.horizon_s > DAY && per_day > 0 && (DAY / r.interval_s).fract() == 0.0 {
+            let days = (r.horizon_s / DAY).ceil() as usize;
+            let mut cells = vec![vec![f64::NAN; per_day]; days];
+            for i in &rows {
+                let k = (i.start_s / r.interval_s).round() as usize;
+                if let (Some(row), Some(e)) = (cells.get_mut(k / per_day), i.get(ChannelKpi::ServiceLevel)) {
+                    row[k % per_day] = e.mean;
+                }
+            }
+            let day_names = (0..days)
+                .map(|d| format_when(d as f64 * DAY, start_day).split(' ').next().unwrap_or("").to_string())
+                .collect();
+            out.push(Chart {
+                stem: format!("{slug_c}-week"),
+                title: format!("{heading}: service level, day by time of day"),
+                channel: Some(c.name.clone()),
+                body: Body::Heat(Heat { cells, day_names, interval_s: r.interval_s, target: c.target }),
+            });
+        }
+    }
+    out
+}
+
+fn nan_point(x: f64) -> Point {
+    Point { x, y: f64::NAN, lo: f64::NAN, hi: f64::NAN }
+}
+
+/// A unit for durations up to `max` seconds: (seconds per unit, name).
+fn time_unit(max: f64) -> (f64, &'static str) {
+    if max >= 3.0 * 3600.0 {
+        (3600.0, "h")
+    } else if max >= 600.0 {
+        (60.0, "min")
+    } else {
+        (1.0, "s")
+    }
+}
+
+// ---- a sweep and a staffing comparison --------------------------------------------------
+
+/// A value of an override as a number: `12`, `+2`, `0.85`, or a duration such as `30s`.
+fn numeric(v: &str) -> Option<f64> {
+    let v = v.trim();
+    v.trim_start_matches('+').parse::<f64>().ok().or_else(|| crate::scenario::duration::parse_duration(v).ok())
+}
+
+/// The charts of a sweep: each channel's service level and each group's cost against the
+/// swept parameter (or the variant, when several parameters change), with 95 % error bars.
+pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
+    let Some((first_set, first, _)) = s.variants.first() else { return Vec::new() };
+    // One swept path whose values are all numbers: a numeric axis; else the variants.
+    let changing: Vec<usize> = (0..first_set.len())
+        .filter(|&p| s.variants.iter().any(|v| v.0.get(p).map(|x| &x.1) != first_set.get(p).map(|x| &x.1)))
+        .collect();
+    let numbers: Option<Vec<f64>> = match changing.as_slice() {
+        [p] => s.variants.iter().map(|v| v.0.get(*p).and_then(|x| numeric(&x.1))).collect(),
+        _ => None,
+    };
+    let (x, xs, range) = match (&numbers, changing.as_slice()) {
+        (Some(xs), [p]) => {
+            let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+            let pad = ((hi - lo) * 0.06).max(0.5);
+            (XAxis::Number(first_set[*p].0.clone()), xs.clone(), (lo - pad, hi + pad))
+        }
+        _ => {
+            let labels = s
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let set: Vec<String> =
+                        changing.iter().filter_map(|&p| v.0.get(p)).map(|(_, val)| val.clone()).collect();
+                    if set.is_empty() { i.to_string() } else { set.join(", ") }
+                })
+                .collect();
+            let n = s.variants.len() as f64;
+            let desc = changing.iter().map(|&p| first_set[p].0.as_str()).collect::<Vec<_>>().join(", ");
+            (XAxis::Categories(desc, labels), (0..s.variants.len()).map(|i| i as f64).collect(), (-0.5, n - 0.5))
+        }
+    };
+    let mut sl = Vec::new();
+    for (c, ch) in first.channels.iter().enumerate() {
+        let points = s
+            .variants
+            .iter()
+            .zip(&xs)
+            .map(|(v, &x)| {
+                v.1.channels
+                    .get(c)
+                    .and_then(|ch| ch.get(ChannelKpi::ServiceLevel))
+                    .map_or(nan_point(x), |e| Point::of(x, &e, 1.0))
+            })
+            .collect();
+        sl.push(Series {
+            label: format!("{} (target {:.0} %)", ch.name, 100.0 * ch.target),
+            color: PALETTE[c % PALETTE.len()],
+            style: Style::ErrorBars,
+            points,
+        });
+    }
+    let mut cost = Vec::new();
+    for (g, grp) in first.groups.iter().enumerate() {
+        let points = s
+            .variants
+            .iter()
+            .zip(&xs)
+            .map(|(v, &x)| {
+                v.1.groups.get(g).and_then(|gr| gr.get(GroupKpi::Cost)).map_or(nan_point(x), |e| Point::of(x, &e, 1.0))
+            })
+            .collect();
+        cost.push(Series {
+            label: grp.name.clone(),
+            color: PALETTE[g % PALETTE.len()],
+            style: Style::ErrorBars,
+            points,
+        });
+    }
+    // Without costs in the scenario, the second panel shows each channel's ASA instead.
+    let costed = cost.iter().flat_map(|s| &s.points).any(|p| p.y > 0.0);
+    let second = if costed {
+        Panel { y_desc: "cost".into(), unit: YUnit::Number, series: cost, hline: None, vline: None, marks: Vec::new() }
+    } else {
+        let series = first
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(c, ch)| Series {
+                label: ch.name.clone(),
+                color: PALETTE[c % PALETTE.len()],
+                style: Style::ErrorBars,
+                points: s
+                    .variants
+                    .iter()
+                    .zip(&xs)
+                    .map(|(v, &x)| {
+                        v.1.channels
+                            .get(c)
+                            .and_then(|ch| ch.get(ChannelKpi::AsaS))
+                            .map_or(nan_point(x), |e| Point::of(x, &e, 1.0))
+                    })
+                    .collect(),
+            })
+            .collect();
+        Panel { y_desc: "ASA (s)".into(), unit: YUnit::Number, series, hline: None, vline: None, marks: Vec::new() }
+    };
+    let what = if costed { "cost" } else { "ASA" };
+    let target = first.channels.first().map(|c| c.target).filter(|t| first.channels.iter().all(|c| c.target == *t));
+    vec![Chart {
+        stem: "sweep".into(),
+        title: format!("{}: service level and {what} by variant (mean, 95 % CI)", s.scenario),
+        channel: None,
+        body: Body::Panels {
+            x,
+            range,
+            panels: vec![
+                Panel {
+                    y_desc: "service level (%)".into(),
+                    unit: YUnit::Percent,
+                    series: sl,
+                    hline: target.map(|t| (t, format!("target {:.0} %", 100.0 * t))),
+                    vline: None,
+                    marks: Vec::new(),
+                },
+                second,
+            ],
+        },
+    }]
+}
+
+/// One plan of a staffing comparison: its label (the target) and agents per interval of
+/// the horizon.
+#[derive(Debug, Clone)]
+pub struct PlanLine {
+    /// What the plan meets, e.g. `80 % in 20s`.
+    pub label: String,
+    /// Agents per planning interval, from time 0.
+    pub headcount: Vec<u32>,
+}
+
+/// The staffing chart: required agents by interval, one step line per target compared.
+pub fn staffing(title: &str, start_day: Weekday, interval_s: f64, plans: &[PlanLine]) -> Chart {
+    let n = plans.iter().map(|p| p.headcount.len()).max().unwrap_or(0);
+    let series = plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Series {
+            label: p.label.clone(),
+            color: PALETTE[i % PALETTE.len()],
+            style: Style::Step(interval_s),
+            points: p
+                .headcount
+                .iter()
+                .enumerate()
+                .map(|(k, &h)| Point { x: k as f64 * interval_s, y: f64::from(h), lo: f64::NAN, hi: f64::NAN })
+                .collect(),
+        })
+        .collect();
+    Chart {
+        stem: "staffing".into(),
+        title: title.to_string(),
+        channel: None,
+        body: Body::Panels {
+            x: XAxis::Time { start_day },
+            range: (0.0, n as f64 * interval_s),
+            panels: vec![Panel {
+                y_desc: "agents required".into(),
+                unit: YUnit::Number,
+                series,
+                hline: None,
+                vline: None,
+                marks: Vec::new(),
+            }],
+        },
+    }
+}
+
+// ---- drawing ------------------------------------------------------------------------------
+
+/// A numeric axis whose ticks are given (a day's hours, a week's days, round numbers),
+/// labelled by the chart's own formatter.
+struct Ticks {
+    inner: RangedCoordf64,
+    keys: Vec<f64>,
+}
+
+fn ticks(range: std::ops::Range<f64>, keys: Vec<f64>) -> Ticks {
+    Ticks { inner: range.into(), keys }
+}
+
+impl Ranged for Ticks {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.keys.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
+impl Chart {
+    fn size(&self) -> (u32, u32) {
+        match &self.body {
+            Body::Panels { panels, .. } if panels.len() > 1 => (SIZE.0, TALL),
+            _ => SIZE,
+        }
+    }
+
+    /// The chart as an SVG document.
+    pub fn svg(&self) -> Result<String, String> {
+        registered();
+        let mut s = String::new();
+        {
+            let root = SVGBackend::with_string(&mut s, self.size()).into_drawing_area();
+            draw(&root, self)?;
+            root.present().map_err(|e| e.to_string())?;
+        }
+        Ok(s)
+    }
+
+    /// Draws the chart into a PNG file.
+    pub fn png(&self, path: &Path) -> Result<(), String> {
+        registered();
+        let root = BitMapBackend::new(path, self.size()).into_drawing_area();
+        draw(&root, self)?;
+        root.present().map_err(|e| e.to_string())
+    }
+
+    /// Writes the chart into `dir` as `<stem>.<ext>`; returns the file's path.
+    pub fn write(&self, dir: &Path, format: ImageFormat) -> Result<PathBuf, String> {
+        let path = dir.join(format!("{}.{}", self.stem, format.extension()));
+        match format {
+            ImageFormat::Png => self.png(&path)?,
+            ImageFormat::Svg => std::fs::write(&path, self.svg()?).map_err(|e| format!("{}: {e}", path.display()))?,
+        }
+        Ok(path)
+    }
+}
+
+type DrawResult = Result<(), String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart) -> DrawResult {
+    root.fill(&WHITE).map_err(err)?;
+    let root = root.titled(&c.title, (FONT, 22).into_font().style(FontStyle::Bold)).map_err(err)?;
+    match &c.body {
+        Body::Panels { x, range, panels } => {
+            let n = panels.len();
+            let areas = root.split_evenly((n, 1));
+            for (i, (area, p)) in areas.iter().zip(panels).enumerate() {
+                draw_panel(area, x, *range, p, i + 1 == n)?;
+            }
+            Ok(())
+        }
+        Body::Heat(h) => draw_heat(&root, h),
+    }
+}
+
+/// About ten round numbers (1, 2 or 5 × 10ⁿ apart) within a range.
+fn nice_ticks(range: (f64, f64)) -> Vec<f64> {
+    let span = range.1 - range.0;
+    if !(span > 0.0 && span.is_finite()) {
+        return vec![range.0];
+    }
+    let raw = span / 10.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| span / s <= 10.0).unwrap_or(10.0 * mag);
+    let first = (range.0 / step).ceil() as i64;
+    let last = (range.1 / step).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+/// Key points of a time axis: the largest step of a planner's clock that gives at most
+/// 14 labels.
+fn time_ticks(range: (f64, f64)) -> (Vec<f64>, f64) {
+    let span = range.1 - range.0;
+    let step = [900.0, 1800.0, 3600.0, 7200.0, 10800.0, 14400.0, 21600.0, 43200.0, DAY, 2.0 * DAY, 7.0 * DAY]
+        .into_iter()
+        .find(|s| span / s <= 12.0)
+        .unwrap_or(7.0 * DAY);
+    let first = (range.0 / step).ceil() as i64;
+    // No tick at the very end: its label would be cut by the edge.
+    let last = ((range.1 / step).ceil() as i64 - 1).max(first);
+    ((first..=last).map(|k| k as f64 * step).collect(), step)
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x: &XAxis,
+    range: (f64, f64),
+    p: &Panel,
+    bottom: bool,
+) -> DrawResult {
+    // y range: from 0 to the largest value (band, line, target), with headroom for the
+    // legend above the data.
+    let mut top = p.hline.as_ref().map_or(0.0, |h| h.0);
+    for s in &p.series {
+        for q in &s.points {
+            for v in [q.y, q.hi] {
+                if v.is_finite() {
+                    top = f64::max(top, v);
+                }
+            }
+        }
+    }
+    let top = if top > 0.0 { top * 1.32 } else { 1.0 };
+    let top = if p.unit == YUnit::Percent { top.min(1.32) } else { top };
+    let keys = match x {
+        XAxis::Time { .. } => time_ticks(range).0,
+        XAxis::Categories(_, labels) => (0..labels.len()).map(|i| i as f64).collect(),
+        XAxis::Number(_) => nice_ticks(range),
+    };
+    let x_range = range.0..range.1;
+    let mut chart = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(if bottom { 48 } else { 30 })
+        .y_label_area_size(78)
+        .build_cartesian_2d(ticks(x_range, keys), 0.0..top)
+        .map_err(err)?;
+    let time_step = match x {
+        XAxis::Time { .. } => time_ticks(range).1,
+        _ => 0.0,
+    };
+    let x_fmt = |v: &f64| -> String {
+        match x {
+            XAxis::Time { start_day } => {
+                let w = format_when(*v, *start_day);
+                if time_step >= DAY {
+                    w.split(' ').next().unwrap_or("").to_string()
+                } else if range.1 - range.0 <= DAY {
+                    format_clock(v.rem_euclid(DAY))
+                } else {
+                    w
+                }
+            }
+            XAxis::Categories(_, labels) => labels.get(v.round() as usize).cloned().unwrap_or_default(),
+            XAxis::Number(_) => {
+                if (v - v.round()).abs() < 1e-9 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.1}")
+                }
+            }
+        }
+    };
+    let y_fmt = |v: &f64| -> String {
+        match p.unit {
+            // The headroom above 100 % holds the legend, not values.
+            YUnit::Percent if *v > 1.0 + 1e-9 => String::new(),
+            YUnit::Percent => format!("{:.0} %", 100.0 * v),
+            YUnit::Number if top >= 20.0 || *v == v.round() => format!("{v:.0}"),
+            YUnit::Number => format!("{v:.1}"),
+        }
+    };
+    let x_desc = match x {
+        XAxis::Time { .. } => "interval start".to_string(),
+        XAxis::Number(d) | XAxis::Categories(d, _) => d.clone(),
+    };
+    let mut mesh = chart.configure_mesh();
+    mesh.y_desc(p.y_desc.as_str())
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
+        .light_line_style(RGBColor(235, 235, 235))
+        .y_labels(8);
+    if bottom {
+        mesh.x_desc(x_desc.as_str());
+    }
+    mesh.draw().map_err(err)?;
+
+    for s in &p.series {
+        let color = s.color;
+        match s.style {
+            Style::Band => {
+                for seg in segments(&s.points) {
+                    let mut poly: Vec<(f64, f64)> = seg.iter().map(|q| (q.x, q.hi.min(top))).collect();
+                    poly.extend(seg.iter().rev().map(|q| (q.x, q.lo.max(0.0))));
+                    chart.draw_series(std::iter::once(Polygon::new(poly, color.mix(0.18).filled()))).map_err(err)?;
+                }
+                draw_lines(&mut chart, s, ShapeStyle::from(&color).stroke_width(2))?;
+            }
+            Style::Line => draw_lines(&mut chart, s, ShapeStyle::from(&color).stroke_width(2))?,
+            Style::Dashed => {
+                let mut first = true;
+                for seg in segments(&s.points) {
+                    let line = DashedLineSeries::new(
+                        seg.iter().map(|q| (q.x, q.y)),
+                        8,
+                        5,
+                        ShapeStyle::from(&color).stroke_width(2),
+                    );
+                    let drawn = chart.draw_series(line).map_err(err)?;
+                    if std::mem::take(&mut first) {
+                        drawn.label(s.label.as_str()).legend(move |(x, y)| {
+                            let style = ShapeStyle::from(&color).stroke_width(2);
+                            EmptyElement::at((x, y))
+                                + PathElement::new(vec![(0, 0), (7, 0)], style)
+                                + PathElement::new(vec![(12, 0), (19, 0)], style)
+                        });
+                    }
+                }
+            }
+            Style::Step(w) => {
+                let mut path = Vec::new();
+                for q in s.points.iter().filter(|q| q.y.is_finite()) {
+                    path.push((q.x, q.y));
+                    path.push((q.x + w, q.y));
+                }
+                chart
+                    .draw_series(LineSeries::new(path, ShapeStyle::from(&color).stroke_width(2)))
+                    .map_err(err)?
+                    .label(s.label.as_str())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 20, y)], ShapeStyle::from(&color).stroke_width(2))
+                    });
+            }
+            Style::ErrorBars => {
+                draw_lines(&mut chart, s, ShapeStyle::from(&color.mix(0.5)).stroke_width(1))?;
+                chart
+                    .draw_series(s.points.iter().filter(|q| q.y.is_finite()).map(|q| {
+                        let (lo, hi) = if q.lo.is_finite() { (q.lo, q.hi) } else { (q.y, q.y) };
+                        ErrorBar::new_vertical(q.x, lo, q.y, hi, ShapeStyle::from(&color).filled().stroke_width(2), 10)
+                    }))
+                    .map_err(err)?;
+            }
+        }
+    }
+    if let Some((y, label)) = &p.hline {
+        let line =
+            DashedLineSeries::new(vec![(range.0, *y), (range.1, *y)], 10, 6, ShapeStyle::from(&GREY).stroke_width(2));
+        chart.draw_series(line).map_err(err)?.label(label.as_str()).legend(|(x, y)| {
+            let style = ShapeStyle::from(&GREY).stroke_width(2);
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (7, 0)], style)
+                + PathElement::new(vec![(12, 0), (19, 0)], style)
+        });
+    }
+    if let Some((xv, label)) = &p.vline {
+        let line = DashedLineSeries::new(vec![(*xv, 0.0), (*xv, top)], 10, 6, ShapeStyle::from(&GREY).stroke_width(2));
+        chart.draw_series(line).map_err(err)?.label(label.as_str()).legend(|(x, y)| {
+            let style = ShapeStyle::from(&GREY).stroke_width(2);
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (7, 0)], style)
+                + PathElement::new(vec![(12, 0), (19, 0)], style)
+        });
+    }
+    if !p.marks.is_empty() {
+        chart
+            .draw_series(p.marks.iter().map(|&(x, y)| TriangleMarker::new((x, y), 5, RED.filled())))
+            .map_err(err)?
+            .label("interval below target")
+            .legend(|(x, y)| TriangleMarker::new((x + 10, y), 5, RED.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(200, 200, 200))
+        .draw()
+        .map_err(err)
+}
+
+/// Contiguous runs of defined points (a gap where a value is undefined).
+fn segments(points: &[Point]) -> Vec<&[Point]> {
+    points.split(|q| !q.y.is_finite()).filter(|s| !s.is_empty()).collect()
+}
+
+fn draw_lines<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<Ticks, RangedCoordf64>>,
+    s: &Series,
+    style: ShapeStyle,
+) -> DrawResult {
+    let mut first = true;
+    for seg in segments(&s.points) {
+        let drawn = chart.draw_series(LineSeries::new(seg.iter().map(|q| (q.x, q.y)), style)).map_err(err)?;
+        if std::mem::take(&mut first) {
+            let color = s.color;
+            drawn.label(s.label.as_str()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], ShapeStyle::from(&color).stroke_width(2))
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The colour of a service level in the heat map: red far below target, through orange
+/// and yellow to the target, then light to dark green up to 100 %.
+fn heat_color(v: f64, target: f64) -> RGBColor {
+    fn mix(a: (f64, f64, f64), b: (f64, f64, f64), t: f64) -> RGBColor {
+        let t = t.clamp(0.0, 1.0);
+        let c = |x: f64, y: f64| (x + (y - x) * t).round() as u8;
+        RGBColor(c(a.0, b.0), c(a.1, b.1), c(a.2, b.2))
+    }
+    const DEEP_RED: (f64, f64, f64) = (165.0, 0.0, 38.0);
+    const YELLOW: (f64, f64, f64) = (254.0, 224.0, 139.0);
+    const LIGHT_GREEN: (f64, f64, f64) = (166.0, 217.0, 106.0);
+    const GREEN: (f64, f64, f64) = (26.0, 120.0, 60.0);
+    if !v.is_finite() {
+        return RGBColor(238, 238, 238);
+    }
+    if v < target {
+        let floor = (target - 0.4).max(0.0);
+        mix(DEEP_RED, YELLOW, (v - floor) / (target - floor))
+    } else if target < 1.0 {
+        mix(LIGHT_GREEN, GREEN, (v - target) / (1.0 - target))
+    } else {
+        RGBColor(GREEN.0 as u8, GREEN.1 as u8, GREEN.2 as u8)
+    }
+}
+
+fn draw_heat<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, h: &Heat) -> DrawResult {
+    let (main, legend) = root.split_horizontally(root.dim_in_pixel().0 - 170);
+    let days = h.cells.len();
+    let per_day = h.cells.first().map_or(0, Vec::len);
+    let hours = per_day as f64 * h.interval_s / 3600.0;
+    let day_keys: Vec<f64> = (0..days).map(|d| d as f64 + 0.5).collect();
+    let hour_keys: Vec<f64> = (0..=hours as usize).step_by(2).map(|x| x as f64).collect();
+    let mut chart = ChartBuilder::on(&main)
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(60)
+        .build_cartesian_2d(ticks(0.0..hours, hour_keys), ticks(0.0..days as f64, day_keys))
+        .map_err(err)?;
+    let names = &h.day_names;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc("time of day")
+        .y_desc("day")
+        .x_label_formatter(&|x: &f64| format_clock(x * 3600.0))
+        .y_label_formatter(&|y: &f64| {
+            // Rows run top to bottom from the first day.
+            let d = days as f64 - y - 0.5;
+            names.get(d.round() as usize).cloned().unwrap_or_default()
+        })
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 15))
+        .draw()
+        .map_err(err)?;
+    let step_h = h.interval_s / 3600.0;
+    chart
+        .draw_series(h.cells.iter().enumerate().flat_map(|(d, row)| {
+            let y = (days - d - 1) as f64;
+            row.iter().enumerate().map(move |(i, &v)| {
+                let x = i as f64 * step_h;
+                Rectangle::new([(x, y), (x + step_h, y + 1.0)], heat_color(v, h.target).filled())
+            })
+        }))
+        .map_err(err)?;
+    // Grid lines between days.
+    chart
+        .draw_series(
+            (1..days).map(|d| PathElement::new(vec![(0.0, d as f64), (hours, d as f64)], WHITE.stroke_width(2))),
+        )
+        .map_err(err)?;
+
+    // The colour key.
+    let legend = legend.margin(40, 60, 10, 20);
+    let bar_h = legend.dim_in_pixel().1.saturating_sub(70) as i32;
+    let stops = 40;
+    legend.draw(&Text::new("service level", (0, 0), (FONT, 15).into_font())).map_err(err)?;
+    for k in 0..stops {
+        let v = 1.0 - k as f64 / stops as f64;
+        let y0 = 24 + k * bar_h / stops;
+        let y1 = 24 + (k + 1) * bar_h / stops;
+        legend.draw(&Rectangle::new([(0, y0), (28, y1)], heat_color(v, h.target).filled())).map_err(err)?;
+    }
+    let label_at = |v: f64| 24 + ((1.0 - v) * f64::from(bar_h)) as i32;
+    for (v, text) in [
+        (1.0, "100 %".to_string()),
+        (h.target, format!("{:.0} % target", 100.0 * h.target)),
+        ((h.target - 0.4).max(0.0), format!("≤ {:.0} %", 100.0 * (h.target - 0.4).max(0.0))),
+    ] {
+        let y = label_at(v);
+        legend.draw(&PathElement::new(vec![(28, y), (36, y)], BLACK.stroke_width(1))).map_err(err)?;
+        legend.draw(&Text::new(text, (40, y - 7), (FONT, 13).into_font())).map_err(err)?;
+    }
+    let y = 24 + bar_h + 16;
+    legend.draw(&Rectangle::new([(0, y), (28, y + 14)], heat_color(f64::NAN, h.target).filled())).map_err(err)?;
+    legend.draw(&Text::new("no contacts", (40, y), (FONT, 13).into_font())).map_err(err)?;
+    Ok(())
+}
+
+/// Writes every chart of `charts` into `dir` in each of `formats`; returns the paths.
+pub fn write_all(charts: &[Chart], dir: &Path, formats: &[ImageFormat]) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths = Vec::new();
+    for c in charts {
+        for &f in formats {
+            paths.push(c.write(dir, f)?);
+        }
+    }
+    Ok(paths)
+}
