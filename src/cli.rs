@@ -89,6 +89,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ImageChoice::Both)]
         image: ImageChoice,
     },
+    /// Write the shareable HTML report of a run's JSON result: its inputs, the KPI tables
+    /// with 95 % intervals and below-target marks, every chart, and the definitions; one
+    /// self-contained file that opens offline.
+    #[command(
+        after_help = "Examples:\n  ccsim run scenarios/omnichannel.toml --format json -o week.json\n  ccsim report week.json --out week.html\n  ccsim run scenarios/retail-day.toml --report day.html"
+    )]
+    Report {
+        /// A run's JSON result (`ccsim run --format json`).
+        result: PathBuf,
+        /// The HTML file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -132,6 +145,10 @@ pub struct RunArgs {
     /// Also draw the run's charts (PNG and SVG) into this folder (created if needed).
     #[arg(long, value_name = "DIR")]
     pub charts: Option<PathBuf>,
+    /// Also write the shareable HTML report (tables, charts, inputs, definitions; one
+    /// self-contained file) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -444,8 +461,35 @@ where
             Ok(()) => 0,
             Err(e) => fail(e),
         },
+        Command::Report { result, out } => match cmd_report(&result, &out) {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        },
         Command::Erlang(e) => cmd_erlang(e),
     }
+}
+
+/// Writes the HTML report of `report`, with its charts, to `path`.
+fn write_html(report: &ccsim::report::Report, path: &std::path::Path) -> Result<(), Error> {
+    use ccsim::report::{Exporter, Figure, Html};
+    let figures = ccsim::charts::for_run(report)
+        .into_iter()
+        .map(|c| {
+            let svg = c.svg().map_err(|m| Error::Run(format!("chart {}: {m}", c.stem)))?;
+            Ok(Figure { channel: c.channel.clone().unwrap_or_default(), caption: c.title.clone(), svg })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let html = Html::new(figures);
+    write_atomically(path, |w| html.write(report, w))
+}
+
+fn cmd_report(result: &std::path::Path, out: &std::path::Path) -> Result<(), Error> {
+    check_output(out, result)?;
+    let text =
+        std::fs::read_to_string(result).map_err(|source| Error::Io { path: result.display().to_string(), source })?;
+    let report =
+        ccsim::report::Report::from_json(&text).map_err(|m| Error::Input(format!("{}: {m}", result.display())))?;
+    write_html(&report, out)
 }
 
 /// Writes `charts` into `dir` and lists the files on stderr.
@@ -580,7 +624,7 @@ fn check_output(out: &std::path::Path, scenario: &std::path::Path) -> Result<(),
 }
 
 fn run_to_output(a: &RunArgs) -> Result<(), Error> {
-    if let Some(out) = &a.output {
+    for out in [&a.output, &a.report].into_iter().flatten() {
         check_output(out, &a.scenario)?;
     }
     let scenario = load(&a.scenario, &a.set)?;
@@ -594,6 +638,9 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     emit(&a.output, |w| exporter.write(&report, w))?;
     if let Some(dir) = &a.charts {
         write_charts(&ccsim::charts::for_run(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+    }
+    if let Some(path) = &a.report {
+        write_html(&report, path)?;
     }
     Ok(())
 }

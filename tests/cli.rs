@@ -1111,3 +1111,113 @@ fn charts_render_as_png_and_svg() {
     let bogus = write("bogus.json", "{\"scenario\": \"x\"}");
     assert_refused(&["chart", bogus.to_str().unwrap(), "--out", &d("x")], "bogus.json: `replications` is missing");
 }
+
+/// Headless Chromium (Debian's `chromium`, installed by `.ci/run`): the page's DOM after
+/// loading, what the browser logged, and a screenshot.
+fn chromium(page: &Path, screenshot: &Path) -> (String, String) {
+    let bin = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()));
+    let Some(bin) = bin else {
+        panic!("this test needs headless Chromium: apt-get install chromium (.ci/run installs it)")
+    };
+    let profile = tmp_dir().join(format!("chromium-profile-{}", page.file_stem().unwrap().to_string_lossy()));
+    let url = format!("file://{}", page.display());
+    // The flags of a closed network: no background connections, no sandbox as root.
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+    ];
+    let run = |extra: &[String]| {
+        let out = Command::new(bin)
+            .args(flags)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(&url)
+            .output()
+            .expect("run chromium");
+        assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let dom = run(&["--dump-dom".into()]);
+    run(&[
+        "--hide-scrollbars".into(),
+        "--window-size=1280,4000".into(),
+        format!("--screenshot={}", screenshot.display()),
+    ]);
+    (String::from_utf8_lossy(&dom.stdout).into_owned(), String::from_utf8_lossy(&dom.stderr).into_owned())
+}
+
+/// What the page itself logged: console messages and uncaught errors (not the browser's
+/// own complaints about D-Bus and the like).
+fn page_messages(log: &str) -> Vec<&str> {
+    log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect()
+}
+
+/// The HTML report opens in a real browser: its headings and every chart (inline SVG)
+/// render, the page logs nothing, loads nothing from the network, and the screenshot shows
+/// the charts in colour. The detector of page messages is itself checked on a page that
+/// logs an error.
+#[test]
+fn html_report_renders_in_chromium() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tmp_dir().join("html");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("week.json");
+    let html = dir.join("week.html");
+    let omni = format!("{root}/scenarios/omnichannel.toml");
+    let out = ccsim(&["run", &omni, "-r", "4", "--format", "json", "-o", json.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = ccsim(&["report", json.to_str().unwrap(), "--out", html.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // The same page from `run --report`.
+    let direct = dir.join("direct.html");
+    let out = ccsim(&["run", &omni, "-r", "4", "--report", direct.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page == std::fs::read_to_string(&direct).unwrap(), "report from JSON and from the run differ");
+    for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!page.contains(attr), "the report must not load anything: found {attr}");
+    }
+
+    let shot = dir.join("week.png");
+    let (dom, log) = chromium(&html, &shot);
+    let messages = page_messages(&log);
+    assert!(messages.is_empty(), "the page logged:\n{}", messages.join("\n"));
+    for heading in [
+        "<h1>omnichannel",
+        "<h2>Scenario</h2>",
+        "<h2>Channels</h2>",
+        "<h2>phone (voice, 80 % in 20s) by contact type</h2>",
+        "<h2>Agent groups</h2>",
+        "<h2>Charts: phone</h2>",
+        "<h2>Charts: social</h2>",
+        "<summary>phone (voice, 80 % in 20s) by interval of arrival (target 80 %)</summary>",
+        "<h2>Definitions</h2>",
+    ] {
+        assert!(dom.contains(heading), "the rendered page lacks {heading}");
+    }
+    assert_eq!(dom.matches("<svg").count(), 20, "five charts for each of four channels");
+    assert!(dom.contains("class=\"below\""), "below-target cells are marked");
+    assert!(dom.contains("not_yet_due") && dom.contains("Still waiting at the end"), "definitions from the catalogue");
+    let (size, ink) = png_ink(&shot);
+    assert_eq!(size, (1280, 4000));
+    assert!(ink > 0.005, "the screenshot shows little colour ({:.2} %): charts missing?", 100.0 * ink);
+
+    // The detector sees what a page logs.
+    let bad = dir.join("bad.html");
+    std::fs::write(&bad, "<!DOCTYPE html><p>x</p><script>console.error('boom'); undefinedCall();</script>").unwrap();
+    let (_, log) = chromium(&bad, &dir.join("bad.png"));
+    let messages = page_messages(&log);
+    assert!(messages.iter().any(|m| m.contains("boom")), "console.error not seen in:\n{log}");
+    assert!(messages.iter().any(|m| m.contains("undefinedCall")), "uncaught error not seen in:\n{log}");
+}

@@ -49,7 +49,18 @@ pub trait Markup {
         "\n".into()
     }
 
-    /// Written after a channel's per-interval table: its charts, for markups that show
+    /// A long table's caption (per-interval tables): one a reader may fold away (default:
+    /// as [`Markup::caption`]).
+    fn folded_caption(&self, text: &str) -> String {
+        self.caption(text)
+    }
+
+    /// Written after a long table's last row (default: as [`Markup::table_end`]).
+    fn folded_end(&self) -> String {
+        self.table_end()
+    }
+
+    /// Written before a channel's per-interval table: its charts, for markups that show
     /// them (default: nothing).
     fn channel_figures(&self, _channel: &str) -> String {
         String::new()

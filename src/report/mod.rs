@@ -5,13 +5,15 @@
 //!   `Serialize` (`serialize.rs`), so bindings get the same document without the exporter.
 //! * [`Csv`] — one tidy table: `scope,name,start_s,kpi,mean,ci95,day,time`, rounded to the CI.
 //! * [`Table`] — aligned text for the terminal; [`Markdown`] — the same as Markdown tables.
-//!   Both are a [`markup::Markup`]: a few row and divider hooks behind one renderer, so
-//!   another markup (HTML) is one more small file.
+//!   Both are a [`markup::Markup`]: a few row and divider hooks behind one renderer.
+//! * [`Html`] — the shareable report: one more markup (`html.rs`), with the scenario's
+//!   inputs, charts passed in as SVG, and the KPI definitions.
 //!
 //! A report is built from the checked scenario, the KPI layout and the estimates alone
 //! ([`Report::new`]): it knows nothing of the engine.
 
 mod csv;
+pub mod html;
 mod json;
 pub mod markup;
 mod parse;
@@ -20,6 +22,7 @@ pub mod sweep;
 mod text;
 
 pub use self::csv::Csv;
+pub use self::html::{Figure, Html};
 pub use self::json::Json;
 pub use self::markup::{Markdown, Table};
 

@@ -107,6 +107,8 @@ pub(super) struct Grid {
     pub title: String,
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// A long table a reader may fold away (per-interval tables).
+    pub folded: bool,
 }
 
 impl Grid {
@@ -128,13 +130,14 @@ impl Grid {
 
     pub fn write(&self, out: &mut dyn Write, markup: &impl Markup) -> io::Result<()> {
         let width = self.widths();
-        write!(out, "{}", markup.caption(&self.title))?;
+        let caption = if self.folded { markup.folded_caption(&self.title) } else { markup.caption(&self.title) };
+        write!(out, "{caption}")?;
         write!(out, "{}", markup.row(&self.header, &width))?;
         write!(out, "{}", markup.divider(&width))?;
         for row in &self.rows {
             write!(out, "{}", markup.row(row, &width))?;
         }
-        write!(out, "{}", markup.table_end())
+        write!(out, "{}", if self.folded { markup.folded_end() } else { markup.table_end() })
     }
 }
 
@@ -173,7 +176,7 @@ fn kpi_tables(
             .filter(|&i| cols.iter().any(|c| !c.1[i].is_empty()))
             .map(|i| std::iter::once(labels[i].clone()).chain(cols.iter().map(|c| c.1[i].clone())).collect())
             .collect();
-        Grid { title, header, rows }
+        Grid { title, header, rows, folded: false }
     };
     let fits = |g: &Grid| markup.max_width().is_none_or(|w| g.line_width() <= w);
     let mut chunks: Vec<&[(String, Vec<String>)]> = Vec::new();
@@ -266,7 +269,7 @@ fn backlog(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<
             row
         })
         .collect();
-    Grid { title: "Deferred backlog".into(), header, rows }.write(out, markup)
+    Grid { title: "Deferred backlog".into(), header, rows, folded: false }.write(out, markup)
 }
 
 /// The per-interval columns of a channel table.
@@ -311,9 +314,9 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
                 row
             })
             .collect();
-        let title = format!("{} by interval of arrival (target {:.0} %)", channel_heading(c), 100.0 * c.target);
-        Grid { title, header, rows }.write(out, markup)?;
         write!(out, "{}", markup.channel_figures(&c.name))?;
+        let title = format!("{} by interval of arrival (target {:.0} %)", channel_heading(c), 100.0 * c.target);
+        Grid { title, header, rows, folded: true }.write(out, markup)?;
     }
     for g in &r.groups {
         let mut header = vec!["start".to_string()];
@@ -335,7 +338,7 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
                 row
             })
             .collect();
-        Grid { title: format!("{} by interval", g.name), header, rows }.write(out, markup)?;
+        Grid { title: format!("{} by interval", g.name), header, rows, folded: true }.write(out, markup)?;
     }
     Ok(())
 }
@@ -371,7 +374,8 @@ fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
         let hours = g.get(GroupKpi::StaffedHours).map_or(String::new(), |e| format!("; {:.0} staffed hours", e.mean));
         rows.push(vec![format!("agent group {}", g.name), format!("skills {}{hours}", g.skills.join(", "))]);
     }
-    Grid { title: "Scenario".into(), header: vec!["input".into(), "value".into()], rows }.write(out, markup)
+    Grid { title: "Scenario".into(), header: vec!["input".into(), "value".into()], rows, folded: false }
+        .write(out, markup)
 }
 
 /// The definition of every KPI shown, from the catalogue (for markups that ask for it).
@@ -389,7 +393,7 @@ fn definitions(markup: &impl Markup, out: &mut dyn Write) -> io::Result<()> {
             .map(|k| vec![k.def().label.into(), format!("group interval {}", k.name()), k.what().into()]),
     );
     let header = vec!["KPI".into(), "JSON field".into(), "definition".into()];
-    Grid { title: "Definitions".into(), header, rows }.write(out, markup)
+    Grid { title: "Definitions".into(), header, rows, folded: false }.write(out, markup)
 }
 
 /// Writes the report's tables in `markup`.
