@@ -297,6 +297,8 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+    /// An Excel workbook (runs only; needs --output unless standard output is redirected).
+    Xlsx,
 }
 
 impl Format {
@@ -306,6 +308,7 @@ impl Format {
             Format::Json => ReportFormat::Json,
             Format::Csv => ReportFormat::Csv,
             Format::Markdown => ReportFormat::Markdown,
+            Format::Xlsx => ReportFormat::Xlsx,
         }
     }
 
@@ -492,6 +495,14 @@ fn cmd_report(result: &std::path::Path, out: &std::path::Path) -> Result<(), Err
     write_html(&report, out)
 }
 
+/// Refuses the Excel format for outputs other than a run's.
+fn runs_only(format: Format) -> Result<(), Error> {
+    if format == Format::Xlsx {
+        return Err(Error::Input("--format xlsx is for `ccsim run`; choose table, markdown, csv or json".into()));
+    }
+    Ok(())
+}
+
 /// Writes `charts` into `dir` and lists the files on stderr.
 fn write_charts(charts: &[Chart], dir: &std::path::Path, formats: &[ImageFormat]) -> Result<(), Error> {
     let paths = ccsim::charts::write_all(charts, dir, formats).map_err(|m| Error::Run(format!("charts: {m}")))?;
@@ -627,6 +638,9 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     for out in [&a.output, &a.report].into_iter().flatten() {
         check_output(out, &a.scenario)?;
     }
+    if a.format == Format::Xlsx && a.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::Input("--format xlsx writes a binary workbook: give --output FILE.xlsx".into()));
+    }
     let scenario = load(&a.scenario, &a.set)?;
     if !warn(&scenario, a.deny_warnings) {
         return Err(Error::Input(format!("{}: warnings are errors with --deny-warnings", a.scenario.display())));
@@ -683,6 +697,7 @@ fn load(path: &std::path::Path, set: &[String]) -> Result<Scenario, Error> {
 }
 
 fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
+    runs_only(a.format)?;
     use ccsim::sweep::{Axis, sweep, variants};
     if let Some(out) = &a.output {
         check_output(out, &a.scenario)?;
@@ -822,6 +837,7 @@ fn to_json_numbers(k: Vec<f64>) -> Vec<Option<f64>> {
 }
 
 fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
+    runs_only(a.format)?;
     use ccsim::staffing::{Goal, optimise};
     use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
     let mut base = Scenario::load(&a.scenario)?;
@@ -963,6 +979,7 @@ fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
 }
 
 fn cmd_merge(a: &MergeArgs) -> Result<(), Error> {
+    runs_only(a.format)?;
     let mut parts = Vec::new();
     for p in &a.parts {
         let io = |source| Error::Io { path: p.display().to_string(), source };

@@ -1221,3 +1221,83 @@ fn html_report_renders_in_chromium() {
     assert!(messages.iter().any(|m| m.contains("boom")), "console.error not seen in:\n{log}");
     assert!(messages.iter().any(|m| m.contains("undefinedCall")), "uncaught error not seen in:\n{log}");
 }
+
+/// The Excel workbook opens with a reader (calamine) and holds the run's numbers as numbers:
+/// shares as fractions, durations in days, interval starts as date-times, one row per
+/// interval, the header row frozen on every sheet.
+#[test]
+fn xlsx_round_trips_the_numbers() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let omni = format!("{}/scenarios/omnichannel.toml", env!("CARGO_MANIFEST_DIR"));
+    let dir = tmp_dir();
+    let book = dir.join("week.xlsx");
+    let out = ccsim(&["run", &omni, "-r", "4", "--format", "xlsx", "-o", book.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = ccsim(&["run", &omni, "-r", "4", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let names = wb.sheet_names().to_vec();
+    for want in [
+        "Channels",
+        "Contact types",
+        "Agent groups",
+        "Intervals",
+        "Group intervals",
+        "Backlog",
+        "Wait distribution",
+        "About",
+    ] {
+        assert!(names.iter().any(|n| n == want), "no sheet {want} in {names:?}");
+    }
+    let column = |range: &calamine::Range<Data>, name: &str| -> usize {
+        range.headers().unwrap().iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let num = |d: Option<&Data>| -> f64 {
+        match d {
+            Some(Data::Float(x)) => *x,
+            Some(Data::DateTime(t)) => t.as_f64(),
+            other => panic!("not a number: {other:?}"),
+        }
+    };
+    let channels = wb.worksheet_range("Channels").unwrap();
+    for (row, (name, c)) in v["channels"].as_object().unwrap().iter().enumerate() {
+        let r = row + 1;
+        assert_eq!(channels.get((r, 0)), Some(&Data::String(name.clone())));
+        let sl = num(channels.get((r, column(&channels, "service level"))));
+        assert_eq!(sl, c["service_level"]["mean"].as_f64().unwrap(), "{name}: the share is stored as a fraction");
+        let ci = num(channels.get((r, column(&channels, "service level ±"))));
+        assert_eq!(ci, c["service_level"]["ci95"].as_f64().unwrap());
+        let asa = num(channels.get((r, column(&channels, "ASA"))));
+        let want = c["asa_s"]["mean"].as_f64().unwrap();
+        assert!((asa * 86400.0 - want).abs() <= 1e-9 * want.max(1.0), "{name}: ASA {asa} days vs {want} s");
+        let offered = num(channels.get((r, column(&channels, "offered"))));
+        assert_eq!(offered, c["offered"]["mean"].as_f64().unwrap());
+    }
+    let intervals = wb.worksheet_range("Intervals").unwrap();
+    let rows = v["intervals"].as_array().unwrap();
+    assert_eq!(intervals.height(), rows.len() + 1, "one row per channel and interval");
+    let start = column(&intervals, "start");
+    let offered = column(&intervals, "offered");
+    for (k, row) in rows.iter().enumerate().step_by(97) {
+        let t = row["start_s"].as_f64().unwrap();
+        match intervals.get((k + 1, start)) {
+            // Monday 1 January 2024 is Excel day 45292; the omnichannel week starts on a Monday.
+            Some(Data::DateTime(d)) => assert!((d.as_f64() - (45292.0 + t / 86400.0)).abs() < 1e-9, "row {k}"),
+            other => panic!("start is not a date-time: {other:?}"),
+        }
+        assert_eq!(num(intervals.get((k + 1, offered))), row["offered"]["mean"].as_f64().unwrap());
+    }
+    // Frozen header rows, read from the sheets' XML (an xlsx is a zip archive).
+    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nsheets = [n for n in z.namelist() if n.startswith('xl/worksheets/sheet')]\nprint(len(sheets), sum('state=\"frozen\"' in z.read(n).decode() for n in sheets))";
+    let py = Command::new("python3").args(["-c", script, book.to_str().unwrap()]).output().expect("python3");
+    let counts = String::from_utf8_lossy(&py.stdout).trim().to_string();
+    let (n, frozen) = counts.split_once(' ').unwrap();
+    assert_eq!(n, frozen, "every sheet has its header row frozen: {counts}");
+    assert_eq!(n.parse::<usize>().unwrap(), names.len());
+    // Not for sweeps, and not onto a terminal.
+    assert_refused(
+        &["sweep", &omni, "--set", "agents.phone.staff=+0,+1", "--format", "xlsx"],
+        "--format xlsx is for `ccsim run`",
+    );
+}

@@ -6,6 +6,7 @@
 //! * [`Csv`] — one tidy table: `scope,name,start_s,kpi,mean,ci95,day,time`, rounded to the CI.
 //! * [`Table`] — aligned text for the terminal; [`Markdown`] — the same as Markdown tables.
 //!   Both are a [`markup::Markup`]: a few row and divider hooks behind one renderer.
+//! * `Xlsx` (feature `xlsx`) — an Excel workbook, one sheet per scope, numbers as numbers.
 //! * [`Html`] — the shareable report: one more markup (`html.rs`), with the scenario's
 //!   inputs, charts passed in as SVG, and the KPI definitions.
 //!
@@ -20,6 +21,8 @@ mod parse;
 mod serialize;
 pub mod sweep;
 mod text;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use self::csv::Csv;
 pub use self::html::{Figure, Html};
@@ -48,16 +51,38 @@ pub enum Format {
     Json,
     /// One tidy CSV table.
     Csv,
+    /// An Excel workbook, one sheet per scope (feature `xlsx`).
+    #[cfg(feature = "xlsx")]
+    Xlsx,
 }
 
 impl Format {
     /// Every format, by name.
-    pub const ALL: [(&'static str, Format); 4] =
-        [("table", Format::Table), ("json", Format::Json), ("csv", Format::Csv), ("markdown", Format::Markdown)];
+    pub fn all() -> Vec<(&'static str, Format)> {
+        let mut all = vec![
+            ("table", Format::Table),
+            ("json", Format::Json),
+            ("csv", Format::Csv),
+            ("markdown", Format::Markdown),
+        ];
+        #[cfg(feature = "xlsx")]
+        all.push(("xlsx", Format::Xlsx));
+        all
+    }
 
-    /// The format called `name` (`table`, `json`, `csv`, `markdown`).
+    /// The format called `name` (`table`, `json`, `csv`, `markdown`, and `xlsx` with the
+    /// feature).
     pub fn parse(name: &str) -> Option<Format> {
-        Format::ALL.iter().find(|(n, _)| *n == name).map(|x| x.1)
+        Format::all().into_iter().find(|(n, _)| *n == name).map(|x| x.1)
+    }
+
+    /// Whether the format is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        #[cfg(feature = "xlsx")]
+        if self == Format::Xlsx {
+            return true;
+        }
+        false
     }
 
     /// The exporter of this format; `intervals` adds per-interval tables to the table and
@@ -69,6 +94,8 @@ impl Format {
             Format::Markdown => Box::new(Markdown { intervals }),
             Format::Json => Box::new(Json),
             Format::Csv => Box::new(Csv),
+            #[cfg(feature = "xlsx")]
+            Format::Xlsx => Box::new(xlsx::Xlsx),
         }
     }
 }

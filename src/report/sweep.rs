@@ -72,6 +72,8 @@ impl SweepReport {
             Format::Csv => self.csv(out),
             Format::Table => self.markup(&Table { intervals: false, width: None }, out),
             Format::Markdown => self.markup(&Markdown { intervals: false }, out),
+            #[cfg(feature = "xlsx")]
+            Format::Xlsx => Err(io::Error::other("a sweep is written as table, markdown, csv or json, not xlsx")),
         }
     }
 
