@@ -136,6 +136,8 @@ enum XAxis {
     Number(String),
     /// Categories at 0, 1, 2, … with their labels.
     Categories(String, Vec<String>),
+    /// Numbers with a tick and a label at each given value (the swept values, as written).
+    Points(String, Vec<(f64, String)>),
 }
 
 #[derive(Debug, Clone)]
@@ -432,7 +434,13 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
         (Some(xs), [p]) => {
             let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
             let pad = ((hi - lo) * 0.06).max(0.5);
-            (XAxis::Number(first_set[*p].0.clone()), xs.clone(), (lo - pad, hi + pad))
+            let desc = first_set[*p].0.clone();
+            let axis = if xs.len() <= 16 {
+                XAxis::Points(desc, s.variants.iter().zip(xs).map(|(v, &x)| (x, v.0[*p].1.clone())).collect())
+            } else {
+                XAxis::Number(desc)
+            };
+            (axis, xs.clone(), (lo - pad, hi + pad))
         }
         _ => {
             let labels = s
@@ -730,6 +738,7 @@ fn draw_panel<DB: DrawingBackend>(
         XAxis::Time { .. } => time_ticks(range).0,
         XAxis::Categories(_, labels) => (0..labels.len()).map(|i| i as f64).collect(),
         XAxis::Number(_) => nice_ticks(range),
+        XAxis::Points(_, points) => points.iter().map(|p| p.0).collect(),
     };
     let x_range = range.0..range.1;
     let mut chart = ChartBuilder::on(area)
@@ -762,6 +771,7 @@ fn draw_panel<DB: DrawingBackend>(
                     format!("{v:.1}")
                 }
             }
+            XAxis::Points(_, points) => points.iter().find(|p| p.0 == *v).map_or(String::new(), |p| p.1.clone()),
         }
     };
     let y_fmt = |v: &f64| -> String {
@@ -775,7 +785,7 @@ fn draw_panel<DB: DrawingBackend>(
     };
     let x_desc = match x {
         XAxis::Time { .. } => "interval start".to_string(),
-        XAxis::Number(d) | XAxis::Categories(d, _) => d.clone(),
+        XAxis::Number(d) | XAxis::Categories(d, _) | XAxis::Points(d, _) => d.clone(),
     };
     let mut mesh = chart.configure_mesh();
     mesh.y_desc(p.y_desc.as_str())

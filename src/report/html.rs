@@ -27,12 +27,14 @@ pub struct Html {
     pub figures: Vec<Figure>,
     /// Whether the rows being written are a table's header.
     in_header: Cell<bool>,
+    /// Whether the table being written holds text (inputs, definitions): left-aligned.
+    text_table: Cell<bool>,
 }
 
 impl Html {
     /// A report with these charts (none is fine: tables only).
     pub fn new(figures: Vec<Figure>) -> Html {
-        Html { figures, in_header: Cell::new(false) }
+        Html { figures, in_header: Cell::new(false), text_table: Cell::new(false) }
     }
 }
 
@@ -58,10 +60,10 @@ h2 { font-size: 1.15rem; margin-top: 2rem; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #ddd; white-space: nowrap; }
 th { background: #f3f6fa; text-align: right; }
+.text th { text-align: left; }
 th:first-child, td:first-child { text-align: left; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
 td.below { color: #b30000; font-weight: bold; background: #fdecea; }
-td.text { text-align: left; }
 td.wrap { white-space: normal; text-align: left; max-width: 40rem; }
 p.note { color: #555; font-size: .85rem; }
 details { margin: .5rem 0 1.5rem; }
@@ -95,11 +97,14 @@ impl Markup for Html {
 
     fn caption(&self, text: &str) -> String {
         self.in_header.set(true);
-        format!("<h2>{}</h2>\n<table>\n<thead>\n", escape(text))
+        self.text_table.set(text == "Scenario" || text == "Definitions");
+        let class = if self.text_table.get() { " class=\"text\"" } else { "" };
+        format!("<h2>{}</h2>\n<table{class}>\n<thead>\n", escape(text))
     }
 
     fn folded_caption(&self, text: &str) -> String {
         self.in_header.set(true);
+        self.text_table.set(false);
         format!("<details>\n<summary>{}</summary>\n<table>\n<thead>\n", escape(text))
     }
 
@@ -111,10 +116,8 @@ impl Markup for Html {
                 out.push_str(&format!("<th>{}</th>", escape(c)));
             } else if c.ends_with(super::text::BELOW) {
                 out.push_str(&format!("<td class=\"below\">{}</td>", escape(c)));
-            } else if c.chars().count() > 60 {
+            } else if self.text_table.get() {
                 out.push_str(&format!("<td class=\"wrap\">{}</td>", escape(c)));
-            } else if c.starts_with(|ch: char| ch.is_alphabetic()) {
-                out.push_str(&format!("<td class=\"text\">{}</td>", escape(c)));
             } else {
                 out.push_str(&format!("<td>{}</td>", escape(c)));
             }
