@@ -405,7 +405,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
         for d in 0..layout.days {
             out[layout.backlog(c, d)] = r.backlog_end_of_day[c][d] as f64;
         }
-        let steps = &r.wait_steps[c * WAIT_STEPS_KEPT..(c + 1) * WAIT_STEPS_KEPT];
+        let steps = &r.wait_steps[c];
         for j in 0..WAIT_POINTS {
             out[layout.wait_above(c, j)] = wait_above(steps, j);
         }

@@ -137,9 +137,9 @@ pub struct RepStats {
     /// Sum of the waits of counted contacts answered by each group (s).
     pub group_wait_s: Vec<f64>,
     /// Counted answered contacts of channel c by wait, in steps of a quarter of its
-    /// threshold T: `[c * WAIT_STEPS_KEPT + k]` holds those with ⌈wait / (T/4)⌉ = k (the last
-    /// slot: k or more). See [`kpi::wait_above`].
-    pub wait_steps: Vec<u64>,
+    /// threshold T: `[c][k]` holds those with ⌈wait / (T/4)⌉ = k (the last slot: k or
+    /// more). See [`kpi::wait_step`].
+    pub wait_steps: Vec<[u64; kpi::WAIT_STEPS_KEPT]>,
     /// Counters per contact type over all counted intervals, for channels with more than
     /// one type (indexed by the model's global type index; quantiles are not kept).
     pub types: Vec<ChannelCounts>,
@@ -161,7 +161,7 @@ impl RepStats {
             backlog_end_of_day: vec![vec![0; days]; n_channels],
             types: vec![ChannelCounts::default(); n_types],
             group_wait_s: vec![0.0; n_groups],
-            wait_steps: vec![0; n_channels * kpi::WAIT_STEPS_KEPT],
+            wait_steps: vec![[0; kpi::WAIT_STEPS_KEPT]; n_channels],
         }
     }
 

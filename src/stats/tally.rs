@@ -229,9 +229,13 @@ impl Recorder for Tally {
             x.answered_within += within;
         });
         if i >= self.first_counted {
-            let step = (wait * self.channels[c].per_step).ceil();
-            let k = if step < WAIT_STEPS_KEPT as f64 { step as usize } else { WAIT_STEPS_KEPT - 1 };
-            self.stats.wait_steps[c * WAIT_STEPS_KEPT + k] += 1;
+            // ⌈wait / step⌉ capped at the last slot, cheaply: clamp in floating point, then
+            // truncate to a small signed integer and add one for a fractional part. Waits
+            // are never negative.
+            let x = (wait * self.channels[c].per_step).min(WAIT_STEPS_KEPT as f64);
+            let whole = x as i32;
+            let k = ((whole + i32::from(x > f64::from(whole))) as usize).min(WAIT_STEPS_KEPT - 1);
+            self.stats.wait_steps[c][k] += 1;
             self.stats.handled[g * self.n_channels + c] += 1;
             self.stats.group_wait_s[g] += wait;
             self.record_interval_wait(c, i, wait);
