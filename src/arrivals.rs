@@ -76,6 +76,16 @@ impl RateFn {
         self.rates.iter().copied().fold(0.0, f64::max)
     }
 
+    /// The product of two step functions (`other` is evaluated on this one's horizon).
+    pub fn times(&self, other: &RateFn) -> RateFn {
+        let mut cuts: Vec<f64> =
+            self.starts.iter().chain(&other.starts).copied().filter(|&t| t < self.horizon).collect();
+        cuts.sort_by(f64::total_cmp);
+        cuts.dedup();
+        let steps: Vec<(f64, f64)> = cuts.iter().map(|&t| (t, self.rate_at(t) * other.rate_at(t))).collect();
+        RateFn::from_steps(&steps, self.horizon)
+    }
+
     /// Segments as `(start, end, rate)`.
     pub fn segments(&self) -> impl Iterator<Item = (f64, f64, f64)> + '_ {
         (0..self.starts.len()).map(|k| (self.starts[k], self.seg_end(k), self.rates[k]))

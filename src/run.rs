@@ -31,6 +31,59 @@ pub struct Results {
     pub model: Model,
     /// One estimate per slot of `model.layout`.
     pub estimates: Vec<Estimate>,
+    /// Per channel with forecast uncertainty: how the replications' demand factors and
+    /// service levels went together.
+    pub forecast: Vec<crate::report::ForecastReport>,
+}
+
+/// Running sums of (x, y) pairs for a correlation.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pairs {
+    n: f64,
+    sx: f64,
+    sy: f64,
+    sxx: f64,
+    syy: f64,
+    sxy: f64,
+}
+
+impl Pairs {
+    fn push(&mut self, x: f64, y: f64) {
+        if x.is_finite() && y.is_finite() {
+            self.n += 1.0;
+            self.sx += x;
+            self.sy += y;
+            self.sxx += x * x;
+            self.syy += y * y;
+            self.sxy += x * y;
+        }
+    }
+
+    /// The squared correlation (NaN with fewer than 3 pairs or no spread).
+    fn r2(&self) -> f64 {
+        if self.n < 3.0 {
+            return f64::NAN;
+        }
+        let vx = self.sxx - self.sx * self.sx / self.n;
+        let vy = self.syy - self.sy * self.sy / self.n;
+        let c = self.sxy - self.sx * self.sy / self.n;
+        if vx > 0.0 && vy > 0.0 { (c * c / (vx * vy)).min(1.0) } else { f64::NAN }
+    }
+}
+
+/// The demand factor of channel `c` in replication `rep`: expected counted arrivals with
+/// the replication's forecast multipliers over those of the forecast itself (1 without
+/// uncertainty).
+pub fn demand_factor(model: &Model, rep: u64, c: usize) -> f64 {
+    let s = &model.scenario;
+    let ch = &s.channels[c];
+    match crate::engine::forecast_factor(model, rep, c) {
+        None => 1.0,
+        Some(f) => {
+            let base = ch.arrivals.expected(s.warmup, s.horizon);
+            if base > 0.0 { ch.arrivals.times(&f).expected(s.warmup, s.horizon) / base } else { f64::NAN }
+        }
+    }
 }
 
 impl Results {
@@ -41,7 +94,9 @@ impl Results {
 
     /// The estimates arranged by channel, group and interval.
     pub fn report(&self) -> Report {
-        Report::new(&self.model.scenario, &self.model.layout, &self.estimates)
+        let mut r = Report::new(&self.model.scenario, &self.model.layout, &self.estimates);
+        r.forecast = self.forecast.clone();
+        r
     }
 }
 
@@ -57,7 +112,7 @@ pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
     }
     let model = Model::compile(scenario);
     #[cfg(feature = "parallel")]
-    let estimates = match opts.threads {
+    let (estimates, forecast) = match opts.threads {
         None => fold(&model)?,
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -68,14 +123,18 @@ pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
     // Without the `parallel` feature replications run one after another; `threads` has no
     // effect, and the results are the same.
     #[cfg(not(feature = "parallel"))]
-    let estimates = fold(&model)?;
-    Ok(Results { model, estimates })
+    let (estimates, forecast) = fold(&model)?;
+    Ok(Results { model, estimates, forecast })
 }
 
 /// Runs the replications in parallel batches and folds their KPI vectors in order.
-fn fold(model: &Model) -> Result<Vec<Estimate>, Error> {
+fn fold(model: &Model) -> Result<(Vec<Estimate>, Vec<crate::report::ForecastReport>), Error> {
     let n = u64::from(model.scenario.replications());
     let mut acc = Accumulator::new(model.layout.len());
+    let uncertain: Vec<usize> =
+        (0..model.scenario.channels.len()).filter(|&c| model.scenario.channels[c].forecast.is_uncertain()).collect();
+    let mut factors = Accumulator::new(uncertain.len());
+    let mut pairs = vec![Pairs::default(); uncertain.len()];
     // Batches bound the memory held by finished replications waiting to be folded: a few
     // per thread, fewer when each replication's KPI vector is large (≤ 128 MB in all).
     #[cfg(feature = "parallel")]
@@ -94,12 +153,34 @@ fn fold(model: &Model) -> Result<Vec<Estimate>, Error> {
         let kpis: Vec<Vec<f64>> = reps
             .map(|r| simulate(model, r).map(|stats| kpi::compute(&model.scenario, &model.layout, &stats)))
             .collect::<Result<_, Error>>()?;
-        for k in &kpis {
+        for (r, k) in (start..end).zip(&kpis) {
             acc.push(k);
+            if !uncertain.is_empty() {
+                let f: Vec<f64> = uncertain.iter().map(|&c| demand_factor(model, r, c)).collect();
+                for (j, &c) in uncertain.iter().enumerate() {
+                    pairs[j].push(f[j], k[model.layout.channel(c, crate::stats::kpi::ChannelKpi::ServiceLevel)]);
+                }
+                factors.push(&f);
+            }
         }
         start = end;
     }
-    Ok(acc.finish())
+    let factors = factors.finish();
+    let forecast = uncertain
+        .iter()
+        .enumerate()
+        .map(|(j, &c)| {
+            let ch = &model.scenario.channels[c];
+            crate::report::ForecastReport {
+                channel: ch.name.clone(),
+                day_cv: ch.forecast.day_cv,
+                interval_cv: ch.forecast.interval_cv,
+                demand_factor: factors[j],
+                service_level_share: pairs[j].r2(),
+            }
+        })
+        .collect();
+    Ok((acc.finish(), forecast))
 }
 
 /// Runs one replication and returns its KPI vector (for tests and tools).

@@ -1301,3 +1301,42 @@ fn xlsx_round_trips_the_numbers() {
         "--format xlsx is for `ccsim run`",
     );
 }
+
+/// Events and forecast uncertainty: bad entries are located errors; overlapping events
+/// are allowed but `validate` says so (an error with --deny-warnings).
+#[test]
+fn events_and_forecast_bad_input() {
+    let ev = |body: &str| format!("{GOOD}\n[[event]]\nname = \"advert\"\n{body}\n");
+    let line_of = |text: &str, needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    // An event after the end of the 4 h horizon.
+    let t = ev("start = \"3h\"\nend = \"5h\"\nvolume = 2.0");
+    expect_error("event_outside", &t, line_of(&t, "end ="), &["event[0].end", "after the end of the horizon (4h)"]);
+    // A recurring window on a day the horizon does not contain (it is one Monday).
+    let t = ev("days = [\"thu\"]\nfrom = \"01:00\"\nto = \"02:00\"\nvolume = 2.0");
+    expect_error("event_never", &t, line_of(&t, "days ="), &["event[0].days", "never happen"]);
+    let t = ev("from = \"02:00\"\nto = \"01:00\"\nvolume = 2.0");
+    expect_error("event_backwards", &t, line_of(&t, "to ="), &["event[0].to", "must be after `from`"]);
+    let t = ev("from = \"01:00\"\nto = \"02:00\"\nvolume = -1");
+    expect_error("event_negative", &t, line_of(&t, "volume ="), &["event[0].volume", "≥ 0"]);
+    let t = ev("from = \"01:00\"\nto = \"02:00\"\nchannels = [\"fax\"]\nvolume = 2.0");
+    expect_error("event_channel", &t, line_of(&t, "channels ="), &["no channel is called `fax`", "phone"]);
+    let t = ev("volume = 2.0");
+    expect_error("event_window", &t, line_of(&t, "[[event]]"), &["needs one window"]);
+    let t = ev("from = \"01:00\"\nto = \"02:00\"");
+    expect_error("event_nothing", &t, line_of(&t, "[[event]]"), &["changes nothing"]);
+    let t = bad("per_hour = 120 }", "per_hour = 120 }\nforecast = { day_cv = -0.1 }");
+    expect_error("forecast_cv", &t, line_of(&t, "forecast ="), &["channel[0].forecast.day_cv", "from 0 to 3"]);
+    // Overlapping events: a warning, and an error when warnings are.
+    let t = ev(
+        "from = \"01:00\"\nto = \"03:00\"\nvolume = 2.0\n\n[[event]]\nname = \"outage\"\nfrom = \"02:00\"\nto = \"02:30\"\nvolume = 0.5",
+    );
+    let p = write("overlap.toml", &t);
+    let file = p.display().to_string();
+    let out = ccsim(&["validate", &file]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let at = format!("{file}:{}:", t.lines().position(|l| l.starts_with("name = \"outage\"")).unwrap() + 1);
+    assert!(err.contains(&at) && err.contains("warning: event[1].name: overlaps event `advert`"), "{err}");
+    assert!(err.contains("factors multiply"), "{err}");
+    assert_refused(&["validate", "--deny-warnings", &file], "overlaps event `advert`");
+}

@@ -895,3 +895,144 @@ proptest! {
         }
     }
 }
+
+// ---- demand: events and forecast uncertainty ------------------------------------------
+
+/// One Thursday of a phone line open 08:00–20:00 at 120 calls an hour, with `events`.
+fn thursday(events: &str, reps: u32) -> String {
+    format!(
+        r#"
+name = "thursday"
+seed = 17
+replications = {reps}
+horizon = "24h"
+interval = "30m"
+start_day = "thu"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = "20s" }}
+open = {{ from = "08:00", to = "20:00" }}
+arrivals = {{ per_hour = 120 }}
+handle_time = {{ dist = "exponential", mean = "3m" }}
+patience = {{ dist = "exponential", mean = "2m" }}
+
+[[agents]]
+name = "team"
+skills = ["phone"]
+staff = 12
+{events}
+"#
+    )
+}
+
+/// Arrival times of replication `rep`, in order.
+fn arrival_times(toml: &str, rep: u64) -> Vec<f64> {
+    struct Times(Vec<f64>);
+    impl ccsim::engine::Recorder for Times {
+        fn arrival(&mut self, now: f64, _k: &ccsim::engine::Contact) {
+            self.0.push(now);
+        }
+    }
+    let m = Model::compile(Scenario::from_toml(toml, "t.toml").unwrap());
+    ccsim::engine::simulate_with(&m, rep, Times(Vec::new())).unwrap().0
+}
+
+/// A ×2 event over two hours doubles the expected offered volume in exactly those
+/// intervals, and outside the window the arrivals are the same, call by call; a ×0.5
+/// event halves it, an added volume adds its contacts, and a handle-time factor lengthens
+/// the calls that arrive while it is on.
+#[test]
+fn events_change_demand_only_inside_their_window() {
+    let plain = thursday("", 40);
+    let tv = thursday(
+        "[[event]]\nname = \"TV advert\"\ndays = [\"thu\"]\nfrom = \"10:00\"\nto = \"12:00\"\nvolume = 2.0\nhandle_time = 1.2\n",
+        40,
+    );
+    let (a, b) = (report(&plain), report(&tv));
+    let window = 10.0 * 3600.0..12.0 * 3600.0;
+    let mut checked = 0;
+    for (x, y) in a.intervals.iter().zip(&b.intervals) {
+        let (ox, oy) = (x.get(ChannelKpi::Offered).unwrap(), y.get(ChannelKpi::Offered).unwrap());
+        if !(8.0 * 3600.0..20.0 * 3600.0).contains(&x.start_s) {
+            assert_eq!(oy.mean, 0.0, "closed at {}", x.start_s);
+            continue;
+        }
+        if window.contains(&x.start_s) {
+            // 60 calls expected per half hour, doubled.
+            assert!(within(oy, 120.0, 0.001), "{}: {oy:?}", x.start_s);
+            assert!(!within(oy, 60.0, 0.001));
+            assert_eq!(y.events, vec!["TV advert".to_string()]);
+            let aht = y.get(ChannelKpi::AhtS).unwrap();
+            assert!(within(aht, 1.2 * 180.0, 0.001), "handle time × 1.2: {aht:?}");
+        } else {
+            assert_eq!(ox, oy, "outside the window nothing changes ({} s)", x.start_s);
+            assert!(y.events.is_empty());
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 24);
+    for rep in 0..3 {
+        let (p, t) = (arrival_times(&plain, rep), arrival_times(&tv, rep));
+        let outside = |v: &[f64]| v.iter().copied().filter(|t| !window.contains(t)).collect::<Vec<_>>();
+        assert_eq!(outside(&p), outside(&t), "replication {rep}: the same calls outside the window");
+        let inside = |v: &[f64]| v.iter().copied().filter(|t| window.contains(t)).collect::<Vec<_>>();
+        let (pi, ti) = (inside(&p), inside(&t));
+        assert!(pi.iter().all(|x| ti.contains(x)), "the channel's own calls are kept under a ×2 event");
+        assert!(ti.len() > pi.len() + 100);
+    }
+    // Halving thins the channel's own calls; an added volume adds its contacts.
+    let half =
+        report(&thursday("[[event]]\nname = \"outage page\"\nfrom = \"10:00\"\nto = \"12:00\"\nvolume = 0.5\n", 40));
+    let more = report(&thursday("[[event]]\nname = \"mailing\"\nfrom = \"14:00\"\nto = \"16:00\"\nadd = 200\n", 40));
+    for i in half.intervals.iter().filter(|i| window.contains(&i.start_s)) {
+        assert!(within(i.get(ChannelKpi::Offered).unwrap(), 30.0, 0.001), "{}", i.start_s);
+    }
+    let total = |r: &Report| r.channel("phone").unwrap().get(ChannelKpi::Offered).unwrap();
+    let d = total(&more).mean - total(&a).mean;
+    assert!((d - 200.0).abs() < 4.0 * total(&more).se(), "200 contacts added, got {d}");
+    let ti = arrival_times(
+        &thursday("[[event]]\nname = \"outage page\"\nfrom = \"10:00\"\nto = \"12:00\"\nvolume = 0.5\n", 1),
+        0,
+    );
+    let pi = arrival_times(&plain, 0);
+    assert!(ti.iter().all(|x| pi.contains(x)), "thinning keeps a subset of the channel's own calls");
+}
+
+/// Forecast uncertainty: with cv 0 the output is the same bytes as without it; with a
+/// day cv the variance of the daily offered volume across replications is the
+/// Poisson-gamma mean + cv²·mean², within its sampling error, and a neighbouring cv's
+/// value lies outside.
+#[test]
+fn forecast_uncertainty_is_poisson_gamma() {
+    use ccsim::report::{Exporter, Json};
+    let day = |forecast: &str, reps: u32| {
+        thursday("", reps)
+            .replace("arrivals = { per_hour = 120 }", &format!("arrivals = {{ per_hour = 120 }}\n{forecast}"))
+    };
+    let json = |t: &str| {
+        let mut out = Vec::new();
+        Json.write(&report(t), &mut out).unwrap();
+        out
+    };
+    assert!(json(&day("", 8)) == json(&day("forecast = { day_cv = 0.0 }", 8)), "cv 0 changes nothing");
+    assert!(json(&day("", 8)) != json(&day("forecast = { day_cv = 0.2 }", 8)));
+
+    let cv = 0.2;
+    let n = 400u64;
+    let m = Model::compile(Scenario::from_toml(&day(&format!("forecast = {{ day_cv = {cv} }}"), 1), "t.toml").unwrap());
+    let slot = m.layout.channel(0, ChannelKpi::Offered);
+    let xs: Vec<f64> = (0..n).map(|r| ccsim::run::replication_kpis(&m, r).unwrap()[slot]).collect();
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let m4 = xs.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n as f64;
+    // Standard error of the sample variance: √((μ₄ − σ⁴ (n − 3)/(n − 1)) / n).
+    let se = ((m4 - var * var * (n as f64 - 3.0) / (n as f64 - 1.0)) / n as f64).sqrt();
+    let expected = |cv: f64| 1440.0 + cv * cv * 1440.0 * 1440.0;
+    assert!((mean - 1440.0).abs() < 4.0 * (var / n as f64).sqrt(), "mean volume {mean}");
+    assert!((var - expected(cv)).abs() < 3.0 * se, "variance {var:.0} vs {:.0} ± {:.0}", expected(cv), 3.0 * se);
+    for other in [0.15, 0.25] {
+        assert!((var - expected(other)).abs() > 3.0 * se, "cv {other} must be told apart");
+    }
+}

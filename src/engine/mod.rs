@@ -63,4 +63,4 @@ pub use calendar::{Calendar, Event};
 pub use contacts::Contact;
 pub use model::Model;
 pub use recorder::{NoRecorder, Recorder};
-pub use sim::{simulate, simulate_with};
+pub use sim::{forecast_factor, simulate, simulate_with};

@@ -13,7 +13,7 @@ use super::routing::{self, Pick};
 use super::streams::{Purpose, Stream, stream, uniform};
 use super::workforce::Workforce;
 use crate::Error;
-use crate::arrivals::ArrivalClock;
+use crate::arrivals::{ArrivalClock, RateFn};
 use crate::scenario::duration::format_duration;
 use crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM;
 use crate::scenario::{ChannelKind, DAY};
@@ -47,12 +47,59 @@ pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> Resul
 /// A channel's arrival process and per-contact streams.
 struct ChannelState {
     clock: ArrivalClock,
-    /// Time of the channel's next arrival (∞: none before the horizon).
+    /// Time of the channel's next arrival, own or added by events (∞: none).
     next: f64,
+    /// Time of the next arrival of its own process.
+    own_next: f64,
     arrivals: Stream,
     types: Stream,
     handle: Stream,
     patience: Stream,
+    /// This replication's arrival rate under forecast uncertainty (else the scenario's).
+    rate: Option<RateFn>,
+    /// The arrivals events add, and the thinning of its own (channels with events).
+    events: Option<Box<EventArrivals>>,
+    /// Neither forecast uncertainty nor events: the scenario's arrivals as they are.
+    plain: bool,
+}
+
+/// A second arrival process for the contacts events add, with its own streams.
+struct EventArrivals {
+    clock: ArrivalClock,
+    next: f64,
+    rate: RateFn,
+    stream: Stream,
+    thin: Stream,
+}
+
+/// The forecast-error multiplier of channel `c`'s arrival rate in replication `rep`, as a
+/// step function (`None` without forecast uncertainty): per day a gamma variable of mean 1
+/// and cv `day_cv`, times per interval one of cv `interval_cv`, drawn in that order from the
+/// channel's [`Purpose::Forecast`] stream.
+pub fn forecast_factor(m: &Model, rep: u64, c: usize) -> Option<RateFn> {
+    let s = &m.scenario;
+    let f = s.channels[c].forecast;
+    if !f.is_uncertain() {
+        return None;
+    }
+    let mut rng = stream(s.seed, rep, m.channel_salt[c], Purpose::Forecast);
+    let mut gamma = |cv: f64| -> f64 {
+        if cv > 0.0 {
+            rand_distr::Gamma::new(1.0 / (cv * cv), cv * cv)
+                .map_or(1.0, |g| rand_distr::Distribution::sample(&g, &mut rng))
+        } else {
+            1.0
+        }
+    };
+    let days: Vec<f64> = (0..crate::stats::kpi::days_in(s.horizon)).map(|_| gamma(f.day_cv)).collect();
+    let steps: Vec<(f64, f64)> = (0..s.n_intervals())
+        .map(|i| {
+            let t = i as f64 * s.interval;
+            let day = days[((t / DAY) as usize).min(days.len() - 1)];
+            (t, day * gamma(f.interval_cv))
+        })
+        .collect();
+    Some(RateFn::from_steps(&steps, s.horizon))
 }
 
 pub(crate) struct Sim<'m, R: Recorder> {
@@ -85,13 +132,30 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let channels = m
             .channel_salt
             .iter()
-            .map(|&salt| ChannelState {
-                clock: ArrivalClock::new(),
-                next: f64::INFINITY,
-                arrivals: stream(s.seed, rep, salt, Purpose::Arrivals),
-                types: stream(s.seed, rep, salt, Purpose::Types),
-                handle: stream(s.seed, rep, salt, Purpose::HandleTime),
-                patience: stream(s.seed, rep, salt, Purpose::Patience),
+            .enumerate()
+            .map(|(c, &salt)| {
+                let spec = &s.channels[c];
+                let factor = forecast_factor(m, rep, c);
+                ChannelState {
+                    clock: ArrivalClock::new(),
+                    next: f64::INFINITY,
+                    own_next: f64::INFINITY,
+                    arrivals: stream(s.seed, rep, salt, Purpose::Arrivals),
+                    types: stream(s.seed, rep, salt, Purpose::Types),
+                    handle: stream(s.seed, rep, salt, Purpose::HandleTime),
+                    patience: stream(s.seed, rep, salt, Purpose::Patience),
+                    plain: factor.is_none() && spec.overlay.is_none(),
+                    rate: factor.as_ref().map(|f| spec.arrivals.times(f)),
+                    events: spec.overlay.as_ref().map(|o| {
+                        Box::new(EventArrivals {
+                            clock: ArrivalClock::new(),
+                            next: f64::INFINITY,
+                            rate: factor.as_ref().map_or_else(|| o.extra.clone(), |f| o.extra.times(f)),
+                            stream: stream(s.seed, rep, salt, Purpose::EventArrivals),
+                            thin: stream(s.seed, rep, salt, Purpose::EventThinning),
+                        })
+                    }),
+                }
             })
             .collect();
         let work = Workforce::new(m, rep);
@@ -122,7 +186,10 @@ impl<'m, R: Recorder> Sim<'m, R> {
     fn start_timelines(&mut self) {
         let m = self.m;
         for c in 0..self.channels.len() {
-            self.draw_next_arrival(c);
+            self.draw_next_arrival(c, false);
+            if self.channels[c].events.is_some() {
+                self.draw_next_arrival(c, true);
+            }
         }
         self.refresh_next_arrival();
         if self.n_intervals >= 1 {
@@ -147,7 +214,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     /// Processes the next arrival or calendar event, whichever is earlier (calendar events
     /// first at equal times). False when nothing is left to happen.
-    #[inline]
+    #[inline(always)]
     fn step(&mut self) -> bool {
         if self.next_arrival < self.cal.next_time() {
             self.now = self.next_arrival;
@@ -181,11 +248,42 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     // ---- contacts -------------------------------------------------------------------
 
-    /// Draws channel `c`'s next arrival time (∞ when none is left before the horizon).
+    /// Draws the next arrival time of channel `c`'s own process, or with `added` of the
+    /// process of contacts its events add (∞ when none is left before the horizon). Own
+    /// arrivals in a window that lowers volume survive with the window's probability.
     #[inline(always)]
-    fn draw_next_arrival(&mut self, c: usize) {
+    fn draw_next_arrival(&mut self, c: usize, added: bool) {
+        let spec = &self.m.scenario.channels[c];
         let ch = &mut self.channels[c];
-        ch.next = ch.clock.next(&self.m.scenario.channels[c].arrivals, &mut ch.arrivals).unwrap_or(f64::INFINITY);
+        if ch.plain {
+            ch.own_next = ch.clock.next(&spec.arrivals, &mut ch.arrivals).unwrap_or(f64::INFINITY);
+            ch.next = ch.own_next;
+            return;
+        }
+        if added {
+            if let Some(x) = &mut ch.events {
+                x.next = x.clock.next(&x.rate, &mut x.stream).unwrap_or(f64::INFINITY);
+            }
+        } else {
+            let rate = ch.rate.as_ref().unwrap_or(&spec.arrivals);
+            loop {
+                ch.own_next = ch.clock.next(rate, &mut ch.arrivals).unwrap_or(f64::INFINITY);
+                if let (Some(x), Some(o)) = (&mut ch.events, &spec.overlay)
+                    && o.thins
+                    && ch.own_next.is_finite()
+                {
+                    let keep = o.keep.rate_at(ch.own_next);
+                    if keep < 1.0 && uniform(&mut x.thin) >= keep {
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+        ch.next = match &ch.events {
+            Some(x) => ch.own_next.min(x.next),
+            None => ch.own_next,
+        };
     }
 
     fn refresh_next_arrival(&mut self) {
@@ -204,7 +302,10 @@ impl<'m, R: Recorder> Sim<'m, R> {
     #[inline(always)]
     fn arrival(&mut self, c: usize) {
         let m = self.m;
-        self.draw_next_arrival(c);
+        // Which process this arrival came from (its own on a tie).
+        let ch = &self.channels[c];
+        let added = !ch.plain && ch.events.as_ref().is_some_and(|x| x.next < ch.own_next);
+        self.draw_next_arrival(c, added);
         if self.channels.len() == 1 {
             self.next_arrival = self.channels[0].next;
         } else {
@@ -219,7 +320,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
             m.type_cum[c].iter().position(|&x| u < x).unwrap_or(spec.types.len() - 1)
         };
         let ty_spec = &spec.types[ty];
-        let handle = ty_spec.handle_time.sample(&mut ch.handle);
+        let mut handle = ty_spec.handle_time.sample(&mut ch.handle);
+        if !ch.plain
+            && let Some(o) = &spec.overlay
+        {
+            handle *= o.handle.rate_at(self.now);
+        }
         let abandon_at = match &ty_spec.patience {
             Some(d) => self.now + d.sample(&mut ch.patience),
             None => f64::INFINITY,

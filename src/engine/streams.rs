@@ -12,6 +12,9 @@
 //! | [`Purpose::HandleTime`] | the channel's name   | the handle time of each arrival             |
 //! | [`Purpose::Patience`]   | the channel's name   | the patience of each arrival (if it has one) |
 //! | [`Purpose::Shrinkage`]  | the group's name     | one uniform per staffing change (groups with shrinkage) |
+//! | [`Purpose::EventArrivals`] | the channel's name | one unit exponential per arrival added by events |
+//! | [`Purpose::EventThinning`] | the channel's name | one uniform per own arrival in a window that lowers volume |
+//! | [`Purpose::Forecast`]   | the channel's name   | the gamma day and interval multipliers (channels with forecast uncertainty) |
 //!
 //! The salt is a hash of the **name**, not the position, of the channel or group. Hence:
 //!
@@ -50,6 +53,12 @@ pub enum Purpose {
     Patience = 4,
     /// Random rounding of a group's available headcount after shrinkage.
     Shrinkage = 5,
+    /// Inter-arrival exponentials of the contacts events add to a channel.
+    EventArrivals = 6,
+    /// Which of a channel's own arrivals survive an event that lowers volume.
+    EventThinning = 7,
+    /// Forecast-error multipliers of a channel's arrival rate.
+    Forecast = 8,
 }
 
 /// The stream of `purpose` for the channel or group with name hash `salt`, in replication

@@ -145,6 +145,26 @@ pub struct Report {
     pub group_intervals: Vec<GroupIntervalReport>,
     /// Per deferred channel: waiting at the end of each day.
     pub backlog: Vec<BacklogReport>,
+    /// Per channel with forecast uncertainty (from a run; empty in sweeps).
+    pub forecast: Vec<ForecastReport>,
+}
+
+/// Forecast uncertainty of one channel, as the run realised it.
+#[derive(Debug, Clone)]
+pub struct ForecastReport {
+    /// Channel name.
+    pub channel: String,
+    /// Coefficient of variation of the day multiplier.
+    pub day_cv: f64,
+    /// Coefficient of variation of the interval multiplier.
+    pub interval_cv: f64,
+    /// The replications' demand factor: expected counted arrivals with their multipliers
+    /// over the forecast's (mean 1; its standard deviation is the realised forecast error).
+    pub demand_factor: Estimate,
+    /// Share of the variance of the channel's service level across replications that the
+    /// demand factor explains (squared correlation): how much of the SL spread is forecast
+    /// error rather than the randomness of arrivals and service.
+    pub service_level_share: f64,
 }
 
 /// One channel over the counted horizon.
@@ -224,6 +244,8 @@ pub struct IntervalReport {
     pub start_s: f64,
     /// The channel's KPIs in this interval.
     pub kpis: Vec<(ChannelKpi, Estimate)>,
+    /// The events on for this channel at some time in the interval, by name.
+    pub events: Vec<String>,
 }
 
 impl IntervalReport {
@@ -298,10 +320,19 @@ impl Report {
                     .collect(),
             });
             for i in 0..l.intervals {
+                let start_s = (l.first_interval + i) as f64 * s.interval;
+                let end = start_s + s.interval;
+                let events = s
+                    .events()
+                    .iter()
+                    .filter(|e| e.channels.contains(&c) && e.windows.iter().any(|w| w.0 < end && start_s < w.1))
+                    .map(|e| e.name.clone())
+                    .collect();
                 intervals.push(IntervalReport {
                     channel: ch.name.clone(),
-                    start_s: (l.first_interval + i) as f64 * s.interval,
+                    start_s,
                     kpis: kinds.iter().map(|&k| (k, est[l.channel_interval(c, i, k)])).collect(),
+                    events,
                 });
             }
             if !ch.kind.is_live() {
@@ -351,6 +382,7 @@ impl Report {
             intervals,
             group_intervals,
             backlog,
+            forecast: Vec::new(),
         }
     }
 

@@ -170,7 +170,19 @@ impl Report {
         let intervals = rows("intervals")?
             .into_iter()
             .map(|(channel, start_s, o, path)| {
-                Ok(IntervalReport { channel, start_s, kpis: kpis(o, &path, ChannelKpi::ALL, ChannelKpi::name, n)? })
+                let events = match o.get("events") {
+                    None => Vec::new(),
+                    Some(v) => v
+                        .as_array()
+                        .and_then(|a| a.iter().map(|e| e.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
+                        .ok_or_else(|| format!("`{path}events` is not a list of event names"))?,
+                };
+                Ok(IntervalReport {
+                    channel,
+                    start_s,
+                    kpis: kpis(o, &path, ChannelKpi::ALL, ChannelKpi::name, n)?,
+                    events,
+                })
             })
             .collect::<Result<_, String>>()?;
         let group_intervals = rows("group_intervals")?
@@ -211,6 +223,27 @@ impl Report {
             intervals,
             group_intervals,
             backlog,
+            forecast: match top.get("forecast_uncertainty") {
+                None => Vec::new(),
+                Some(f) => obj(f, "forecast_uncertainty")?
+                    .iter()
+                    .map(|(c, v)| {
+                        let path = format!("forecast_uncertainty.{c}.");
+                        let o = obj(v, &path)?;
+                        Ok(super::ForecastReport {
+                            channel: c.clone(),
+                            day_cv: number(o, &path, "day_cv")?,
+                            interval_cv: number(o, &path, "interval_cv")?,
+                            demand_factor: estimate(
+                                field(o, &path, "demand_factor")?,
+                                &format!("{path}demand_factor"),
+                                n,
+                            )?,
+                            service_level_share: maybe(o.get("service_level_variance_share"), &path)?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
         })
     }
 }

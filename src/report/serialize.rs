@@ -63,6 +63,25 @@ impl Serialize for Report {
         let backlog: Vec<(&str, Vec<Est>)> =
             self.backlog.iter().map(|b| (b.channel.as_str(), b.days.iter().map(Est).collect())).collect();
         m.serialize_entry("backlog_end_of_day", &Ordered(&backlog))?;
+        if !self.forecast.is_empty() {
+            let f: Vec<(&str, ForecastJson)> =
+                self.forecast.iter().map(|f| (f.channel.as_str(), ForecastJson(f))).collect();
+            m.serialize_entry("forecast_uncertainty", &Ordered(&f))?;
+        }
+        m.end()
+    }
+}
+
+struct ForecastJson<'a>(&'a super::ForecastReport);
+
+impl Serialize for ForecastJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = self.0;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("day_cv", &f.day_cv)?;
+        m.serialize_entry("interval_cv", &f.interval_cv)?;
+        m.serialize_entry("demand_factor", &Est(&f.demand_factor))?;
+        m.serialize_entry("service_level_variance_share", &num(f.service_level_share))?;
         m.end()
     }
 }
@@ -149,6 +168,9 @@ impl Serialize for Rows<'_> {
                 for r in &self.0.intervals {
                     let mut fields: Vec<(&str, Row)> =
                         vec![("channel", Row::Str(&r.channel)), ("start_s", Row::Num(r.start_s))];
+                    if !r.events.is_empty() {
+                        fields.push(("events", Row::List(&r.events)));
+                    }
                     fields.extend(r.kpis.iter().map(|(k, e)| (k.name(), Row::Est(e))));
                     seq.serialize_element(&Ordered(&fields))?;
                 }
@@ -170,6 +192,7 @@ impl Serialize for Rows<'_> {
 
 enum Row<'a> {
     Str(&'a str),
+    List(&'a [String]),
     Num(f64),
     Est(&'a Estimate),
 }
@@ -178,6 +201,7 @@ impl Serialize for Row<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Row::Str(x) => s.serialize_str(x),
+            Row::List(x) => x.serialize(s),
             Row::Num(x) => s.serialize_f64(*x),
             Row::Est(e) => Est(e).serialize(s),
         }

@@ -239,6 +239,34 @@ fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bo
     Ok(any_low)
 }
 
+/// Forecast uncertainty: the realised demand factor and how much of the service level's
+/// spread across replications it explains.
+fn forecast(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if r.forecast.is_empty() {
+        return Ok(());
+    }
+    let header: Vec<String> =
+        ["channel", "day cv", "interval cv", "demand factor", "its sd", "SL variance from forecast error"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    let rows = r
+        .forecast
+        .iter()
+        .map(|f| {
+            vec![
+                f.channel.clone(),
+                format!("{:.2}", f.day_cv),
+                format!("{:.2}", f.interval_cv),
+                format!("{:.3} ± {:.3}", f.demand_factor.mean, f.demand_factor.ci95),
+                if f.demand_factor.sd.is_finite() { format!("{:.3}", f.demand_factor.sd) } else { "–".into() },
+                value(f.service_level_share, Unit::Share),
+            ]
+        })
+        .collect();
+    Grid { title: "Forecast uncertainty".into(), header, rows, folded: false }.write(out, markup)
+}
+
 fn groups(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let kpis: Vec<GroupKpi> =
         GroupKpi::ALL.iter().copied().filter(|&k| r.groups.iter().any(|g| g.get(k).is_some())).collect();
@@ -286,12 +314,16 @@ pub(super) const INTERVAL_KPIS: [ChannelKpi; 7] = [
 fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
     for c in &r.channels {
         let used: Vec<ChannelKpi> = INTERVAL_KPIS.iter().copied().filter(|k| k.applies_to(c.kind)).collect();
+        let with_events = r.intervals.iter().any(|i| i.channel == c.name && !i.events.is_empty());
         let mut header = vec!["start".to_string()];
         for k in &used {
             header.push(k.def().label.to_string());
             if *k == ChannelKpi::ServiceLevel {
                 header.push("±".into());
             }
+        }
+        if with_events {
+            header.push("events".into());
         }
         let rows = r
             .intervals
@@ -310,6 +342,9 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
                     } else {
                         row.push(v);
                     }
+                }
+                if with_events {
+                    row.push(i.events.join(", "));
                 }
                 row
             })
@@ -420,6 +455,7 @@ pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> i
     }
     let mut low = channels(markup, r, out)?;
     low |= types(markup, r, out)?;
+    forecast(markup, r, out)?;
     groups(markup, r, out)?;
     backlog(markup, r, out)?;
     if markup.intervals() {

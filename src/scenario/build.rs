@@ -163,3 +163,56 @@ pub(super) fn headcount_steps(mut changes: Vec<(f64, i64)>, horizon: f64) -> Vec
     }
     steps
 }
+
+/// What the events affecting one channel do to it (see [`super::Overlay`]): `events` are
+/// those events, `open` the channel's opening windows when it is live (added volume
+/// arrives only while it is open), `None` for a deferred channel.
+pub(super) fn overlay(
+    base: &crate::arrivals::RateFn,
+    events: &[&super::DemandEvent],
+    open: Option<&[(f64, f64)]>,
+    horizon: f64,
+) -> super::Overlay {
+    use crate::arrivals::RateFn;
+    let mut cuts: Vec<f64> = base.segments().map(|s| s.0).collect();
+    for e in events {
+        for &(a, b) in &e.windows {
+            cuts.extend([a, b]);
+        }
+    }
+    for &(a, b) in open.unwrap_or(&[]) {
+        cuts.extend([a, b]);
+    }
+    cuts.retain(|&t| (0.0..horizon).contains(&t));
+    cuts.push(0.0);
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let (mut extra, mut keep, mut handle) = (Vec::new(), Vec::new(), Vec::new());
+    for &t in &cuts {
+        let (mut m, mut add, mut h) = (1.0, 0.0, 1.0);
+        for e in events {
+            if let Some(&(a, b)) = e.windows.iter().find(|w| w.0 <= t && t < w.1) {
+                m *= e.volume;
+                add += e.add / (b - a);
+                h *= e.handle;
+            }
+        }
+        if let Some(open) = open
+            && !open.iter().any(|w| w.0 <= t && t < w.1)
+        {
+            add = 0.0;
+        }
+        let lambda = base.rate_at(t);
+        extra.push((t, (m - 1.0f64).max(0.0) * lambda + add));
+        keep.push((t, m.min(1.0)));
+        handle.push((t, h));
+    }
+    let keep = RateFn::from_steps(&keep, horizon);
+    let thins = keep.segments().any(|s| s.2 < 1.0);
+    super::Overlay {
+        extra: RateFn::from_steps(&extra, horizon),
+        keep,
+        thins,
+        handle: RateFn::from_steps(&handle, horizon),
+    }
+}

@@ -89,6 +89,64 @@ pub struct Scenario {
     warnings: Vec<Problem>,
     /// The `[sweep]` table: a saved study.
     pub(crate) saved_sweep: Option<SavedSweep>,
+    /// The events calendar (`[[event]]`), in file order.
+    pub(crate) events: Vec<DemandEvent>,
+}
+
+/// A demand event, checked: when it is on, which channels it affects, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandEvent {
+    /// Its name (unique).
+    pub name: String,
+    /// Channels affected (indices).
+    pub channels: Vec<usize>,
+    /// Windows `[start, end)` in seconds of the horizon, sorted and disjoint.
+    pub windows: Vec<(f64, f64)>,
+    /// Volume multiplier while on (1: none). Events stack multiplicatively.
+    pub volume: f64,
+    /// Contacts added per window occurrence, spread evenly over it (0: none).
+    pub add: f64,
+    /// Handle-time multiplier of contacts arriving while on (1: none).
+    pub handle: f64,
+}
+
+/// Forecast uncertainty of a channel (doubly stochastic arrivals): per replication, the
+/// arrival rate of each day is multiplied by a gamma variable of mean 1 and coefficient of
+/// variation `day_cv`, and each interval's by another of `interval_cv` (0: none).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Forecast {
+    /// Coefficient of variation of the day multiplier.
+    pub day_cv: f64,
+    /// Coefficient of variation of the interval multiplier.
+    pub interval_cv: f64,
+}
+
+impl Forecast {
+    /// Whether arrivals are doubly stochastic.
+    pub fn is_uncertain(&self) -> bool {
+        self.day_cv > 0.0 || self.interval_cv > 0.0
+    }
+}
+
+/// What the events calendar does to one channel's arrivals, compiled from its events.
+///
+/// The channel's own arrivals (`Channel::arrivals`, its own stream) are kept as they are,
+/// except that an arrival at time t survives with probability `keep(t)` (thinning, from a
+/// stream of its own) where events multiply volume by less than 1; `extra` is a second
+/// Poisson process, from another stream, of the volume events add:
+/// `(m(t) − 1)⁺ · λ(t) + a(t)`. Together they have rate `m(t) · λ(t) + a(t)`, and
+/// outside every window the channel's arrivals are exactly those without events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlay {
+    /// Rate of the added arrivals (per second).
+    pub extra: RateFn,
+    /// Probability that an arrival of the channel's own process is kept (a step function
+    /// held in a `RateFn`: 1 outside windows that lower volume).
+    pub keep: RateFn,
+    /// Some window lowers volume (else `keep` is 1 everywhere and never drawn).
+    pub thins: bool,
+    /// Handle-time multiplier by time of arrival (a step function, 1 outside windows).
+    pub handle: RateFn,
 }
 
 /// A study saved in the scenario's `[sweep]` table: the axes of `ccsim sweep` when it is
@@ -160,6 +218,11 @@ impl Scenario {
     /// Channels, in file order.
     pub fn channels(&self) -> &[Channel] {
         &self.channels
+    }
+
+    /// The events calendar, in file order.
+    pub fn events(&self) -> &[DemandEvent] {
+        &self.events
     }
 
     /// Agent groups, in file order.
@@ -508,6 +571,10 @@ pub struct Channel {
     /// Live channels receive contacts only while open; deferred channels are only worked
     /// while open.
     pub open: Vec<(f64, f64)>,
+    /// Forecast uncertainty (none by default).
+    pub forecast: Forecast,
+    /// What the events calendar does to this channel (`None`: no event affects it).
+    pub overlay: Option<Overlay>,
     /// Chat: handle-time factor when an agent holds n chats (index n − 1).
     pub stretch: Vec<f64>,
 }

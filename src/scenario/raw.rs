@@ -27,6 +27,33 @@ pub struct RawScenario {
     #[serde(default)]
     pub agents: Vec<RawAgents>,
     pub sweep: Option<RawSweep>,
+    #[serde(default)]
+    pub event: Vec<RawEvent>,
+}
+
+/// A demand event: a window (recurring by weekday and clock, or one range of the horizon),
+/// the channels it affects, and its effect on volume and handle time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub name: Option<String>,
+    pub channels: Option<Vec<String>>,
+    pub days: Option<Vec<String>>,
+    pub from: Option<Clock>,
+    pub to: Option<Clock>,
+    pub start: Option<Seconds>,
+    pub end: Option<Seconds>,
+    pub volume: Option<f64>,
+    pub add: Option<f64>,
+    pub handle_time: Option<f64>,
+}
+
+/// Forecast uncertainty of a channel: gamma multipliers of mean 1 per day and per interval.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForecast {
+    pub day_cv: Option<f64>,
+    pub interval_cv: Option<f64>,
 }
 
 /// A saved study: the axes `ccsim sweep` uses when given no `--set`.
@@ -58,6 +85,7 @@ pub struct RawChannel {
     pub concurrency_stretch: Option<Vec<f64>>,
     #[serde(default, rename = "type")]
     pub types: Vec<RawType>,
+    pub forecast: Option<RawForecast>,
 }
 
 #[derive(Debug, Deserialize)]

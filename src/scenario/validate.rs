@@ -194,6 +194,18 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         }
     }
 
+    let (events, event_warnings) =
+        if ctx.usable { demand_events(&mut ck, &ctx, &raw.event, &channel_names) } else { (Vec::new(), Vec::new()) };
+    if ck.errors.is_empty() && channels.len() == raw.channel.len() {
+        for (c, ch) in channels.iter_mut().enumerate() {
+            let mine: Vec<&DemandEvent> = events.iter().filter(|e| e.channels.contains(&c)).collect();
+            if !mine.is_empty() {
+                let open = ch.kind.is_live().then_some(ch.open.as_slice());
+                ch.overlay = Some(build::overlay(&ch.arrivals, &mine, open, horizon));
+            }
+        }
+    }
+
     if ck.errors.is_empty() {
         cross_checks(&mut ck, &channels, &groups, horizon);
         let cells = n_intervals * (channels.len() + groups.len() * (1 + channels.len()));
@@ -239,7 +251,8 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
     if !ck.errors.is_empty() {
         return Err(ck.errors);
     }
-    let warnings = plan_warnings(&raw, &channels, &groups, &ctx);
+    let mut warnings = plan_warnings(&raw, &channels, &groups, &ctx);
+    warnings.extend(event_warnings);
     let saved_sweep = raw.sweep.as_ref().map(|sw| SavedSweep {
         set: sw.set.clone().unwrap_or_default(),
         zip: sw.zip.unwrap_or(false),
@@ -261,9 +274,154 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
             source: Default::default(),
             warnings: Vec::new(),
             saved_sweep,
+            events,
         },
         warnings,
     ))
+}
+
+/// The events calendar: every `[[event]]` checked, and warnings for events that overlap
+/// on a channel (allowed: their effects multiply, but worth saying).
+fn demand_events(ck: &mut Check, ctx: &Ctx, raw: &[RawEvent], channel_names: &[&str]) -> (Vec<DemandEvent>, Errors) {
+    let root = FieldPath::root();
+    let mut out: Vec<(usize, DemandEvent)> = Vec::new();
+    let mut names = HashSet::new();
+    for (i, re) in raw.iter().enumerate() {
+        let p = root.key("event").at(i);
+        let before = ck.errors.len();
+        if let Some(n) = ck.required(&p, "name", &re.name, "every event needs name = \"…\", such as \"TV advert\"") {
+            check_name(ck, &p.key("name"), n, 100);
+            if !names.insert(n.as_str()) {
+                ck.err(p.key("name"), format!("event name `{n}` is used twice"));
+            }
+        }
+        let channels: Vec<usize> = match &re.channels {
+            None => (0..channel_names.len()).collect(),
+            Some(list) => {
+                if list.is_empty() {
+                    ck.err(
+                        p.key("channels"),
+                        "is empty; list channels such as [\"phone\"] or leave it out for every channel",
+                    );
+                }
+                let mut v = Vec::new();
+                for (j, name) in list.iter().enumerate() {
+                    match channel_names.iter().position(|c| c == name) {
+                        Some(c) if v.contains(&c) => {
+                            ck.err(p.key("channels").at(j), format!("`{name}` is listed twice"))
+                        }
+                        Some(c) => v.push(c),
+                        None => ck.err(
+                            p.key("channels").at(j),
+                            format!("no channel is called `{name}`; the channels are: {}", channel_names.join(", ")),
+                        ),
+                    }
+                }
+                v
+            }
+        };
+        let horizon = ctx.horizon;
+        let mut windows = Vec::new();
+        match (&re.from, &re.to, &re.start, &re.end) {
+            (Some(from), Some(to), None, None) => {
+                if to.0 <= from.0 {
+                    ck.err(
+                        p.key("to"),
+                        format!("must be after `from` ({}); a window ends later the same day", format_clock(from.0)),
+                    );
+                }
+                let days = day_list(ck, &p.key("days"), &re.days);
+                for d in 0..ctx.days() {
+                    let midnight = d as f64 * DAY;
+                    if days[usize::from(ctx.weekday_at(midnight).0)] && midnight + from.0 < horizon {
+                        windows.push((midnight + from.0, (midnight + to.0).min(horizon)));
+                    }
+                }
+            }
+            (None, None, Some(start), Some(end)) => {
+                if re.days.is_some() {
+                    ck.err(p.key("days"), "goes with from/to windows; start/end is one range of the horizon");
+                }
+                if end.0 <= start.0 {
+                    ck.err(p.key("end"), format!("must be after `start` ({})", format_duration(start.0)));
+                } else if end.0 > horizon {
+                    ck.err(
+                        p.key("end"),
+                        format!(
+                            "is {}, after the end of the horizon ({}): the event lies outside the simulated time",
+                            format_duration(end.0),
+                            format_duration(horizon)
+                        ),
+                    );
+                } else {
+                    windows.push((start.0, end.0));
+                }
+            }
+            _ => ck.err(
+                p.clone(),
+                "needs one window: from = \"10:00\", to = \"12:00\" (with days = [\"thu\"] to recur on some weekdays only), or start = \"3d10h\", end = \"3d12h\" for one range of the horizon (time from its start)",
+            ),
+        }
+        if ck.errors.len() == before && windows.is_empty() {
+            ck.err(
+                p.key("days"),
+                format!("no such day in the horizon ({}): the event would never happen", format_duration(horizon)),
+            );
+        }
+        let factor = |ck: &mut Check, key: &str, v: Option<f64>, default: f64, lo_ok: bool| -> f64 {
+            match v {
+                None => default,
+                Some(x) if x.is_finite() && (x > 0.0 || (lo_ok && x == 0.0)) && x <= 100.0 => x,
+                Some(x) => {
+                    let lo = if lo_ok { "≥ 0" } else { "> 0" };
+                    ck.err(p.key(key), format!("must be a factor {lo} and ≤ 100, got {}", format_number(x)));
+                    default
+                }
+            }
+        };
+        let volume = factor(ck, "volume", re.volume, 1.0, true);
+        let handle = factor(ck, "handle_time", re.handle_time, 1.0, false);
+        let add = match re.add {
+            None => 0.0,
+            Some(x) if x.is_finite() && (0.0..=1e7).contains(&x) => x,
+            Some(x) => {
+                ck.err(
+                    p.key("add"),
+                    format!("must be a number of contacts ≥ 0 (per window), got {}", format_number(x)),
+                );
+                0.0
+            }
+        };
+        if re.volume.is_none() && re.add.is_none() && re.handle_time.is_none() {
+            ck.err(p.clone(), "changes nothing: give volume = 2.0 (a multiplier), add = 300 (contacts per window) or handle_time = 1.2");
+        }
+        if ck.errors.len() == before {
+            out.push((
+                i,
+                DemandEvent { name: re.name.clone().unwrap_or_default(), channels, windows, volume, add, handle },
+            ));
+        }
+    }
+    let mut warnings = Vec::new();
+    for (x, (i, a)) in out.iter().enumerate() {
+        for (j, b) in out[..x].iter().map(|(j, b)| (*j, b)) {
+            let shared: Vec<&str> =
+                a.channels.iter().filter(|c| b.channels.contains(c)).map(|&c| channel_names[c]).collect();
+            let overlap = a.windows.iter().any(|w| b.windows.iter().any(|v| w.0 < v.1 && v.0 < w.1));
+            if !shared.is_empty() && overlap {
+                warnings.push((
+                    root.key("event").at(*i).key("name"),
+                    format!(
+                        "overlaps event `{}` (event {}) on {}: where both are on, their volume and handle-time factors multiply",
+                        b.name,
+                        j + 1,
+                        shared.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    (out.into_iter().map(|x| x.1).collect(), warnings)
 }
 
 /// Plans that are legal but almost certainly mistakes, each at the field to look at.
@@ -553,6 +711,28 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
     if ck.errors.len() > before {
         return None;
     }
+    let mut forecast = Forecast::default();
+    if let Some(f) = &rc.forecast {
+        let fp = p.key("forecast");
+        for (key, v, slot) in
+            [("day_cv", f.day_cv, &mut forecast.day_cv), ("interval_cv", f.interval_cv, &mut forecast.interval_cv)]
+        {
+            match v {
+                None => {}
+                Some(x) if x.is_finite() && (0.0..=3.0).contains(&x) => *slot = x,
+                Some(x) => ck.err(
+                    fp.key(key),
+                    format!("must be a coefficient of variation from 0 to 3 (0.1 is ±10 %), got {}", format_number(x)),
+                ),
+            }
+        }
+        if f.day_cv.is_none() && f.interval_cv.is_none() {
+            ck.err(fp, "is empty: give day_cv = 0.1 (day-to-day forecast error) and/or interval_cv");
+        }
+    }
+    if ck.errors.len() > before {
+        return None;
+    }
     Some(Channel {
         name: rc.name.clone()?,
         kind: kind?,
@@ -563,6 +743,8 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         types,
         open,
         stretch,
+        forecast,
+        overlay: None,
     })
 }
 
