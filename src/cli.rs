@@ -102,6 +102,12 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Fit a runnable scenario from a contact history: arrival profile per weekday and
+    /// interval, handle times, patience by Kaplan–Meier, forecast error.
+    #[command(
+        after_help = "Examples:\n  ccsim fit scenarios/history/contacts.csv --out fitted.toml\n  ccsim fit export.csv --out fitted.toml --column arrival=CallStart --column wait_s=QueueSecs --kind Web=chat --template current.toml"
+    )]
+    Fit(FitArgs),
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -149,6 +155,14 @@ pub struct RunArgs {
     /// self-contained file) to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Also write the contacts of replication 0 to this file, one CSV row each (a contact
+    /// history, as `ccsim fit` and `--actuals` read).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Put the observed service level, ASA and abandonment of this contact history beside
+    /// the simulated ones, interval by interval (table and Markdown formats).
+    #[arg(long, value_name = "HISTORY")]
+    pub actuals: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -276,6 +290,41 @@ fn share_arg(s: &str) -> Result<f64, String> {
         return Err(format!("`{s}` must be a share from 0 to 100 %"));
     }
     Ok(v)
+}
+
+#[derive(Args, Debug)]
+pub struct FitArgs {
+    /// The contact history (CSV, one row per contact; see `docs/model.md` §15).
+    pub history: PathBuf,
+    /// The scenario file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Planning interval of the scenario.
+    #[arg(long, value_parser = duration_arg, default_value = "30m")]
+    pub interval: f64,
+    /// Scenario name (default: the history file's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A channel's kind, when its name does not say (`--kind Support=chat`).
+    #[arg(long = "kind", value_name = "CHANNEL=KIND")]
+    pub kinds: Vec<String>,
+    /// A column's name in the file, for a standard column (`--column wait_s=QueueTime`).
+    #[arg(long = "column", value_name = "STANDARD=NAME")]
+    pub columns: Vec<String>,
+    /// Service-level target written for every channel and used for the first guess of
+    /// staffing.
+    #[arg(long, value_parser = target_arg, default_value = "80/20s")]
+    pub target: (f64, f64),
+    /// Take the [[agents]] groups from this scenario instead of a first guess.
+    #[arg(long, value_name = "SCENARIO")]
+    pub template: Option<PathBuf>,
+    /// Leave bad rows out (each is listed) instead of refusing the file.
+    #[arg(long)]
+    pub drop_bad_rows: bool,
+    /// Days the history covers, when it ends with days without contacts (a closed
+    /// Sunday); by default, up to the day of its last contact.
+    #[arg(long)]
+    pub days: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -468,8 +517,98 @@ where
             Ok(()) => 0,
             Err(e) => fail(e),
         },
+        Command::Fit(a) => match cmd_fit(&a) {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        },
         Command::Erlang(e) => cmd_erlang(e),
     }
+}
+
+/// `A=B` pairs of a repeated flag.
+fn pairs(flag: &str, list: &[String]) -> Result<Vec<(String, String)>, Error> {
+    list.iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+                .ok_or_else(|| Error::Input(format!("--{flag} {s}: write NAME=VALUE")))
+        })
+        .collect()
+}
+
+fn read_history(
+    path: &std::path::Path,
+    columns: &[String],
+    drop_bad_rows: bool,
+) -> Result<ccsim::history::History, Error> {
+    let renamed = pairs("column", columns)?;
+    for (std_name, _) in &renamed {
+        if !ccsim::history::Columns::STANDARD.contains(&std_name.as_str()) {
+            return Err(Error::Input(format!(
+                "--column {std_name}=…: `{std_name}` is not a standard column; they are {}",
+                ccsim::history::Columns::STANDARD.join(", ")
+            )));
+        }
+    }
+    let text =
+        std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    let h =
+        ccsim::history::read(&text, &path.display().to_string(), &ccsim::history::Columns { renamed }, drop_bad_rows)
+            .map_err(Error::Input)?;
+    for (line, col, msg) in h.dropped.iter().take(20) {
+        eprintln!("{}:{line}:{col}: dropped: {msg}", path.display());
+    }
+    if h.dropped.len() > 20 {
+        eprintln!("… and {} more rows dropped", h.dropped.len() - 20);
+    }
+    Ok(h)
+}
+
+fn cmd_fit(a: &FitArgs) -> Result<(), Error> {
+    use ccsim::scenario::ChannelKind;
+    check_output(&a.out, &a.history)?;
+    let kinds = pairs("kind", &a.kinds)?
+        .into_iter()
+        .map(|(c, k)| {
+            ChannelKind::parse(&k).map(|k| (c.clone(), k)).ok_or_else(|| {
+                Error::Input(format!("--kind {c}={k}: `{k}` is not a kind; use {}", ChannelKind::ALLOWED))
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let agents = match &a.template {
+        None => None,
+        Some(t) => {
+            let text =
+                std::fs::read_to_string(t).map_err(|source| Error::Io { path: t.display().to_string(), source })?;
+            let v: toml::Table = toml::from_str(&text).map_err(|e| Error::Input(format!("{}: {e}", t.display())))?;
+            let groups =
+                v.get("agents").cloned().ok_or_else(|| Error::Input(format!("{}: has no [[agents]]", t.display())))?;
+            let mut table = toml::Table::new();
+            table.insert("agents".into(), groups);
+            Some(toml::to_string(&table).map_err(|e| Error::Run(format!("template: {e}")))?)
+        }
+    };
+    let h = read_history(&a.history, &a.columns, a.drop_bad_rows)?;
+    let name = a
+        .name
+        .clone()
+        .unwrap_or_else(|| a.out.file_stem().map_or("fitted".into(), |s| s.to_string_lossy().into_owned()));
+    let opts = ccsim::fit::FitOptions {
+        name,
+        interval: a.interval,
+        kinds,
+        target: a.target,
+        agents,
+        source: a.history.file_name().map_or("a history".into(), |f| f.to_string_lossy().into_owned()),
+        days: a.days,
+    };
+    let fit = ccsim::fit::fit(&h, &opts).map_err(|m| Error::Input(format!("{}: {m}", a.history.display())))?;
+    let text = fit.scenario_toml();
+    // What is written must run.
+    Scenario::from_toml(&text, &a.out.display().to_string())?;
+    write_atomically(&a.out, |w| w.write_all(text.as_bytes()))?;
+    emit(&None, |w| write!(w, "{}\nwrote {}\n", fit.summary(), a.out.display()))
 }
 
 /// Writes the HTML report of `report`, with its charts, to `path`.
@@ -635,7 +774,7 @@ fn check_output(out: &std::path::Path, scenario: &std::path::Path) -> Result<(),
 }
 
 fn run_to_output(a: &RunArgs) -> Result<(), Error> {
-    for out in [&a.output, &a.report].into_iter().flatten() {
+    for out in [&a.output, &a.report, &a.log].into_iter().flatten() {
         check_output(out, &a.scenario)?;
     }
     if a.format == Format::Xlsx && a.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -646,8 +785,16 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
         return Err(Error::Input(format!("{}: warnings are errors with --deny-warnings", a.scenario.display())));
     }
     let opts = RunOptions { replications: a.replications, seed: a.seed, threads: a.threads.map(|t| t as usize) };
+    // A bad history is refused before anything is simulated.
+    let history = a.actuals.as_ref().map(|p| read_history(p, &[], false)).transpose()?;
     let results = run(scenario, &opts)?;
-    let report = results.report();
+    let mut report = results.report();
+    if let (Some(path), Some(h)) = (&a.actuals, &history) {
+        report.actuals = ccsim::history::observed(h, results.scenario());
+        if report.actuals.is_empty() {
+            return Err(Error::Input(format!("{}: no contact of the scenario's channels", path.display())));
+        }
+    }
     let exporter = a.format.exporter(a.intervals, a.wide);
     emit(&a.output, |w| exporter.write(&report, w))?;
     if let Some(dir) = &a.charts {
@@ -655,6 +802,14 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     }
     if let Some(path) = &a.report {
         write_html(&report, path)?;
+    }
+    if let Some(path) = &a.log {
+        let model = &results.model;
+        write_atomically(path, |w| {
+            let log = ccsim::history::ContactLog::new(model, w)?;
+            let log = ccsim::engine::simulate_with(model, 0, log).map_err(|e| std::io::Error::other(e.to_string()))?;
+            log.finish()
+        })?;
     }
     Ok(())
 }

@@ -50,6 +50,8 @@ pub mod dist;
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod fit;
+pub mod history;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -239,13 +239,19 @@ fn erlang_commands() {
     }
 }
 
+/// Every example scenario: `scenarios/*.toml` and `scenarios/*/*.toml`.
 fn scenarios() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let mut v: Vec<PathBuf> = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            v.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            v.push(p);
+        }
+    }
+    v.retain(|p| p.extension().is_some_and(|x| x == "toml"));
     v.sort();
     v
 }
@@ -1339,4 +1345,83 @@ fn events_and_forecast_bad_input() {
     assert!(err.contains(&at) && err.contains("warning: event[1].name: overlaps event `advert`"), "{err}");
     assert!(err.contains("factors multiply"), "{err}");
     assert_refused(&["validate", "--deny-warnings", &file], "overlaps event `advert`");
+}
+
+/// From history to a scenario and back: `run --log` writes a history, `fit` makes a
+/// runnable scenario of it, `run --actuals` puts the history beside the simulation; the
+/// committed example is what the documented commands make. Bad histories are refused at
+/// their line and column.
+#[test]
+fn history_fit_and_actuals() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tmp_dir().join("history");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = |s: &str| dir.join(s).display().to_string();
+    let truth = format!("{root}/scenarios/history/truth.toml");
+    let out = ccsim(&["run", &truth, "--log", &d("contacts.csv"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let committed = std::fs::read(format!("{root}/scenarios/history/contacts.csv")).unwrap();
+    assert!(
+        std::fs::read(d("contacts.csv")).unwrap() == committed,
+        "scenarios/history/contacts.csv is what --log writes"
+    );
+    // The log is the replication-0 run: as many rows as contacts offered.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let offered: f64 =
+        v["channels"].as_object().unwrap().values().map(|c| c["offered"]["mean"].as_f64().unwrap()).sum();
+    assert_eq!(committed.iter().filter(|&&b| b == b'\n').count() as f64, offered + 1.0);
+
+    let fit = ccsim(&["fit", &d("contacts.csv"), "--out", &d("fitted.toml"), "--days", "14", "--template", &truth]);
+    assert_eq!(fit.status.code(), Some(0), "{}", String::from_utf8_lossy(&fit.stderr));
+    let summary = String::from_utf8_lossy(&fit.stdout);
+    assert!(
+        summary.contains("4423 rows read, 4423 used, 0 dropped; 14 day(s)") && summary.contains("Kaplan–Meier"),
+        "{summary}"
+    );
+    let committed = std::fs::read_to_string(format!("{root}/scenarios/history/fitted.toml")).unwrap();
+    let fitted = std::fs::read_to_string(d("fitted.toml")).unwrap();
+    assert_eq!(
+        fitted.replace("contacts.csv", "X"),
+        committed.replace("contacts.csv", "X"),
+        "the committed fit is current"
+    );
+    let run = ccsim(&["run", &d("fitted.toml"), "--actuals", &d("contacts.csv")]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("phone (voice, 80 % in 20s): simulated against actuals"), "{text}");
+    let inside: Vec<(u32, u32)> = text
+        .lines()
+        .filter_map(|l| l.split("range of a day in ").nth(1))
+        .map(|rest| {
+            let w: Vec<&str> = rest.split(' ').collect();
+            (w[0].parse().unwrap(), w[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(inside.len(), 2);
+    for (k, n) in inside {
+        assert!(
+            n > 100 && f64::from(k) >= 0.85 * f64::from(n),
+            "the fitted scenario predicts its own history: {k} of {n}"
+        );
+    }
+
+    // Bad histories: located, before anything is fitted or simulated.
+    let bad = write(
+        "bad-history.csv",
+        "channel,arrival_s,wait_s,outcome,handle_s\nphone,100,3,answered,200\nphone,yesterday,3,answered,200\nphone,200,-4,abandoned,\n",
+    );
+    let f = bad.display().to_string();
+    assert_refused(&["fit", &f, "--out", &d("x.toml")], &format!("{f}:3:2: column `arrival_s`: `yesterday`"));
+    assert_refused(&["fit", &f, "--out", &d("x.toml")], &format!("{f}:4:3: column `wait_s`: the wait -4 is negative"));
+    assert_refused(&["run", &truth, "--actuals", &f], &format!("{f}:3:2:"));
+    let out = ccsim(&["fit", &f, "--out", &d("x.toml"), "--drop-bad-rows"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{f}:3:2: dropped:")), "{err}");
+    let missing = write("short-history.csv", "channel,when,wait\nphone,1,2\n");
+    assert_refused(
+        &["fit", missing.to_str().unwrap(), "--out", &d("x.toml")],
+        "missing columns wait_s, outcome, handle_s, arrival_s (or arrival); the header has: channel, when, wait",
+    );
+    assert_refused(&["fit", &f, "--out", &d("x.toml"), "--column", "queue=wait"], "`queue` is not a standard column");
 }

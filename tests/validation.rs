@@ -438,3 +438,131 @@ fn optimiser_plans_a_day_with_a_peak() {
     };
     assert!(json(&a) == json(&b), "the written plan gives the plan's results");
 }
+
+// ---- fitting a scenario from history ---------------------------------------------------
+
+/// Mean and standard error of per-block values.
+fn block_se(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (v / n).sqrt())
+}
+
+/// The fit recovers the truth: on eight weeks of history that ccsim wrote from the known
+/// scenario `scenarios/history/truth.toml` (a profile with day factors, two phone types
+/// with lognormal handle times, exponential phone patience, lognormal chat patience), the
+/// fitted profile, handle-time means and cvs and mean patiences are within their standard
+/// errors of the truth (a neighbouring value is not), and the Kaplan–Meier-based patience
+/// is unbiased where the plain mean of the abandoners' waits is far too low.
+#[test]
+fn fit_recovers_the_truth() {
+    use ccsim::engine::{Model, simulate_with};
+    use ccsim::fit::{FitOptions, fit, patience_fit};
+    use ccsim::history::{Columns, ContactLog, read};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/history/truth.toml");
+    let text = std::fs::read_to_string(path).unwrap().replace("horizon = \"14d\"", "horizon = \"56d\"");
+    let truth = Scenario::from_toml(&text, "truth.toml").unwrap();
+    let model = Model::compile(truth.clone());
+    let mut log = Vec::new();
+    let l = ContactLog::new(&model, &mut log).unwrap();
+    simulate_with(&model, 0, l).unwrap().finish().unwrap();
+    let h = read(std::str::from_utf8(&log).unwrap(), "log.csv", &Columns::default(), false).unwrap();
+    let opts = FitOptions {
+        name: "fitted".into(),
+        interval: 1800.0,
+        kinds: Vec::new(),
+        target: (0.8, 20.0),
+        agents: None,
+        source: "log.csv".into(),
+        days: Some(56),
+    };
+    let f = fit(&h, &opts).unwrap();
+    assert_eq!((f.days, f.horizon_days), (56, 7));
+    let phone = &f.channels[0];
+    assert_eq!((phone.name.as_str(), phone.kind.name()), ("phone", "voice"));
+
+    // Profile: every interval's fitted mean against the truth's expected count. The
+    // forecast error of the truth (day cv 0.15) widens the spread beyond Poisson, so the
+    // standard error comes from the eight same-weekday days themselves.
+    let rate = &truth.channels()[0].arrivals;
+    let (mut z2, mut z2_wrong, mut n) = (0.0f64, 0.0f64, 0.0f64);
+    let days_of = |w: usize| (0..56).filter(move |d| d % 7 == w);
+    let counts = |d: usize, j: usize| {
+        let (a, b) = (d as f64 * 86400.0 + j as f64 * 1800.0, d as f64 * 86400.0 + (j + 1) as f64 * 1800.0);
+        h.records.iter().filter(|r| r.channel == "phone" && r.arrival_s >= a && r.arrival_s < b).count() as f64
+    };
+    for w in 0..7 {
+        for j in 0..48 {
+            let expected =
+                rate.expected(w as f64 * 86400.0 + j as f64 * 1800.0, w as f64 * 86400.0 + (j + 1) as f64 * 1800.0);
+            if expected < 1.0 {
+                continue;
+            }
+            let xs: Vec<f64> = days_of(w).map(|d| counts(d, j)).collect();
+            let (m, se) = block_se(&xs);
+            assert!((m - phone.per_interval[w * 48 + j]).abs() < 1e-9, "the fit is the same-weekday mean");
+            z2 += ((m - expected) / se).powi(2);
+            z2_wrong += ((m - 1.15 * expected) / se).powi(2);
+            n += 1.0;
+        }
+    }
+    // Σz² is about n (t-distributed z with 7 degrees of freedom: variance 7/5).
+    let limit = 1.4 * n + 4.0 * (2.0 * 1.4 * 1.4 * n).sqrt();
+    assert!(z2 < limit, "profile: Σz² = {z2:.0} over {n} intervals (limit {limit:.0})");
+    assert!(z2_wrong > limit, "a profile 15 % higher must be told apart: Σz² = {z2_wrong:.0}");
+
+    // Handle time per type: mean and cv by week, against the truth.
+    for (ty, mean, cv) in [("claim", 420.0, 0.8), ("policy question", 240.0, 0.6)] {
+        let fitted = phone.types.iter().find(|t| t.name == ty).unwrap().handle.unwrap();
+        let by_week: Vec<Vec<f64>> = (0..8)
+            .map(|wk| {
+                h.records
+                    .iter()
+                    .filter(|r| r.contact_type.as_deref() == Some(ty) && (r.arrival_s / (7.0 * 86400.0)) as usize == wk)
+                    .filter_map(|r| r.handle_s)
+                    .collect()
+            })
+            .collect();
+        let means: Vec<f64> = by_week.iter().map(|x| x.iter().sum::<f64>() / x.len() as f64).collect();
+        let cvs: Vec<f64> = by_week
+            .iter()
+            .zip(&means)
+            .map(|(x, m)| (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (x.len() - 1) as f64).sqrt() / m)
+            .collect();
+        let (_, se_m) = block_se(&means);
+        let (_, se_cv) = block_se(&cvs);
+        assert!((fitted.mean - mean).abs() < 3.0 * se_m, "{ty}: mean {:.1} vs {mean} ± {:.1}", fitted.mean, 3.0 * se_m);
+        assert!((fitted.mean - 1.1 * mean).abs() > 3.0 * se_m, "{ty}: a 10 % longer mean must be told apart");
+        assert!((fitted.cv - cv).abs() < 3.0 * se_cv, "{ty}: cv {:.3} vs {cv} ± {:.3}", fitted.cv, 3.0 * se_cv);
+        assert!((fitted.cv - (cv + 0.15)).abs() > 3.0 * se_cv, "{ty}: a cv 0.15 higher must be told apart");
+    }
+
+    // Patience, from censored waits: per week, then pooled.
+    for (channel, mean, lognormal) in [("phone", 120.0, false), ("chat", 180.0, true)] {
+        let fitted = f.channels.iter().find(|c| c.name == channel).unwrap().patience.clone().unwrap();
+        assert_eq!(fitted.chosen_lognormal, lognormal, "{channel}: the right family by AIC");
+        let weekly: Vec<(f64, f64)> = (0..8)
+            .map(|wk| {
+                let recs: Vec<&ccsim::history::Record> = h
+                    .records
+                    .iter()
+                    .filter(|r| r.channel == channel && (r.arrival_s / (7.0 * 86400.0)) as usize == wk)
+                    .collect();
+                let p = patience_fit(&recs).unwrap();
+                (p.mean(), p.naive_mean)
+            })
+            .collect();
+        let (_, se) = block_se(&weekly.iter().map(|w| w.0).collect::<Vec<_>>());
+        let (naive, _) = block_se(&weekly.iter().map(|w| w.1).collect::<Vec<_>>());
+        let m = fitted.mean();
+        assert!((m - mean).abs() < 3.0 * se, "{channel}: patience {m:.1} vs {mean} ± {:.1}", 3.0 * se);
+        assert!((m - 1.25 * mean).abs() > 3.0 * se, "{channel}: a 25 % longer patience must be told apart");
+        assert!(
+            naive < 0.7 * mean && (naive - mean).abs() > 5.0 * se,
+            "{channel}: the abandoners' mean {naive:.1} is biased"
+        );
+    }
+    // The fitted scenario runs.
+    Scenario::from_toml(&f.scenario_toml(), "fitted.toml").unwrap();
+}

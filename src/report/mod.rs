@@ -147,6 +147,8 @@ pub struct Report {
     pub backlog: Vec<BacklogReport>,
     /// Per channel with forecast uncertainty (from a run; empty in sweeps).
     pub forecast: Vec<ForecastReport>,
+    /// Observed values of a contact history, interval by interval (`run --actuals`).
+    pub actuals: Vec<crate::history::Observed>,
 }
 
 /// Forecast uncertainty of one channel, as the run realised it.
@@ -383,6 +385,7 @@ impl Report {
             group_intervals,
             backlog,
             forecast: Vec::new(),
+            actuals: Vec::new(),
         }
     }
 

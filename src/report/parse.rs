@@ -223,6 +223,28 @@ impl Report {
             intervals,
             group_intervals,
             backlog,
+            actuals: match top.get("actuals") {
+                None => Vec::new(),
+                Some(a) => a
+                    .as_array()
+                    .ok_or("`actuals` is not an array")?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, row)| {
+                        let path = format!("actuals[{i}].");
+                        let o = obj(row, &path)?;
+                        Ok(crate::history::Observed {
+                            channel: text(o, &path, "channel")?,
+                            start_s: number(o, &path, "start_s")?,
+                            days: number(o, &path, "days")? as usize,
+                            offered: number(o, &path, "offered")?,
+                            service_level: maybe(o.get("service_level"), &path)?,
+                            asa_s: maybe(o.get("asa_s"), &path)?,
+                            abandon_rate: maybe(o.get("abandon_rate"), &path)?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
             forecast: match top.get("forecast_uncertainty") {
                 None => Vec::new(),
                 Some(f) => obj(f, "forecast_uncertainty")?

@@ -68,6 +68,19 @@ impl Serialize for Report {
                 self.forecast.iter().map(|f| (f.channel.as_str(), ForecastJson(f))).collect();
             m.serialize_entry("forecast_uncertainty", &Ordered(&f))?;
         }
+        if !self.actuals.is_empty() {
+            let rows: Vec<serde_json::Value> = self
+                .actuals
+                .iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "channel": a.channel, "start_s": a.start_s, "days": a.days, "offered": num(a.offered),
+                        "service_level": num(a.service_level), "asa_s": num(a.asa_s), "abandon_rate": num(a.abandon_rate),
+                    })
+                })
+                .collect();
+            m.serialize_entry("actuals", &rows)?;
+        }
         m.end()
     }
 }

@@ -378,6 +378,84 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
     Ok(())
 }
 
+/// The simulated day against what a history observed, interval by interval. A day's
+/// range is the replications' mean ± 1.96 standard deviations, narrowed by √k when the
+/// observed value folds k days: an observed service level outside it is marked `✗`.
+fn actuals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for c in &r.channels {
+        let obs: Vec<&crate::history::Observed> = r.actuals.iter().filter(|a| a.channel == c.name).collect();
+        if obs.is_empty() {
+            continue;
+        }
+        let header: Vec<String> = [
+            "start",
+            "offered",
+            "actual",
+            "service level",
+            "range of a day",
+            "actual",
+            "ASA",
+            "actual",
+            "abandon rate",
+            "actual",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let (mut inside, mut judged) = (0, 0);
+        let mut rows = Vec::new();
+        for a in &obs {
+            let Some(i) = r.intervals.iter().find(|i| i.channel == c.name && i.start_s == a.start_s) else { continue };
+            if a.offered == 0.0 && i.get(ChannelKpi::Offered).is_none_or(|e| e.mean == 0.0) {
+                continue;
+            }
+            let get =
+                |k: ChannelKpi| i.get(k).unwrap_or(Estimate { mean: f64::NAN, ci95: f64::NAN, n: 0, sd: f64::NAN });
+            let sl = get(ChannelKpi::ServiceLevel);
+            let half = 1.96 * sl.sd / (a.days as f64).sqrt();
+            let (lo, hi) = ((sl.mean - half).max(0.0), (sl.mean + half).min(1.0));
+            let range =
+                if half.is_finite() { format!("{:.0}–{:.0} %", 100.0 * lo, 100.0 * hi) } else { "–".into() };
+            let mut actual_sl = value(a.service_level, Unit::Share);
+            if half.is_finite() && a.service_level.is_finite() {
+                judged += 1;
+                if (lo..=hi).contains(&a.service_level) {
+                    inside += 1;
+                } else {
+                    actual_sl.push_str(" ✗");
+                }
+            }
+            rows.push(vec![
+                when(r, a.start_s),
+                value(get(ChannelKpi::Offered).mean, Unit::Count),
+                value(a.offered, Unit::Count),
+                value(sl.mean, Unit::Share),
+                range,
+                actual_sl,
+                value(get(ChannelKpi::AsaS).mean, Unit::Seconds),
+                value(a.asa_s, Unit::Seconds),
+                value(get(ChannelKpi::AbandonRate).mean, Unit::Share),
+                value(a.abandon_rate, Unit::Share),
+            ]);
+        }
+        let days = obs.first().map_or(0, |a| a.days);
+        let title = format!(
+            "{}: simulated against actuals (per day, {days} day(s) of history per interval)",
+            channel_heading(c)
+        );
+        Grid { title, header, rows, folded: true }.write(out, markup)?;
+        write!(
+            out,
+            "{}",
+            markup.note(&format!(
+                "{}: the actual service level lies within the simulated range of a day in {inside} of {judged} intervals (about 95 % expected when the scenario is right); ✗ marks the others.",
+                c.name
+            ))
+        )?;
+    }
+    Ok(())
+}
+
 /// The scenario's key inputs as a table (for markups that ask for it).
 fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut rows = vec![
@@ -461,6 +539,7 @@ pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> i
     if markup.intervals() {
         intervals(markup, r, out)?;
     }
+    actuals(markup, r, out)?;
     if low || markup.intervals() {
         write!(
             out,

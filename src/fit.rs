@@ -1,0 +1,733 @@
+//! Fitting a runnable scenario from contact history (`ccsim fit`).
+//!
+//! From a [`History`], per channel:
+//!
+//! * **arrivals** per weekday and interval: the mean count over the days of the history
+//!   that fall on that weekday (so day-of-week factors are in the profile), with the day
+//!   factors reported;
+//! * **handle time** per channel and contact type: lognormal by the mean and coefficient
+//!   of variation of answered contacts' handle times, with the Kolmogorov–Smirnov distance
+//!   of the fit;
+//! * **patience** (channels where contacts abandon): the Kaplan–Meier estimate of the
+//!   patience distribution from the waits — an abandonment is an observed patience, an
+//!   answered or still-waiting contact a patience *longer* than its wait (right-censored) —
+//!   then exponential and lognormal fits by censored maximum likelihood, the better by AIC
+//!   written, both reported against the KM curve. The plain mean of the abandoners' waits
+//!   is reported too, to show its bias: it only sees the impatient;
+//! * **forecast error**: the coefficient of variation of daily volumes beyond Poisson
+//!   noise, from days of the same weekday ((s² − mean) / mean², Poisson-gamma).
+//!
+//! Staffing cannot be inferred from who answered: it is copied from a template scenario,
+//! or a first guess is written from Erlang C per interval, to be refined with `ccsim staff`.
+
+use crate::erlang::agents_for_target;
+use crate::history::{History, Outcome, Record};
+use crate::scenario::duration::{canonical_duration, format_duration, format_when};
+use crate::scenario::{ChannelKind, DAY, Weekday};
+use std::fmt::Write as _;
+
+/// How to fit.
+#[derive(Debug, Clone)]
+pub struct FitOptions {
+    /// Name of the scenario written.
+    pub name: String,
+    /// Planning interval (s); divides a day.
+    pub interval: f64,
+    /// Channel kinds by channel name; others are guessed from the name (`chat`, `mail`,
+    /// `social`), else voice.
+    pub kinds: Vec<(String, ChannelKind)>,
+    /// Service-level target (share, threshold s) of every channel, and of the first guess
+    /// of staffing.
+    pub target: (f64, f64),
+    /// `[[agents]]` tables to use instead of the first guess (TOML text).
+    pub agents: Option<String>,
+    /// Where the history came from, for the header comment.
+    pub source: String,
+    /// Days the history covers (`None`: up to the day of its last contact).
+    pub days: Option<usize>,
+}
+
+/// A lognormal fit by moments.
+#[derive(Debug, Clone, Copy)]
+pub struct LogNormalFit {
+    /// Mean (s).
+    pub mean: f64,
+    /// Coefficient of variation.
+    pub cv: f64,
+    /// Standard error of the mean (s).
+    pub se: f64,
+    /// Observations.
+    pub n: usize,
+    /// Kolmogorov–Smirnov distance between the data and the fitted lognormal.
+    pub ks: f64,
+}
+
+/// The patience of a channel, fitted from censored waits.
+#[derive(Debug, Clone)]
+pub struct PatienceFit {
+    /// Kaplan–Meier survival `(t, S(t))` at each distinct abandonment time.
+    pub km: Vec<(f64, f64)>,
+    /// Exponential fit: mean (s) and its standard error.
+    pub exp_mean: f64,
+    /// Standard error of `exp_mean`.
+    pub exp_se: f64,
+    /// Log-likelihood of the exponential fit.
+    pub exp_ll: f64,
+    /// Lognormal fit: (mean s, cv, log-likelihood), if it converged.
+    pub lognormal: Option<(f64, f64, f64)>,
+    /// The fit written (the lower AIC).
+    pub chosen_lognormal: bool,
+    /// Mean wait of the contacts that abandoned (biased low: not a patience estimate).
+    pub naive_mean: f64,
+    /// Abandonments (observed patiences).
+    pub events: usize,
+    /// Answered or still waiting (censored).
+    pub censored: usize,
+}
+
+impl PatienceFit {
+    /// The mean patience of the fit written (s).
+    pub fn mean(&self) -> f64 {
+        match self.lognormal {
+            Some((m, _, _)) if self.chosen_lognormal => m,
+            _ => self.exp_mean,
+        }
+    }
+}
+
+/// One contact type's fit.
+#[derive(Debug, Clone)]
+pub struct TypeFit {
+    /// Type name.
+    pub name: String,
+    /// Share of the channel's contacts.
+    pub share: f64,
+    /// Its handle time.
+    pub handle: Option<LogNormalFit>,
+}
+
+/// One channel's fit.
+#[derive(Debug, Clone)]
+pub struct ChannelFit {
+    /// Channel name.
+    pub name: String,
+    /// Kind (given or guessed).
+    pub kind: ChannelKind,
+    /// Whether the kind was guessed from the name.
+    pub kind_guessed: bool,
+    /// Expected contacts per interval of the horizon written.
+    pub per_interval: Vec<f64>,
+    /// Standard error of each value of `per_interval`.
+    pub per_interval_se: Vec<f64>,
+    /// Day volume over the mean day's, per weekday present (Monday first).
+    pub day_factors: [Option<f64>; 7],
+    /// Handle time of answered contacts.
+    pub handle: Option<LogNormalFit>,
+    /// Contact types, when the history has them.
+    pub types: Vec<TypeFit>,
+    /// Patience, for channels where contacts abandon.
+    pub patience: Option<PatienceFit>,
+    /// Forecast cv from same-weekday days (`None`: no weekday repeats).
+    pub forecast_cv: Option<f64>,
+    /// Contacts, answered, abandoned.
+    pub counts: (usize, usize, usize),
+}
+
+/// A fitted scenario.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    /// Options used.
+    pub options: FitOptions,
+    /// Days of history.
+    pub days: usize,
+    /// Days of the scenario written (7, or fewer for a shorter history).
+    pub horizon_days: usize,
+    /// Weekday of time 0.
+    pub start_day: Weekday,
+    /// Per channel, in order of first appearance.
+    pub channels: Vec<ChannelFit>,
+    /// What could not be inferred, and other remarks.
+    pub notes: Vec<String>,
+    /// Rows read and dropped.
+    pub rows: (usize, usize),
+}
+
+fn moments(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() > 1 { xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    (mean, var.sqrt())
+}
+
+/// Complementary error function (Numerical Recipes' erfcc, fractional error < 1.2e-7).
+fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let r = t
+        * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
+    if x >= 0.0 { r } else { 2.0 - r }
+}
+
+/// P(X ≤ x) for a lognormal with parameters `mu`, `sigma`.
+fn lognormal_cdf(x: f64, mu: f64, sigma: f64) -> f64 {
+    if x <= 0.0 { 0.0 } else { 0.5 * erfc(-(x.ln() - mu) / (sigma * std::f64::consts::SQRT_2)) }
+}
+
+/// Lognormal by moments, with its KS distance to the data.
+fn lognormal_fit(xs: &[f64]) -> Option<LogNormalFit> {
+    if xs.is_empty() {
+        return None;
+    }
+    let (mean, sd) = moments(xs);
+    let cv = if mean > 0.0 { sd / mean } else { 0.0 };
+    let s2 = (1.0 + cv * cv).ln();
+    let (mu, sigma) = (mean.max(1e-9).ln() - s2 / 2.0, s2.sqrt().max(1e-9));
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len() as f64;
+    let ks = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let f = lognormal_cdf(x, mu, sigma);
+            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+        })
+        .fold(0.0, f64::max);
+    Some(LogNormalFit { mean, cv, se: sd / n.sqrt(), n: xs.len(), ks })
+}
+
+/// Nelder–Mead minimisation of `f` over two parameters from `x0` (steps `step`).
+fn nelder_mead(f: impl Fn([f64; 2]) -> f64, x0: [f64; 2], step: [f64; 2]) -> [f64; 2] {
+    let mut s = [x0, [x0[0] + step[0], x0[1]], [x0[0], x0[1] + step[1]]];
+    let mut v = s.map(&f);
+    for _ in 0..400 {
+        let mut idx = [0, 1, 2];
+        idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+        let (b, m, w) = (idx[0], idx[1], idx[2]);
+        if (v[w] - v[b]).abs() < 1e-10 * (1.0 + v[b].abs()) {
+            break;
+        }
+        let c = [(s[b][0] + s[m][0]) / 2.0, (s[b][1] + s[m][1]) / 2.0];
+        let at = |t: f64| [c[0] + t * (s[w][0] - c[0]), c[1] + t * (s[w][1] - c[1])];
+        let r = at(-1.0);
+        let fr = f(r);
+        if fr < v[b] {
+            let e = at(-2.0);
+            let fe = f(e);
+            (s[w], v[w]) = if fe < fr { (e, fe) } else { (r, fr) };
+        } else if fr < v[m] {
+            (s[w], v[w]) = (r, fr);
+        } else {
+            let k = at(0.5);
+            let fk = f(k);
+            if fk < v[w] {
+                (s[w], v[w]) = (k, fk);
+            } else {
+                for i in [m, w] {
+                    s[i] = [(s[i][0] + s[b][0]) / 2.0, (s[i][1] + s[b][1]) / 2.0];
+                    v[i] = f(s[i]);
+                }
+            }
+        }
+    }
+    let best = (0..3).min_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap_or(0);
+    s[best]
+}
+
+/// Patience from the waits of a live channel's contacts (see the module documentation).
+pub fn patience_fit(records: &[&Record]) -> Option<PatienceFit> {
+    let mut obs: Vec<(f64, bool)> = records.iter().map(|r| (r.wait_s, r.outcome == Outcome::Abandoned)).collect();
+    let events = obs.iter().filter(|o| o.1).count();
+    if events == 0 {
+        return None;
+    }
+    obs.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    // Kaplan–Meier: at each distinct event time, S ×= 1 − deaths / at risk.
+    let mut km = Vec::new();
+    let mut s = 1.0;
+    let mut at_risk = obs.len();
+    let mut i = 0;
+    while i < obs.len() {
+        let t = obs[i].0;
+        let (mut d, mut c) = (0, 0);
+        while i < obs.len() && obs[i].0 == t {
+            if obs[i].1 {
+                d += 1
+            } else {
+                c += 1
+            }
+            i += 1;
+        }
+        if d > 0 {
+            s *= 1.0 - d as f64 / at_risk as f64;
+            km.push((t, s));
+        }
+        at_risk -= d + c;
+    }
+    let exposure: f64 = obs.iter().map(|o| o.0).sum();
+    let rate = events as f64 / exposure.max(1e-12);
+    let exp_ll = events as f64 * rate.ln() - rate * exposure;
+    let naive: Vec<f64> = obs.iter().filter(|o| o.1).map(|o| o.0).collect();
+    // Lognormal by censored maximum likelihood over (μ, ln σ); zero times say nothing.
+    let positive: Vec<(f64, bool)> = obs.iter().copied().filter(|o| o.0 > 0.0).collect();
+    let nll = |p: [f64; 2]| -> f64 {
+        let (mu, sigma) = (p[0], p[1].exp());
+        let mut ll = 0.0;
+        for &(t, ev) in &positive {
+            let z = (t.ln() - mu) / sigma;
+            ll += if ev {
+                -(t * sigma * (2.0 * std::f64::consts::PI).sqrt()).ln() - z * z / 2.0
+            } else {
+                (0.5 * erfc(z / std::f64::consts::SQRT_2)).max(1e-300).ln()
+            };
+        }
+        -ll
+    };
+    let start = [(1.0 / rate).ln(), 0.0];
+    let p = nelder_mead(nll, start, [0.5, 0.3]);
+    let (mu, sigma) = (p[0], p[1].exp());
+    let ln_ll = -nll(p);
+    let lognormal = (ln_ll.is_finite() && sigma.is_finite() && sigma > 1e-6 && sigma < 20.0)
+        .then(|| ((mu + sigma * sigma / 2.0).exp(), ((sigma * sigma).exp() - 1.0).sqrt(), ln_ll));
+    // AIC: 2k − 2 ln L (1 parameter against 2).
+    let chosen_lognormal = lognormal.is_some_and(|(_, _, ll)| 4.0 - 2.0 * ll < 2.0 - 2.0 * exp_ll);
+    Some(PatienceFit {
+        km,
+        exp_mean: 1.0 / rate,
+        exp_se: 1.0 / rate / (events as f64).sqrt(),
+        exp_ll,
+        lognormal,
+        chosen_lognormal,
+        naive_mean: naive.iter().sum::<f64>() / naive.len() as f64,
+        events,
+        censored: obs.len() - events,
+    })
+}
+
+fn guess_kind(name: &str) -> ChannelKind {
+    let n = name.to_lowercase();
+    if n.contains("chat") {
+        ChannelKind::Chat
+    } else if n.contains("mail") {
+        ChannelKind::Email
+    } else if n.contains("social") || n.contains("twitter") || n.contains("facebook") {
+        ChannelKind::Social
+    } else {
+        ChannelKind::Voice
+    }
+}
+
+/// Fits a scenario to a history.
+pub fn fit(h: &History, opts: &FitOptions) -> Result<Fit, String> {
+    let per_day = DAY / opts.interval;
+    if !(per_day >= 1.0 && per_day.fract() == 0.0) {
+        return Err(format!("--interval {} does not divide a day", format_duration(opts.interval)));
+    }
+    let per_day = per_day as usize;
+    let last = h.records.iter().map(|r| r.arrival_s).fold(0.0, f64::max);
+    let seen = ((last / DAY).floor() as usize + 1).max(1);
+    let days = match opts.days {
+        Some(d) if d < seen => {
+            return Err(format!("--days {d}: the history has contacts on day {seen}"));
+        }
+        Some(d) => d,
+        None => seen,
+    };
+    let horizon_days = days.min(7);
+    let weekday_of_day = |d: usize| usize::from(h.start_day.plus(d).0);
+    // Days of the history on each weekday.
+    let mut occurrences = [0usize; 7];
+    for d in 0..days {
+        occurrences[weekday_of_day(d)] += 1;
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for r in &h.records {
+        if !names.contains(&r.channel.as_str()) {
+            names.push(&r.channel);
+        }
+    }
+    let mut notes = Vec::new();
+    let mut channels = Vec::new();
+    for name in names {
+        let recs: Vec<&Record> = h.records.iter().filter(|r| r.channel == name).collect();
+        let (kind, kind_guessed) = match opts.kinds.iter().find(|(n, _)| n == name) {
+            Some((_, k)) => (*k, false),
+            None => (guess_kind(name), true),
+        };
+        // Counts per (day, interval of the day).
+        let mut counts = vec![vec![0usize; per_day]; days];
+        for r in &recs {
+            let d = ((r.arrival_s / DAY) as usize).min(days - 1);
+            let j = (((r.arrival_s - d as f64 * DAY) / opts.interval) as usize).min(per_day - 1);
+            counts[d][j] += 1;
+        }
+        let mut per_interval = Vec::with_capacity(horizon_days * per_day);
+        let mut per_interval_se = Vec::with_capacity(horizon_days * per_day);
+        for k in 0..horizon_days {
+            let w = weekday_of_day(k);
+            let same: Vec<usize> = (0..days).filter(|&d| weekday_of_day(d) == w).collect();
+            let same_days: Vec<&Vec<usize>> = same.iter().map(|&d| &counts[d]).collect();
+            for j in 0..per_day {
+                let xs: Vec<f64> = same_days.iter().map(|day| day[j] as f64).collect();
+                let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+                per_interval.push(mean);
+                // Poisson: var = mean; over n days the mean's se is √(mean / n).
+                per_interval_se.push((mean / xs.len() as f64).sqrt());
+            }
+        }
+        let daily: Vec<(usize, f64)> =
+            (0..days).map(|d| (weekday_of_day(d), counts[d].iter().sum::<usize>() as f64)).collect();
+        let mean_day = daily.iter().map(|d| d.1).sum::<f64>() / days as f64;
+        let mut day_factors = [None; 7];
+        for (w, f) in day_factors.iter_mut().enumerate() {
+            if occurrences[w] > 0 && mean_day > 0.0 {
+                let v: f64 = daily.iter().filter(|d| d.0 == w).map(|d| d.1).sum::<f64>() / occurrences[w] as f64;
+                *f = Some(v / mean_day);
+            }
+        }
+        // Forecast cv from same-weekday days: pooled (s² − mean) / mean².
+        let (mut num, mut den) = (0.0, 0.0);
+        for w in 0..7 {
+            let xs: Vec<f64> = daily.iter().filter(|d| d.0 == w).map(|d| d.1).collect();
+            if xs.len() >= 2 {
+                let (m, sd) = moments(&xs);
+                if m > 0.0 {
+                    num += (xs.len() - 1) as f64 * (sd * sd - m) / (m * m);
+                    den += (xs.len() - 1) as f64;
+                }
+            }
+        }
+        let forecast_cv = (den > 0.0).then(|| if num > 0.0 { (num / den).sqrt() } else { 0.0 });
+        let handles: Vec<f64> = recs.iter().filter_map(|r| r.handle_s).collect();
+        let mut type_names: Vec<&str> = Vec::new();
+        for r in &recs {
+            if let Some(t) = r.contact_type.as_deref()
+                && !type_names.contains(&t)
+            {
+                type_names.push(t);
+            }
+        }
+        let types = if type_names.len() > 1 {
+            type_names
+                .iter()
+                .map(|t| {
+                    let of: Vec<&&Record> = recs.iter().filter(|r| r.contact_type.as_deref() == Some(t)).collect();
+                    let hs: Vec<f64> = of.iter().filter_map(|r| r.handle_s).collect();
+                    TypeFit {
+                        name: t.to_string(),
+                        share: of.len() as f64 / recs.len() as f64,
+                        handle: lognormal_fit(&hs),
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let patience = if kind.is_live() { patience_fit(&recs) } else { None };
+        let answered = recs.iter().filter(|r| r.outcome == Outcome::Answered).count();
+        let abandoned = recs.iter().filter(|r| r.outcome == Outcome::Abandoned).count();
+        if !kind.is_live() && abandoned > 0 {
+            notes.push(format!("{name}: {abandoned} contacts abandoned, but {} channels cannot abandon; they are left out of the patience fit", kind.name()));
+        }
+        if handles.is_empty() {
+            return Err(format!("channel `{name}` has no answered contact: its handle time cannot be fitted"));
+        }
+        channels.push(ChannelFit {
+            name: name.to_string(),
+            kind,
+            kind_guessed,
+            per_interval,
+            per_interval_se,
+            day_factors,
+            handle: lognormal_fit(&handles),
+            types,
+            patience,
+            forecast_cv,
+            counts: (recs.len(), answered, abandoned),
+        });
+    }
+    if opts.days.is_none() && days % 7 != 0 {
+        notes.push(format!("the last contact is on day {days}; if the export covers more days (closed days at its end), say so with --days"));
+    }
+    if days < 7 {
+        notes.push(format!(
+            "{days} day(s) of history: the scenario covers those days only; a week or more gives every weekday"
+        ));
+    }
+    if days < 14 {
+        notes.push("fewer than two weeks of history: forecast error is estimated from few days (or not at all)".into());
+    }
+    if opts.agents.is_none() {
+        notes.push(format!(
+            "staffing cannot be inferred from a contact log: a first guess from Erlang C ({:.0} % in {}) is written per interval; refine it with `ccsim staff`, or give --template with your [[agents]]",
+            100.0 * opts.target.0,
+            format_duration(opts.target.1)
+        ));
+    }
+    Ok(Fit {
+        options: opts.clone(),
+        days,
+        horizon_days,
+        start_day: h.start_day,
+        channels,
+        notes,
+        rows: (h.rows, h.dropped.len()),
+    })
+}
+
+fn dist_toml(f: &LogNormalFit) -> String {
+    if f.cv > 0.0 {
+        format!("{{ dist = \"lognormal\", mean = \"{}\", cv = {:.3} }}", canonical_duration(round0(f.mean)), f.cv)
+    } else {
+        format!("{{ dist = \"deterministic\", value = \"{}\" }}", canonical_duration(round0(f.mean)))
+    }
+}
+
+fn round0(x: f64) -> f64 {
+    x.round().max(1.0)
+}
+
+fn toml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+impl Fit {
+    /// The fitted scenario as commented TOML (checked by the caller).
+    pub fn scenario_toml(&self) -> String {
+        let o = &self.options;
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "# Fitted by `ccsim fit` from {} ({} rows used, {} dropped).",
+            o.source,
+            self.rows.0 - self.rows.1,
+            self.rows.1
+        );
+        let _ = writeln!(
+            t,
+            "# {} day(s) of history from a {}; arrivals are the mean per weekday and interval.",
+            self.days,
+            self.start_day.name()
+        );
+        for n in &self.notes {
+            let _ = writeln!(t, "# Note: {n}.");
+        }
+        let _ = writeln!(t, "name = {}", toml_str(&o.name));
+        let _ = writeln!(t, "description = {}", toml_str(&format!("Fitted from {}", o.source)));
+        let _ = writeln!(
+            t,
+            "seed = 1\nreplications = 20\nhorizon = \"{}d\"\ninterval = \"{}\"",
+            self.horizon_days,
+            canonical_duration(o.interval)
+        );
+        let _ = writeln!(t, "start_day = \"{}\"", self.start_day.name());
+        let per_day = (DAY / o.interval) as usize;
+        for c in &self.channels {
+            let _ = writeln!(t, "\n[[channel]]\nname = {}", toml_str(&c.name));
+            let guessed = if c.kind_guessed { "  # guessed from the name; set it with --kind NAME=KIND" } else { "" };
+            let _ = writeln!(t, "kind = \"{}\"{guessed}", c.kind.name());
+            let _ = writeln!(
+                t,
+                "service_level = {{ target = {}, within = \"{}\" }}",
+                o.target.0,
+                canonical_duration(o.target.1)
+            );
+            let _ = writeln!(t, "# {} contacts: {} answered, {} abandoned.", c.counts.0, c.counts.1, c.counts.2);
+            let factors: Vec<String> = c
+                .day_factors
+                .iter()
+                .enumerate()
+                .filter_map(|(w, f)| f.map(|f| format!("{} {f:.2}", Weekday(w as u8).name())))
+                .collect();
+            let _ = writeln!(t, "# Day factors (day volume / mean day): {}.", factors.join(", "));
+            let _ = writeln!(t, "arrivals = {{ per_interval = [");
+            for d in 0..self.horizon_days {
+                let row: Vec<String> = c.per_interval[d * per_day..(d + 1) * per_day]
+                    .iter()
+                    .map(|x| format!("{}", (x * 100.0).round() / 100.0))
+                    .collect();
+                let _ = writeln!(
+                    t,
+                    "    # {}",
+                    format_when(d as f64 * DAY, self.start_day).split(' ').next().unwrap_or("")
+                );
+                for chunk in row.chunks(12) {
+                    let _ = writeln!(t, "    {},", chunk.join(", "));
+                }
+            }
+            let _ = writeln!(t, "] }}");
+            if let Some(hf) = &c.handle {
+                let _ = writeln!(
+                    t,
+                    "# Handle time: {} answered, mean {:.1} s ± {:.1}, cv {:.2}, KS distance {:.3}.",
+                    hf.n, hf.mean, hf.se, hf.cv, hf.ks
+                );
+                let _ = writeln!(t, "handle_time = {}", dist_toml(hf));
+            }
+            if let Some(p) = &c.patience {
+                let ln = p.lognormal.map_or("did not converge".to_string(), |(m, cv, ll)| {
+                    format!("mean {m:.1} s, cv {cv:.2}, log-likelihood {ll:.1}")
+                });
+                let _ = writeln!(
+                    t,
+                    "# Patience (Kaplan–Meier, {} abandoned, {} censored): exponential mean {:.1} s ± {:.1} (log-likelihood {:.1}); lognormal {ln}. Mean wait of abandoners {:.1} s (biased: not a patience).",
+                    p.events, p.censored, p.exp_mean, p.exp_se, p.exp_ll, p.naive_mean
+                );
+                let patience = match p.lognormal {
+                    Some((m, cv, _)) if p.chosen_lognormal => format!(
+                        "{{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}",
+                        canonical_duration(round0(m))
+                    ),
+                    _ => format!("{{ dist = \"exponential\", mean = \"{}\" }}", canonical_duration(round0(p.exp_mean))),
+                };
+                let _ = writeln!(t, "patience = {patience}");
+            }
+            match c.forecast_cv {
+                Some(cv) if cv > 0.0 => {
+                    let _ = writeln!(
+                        t,
+                        "# Daily volumes vary beyond Poisson noise (same-weekday days).\nforecast = {{ day_cv = {cv:.3} }}"
+                    );
+                }
+                Some(_) => {
+                    let _ = writeln!(t, "# Daily volumes vary no more than Poisson noise: no forecast error written.");
+                }
+                None => {
+                    let _ = writeln!(t, "# No weekday repeats in the history: forecast error unknown.");
+                }
+            }
+            for ty in &c.types {
+                let _ = writeln!(t, "[[channel.type]]\nname = {}\nshare = {:.4}", toml_str(&ty.name), ty.share);
+                if let Some(hf) = &ty.handle {
+                    let _ = writeln!(t, "handle_time = {}", dist_toml(hf));
+                }
+            }
+        }
+        match &o.agents {
+            Some(agents) => {
+                let _ = writeln!(t, "\n# Agent groups copied from the template.\n{agents}");
+            }
+            None => {
+                for c in &self.channels {
+                    let aht = c.handle.map_or(300.0, |h| h.mean);
+                    let patience = c.patience.as_ref().map(|p| p.mean());
+                    let staff: Vec<String> = c
+                        .per_interval
+                        .iter()
+                        .map(|&n| {
+                            if n <= 0.0 {
+                                return "0".into();
+                            }
+                            let rate = n / o.interval;
+                            let agents = if c.kind.is_live() {
+                                agents_for_target(rate, aht, o.target.1, o.target.0, patience).ok().flatten()
+                            } else {
+                                Some((rate * aht).ceil() as u32 + 1)
+                            };
+                            agents.unwrap_or(((rate * aht).ceil() as u32).max(1) + 1).to_string()
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        t,
+                        "\n# A first guess, not history: Erlang {} per interval for the fitted volumes and handle time. Refine with `ccsim staff`.",
+                        if patience.is_some() { "A" } else { "C" }
+                    );
+                    let _ = writeln!(
+                        t,
+                        "[[agents]]\nname = {}\nskills = [{}]",
+                        toml_str(&format!("{} agents", c.name)),
+                        toml_str(&c.name)
+                    );
+                    let _ = writeln!(t, "staff = {{ per_interval = [");
+                    for chunk in staff.chunks(24) {
+                        let _ = writeln!(t, "    {},", chunk.join(", "));
+                    }
+                    let _ = writeln!(t, "] }}");
+                }
+            }
+        }
+        t
+    }
+
+    /// A summary for people: rows, per channel what was fitted and how well, notes.
+    pub fn summary(&self) -> String {
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "{} rows read, {} used, {} dropped; {} day(s) of history from a {}",
+            self.rows.0,
+            self.rows.0 - self.rows.1,
+            self.rows.1,
+            self.days,
+            self.start_day.name()
+        );
+        for c in &self.channels {
+            let total: f64 = c.per_interval.iter().sum();
+            let _ = writeln!(
+                t,
+                "\n{} ({}{}): {} contacts, {:.0} per scenario horizon",
+                c.name,
+                c.kind.name(),
+                if c.kind_guessed { ", guessed" } else { "" },
+                c.counts.0,
+                total
+            );
+            if let Some(h) = &c.handle {
+                let _ = writeln!(
+                    t,
+                    "  handle time: lognormal mean {:.1} s ± {:.1}, cv {:.2} (KS distance {:.3}, n {})",
+                    h.mean, h.se, h.cv, h.ks, h.n
+                );
+            }
+            for ty in &c.types {
+                let h = ty.handle.map_or(String::new(), |h| format!(", handle mean {:.1} s cv {:.2}", h.mean, h.cv));
+                let _ = writeln!(t, "  type {}: share {:.1} %{h}", ty.name, 100.0 * ty.share);
+            }
+            if let Some(p) = &c.patience {
+                let _ = writeln!(
+                    t,
+                    "  patience: exponential mean {:.1} s ± {:.1}{}; abandoners' mean wait {:.1} s (biased)",
+                    p.exp_mean,
+                    p.exp_se,
+                    p.lognormal.map_or(String::new(), |(m, cv, _)| format!(", lognormal mean {m:.1} s cv {cv:.2}")),
+                    p.naive_mean
+                );
+                let _ = writeln!(
+                    t,
+                    "  written: {}",
+                    if p.chosen_lognormal { "lognormal (lower AIC)" } else { "exponential (lower AIC)" }
+                );
+                let _ = writeln!(t, "  Kaplan–Meier survival against the fits:");
+                let _ = writeln!(t, "       t    KM S(t)   exponential   lognormal");
+                let tmax = p.km.last().map_or(0.0, |k| k.0);
+                for q in [0.1, 0.25, 0.5, 0.75, 1.0] {
+                    let at = tmax * q;
+                    let km = p.km.iter().take_while(|k| k.0 <= at).last().map_or(1.0, |k| k.1);
+                    let e = (-at / p.exp_mean).exp();
+                    let l = p.lognormal.map_or(f64::NAN, |(m, cv, _)| {
+                        let s2 = (1.0 + cv * cv).ln();
+                        1.0 - lognormal_cdf(at, m.ln() - s2 / 2.0, s2.sqrt())
+                    });
+                    let _ = writeln!(t, "  {:>7}  {km:>8.3}  {e:>12.3}  {l:>10.3}", format_duration(at));
+                }
+            }
+            let _ = writeln!(
+                t,
+                "  forecast error: {}",
+                c.forecast_cv.map_or("unknown (no weekday repeats)".into(), |cv| format!("day cv {cv:.3}"))
+            );
+        }
+        for n in &self.notes {
+            let _ = writeln!(t, "\nnote: {n}");
+        }
+        t
+    }
+}
