@@ -59,6 +59,7 @@ pub enum Format {
 impl Format {
     /// Every format, by name.
     pub fn all() -> Vec<(&'static str, Format)> {
+        #[cfg_attr(not(feature = "xlsx"), allow(unused_mut))]
         let mut all = vec![
             ("table", Format::Table),
             ("json", Format::Json),
