@@ -150,6 +150,25 @@ pub struct Report {
     pub forecast: Vec<ForecastReport>,
     /// Observed values of a contact history, interval by interval (`run --actuals`).
     pub actuals: Vec<crate::history::Observed>,
+    /// The events calendar, as inputs.
+    pub events: Vec<EventReport>,
+}
+
+/// One demand event, as the report shows it among the inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventReport {
+    /// Its name.
+    pub name: String,
+    /// Channels affected, by name.
+    pub channels: Vec<String>,
+    /// Windows `[start, end)` (s from time 0).
+    pub windows: Vec<(f64, f64)>,
+    /// Volume multiplier.
+    pub volume: f64,
+    /// Contacts added per window.
+    pub add: f64,
+    /// Handle-time multiplier.
+    pub handle_time: f64,
 }
 
 /// Forecast uncertainty of one channel, as the run realised it.
@@ -387,6 +406,18 @@ impl Report {
             backlog,
             forecast: Vec::new(),
             actuals: Vec::new(),
+            events: s
+                .events()
+                .iter()
+                .map(|e| EventReport {
+                    name: e.name.clone(),
+                    channels: e.channels.iter().map(|&c| s.channels[c].name.clone()).collect(),
+                    windows: e.windows.clone(),
+                    volume: e.volume,
+                    add: e.add,
+                    handle_time: e.handle,
+                })
+                .collect(),
         }
     }
 

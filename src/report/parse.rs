@@ -223,6 +223,41 @@ impl Report {
             intervals,
             group_intervals,
             backlog,
+            events: match top.get("events") {
+                None => Vec::new(),
+                Some(a) => a
+                    .as_array()
+                    .ok_or("`events` is not an array")?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let path = format!("events[{i}].");
+                        let o = obj(e, &path)?;
+                        let strings = |k: &str| -> Result<Vec<String>, String> {
+                            field(o, &path, k)?
+                                .as_array()
+                                .and_then(|a| a.iter().map(|x| x.as_str().map(str::to_string)).collect())
+                                .ok_or_else(|| format!("`{path}{k}` is not a list of names"))
+                        };
+                        let windows = field(o, &path, "windows")?
+                            .as_array()
+                            .and_then(|a| {
+                                a.iter()
+                                    .map(|w| Some((w.get(0)?.as_f64()?, w.get(1)?.as_f64()?)))
+                                    .collect::<Option<Vec<_>>>()
+                            })
+                            .ok_or_else(|| format!("`{path}windows` is not a list of [start, end]"))?;
+                        Ok(super::EventReport {
+                            name: text(o, &path, "name")?,
+                            channels: strings("channels")?,
+                            windows,
+                            volume: number(o, &path, "volume")?,
+                            add: number(o, &path, "add")?,
+                            handle_time: number(o, &path, "handle_time")?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
             actuals: match top.get("actuals") {
                 None => Vec::new(),
                 Some(a) => a
@@ -329,5 +364,30 @@ mod tests {
         let broken = String::from_utf8(a).unwrap().replacen("\"within_s\"", "\"within\"", 1);
         let e = Report::from_json(&broken).unwrap_err();
         assert!(e.contains("channels.phone.within_s` is missing"), "{e}");
+        // Events, forecast uncertainty and actuals come back too.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campaign-week.toml");
+        let s = Scenario::load(path.as_ref()).unwrap();
+        let results = run(s, &RunOptions { replications: Some(3), ..Default::default() }).unwrap();
+        let mut r = results.report();
+        r.actuals = vec![crate::history::Observed {
+            channel: "phone".into(),
+            start_s: 1800.0,
+            days: 2,
+            offered: 3.5,
+            service_level: 0.75,
+            asa_s: f64::NAN,
+            abandon_rate: 0.0,
+        }];
+        assert!(!r.events.is_empty() && !r.forecast.is_empty());
+        let mut a = Vec::new();
+        Json.write(&r, &mut a).unwrap();
+        let back = Report::from_json(std::str::from_utf8(&a).unwrap()).unwrap();
+        assert_eq!(back.events, r.events);
+        assert!(back.actuals[0].asa_s.is_nan(), "undefined stays undefined");
+        let defined = |o: &crate::history::Observed| crate::history::Observed { asa_s: 0.0, ..o.clone() };
+        assert_eq!(defined(&back.actuals[0]), defined(&r.actuals[0]));
+        let mut b = Vec::new();
+        Json.write(&back, &mut b).unwrap();
+        assert!(a == b, "events, forecast and actuals survive the round trip");
     }
 }

@@ -68,6 +68,20 @@ impl Serialize for Report {
                 self.forecast.iter().map(|f| (f.channel.as_str(), ForecastJson(f))).collect();
             m.serialize_entry("forecast_uncertainty", &Ordered(&f))?;
         }
+        if !self.events.is_empty() {
+            let list: Vec<serde_json::Value> = self
+                .events
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "name": e.name, "channels": e.channels,
+                        "windows": e.windows.iter().map(|w| [w.0, w.1]).collect::<Vec<_>>(),
+                        "volume": e.volume, "add": e.add, "handle_time": e.handle_time,
+                    })
+                })
+                .collect();
+            m.serialize_entry("events", &list)?;
+        }
         if !self.actuals.is_empty() {
             let rows: Vec<serde_json::Value> = self
                 .actuals

@@ -483,6 +483,31 @@ fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
         let offered = c.get(ChannelKpi::Offered).map_or(String::new(), |e| format!("; {:.0} offered", e.mean));
         rows.push(vec![format!("channel {}", c.name), format!("{}{offered}{types}", channel_heading(c))]);
     }
+    for c in r.forecast.iter() {
+        rows.push(vec![
+            format!("forecast error {}", c.channel),
+            format!("day cv {:.2}, interval cv {:.2}", c.day_cv, c.interval_cv),
+        ]);
+    }
+    for e in &r.events {
+        let mut effect = Vec::new();
+        if e.volume != 1.0 {
+            effect.push(format!("volume × {}", crate::scenario::duration::format_number(e.volume)));
+        }
+        if e.add != 0.0 {
+            effect.push(format!("+{} contacts per window", crate::scenario::duration::format_number(e.add)));
+        }
+        if e.handle_time != 1.0 {
+            effect.push(format!("handle time × {}", crate::scenario::duration::format_number(e.handle_time)));
+        }
+        let shown: Vec<String> =
+            e.windows.iter().take(3).map(|w| format!("{}–{}", when(r, w.0), when(r, w.1))).collect();
+        let more = if e.windows.len() > 3 { format!(" and {} more", e.windows.len() - 3) } else { String::new() };
+        rows.push(vec![
+            format!("event {}", e.name),
+            format!("{}; {}; {}{more}", effect.join(", "), e.channels.join(", "), shown.join(", ")),
+        ]);
+    }
     for g in &r.groups {
         let hours = g.get(GroupKpi::StaffedHours).map_or(String::new(), |e| format!("; {:.0} staffed hours", e.mean));
         rows.push(vec![format!("agent group {}", g.name), format!("skills {}{hours}", g.skills.join(", "))]);
