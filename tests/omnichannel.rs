@@ -929,10 +929,15 @@ staff = 12
 
 /// Arrival times of replication `rep`, in order.
 fn arrival_times(toml: &str, rep: u64) -> Vec<f64> {
-    struct Times(Vec<f64>);
+    arrivals(toml, rep).into_iter().map(|a| a.0).collect()
+}
+
+/// Arrival time and drawn handle time of every contact of replication `rep`, in order.
+fn arrivals(toml: &str, rep: u64) -> Vec<(f64, f64)> {
+    struct Times(Vec<(f64, f64)>);
     impl ccsim::engine::Recorder for Times {
-        fn arrival(&mut self, now: f64, _k: &ccsim::engine::Contact) {
-            self.0.push(now);
+        fn arrival(&mut self, now: f64, k: &ccsim::engine::Contact) {
+            self.0.push((now, k.handle_time()));
         }
     }
     let m = Model::compile(Scenario::from_toml(toml, "t.toml").unwrap());
@@ -998,6 +1003,17 @@ fn events_change_demand_only_inside_their_window() {
     );
     let pi = arrival_times(&plain, 0);
     assert!(ti.iter().all(|x| pi.contains(x)), "thinning keeps a subset of the channel's own calls");
+    // The customers outside the window are the same, handle times included, whether
+    // events add contacts or thin them inside it (their draws come from other streams).
+    for event in ["volume = 2.0", "volume = 0.5", "add = 150"] {
+        let with = thursday(&format!("[[event]]\nname = \"e\"\nfrom = \"10:00\"\nto = \"12:00\"\n{event}\n"), 1);
+        let outside = |v: Vec<(f64, f64)>| v.into_iter().filter(|a| !window.contains(&a.0)).collect::<Vec<_>>();
+        assert_eq!(
+            outside(arrivals(&plain, 2)),
+            outside(arrivals(&with, 2)),
+            "{event}: the same customers outside the window"
+        );
+    }
 }
 
 /// Forecast uncertainty: with cv 0 the output is the same bytes as without it; with a

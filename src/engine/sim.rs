@@ -63,13 +63,52 @@ struct ChannelState {
     plain: bool,
 }
 
-/// A second arrival process for the contacts events add, with its own streams.
+/// A second arrival process for the contacts events add, with its own streams: its
+/// contacts draw their type, handle time and patience from streams of their own, so that
+/// the channel's own contacts draw exactly what they would without events.
 struct EventArrivals {
     clock: ArrivalClock,
     next: f64,
     rate: RateFn,
     stream: Stream,
     thin: Stream,
+    types: Stream,
+    handle: Stream,
+    patience: Stream,
+}
+
+/// Makes the draws of an own arrival that an event thinned out (rare: only inside events
+/// that lower volume), so the channel's later contacts draw what they would without events.
+#[cold]
+#[inline(never)]
+fn thinned_out(m: &Model, c: usize, types: &mut Stream, handle: &mut Stream, patience: &mut Stream) {
+    draw_contact(m, c, types, handle, patience);
+}
+
+/// Draws a contact of channel `c`: its type (index within the channel), handle time (s)
+/// and patience (s, ∞ without), in that order, each from its stream.
+#[inline(always)]
+fn draw_contact(
+    m: &Model,
+    c: usize,
+    types: &mut Stream,
+    handle: &mut Stream,
+    patience: &mut Stream,
+) -> (usize, f64, f64) {
+    let spec = &m.scenario.channels[c];
+    let ty = if spec.types.len() == 1 {
+        0
+    } else {
+        let u = uniform(types);
+        m.type_cum[c].iter().position(|&x| u < x).unwrap_or(spec.types.len() - 1)
+    };
+    let ty_spec = &spec.types[ty];
+    let h = ty_spec.handle_time.sample(handle);
+    let p = match &ty_spec.patience {
+        Some(d) => d.sample(patience),
+        None => f64::INFINITY,
+    };
+    (ty, h, p)
 }
 
 /// The forecast-error multiplier of channel `c`'s arrival rate in replication `rep`, as a
@@ -153,6 +192,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
                             rate: factor.as_ref().map_or_else(|| o.extra.clone(), |f| o.extra.times(f)),
                             stream: stream(s.seed, rep, salt, Purpose::EventArrivals),
                             thin: stream(s.seed, rep, salt, Purpose::EventThinning),
+                            types: stream(s.seed, rep, salt, Purpose::EventTypes),
+                            handle: stream(s.seed, rep, salt, Purpose::EventHandleTime),
+                            patience: stream(s.seed, rep, salt, Purpose::EventPatience),
                         })
                     }),
                 }
@@ -253,7 +295,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// arrivals in a window that lowers volume survive with the window's probability.
     #[inline(always)]
     fn draw_next_arrival(&mut self, c: usize, added: bool) {
-        let spec = &self.m.scenario.channels[c];
+        let m = self.m;
+        let spec = &m.scenario.channels[c];
         let ch = &mut self.channels[c];
         if ch.plain {
             ch.own_next = ch.clock.next(&spec.arrivals, &mut ch.arrivals).unwrap_or(f64::INFINITY);
@@ -274,6 +317,10 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 {
                     let keep = o.keep.rate_at(ch.own_next);
                     if keep < 1.0 && uniform(&mut x.thin) >= keep {
+                        // The contact does not come, but makes its draws (after those of the
+                        // contact arriving now: see `arrival`), so that the channel's later
+                        // contacts draw what they would without events.
+                        thinned_out(m, c, &mut ch.types, &mut ch.handle, &mut ch.patience);
                         continue;
                     }
                 }
@@ -302,35 +349,29 @@ impl<'m, R: Recorder> Sim<'m, R> {
     #[inline(always)]
     fn arrival(&mut self, c: usize) {
         let m = self.m;
+        let spec = &m.scenario.channels[c];
+        let ch = &mut self.channels[c];
         // Which process this arrival came from (its own on a tie).
-        let ch = &self.channels[c];
         let added = !ch.plain && ch.events.as_ref().is_some_and(|x| x.next < ch.own_next);
+        // This contact draws before the next arrival is drawn: a thinned-out arrival makes
+        // its draws when it is drawn, so the streams stay in arrival order.
+        let (types, handle_rng, patience_rng) = match &mut ch.events {
+            Some(x) if added => (&mut x.types, &mut x.handle, &mut x.patience),
+            _ => (&mut ch.types, &mut ch.handle, &mut ch.patience),
+        };
+        let (ty, mut handle, patience) = draw_contact(m, c, types, handle_rng, patience_rng);
+        if !ch.plain
+            && let Some(o) = &spec.overlay
+        {
+            handle *= o.handle.rate_at(self.now);
+        }
         self.draw_next_arrival(c, added);
         if self.channels.len() == 1 {
             self.next_arrival = self.channels[0].next;
         } else {
             self.refresh_next_arrival();
         }
-        let spec = &m.scenario.channels[c];
-        let ch = &mut self.channels[c];
-        let ty = if spec.types.len() == 1 {
-            0
-        } else {
-            let u = uniform(&mut ch.types);
-            m.type_cum[c].iter().position(|&x| u < x).unwrap_or(spec.types.len() - 1)
-        };
-        let ty_spec = &spec.types[ty];
-        let mut handle = ty_spec.handle_time.sample(&mut ch.handle);
-        if !ch.plain
-            && let Some(o) = &spec.overlay
-        {
-            handle *= o.handle.rate_at(self.now);
-        }
-        let abandon_at = match &ty_spec.patience {
-            Some(d) => self.now + d.sample(&mut ch.patience),
-            None => f64::INFINITY,
-        };
-        self.admit(c, ty, handle, abandon_at);
+        self.admit(c, ty, handle, self.now + patience);
     }
 
     /// A contact of channel `c` and type `ty` (index within the channel) arrives now with

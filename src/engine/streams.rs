@@ -15,6 +15,7 @@
 //! | [`Purpose::EventArrivals`] | the channel's name | one unit exponential per arrival added by events |
 //! | [`Purpose::EventThinning`] | the channel's name | one uniform per own arrival in a window that lowers volume |
 //! | [`Purpose::Forecast`]   | the channel's name   | the gamma day and interval multipliers (channels with forecast uncertainty) |
+//! | [`Purpose::EventTypes`], [`Purpose::EventHandleTime`], [`Purpose::EventPatience`] | the channel's name | the type, handle time and patience of each contact events add |
 //!
 //! The salt is a hash of the **name**, not the position, of the channel or group. Hence:
 //!
@@ -59,6 +60,12 @@ pub enum Purpose {
     EventThinning = 7,
     /// Forecast-error multipliers of a channel's arrival rate.
     Forecast = 8,
+    /// Contact types of the contacts events add.
+    EventTypes = 9,
+    /// Handle times of the contacts events add.
+    EventHandleTime = 10,
+    /// Patience of the contacts events add.
+    EventPatience = 11,
 }
 
 /// The stream of `purpose` for the channel or group with name hash `salt`, in replication
