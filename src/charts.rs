@@ -458,70 +458,58 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
             (XAxis::Categories(desc, labels), (0..s.variants.len()).map(|i| i as f64).collect(), (-0.5, n - 0.5))
         }
     };
-    let mut sl = Vec::new();
-    for (c, ch) in first.channels.iter().enumerate() {
-        let points = s
+    // One series per channel or group: a KPI of each variant at its x, with error bars.
+    let series = |label: String, i: usize, kpi: &dyn Fn(&Report) -> Option<Estimate>| Series {
+        label,
+        color: PALETTE[i % PALETTE.len()],
+        style: Style::ErrorBars,
+        points: s
             .variants
             .iter()
             .zip(&xs)
-            .map(|(v, &x)| {
-                v.1.channels
-                    .get(c)
-                    .and_then(|ch| ch.get(ChannelKpi::ServiceLevel))
-                    .map_or(nan_point(x), |e| Point::of(x, &e, 1.0))
-            })
-            .collect();
-        sl.push(Series {
-            label: format!("{} (target {:.0} %)", ch.name, 100.0 * ch.target),
-            color: PALETTE[c % PALETTE.len()],
-            style: Style::ErrorBars,
-            points,
-        });
-    }
-    let mut cost = Vec::new();
-    for (g, grp) in first.groups.iter().enumerate() {
-        let points = s
-            .variants
-            .iter()
-            .zip(&xs)
-            .map(|(v, &x)| {
-                v.1.groups.get(g).and_then(|gr| gr.get(GroupKpi::Cost)).map_or(nan_point(x), |e| Point::of(x, &e, 1.0))
-            })
-            .collect();
-        cost.push(Series {
-            label: grp.name.clone(),
-            color: PALETTE[g % PALETTE.len()],
-            style: Style::ErrorBars,
-            points,
-        });
-    }
+            .map(|(v, &x)| kpi(&v.1).map_or(nan_point(x), |e| Point::of(x, &e, 1.0)))
+            .collect(),
+    };
+    let channel_kpi = |c: usize, k: ChannelKpi| move |r: &Report| r.channels.get(c).and_then(|ch| ch.get(k));
+    let sl: Vec<Series> = first
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(c, ch)| {
+            series(
+                format!("{} (target {:.0} %)", ch.name, 100.0 * ch.target),
+                c,
+                &channel_kpi(c, ChannelKpi::ServiceLevel),
+            )
+        })
+        .collect();
+    let cost: Vec<Series> = first
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, grp)| {
+            series(grp.name.clone(), g, &move |r: &Report| r.groups.get(g).and_then(|gr| gr.get(GroupKpi::Cost)))
+        })
+        .collect();
     // Without costs in the scenario, the second panel shows each channel's ASA instead.
     let costed = cost.iter().flat_map(|s| &s.points).any(|p| p.y > 0.0);
     let second = if costed {
         Panel { y_desc: "cost".into(), unit: YUnit::Number, series: cost, hline: None, vline: None, marks: Vec::new() }
     } else {
-        let series = first
+        let asa = first
             .channels
             .iter()
             .enumerate()
-            .map(|(c, ch)| Series {
-                label: ch.name.clone(),
-                color: PALETTE[c % PALETTE.len()],
-                style: Style::ErrorBars,
-                points: s
-                    .variants
-                    .iter()
-                    .zip(&xs)
-                    .map(|(v, &x)| {
-                        v.1.channels
-                            .get(c)
-                            .and_then(|ch| ch.get(ChannelKpi::AsaS))
-                            .map_or(nan_point(x), |e| Point::of(x, &e, 1.0))
-                    })
-                    .collect(),
-            })
+            .map(|(c, ch)| series(ch.name.clone(), c, &channel_kpi(c, ChannelKpi::AsaS)))
             .collect();
-        Panel { y_desc: "ASA (s)".into(), unit: YUnit::Number, series, hline: None, vline: None, marks: Vec::new() }
+        Panel {
+            y_desc: "ASA (s)".into(),
+            unit: YUnit::Number,
+            series: asa,
+            hline: None,
+            vline: None,
+            marks: Vec::new(),
+        }
     };
     let what = if costed { "cost" } else { "ASA" };
     let target = first.channels.first().map(|c| c.target).filter(|t| first.channels.iter().all(|c| c.target == *t));
