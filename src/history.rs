@@ -341,6 +341,12 @@ impl<W: Write> Recorder for ContactLog<'_, W> {
     fn waiting_at_end(&mut self, end: f64, k: &Contact) {
         self.row(k, end - k.arrival(), Outcome::Waiting, None);
     }
+
+    /// A caller who hangs up on hearing the announced wait is, to an ACD, an abandon
+    /// after 0 s in queue.
+    fn balked(&mut self, _now: f64, k: &Contact, _told: &crate::scenario::Told) {
+        self.row(k, 0.0, Outcome::Abandoned, None);
+    }
 }
 
 #[cfg(test)]

@@ -277,10 +277,11 @@ fn example_scenarios_run() {
                 assert!(c[k]["mean"].is_number(), "{file}: channels.{name}.{k}.mean");
                 assert!(c[k].get("ci95").is_some(), "{file}: channels.{name}.{k}.ci95");
             }
-            // Conservation of the means: offered = answered + abandoned + waiting at end.
+            // Conservation of the means: offered = answered + abandoned + balked (with
+            // announcements) + waiting at end.
             let m = |k: &str| c[k]["mean"].as_f64().unwrap_or(0.0);
             let lhs = m("offered");
-            let rhs = m("answered") + m("abandoned") + m("waiting_at_end");
+            let rhs = m("answered") + m("abandoned") + m("balked") + m("waiting_at_end");
             assert!((lhs - rhs).abs() < 1e-6 * lhs.max(1.0), "{file}: {name}: {lhs} vs {rhs}");
             assert!(m("occupancy_present") <= 1.0 + 1e-12);
         }
@@ -1424,4 +1425,86 @@ fn history_fit_and_actuals() {
         "missing columns wait_s, outcome, handle_s, arrival_s (or arrival); the header has: channel, when, wait",
     );
     assert_refused(&["fit", &f, "--out", &d("x.toml"), "--column", "queue=wait"], "`queue` is not a standard column");
+}
+
+/// The good scenario with `[channel.announce]` holding `lines` (line 15 is the first).
+fn announcing(lines: &str) -> String {
+    let p = "patience = { dist = \"exponential\", mean = \"2m\" }\n";
+    bad(p, &format!("{p}[channel.announce]\npredictor = \"queue_length\"\n{lines}\n"))
+}
+
+#[test]
+fn bad_announcements_are_located() {
+    let cases: [(&str, &str, usize, &[&str]); 8] = [
+        ("pad", "pad = -0.5", 16, &["announce.pad", "above 0", "-0.5"]),
+        ("pad_add", "pad_add = \"-1m\"", 16, &["announce.pad_add", "negative"]),
+        ("range", "format = \"range\"\nlow = 2\nhigh = 1.5", 17, &["announce.low", "must not exceed its upper end"]),
+        ("update", "update = \"0s\"", 16, &["announce.update", "at least 10 s"]),
+        ("buckets", "format = \"buckets\"\nbuckets = [\"5m\", \"2m\"]", 17, &["announce.buckets[1]", "increasing"]),
+        (
+            "balk",
+            "[channel.reaction]\nbalk = { curve = \"logistic\", half = \"5m\" }",
+            17,
+            &["balk.spread", "is missing"],
+        ),
+        ("stay", "[channel.reaction]\nstay_share = 1.5", 17, &["reaction.stay_share", "from 0 to 1"]),
+        ("predictor", "window = 5", 16, &["announce.window", "moving_average"]),
+    ];
+    for (name, lines, line, msgs) in cases {
+        expect_error(&format!("announce_{name}"), &announcing(lines), line, msgs);
+    }
+    // QL_m needs exponential patience; announcements need customers on line.
+    let lognormal = announcing("").replace(
+        "patience = { dist = \"exponential\", mean = \"2m\" }",
+        "patience = { dist = \"lognormal\", mean = \"2m\", cv = 1 }",
+    );
+    let qlm = lognormal.replace("\"queue_length\"", "\"queue_length_abandon\"");
+    expect_error("announce_qlm", &qlm, 15, &["announce.predictor", "exponential patience", "is not exponential"]);
+    let email = announcing("")
+        .replace("kind = \"voice\"", "kind = \"email\"")
+        .replace("patience = { dist = \"exponential\", mean = \"2m\" }\n", "");
+    expect_error("announce_email", &email, 13, &["channel[0].announce", "voice and chat"]);
+    // A reaction to announcements that are never made.
+    let p = "patience = { dist = \"exponential\", mean = \"2m\" }\n";
+    let orphan = bad(p, &format!("{p}[channel.reaction]\nstay_share = 0.5\n"));
+    expect_error(
+        "reaction_alone",
+        &orphan,
+        14,
+        &["channel[0].reaction", "without [channel.announce]", "predictor = \"none\""],
+    );
+}
+
+/// The announcements example: its saved sweep compares telling nothing, a point estimate
+/// and a padded range on the same callers; more padding keeps more promises and makes
+/// more callers balk (paired differences, beyond their intervals).
+#[test]
+fn announcement_example_compares_policies() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/announcements.toml");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = ccsim(&[&["sweep", file, "--format", "json"], args].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let kpi = |v: &serde_json::Value, scope: &str, k: &str| -> (f64, f64) {
+        let e = &v[scope]["channels"]["billing"][k];
+        (e["mean"].as_f64().unwrap_or(f64::NAN), e["ci95"].as_f64().unwrap_or(f64::NAN))
+    };
+    let saved = json(&[]);
+    let variants = saved["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 3);
+    assert_eq!(kpi(&variants[0], "report", "announced").0, 0.0, "telling nothing tells nobody");
+    assert_eq!(kpi(&variants[0], "report", "balk_rate").0, 0.0);
+    assert!(kpi(&variants[0], "report", "promise_kept").0.is_nan());
+    for v in &variants[1..] {
+        assert!(kpi(v, "report", "announced").0 > 500.0);
+        let (d, ci) = kpi(v, "vs_baseline", "abandon_rate");
+        assert!(d + ci < 0.0, "telling a wait lowers abandonment: Δ {d} ± {ci}");
+    }
+    let padded = json(&["--set", "channel.billing.announce.pad=1,1.5"]);
+    let v = &padded["variants"][1];
+    for k in ["promise_kept", "balk_rate"] {
+        let (d, ci) = kpi(v, "vs_baseline", k);
+        assert!(d - ci > 0.0, "padding raises {k}: Δ {d} ± {ci}");
+    }
 }

@@ -678,6 +678,21 @@ fn random_scenario() -> impl Strategy<Value = String> {
                 if let (Some(p), true) = (patience, kind == "voice" || kind == "chat") {
                     t += &format!("patience = {{ dist = \"exponential\", mean = {p} }}\n");
                 }
+                // Announcements with every reaction on live channels, now and then: patience
+                // raised, cut on broken promises, balking and updates.
+                if (kind == "voice" || kind == "chat") && (seed as usize + i) % 3 != 0 {
+                    let predictors = ["queue_length", "last_to_enter_service", "head_of_line", "moving_average", "queue_length_abandon"];
+                    let n = if patience.is_some() { 5 } else { 4 };
+                    let formats = ["format = \"point\"\nstep = \"1m\"", "format = \"range\"\nlow = 0.5\nhigh = 2", "format = \"buckets\"\nbuckets = [\"1m\", \"5m\"]"];
+                    t += &format!(
+                        "[channel.announce]\npredictor = \"{}\"\n{}\nupdate = \"{}s\"\npad = 1.2\n[channel.reaction]\nbalk = {{ curve = \"logistic\", half = \"4m\", spread = \"1m\", share = 0.5 }}\nstay_share = {}\nbroken_promise = {}\n",
+                        predictors[(seed as usize / 3 + i) % n],
+                        formats[(seed as usize / 7 + i) % 3],
+                        30 + (seed % 90),
+                        (seed % 5) as f64 / 4.0,
+                        (seed % 3) as f64 / 2.0,
+                    );
+                }
                 if *types == 2 {
                     t += "[[channel.type]]\nname = \"urgent\"\nshare = 0.3\npriority = 1\n[[channel.type]]\nname = \"rest\"\nshare = 0.7\npriority = 2\n";
                 }
@@ -833,7 +848,7 @@ proptest! {
                     let m = &results.model;
                     let stats = simulate(m, 0).unwrap();
                     for (i, c) in stats.channel.iter().enumerate() {
-                        prop_assert_eq!(c.offered, c.answered + c.abandoned + c.waiting_at_end, "conservation at {}", i);
+                        prop_assert_eq!(c.offered, c.answered + c.abandoned + c.told.balked + c.waiting_at_end, "conservation at {}", i);
                     }
                     let mut out = Vec::new();
                     ccsim::report::Exporter::write(&ccsim::report::Json, &results.report(), &mut out).unwrap();
@@ -855,10 +870,15 @@ proptest! {
         for rep in 0..2 {
             let r = simulate(&m, rep).unwrap();
             for (i, c) in r.channel.iter().enumerate() {
-                prop_assert_eq!(c.offered, c.answered + c.abandoned + c.waiting_at_end, "conservation at {}", i);
+                prop_assert_eq!(c.offered, c.answered + c.abandoned + c.told.balked + c.waiting_at_end, "conservation at {}", i);
                 prop_assert_eq!(c.completed + c.unfinished, c.answered);
                 prop_assert!(c.answered_within <= c.answered);
                 prop_assert!(c.short_abandoned <= c.abandoned);
+                let t = &c.told;
+                prop_assert!(t.balked <= t.told && t.told <= c.offered && t.told <= t.announcements);
+                prop_assert!(t.answered <= c.answered && t.promise_kept <= t.answered);
+                prop_assert!(t.in_range <= t.ranged && t.ranged <= t.answered);
+                prop_assert!(t.abandoned_broken <= c.abandoned);
             }
             for t in &r.group {
                 let eps = 1e-6 * (1.0 + t.present_s);
@@ -1051,4 +1071,190 @@ fn forecast_uncertainty_is_poisson_gamma() {
     for other in [0.15, 0.25] {
         assert!((var - expected(other)).abs() > 3.0 * se, "cv {other} must be told apart");
     }
+}
+
+// ---- waiting-time announcements: the customers' reaction ---------------------------------
+
+/// A busy phone line with two priorities, exponential patience and an overflow group.
+const ANNOUNCING: &str = r#"
+name = "announcing"
+seed = 8
+replications = 8
+horizon = "12h"
+interval = "1h"
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = { target = 0.8, within = "30s" }
+arrivals = { per_hour = 640 }
+handle_time = { dist = "lognormal", mean = "4m", cv = 0.8 }
+patience = { dist = "exponential", mean = "4m" }
+[[channel.type]]
+name = "urgent"
+share = 0.2
+priority = 1
+[[channel.type]]
+name = "rest"
+share = 0.8
+priority = 2
+ANNOUNCE
+[[agents]]
+name = "team"
+skills = ["phone"]
+staff = 38
+[[agents]]
+name = "backup"
+skills = [{ channel = "phone", after = "2m" }]
+staff = 2
+"#;
+
+fn announcing(table: &str) -> String {
+    ANNOUNCING.replace("ANNOUNCE", table)
+}
+
+fn json_of(toml: &str) -> serde_json::Value {
+    let mut out = Vec::new();
+    ccsim::report::Exporter::write(&ccsim::report::Json, &report(toml), &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// Removes every announcement KPI field, wherever it is.
+fn without_announcement_kpis(v: &mut serde_json::Value) {
+    let names: Vec<&str> = ChannelKpi::ALL.iter().filter(|k| k.def().announce).map(|k| k.name()).collect();
+    match v {
+        serde_json::Value::Object(o) => {
+            o.retain(|k, _| !names.contains(&k.as_str()));
+            o.values_mut().for_each(without_announcement_kpis);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(without_announcement_kpis),
+        _ => {}
+    }
+}
+
+/// Announcements that nobody reacts to (a balking curve at 0 everywhere, no patience
+/// floor, broken promises forgiven), repeated every 30 s: every result is byte-identical
+/// to the run without announcements, the announcement fields aside.
+#[test]
+fn announcements_without_reaction_change_nothing() {
+    let plain = json_of(&announcing(""));
+    let table = r#"[channel.announce]
+predictor = "queue_length"
+format = "buckets"
+buckets = ["2m", "5m", "10m"]
+update = "30s"
+[channel.reaction]
+balk = { curve = "logistic", half = "5m", spread = "1m", share = 0 }
+stay_share = 0
+broken_promise = 1"#;
+    let mut told = json_of(&announcing(table));
+    let phone = &told["channels"]["phone"];
+    let (announced, made) =
+        (phone["announced"]["mean"].as_f64().unwrap(), phone["announcements"]["mean"].as_f64().unwrap());
+    assert!(announced > 1000.0 && made > 1.5 * announced, "told {announced}, {made} announcements");
+    assert_eq!(phone["balked"]["mean"].as_f64(), Some(0.0));
+    assert!(phone["range_coverage"]["mean"].as_f64().is_some());
+    without_announcement_kpis(&mut told);
+    assert_eq!(serde_json::to_string_pretty(&told).unwrap(), serde_json::to_string_pretty(&plain).unwrap());
+}
+
+/// Watches every told contact's outcome.
+#[derive(Default)]
+struct Outcomes {
+    /// Balked: the least wait heard among them; answered: the most.
+    least_balked: f64,
+    most_answered: f64,
+    balked: u64,
+    answered: u64,
+    /// Answered after their promise ran out.
+    late: u64,
+    /// Abandoned: before their promise, at its end exactly, after it.
+    abandoned: [u64; 3],
+    /// Abandoned before waiting the share of the heard wait they promised to wait.
+    impatient: u64,
+    stay_share: f64,
+}
+
+impl ccsim::engine::Recorder for Outcomes {
+    fn balked(&mut self, _now: f64, _k: &ccsim::engine::Contact, told: &ccsim::scenario::Told) {
+        self.balked += 1;
+        self.least_balked = if self.balked == 1 { told.heard } else { self.least_balked.min(told.heard) };
+    }
+    fn answered_told(&mut self, now: f64, _k: &ccsim::engine::Contact, a: &ccsim::engine::Announcement) {
+        self.answered += 1;
+        self.most_answered = self.most_answered.max(a.first.heard);
+        self.late += u64::from(now > a.promise_at);
+    }
+    fn abandoned_told(&mut self, now: f64, _k: &ccsim::engine::Contact, a: &ccsim::engine::Announcement) {
+        self.abandoned[usize::from(now >= a.promise_at) + usize::from(now > a.promise_at)] += 1;
+        // Up to the rounding of arrival + heard wait.
+        self.impatient += u64::from(a.actual(now) < self.stay_share * a.first.heard - 1e-9 * now.max(1.0));
+    }
+}
+
+fn outcomes(table: &str, stay_share: f64) -> Outcomes {
+    let s = Scenario::from_toml(&announcing(table), "test.toml").unwrap_or_else(|e| panic!("{e}"));
+    let m = Model::compile(s);
+    let mut all = Outcomes { stay_share, least_balked: f64::INFINITY, ..Default::default() };
+    for rep in 0..4 {
+        let o = ccsim::engine::simulate_with(&m, rep, Outcomes { stay_share, ..Default::default() }).unwrap();
+        all.balked += o.balked;
+        all.answered += o.answered;
+        all.late += o.late;
+        all.impatient += o.impatient;
+        if o.balked > 0 {
+            all.least_balked = all.least_balked.min(o.least_balked);
+        }
+        all.most_answered = all.most_answered.max(o.most_answered);
+        for j in 0..3 {
+            all.abandoned[j] += o.abandoned[j];
+        }
+    }
+    all
+}
+
+/// The reaction rules, contact by contact: a step curve balks exactly those told more than
+/// its threshold; customers who promise to wait a share of the heard wait do; a broken
+/// promise with factor 0 ends the wait at the promise's end.
+#[test]
+fn customers_react_to_what_they_are_told() {
+    let base = "[channel.announce]\npredictor = \"queue_length\"\nstep = \"1m\"\n";
+    // Everyone told more than a minute balks, nobody else.
+    let o = outcomes(&format!("{base}[channel.reaction]\nbalk = {{ curve = \"step\", above = \"1m\" }}\n"), 0.0);
+    assert!(o.balked > 100 && o.answered > 1000, "{} balked, {} answered", o.balked, o.answered);
+    assert!(o.least_balked > 60.0, "balked on hearing {}", o.least_balked);
+    assert!(o.most_answered <= 60.0, "answered after hearing {}", o.most_answered);
+    // Customers wait at least the whole heard wait: none abandons before it ends.
+    let o = outcomes(&format!("{base}[channel.reaction]\nstay_share = 1\n"), 1.0);
+    assert_eq!(o.impatient, 0);
+    assert!(o.abandoned.iter().sum::<u64>() > 100);
+    let control = outcomes(base, 1.0);
+    assert!(control.impatient > 100, "without the floor many leave earlier ({})", control.impatient);
+    // Factor 0: a customer still waiting when the promise breaks hangs up then, exactly.
+    let o = outcomes(&format!("{base}[channel.reaction]\nbroken_promise = 0\n"), 0.0);
+    assert_eq!((o.late, o.abandoned[2]), (0, 0), "nobody waits past the promise");
+    assert!(o.abandoned[1] > 100, "{:?}", o.abandoned);
+    assert!(control.late > 100 && control.abandoned[2] > 100);
+}
+
+/// Callers who never give up, updated every 30 s, with nobody left to serve them at the
+/// end: the run still ends (updates stop once nothing else can happen), and they are
+/// reported as waiting at the end.
+#[test]
+fn updates_stop_when_nothing_else_can_happen() {
+    let s = scenario("stranded")
+        .replications(2)
+        .horizon("2h")
+        .interval("1h")
+        .channel(
+            channel("phone", "voice")
+                .per_hour(120.0)
+                .set("announce", "{ predictor = \"queue_length\", update = \"30s\" }"),
+        )
+        .group(group("team", &["phone"]).set("staff", "{ per_interval = [4, 0] }"));
+    let r = s.report();
+    let phone = r.channel("phone").unwrap();
+    assert!(phone.get(ChannelKpi::WaitingAtEnd).unwrap().mean > 50.0);
+    let (told, made) =
+        (phone.get(ChannelKpi::Announced).unwrap().mean, phone.get(ChannelKpi::Announcements).unwrap().mean);
+    assert!(made > 10.0 * told, "{told} told, {made} announcements");
 }

@@ -566,3 +566,143 @@ fn fit_recovers_the_truth() {
     // The fitted scenario runs.
     Scenario::from_toml(&f.scenario_toml(), "fitted.toml").unwrap();
 }
+
+/// One voice queue with waiting-time announcements, `per_hour` calls of 4 min on `agents`
+/// agents, ten days after a warm-up interval of 12 h.
+fn announcing_queue(per_hour: f64, agents: u32, patience: Option<&str>, predictor: &str) -> common::ScenarioBuilder {
+    let mut phone = channel("phone", "voice")
+        .per_hour(per_hour)
+        .exponential_handle("4m")
+        .set("announce", format!("{{ predictor = {predictor:?} }}"));
+    if let Some(p) = patience {
+        phone = phone.exponential_patience(p);
+    }
+    scenario("announcements")
+        .seed(17)
+        .replications(20)
+        .horizon("252h")
+        .interval("12h")
+        .warmup("12h")
+        .channel(phone)
+        .group(group("agents", &["phone"]).staff(agents))
+}
+
+/// M/M/n without abandonment, constant staffing: the queue-length predictor (k + 1)/(nμ)
+/// is the exact conditional mean wait, so it is unbiased, and its relative ASE over the
+/// customers who wait (all of them are told) is 1 − ρ. On the same customers (the
+/// predictor does not change what happens), last-to-enter-service and head-of-line are
+/// less accurate.
+#[test]
+fn queue_length_announcements_match_mmn_theory() {
+    let (per_hour, agents) = (540.0, 40);
+    let rho = |n: u32| per_hour / 3600.0 * 240.0 / f64::from(n);
+    let ql = announcing_queue(per_hour, agents, None, "queue_length").report();
+    let les = announcing_queue(per_hour, agents, None, "last_to_enter_service").report();
+    let hol = announcing_queue(per_hour, agents, None, "head_of_line").report();
+    for other in [&les, &hol] {
+        assert_eq!(est(other, ChannelKpi::AsaS).mean, est(&ql, ChannelKpi::AsaS).mean, "the same customers and waits");
+        assert_eq!(est(other, ChannelKpi::Announced).mean, est(&ql, ChannelKpi::Announced).mean);
+    }
+    let rase = est(&ql, ChannelKpi::AnnounceRelativeAse);
+    assert_checks(&[
+        Check {
+            label: "QL mean signed error (s)".into(),
+            sim: est(&ql, ChannelKpi::AnnounceBiasS),
+            expected: 0.0,
+            // LES's bias on the same customers: the check can tell a biased predictor.
+            neighbour: Some(est(&les, ChannelKpi::AnnounceBiasS).mean),
+        },
+        Check {
+            label: format!("QL relative ASE, 1 − ρ at ρ = {:.3}", rho(agents)),
+            sim: rase,
+            expected: 1.0 - rho(agents),
+            neighbour: Some(1.0 - rho(agents + 1)),
+        },
+    ]);
+    for (name, r) in [("LES", &les), ("HOL", &hol)] {
+        let x = est(r, ChannelKpi::AnnounceRelativeAse);
+        eprintln!("{name} relative ASE {:.4} ± {:.4} vs QL {:.4} ± {:.4}", x.mean, x.ci95, rase.mean, rase.ci95);
+        assert!(x.mean - x.ci95 > rase.mean + rase.ci95, "{name} is less accurate than QL");
+    }
+}
+
+/// Per replication, over answered contacts that were told a wait: the mean of (prediction −
+/// actual wait) for three predictions computed from the contacts ahead when told.
+#[derive(Default)]
+struct PredictionErrors {
+    /// n·μ and θ of the queue (per s).
+    rate: f64,
+    theta: f64,
+    n: u64,
+    /// QL, QL_m (what was announced), and the mean wait of those answered.
+    sums: [f64; 3],
+    /// The announced value differed from QL_m of the contacts ahead.
+    mismatches: u64,
+}
+
+impl ccsim::engine::Recorder for PredictionErrors {
+    fn answered_told(&mut self, now: f64, c: &ccsim::engine::Contact, a: &ccsim::engine::Announcement) {
+        if c.interval() == 0 {
+            return; // the warm-up, as in the KPIs
+        }
+        let k = a.ahead;
+        let (r, th) = (self.rate, self.theta);
+        let qlm: f64 = (0..=k).map(|i| 1.0 / (r + f64::from(i) * th)).sum();
+        let answered: f64 = (1..=k + 1).map(|i| 1.0 / (r + f64::from(i) * th)).sum();
+        let actual = a.actual(now);
+        self.mismatches += u64::from((a.first.heard - qlm).abs() > 1e-9 * qlm);
+        self.n += 1;
+        for (s, p) in self.sums.iter_mut().zip([f64::from(k + 1) / r, qlm, answered]) {
+            *s += p - actual;
+        }
+    }
+}
+
+/// M/M/n+M overloaded (load 1.2, exponential patience): QL_m = Σ_{i=0..k} 1/(nμ + iθ) is the
+/// mean *potential* wait of a customer with k ahead (Ibrahim and Whitt). Those who are
+/// answered are selected by their own exponential patience, which tilts each stage of
+/// their wait from rate nμ + iθ to nμ + (i+1)θ: their exact conditional mean wait is
+/// Σ_{i=1..k+1} 1/(nμ + iθ). The run must reproduce that to within its CI, while QL_m's own
+/// error is then a small positive selection gap (below 1/(nμ)) and plain QL overestimates
+/// far more — each outside the interval of the other.
+#[test]
+fn queue_length_with_abandonment_is_unbiased_when_overloaded() {
+    let (agents, mu, theta) = (40u32, 1.0 / 240.0, 1.0 / 180.0);
+    let s = announcing_queue(720.0, agents, Some("3m"), "queue_length_abandon");
+    let model = ccsim::engine::Model::compile(s.load());
+    let mut errs: [Vec<f64>; 3] = Default::default();
+    for rep in 0..20 {
+        let rec = PredictionErrors { rate: f64::from(agents) * mu, theta, ..Default::default() };
+        let rec = ccsim::engine::simulate_with(&model, rep, rec).unwrap();
+        assert_eq!(rec.mismatches, 0, "what was told is QL_m of the contacts ahead");
+        assert!(rec.n > 5_000, "enough customers told and answered ({})", rec.n);
+        for (e, s) in errs.iter_mut().zip(rec.sums) {
+            e.push(s / rec.n as f64);
+        }
+    }
+    let estimate = |xs: &[f64]| {
+        let mut acc = ccsim::stats::summary::Accumulator::new(1);
+        for &x in xs {
+            acc.push(&[x]);
+        }
+        acc.finish()[0]
+    };
+    let [ql, qlm, answered] = errs.map(|e| estimate(&e));
+    eprintln!(
+        "errors (s): QL {:.3} ± {:.3}, QL_m {:.3} ± {:.3}, answered-wait mean {:.3} ± {:.3}",
+        ql.mean, ql.ci95, qlm.mean, qlm.ci95, answered.mean, answered.ci95
+    );
+    assert_checks(&[Check {
+        label: "mean wait of the answered given k − actual (s)".into(),
+        sim: answered,
+        expected: 0.0,
+        neighbour: Some(qlm.mean),
+    }]);
+    let gap = 1.0 / (f64::from(agents) * mu);
+    assert!(qlm.mean - qlm.ci95 > 0.0 && qlm.mean + qlm.ci95 < gap, "QL_m's selection gap lies in (0, 1/(nμ))");
+    assert!(ql.mean - ql.ci95 > qlm.mean + qlm.ci95, "plain QL overestimates more");
+    // The engine's own bias KPI is the same quantity as QL_m's error here.
+    let report = s.report();
+    let bias = est(&report, ChannelKpi::AnnounceBiasS);
+    assert!((bias.mean - qlm.mean).abs() < 1e-6 * qlm.mean.abs().max(1.0), "{} vs {}", bias.mean, qlm.mean);
+}

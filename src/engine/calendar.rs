@@ -49,6 +49,11 @@ pub enum Event {
     Staffing(u32),
     /// Deferred channels open: index into the model's opening timeline.
     Opening(u32),
+    /// A waiting contact's latest announced wait runs out (the promise is broken):
+    /// contact slot, generation.
+    Promise(u32, u32),
+    /// A waiting contact hears an updated announcement: contact slot, generation.
+    Update(u32, u32),
 }
 
 const GEN_MASK: u64 = (1 << 28) - 1;
@@ -65,6 +70,8 @@ impl Event {
             Event::DayEnd(i) => (5, 0, i),
             Event::Staffing(i) => (6, 0, i),
             Event::Opening(i) => (7, 0, i),
+            Event::Promise(i, g) => (8, g, i),
+            Event::Update(i, g) => (9, g, i),
         };
         (kind << 60) | ((u64::from(generation) & GEN_MASK) << 32) | u64::from(idx)
     }
@@ -81,7 +88,9 @@ impl Event {
             4 => Event::Boundary(idx),
             5 => Event::DayEnd(idx),
             6 => Event::Staffing(idx),
-            _ => Event::Opening(idx),
+            7 => Event::Opening(idx),
+            8 => Event::Promise(idx, generation),
+            _ => Event::Update(idx, generation),
         }
     }
 }
@@ -451,6 +460,8 @@ mod tests {
             Event::Boundary(48),
             Event::Staffing(2),
             Event::Opening(9),
+            Event::Promise(11, 5),
+            Event::Update(u32::MAX - 1, (1 << 28) - 2),
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }

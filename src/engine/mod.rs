@@ -13,6 +13,7 @@
 //! | `queues`     | waiting lines with exact live counts                              |
 //! | `workforce`  | agents, groups, shifts, cuts, overtime, chat load buckets         |
 //! | `routing`    | pure decisions: which agent, which queue, which interruption      |
+//! | `announce`   | waiting-time predictors and what each waiting contact was told    |
 //! | `recorder`   | the hooks through which measures observe a replication            |
 //! | `sim`        | the loop that applies decisions and calls the hooks               |
 //!
@@ -49,6 +50,7 @@
 //!   until every contact that can be served has been; deferred work waiting in a closed
 //!   channel at that point is reported as `waiting_at_end`.
 
+mod announce;
 mod calendar;
 mod contacts;
 mod model;
@@ -59,6 +61,7 @@ mod sim;
 pub mod streams;
 mod workforce;
 
+pub use announce::Announcement;
 pub use calendar::{Calendar, Event};
 pub use contacts::Contact;
 pub use model::Model;

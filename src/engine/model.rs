@@ -69,6 +69,39 @@ pub struct Model {
     /// (s) within which most events fall (a few mean handle times or patiences).
     pub(crate) calendar_rate: f64,
     pub(crate) calendar_lookahead: f64,
+    /// Per channel: what its waiting-time predictors know of it (channels with
+    /// announcements).
+    pub(crate) announce: Vec<Option<AnnounceModel>>,
+}
+
+/// What a channel's waiting-time predictors assume, from the scenario alone (what an ACD
+/// is configured with): the service rate of each agent serving the channel on arrival, and
+/// the abandonment rate of a waiting contact.
+#[derive(Debug, Clone)]
+pub(crate) struct AnnounceModel {
+    /// (group, contacts of this channel one of its agents on shift completes per second):
+    /// 1 / mean handle time, and for chat concurrency / (mean handle × stretch at full
+    /// concurrency). The mean handle time is the channel's, its types weighted by share.
+    pub rates: Vec<(usize, f64)>,
+    /// Abandonment rate of one waiting contact (per s): the types' 1 / mean patience
+    /// weighted by share (0 without patience).
+    pub theta: f64,
+}
+
+impl AnnounceModel {
+    fn new(s: &Scenario, c: usize, arrival_groups: &[usize]) -> AnnounceModel {
+        let ch = &s.channels[c];
+        let mean_handle: f64 = ch.types.iter().map(|t| t.share * t.handle_time.mean()).sum();
+        let rates = arrival_groups
+            .iter()
+            .map(|&g| {
+                let conc = if ch.kind == ChannelKind::Chat { s.groups[g].concurrency as usize } else { 1 };
+                (g, conc as f64 / (mean_handle * ch.stretch_for(conc)))
+            })
+            .collect();
+        let theta = ch.types.iter().map(|t| t.patience.as_ref().map_or(0.0, |p| t.share / p.mean())).sum();
+        AnnounceModel { rates, theta }
+    }
 }
 
 impl Model {
@@ -210,6 +243,9 @@ impl Model {
         let calendar_lookahead = 4.0 * longest;
         let layout = Layout::new(s);
         let policy = s.routing.policy;
+        let announce = (0..n_ch)
+            .map(|c| s.channels[c].announce.as_ref().map(|_| AnnounceModel::new(s, c, &arrival_groups[c])))
+            .collect();
         Model {
             layout,
             queues,
@@ -232,6 +268,7 @@ impl Model {
             policy,
             calendar_rate,
             calendar_lookahead,
+            announce,
             scenario,
         }
     }

@@ -11,7 +11,8 @@
 //! index in scenario order. Hooks are called in simulation order, and within one event in
 //! the order the engine applies its effects.
 
-use super::Contact;
+use super::{Announcement, Contact};
+use crate::scenario::Told;
 
 /// Receives what happens in one replication.
 pub trait Recorder {
@@ -32,6 +33,21 @@ pub trait Recorder {
 
     /// A waiting contact's patience ran out after `waited` s in queue.
     fn abandoned(&mut self, _now: f64, _k: &Contact, _waited: f64) {}
+
+    /// A waiting contact was told `told` (channels with announcements); `first` when it is
+    /// the first announcement the contact hears (on joining the queue, or at an update if
+    /// earlier predictions were below the threshold).
+    fn announced(&mut self, _now: f64, _k: &Contact, _told: &Told, _first: bool) {}
+
+    /// A contact hung up on hearing `told` on arrival: it leaves without waiting (it was
+    /// never queued, and `abandoned` is not called).
+    fn balked(&mut self, _now: f64, _k: &Contact, _told: &Told) {}
+
+    /// A contact that was told a wait was answered (called right after `answered`).
+    fn answered_told(&mut self, _now: f64, _k: &Contact, _a: &Announcement) {}
+
+    /// A contact that was told a wait abandoned (called right after `abandoned`).
+    fn abandoned_told(&mut self, _now: f64, _k: &Contact, _a: &Announcement) {}
 
     /// Group `g`'s scheduled headcount (before shrinkage) became `n`.
     fn scheduled(&mut self, _now: f64, _g: usize, _n: u32) {}

@@ -5,6 +5,7 @@
 //! (contacts in the system, agents on shift, pending events), and does no I/O.
 
 use super::Model;
+use super::announce::{self, Announcement, ChannelAnnouncer};
 use super::calendar::{Calendar, Event, event_generation};
 use super::contacts::{Contact, Contacts, State};
 use super::queues::Queues;
@@ -16,7 +17,7 @@ use crate::Error;
 use crate::arrivals::{ArrivalClock, RateFn};
 use crate::scenario::duration::format_duration;
 use crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM;
-use crate::scenario::{ChannelKind, DAY};
+use crate::scenario::{ChannelKind, DAY, Predictor, Told};
 use crate::stats::RepStats;
 use crate::stats::kpi::days_in;
 use crate::stats::tally::Tally;
@@ -162,6 +163,15 @@ pub(crate) struct Sim<'m, R: Recorder> {
     scratch: Vec<u32>,
     /// More than [`MAX_CONTACTS_IN_SYSTEM`] contacts were in the system: the run stops.
     overloaded: bool,
+    /// Per channel: its predictors' memory (channels with announcements).
+    announcers: Vec<Option<ChannelAnnouncer>>,
+    /// Some channel announces waits.
+    any_announce: bool,
+    /// What each contact slot's contact was told (grown with the slot pool; read only for
+    /// contacts of announcing channels).
+    told: Vec<Announcement>,
+    /// Update events in the calendar (when they are all that is left, updates stop).
+    updates_pending: usize,
     rec: R,
 }
 
@@ -220,6 +230,24 @@ impl<'m, R: Recorder> Sim<'m, R> {
             interval_len: s.interval,
             scratch: Vec::new(),
             overloaded: false,
+            announcers: s
+                .channels
+                .iter()
+                .zip(&m.channel_salt)
+                .map(|(ch, &salt)| {
+                    ch.announce.as_ref().map(|a| {
+                        let balk = a.reaction.balk.is_some().then(|| stream(s.seed, rep, salt, Purpose::Balk));
+                        let window = match a.predictor {
+                            Predictor::MovingAverage(n) => n as usize,
+                            _ => 0,
+                        };
+                        ChannelAnnouncer::new(balk, window)
+                    })
+                })
+                .collect(),
+            any_announce: s.channels.iter().any(|c| c.announce.is_some()),
+            told: Vec::new(),
+            updates_pending: 0,
             rec,
         }
     }
@@ -280,6 +308,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
             Event::Opening(i) => self.opening(i as usize),
             Event::Closing(i) => self.closing(i as usize),
             Event::DayEnd(d) => self.day_end(d as usize),
+            Event::Promise(slot, g) => self.promise_broken(slot, g),
+            Event::Update(slot, g) => self.update(slot, g),
         }
     }
 
@@ -396,6 +426,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
             state: State::Waiting,
         });
         self.rec.arrival(now, self.contacts.get(slot));
+        // One balking uniform per arrival, so that variants told different things still
+        // pair customer by customer.
+        let balk_u = if self.any_announce { self.balk_uniform(c) } else { f64::NAN };
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
             if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
@@ -403,7 +436,197 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 return;
             }
         }
+        if self.any_announce && self.announcers[c].is_some() {
+            self.announce_on_arrival(slot, balk_u);
+            return;
+        }
         self.enqueue(slot);
+    }
+
+    // ---- announcements --------------------------------------------------------------
+
+    /// The next balking uniform of channel `c` (NaN when it cannot balk).
+    #[cold]
+    fn balk_uniform(&mut self, c: usize) -> f64 {
+        match &mut self.announcers[c] {
+            Some(ChannelAnnouncer { balk: Some(rng), .. }) => uniform(rng),
+            _ => f64::NAN,
+        }
+    }
+
+    /// What contact `slot` of an announcing channel is told now (`None`: nothing, the
+    /// prediction being undefined or below the threshold). `queued`: the contact is in
+    /// its queue already (an update), else it is about to join it.
+    fn tell(&mut self, slot: u32, queued: bool) -> Option<(Told, u32)> {
+        let m = self.m;
+        let k = *self.contacts.get(slot);
+        let c = k.channel as usize;
+        let spec = m.scenario.channels[c].announce.as_ref()?;
+        let own = k.queue as usize;
+        // Contacts ahead: those at a higher priority, and those before it in its own queue.
+        let ahead = {
+            let mut n = 0;
+            for &q in &m.channel_queues[c] {
+                if q == own {
+                    n += if queued {
+                        self.queues.ahead(q, slot, k.generation, &self.contacts)
+                    } else {
+                        self.queues.live(q)
+                    };
+                    break;
+                }
+                n += self.queues.live(q);
+            }
+            n
+        };
+        let rate = || {
+            let am = m.announce[c].as_ref().map_or(&[][..], |a| &a.rates[..]);
+            am.iter().map(|&(g, mu)| f64::from(self.work.groups[g].on_shift) * mu).sum::<f64>()
+        };
+        let prediction = match spec.predictor {
+            Predictor::None => None,
+            Predictor::QueueLength => announce::queue_length(ahead, rate()),
+            Predictor::QueueLengthAbandon => {
+                let theta = m.announce[c].as_ref().map_or(0.0, |a| a.theta);
+                announce::queue_length_abandon(ahead, rate(), theta)
+            }
+            Predictor::LastToEnterService => self.announcers[c].as_ref().map(|a| a.last_wait).filter(|w| !w.is_nan()),
+            Predictor::HeadOfLine => {
+                Some(self.queues.head(own, &self.contacts).map_or(0.0, |h| self.now - self.contacts.get(h).arrival))
+            }
+            Predictor::MovingAverage(_) => self.announcers[c].as_ref().and_then(ChannelAnnouncer::moving_average),
+        };
+        prediction.and_then(|p| spec.tell(p)).map(|t| (t, ahead))
+    }
+
+    /// Contact `slot` of an announcing channel found no agent: it is told its wait (if
+    /// any is predicted), may balk (`balk_u`: its balking uniform), and otherwise joins
+    /// its queue with its patience adjusted and its promise and updates scheduled.
+    fn announce_on_arrival(&mut self, slot: u32, balk_u: f64) {
+        let now = self.now;
+        if slot as usize >= self.told.len() {
+            self.told.resize(slot as usize + 1, Announcement::NONE);
+        }
+        self.told[slot as usize] = Announcement::NONE;
+        let told = self.tell(slot, false);
+        let k = *self.contacts.get(slot);
+        let spec = self.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
+        if let Some((t, ahead)) = told {
+            self.rec.announced(now, &k, &t, true);
+            if spec.reaction.balk.as_ref().is_some_and(|b| balk_u < b.probability(t.heard)) {
+                self.rec.balked(now, &k, &t);
+                self.contacts.release(slot);
+                return;
+            }
+            self.told[slot as usize] = Announcement { at: now, first: t, promise_at: now + t.high, ahead };
+            let floor = now + spec.reaction.stay_share * t.heard;
+            let kk = self.contacts.get_mut(slot);
+            kk.abandon_at = kk.abandon_at.max(floor);
+        }
+        self.enqueue(slot);
+        if self.overloaded {
+            return;
+        }
+        self.schedule_promise(slot);
+        if let Some(u) = spec.update {
+            self.schedule_update(slot, now + u);
+        }
+    }
+
+    /// Schedules the moment contact `slot`'s latest promise runs out, if breaking it
+    /// changes its patience and it could still be waiting then.
+    fn schedule_promise(&mut self, slot: u32) {
+        let k = self.contacts.get(slot);
+        let spec = self.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
+        let at = self.told[slot as usize].promise_at;
+        if spec.reaction.broken_promise != 1.0 && at.is_finite() && at < k.abandon_at {
+            self.cal.push(at, Event::Promise(slot, k.generation));
+        }
+    }
+
+    /// Schedules contact `slot`'s next update at `at`, if it could still be waiting then
+    /// and something other than updates can still happen (otherwise it would wait, and be
+    /// updated, for ever: a contact nobody will serve at the end of the run).
+    fn schedule_update(&mut self, slot: u32, at: f64) {
+        let k = self.contacts.get(slot);
+        let only_updates_left = self.next_arrival.is_infinite() && self.cal.len() == self.updates_pending;
+        if at < k.abandon_at && !only_updates_left {
+            self.cal.push(at, Event::Update(slot, k.generation));
+            self.updates_pending += 1;
+        }
+    }
+
+    /// Waiting contact `slot` will abandon at `at` from now on: its abandonment is
+    /// re-scheduled (the old event goes stale: `abandon` checks the time), with the overflow
+    /// moments its old patience cut off. At or before now, it abandons at once.
+    fn set_abandon_at(&mut self, slot: u32, at: f64) {
+        let now = self.now;
+        let k = self.contacts.get_mut(slot);
+        let old = k.abandon_at;
+        if at == old {
+            return;
+        }
+        k.abandon_at = at.max(now);
+        let (generation, arrival, c) = (k.generation, k.arrival, k.channel as usize);
+        if at <= now {
+            self.abandon(slot, generation);
+            return;
+        }
+        if at.is_finite() {
+            self.cal.push(at, Event::Abandon(slot, generation));
+        }
+        for &d in &self.m.overflow_delays[c] {
+            let t = arrival + d;
+            if t >= old && t < at && t > now {
+                self.cal.push(t, Event::Overflow(slot, generation));
+            }
+        }
+    }
+
+    /// A waiting contact's latest promise ran out: the patience it has left is multiplied
+    /// by the channel's `broken_promise` factor.
+    fn promise_broken(&mut self, slot: u32, generation: u32) {
+        if !self.contacts.is(slot, generation, State::Waiting) || self.told[slot as usize].promise_at != self.now {
+            return;
+        }
+        let k = self.contacts.get(slot);
+        let f =
+            self.m.scenario.channels[k.channel as usize].announce.as_ref().map_or(1.0, |a| a.reaction.broken_promise);
+        let left = k.abandon_at - self.now;
+        let at = if left.is_infinite() && f > 0.0 { f64::INFINITY } else { self.now + left * f };
+        self.set_abandon_at(slot, at);
+    }
+
+    /// A waiting contact hears an updated announcement (its promise and patience floor
+    /// start again from now), and the next update is scheduled.
+    fn update(&mut self, slot: u32, generation: u32) {
+        self.updates_pending -= 1;
+        if !self.contacts.is(slot, generation, State::Waiting) {
+            return;
+        }
+        let now = self.now;
+        let told = self.tell(slot, true);
+        let k = *self.contacts.get(slot);
+        let spec = self.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
+        if let Some((t, ahead)) = told {
+            let a = &mut self.told[slot as usize];
+            let first = !a.was_told();
+            if first {
+                a.at = now;
+                a.first = t;
+                a.ahead = ahead;
+            }
+            a.promise_at = now + t.high;
+            self.rec.announced(now, &k, &t, first);
+            let floor = now + spec.reaction.stay_share * t.heard;
+            if floor > k.abandon_at {
+                self.set_abandon_at(slot, floor);
+            }
+            self.schedule_promise(slot);
+        }
+        if let Some(u) = spec.update {
+            self.schedule_update(slot, now + u);
+        }
     }
 
     #[inline(always)]
@@ -415,6 +638,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             self.overloaded = true;
             self.next_arrival = f64::INFINITY;
             self.cal = Calendar::with_capacity(0);
+            self.updates_pending = 0;
             return;
         }
         let k = self.contacts.get(slot);
@@ -485,6 +709,21 @@ impl<'m, R: Recorder> Sim<'m, R> {
         if !resumed {
             // Answered when its service first starts; a resumed contact only continues.
             self.rec.answered(now, self.contacts.get(slot), g, wait, from_queue);
+            if self.any_announce {
+                self.announced_answer(slot, wait, from_queue);
+            }
+        }
+    }
+
+    /// An announcing channel's contact was answered after `wait` s: its predictors learn
+    /// the wait, and a contact that was told a wait is recorded as such.
+    #[cold]
+    fn announced_answer(&mut self, slot: u32, wait: f64, from_queue: bool) {
+        let k = self.contacts.get(slot);
+        let Some(a) = &mut self.announcers[k.channel as usize] else { return };
+        a.answered(wait);
+        if from_queue && self.told[slot as usize].was_told() {
+            self.rec.answered_told(self.now, k, &self.told[slot as usize]);
         }
     }
 
@@ -546,8 +785,15 @@ impl<'m, R: Recorder> Sim<'m, R> {
             return;
         }
         let k = self.contacts.get(slot);
+        // An announcement that changed the patience left this event stale.
+        if k.abandon_at != self.now {
+            return;
+        }
         let queue = k.queue as usize;
         self.rec.abandoned(self.now, k, self.now - k.arrival);
+        if self.any_announce && self.announcers[k.channel as usize].is_some() && self.told[slot as usize].was_told() {
+            self.rec.abandoned_told(self.now, k, &self.told[slot as usize]);
+        }
         self.queues.left(queue);
         self.contacts.release(slot);
     }

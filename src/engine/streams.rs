@@ -16,6 +16,7 @@
 //! | [`Purpose::EventThinning`] | the channel's name | one uniform per own arrival in a window that lowers volume |
 //! | [`Purpose::Forecast`]   | the channel's name   | the gamma day and interval multipliers (channels with forecast uncertainty) |
 //! | [`Purpose::EventTypes`], [`Purpose::EventHandleTime`], [`Purpose::EventPatience`] | the channel's name | the type, handle time and patience of each contact events add |
+//! | [`Purpose::Balk`]       | the channel's name   | one uniform per arrival (channels whose announcements can make customers balk) |
 //!
 //! The salt is a hash of the **name**, not the position, of the channel or group. Hence:
 //!
@@ -66,6 +67,8 @@ pub enum Purpose {
     EventHandleTime = 10,
     /// Patience of the contacts events add.
     EventPatience = 11,
+    /// Whether each arrival balks on hearing the announced wait.
+    Balk = 12,
 }
 
 /// The stream of `purpose` for the channel or group with name hash `salt`, in replication

@@ -311,7 +311,7 @@ impl Report {
         let mut intervals = Vec::new();
         let mut backlog = Vec::new();
         for (c, ch) in s.channels.iter().enumerate() {
-            let kinds: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.applies_to(ch.kind)).collect();
+            let kinds: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.applies(ch)).collect();
             let types = if ch.types.len() > 1 {
                 ch.types
                     .iter()
@@ -322,7 +322,7 @@ impl Report {
                         share: ty.share,
                         kpis: ChannelKpi::ALL
                             .iter()
-                            .filter(|k| k.def().per_type && k.applies_to(ch.kind))
+                            .filter(|k| k.def().per_type && k.applies(ch))
                             .map(|&k| (k, est[l.contact_type(c, t, k)]))
                             .collect(),
                     })

@@ -122,11 +122,19 @@ impl SweepReport {
         let mut header = vec!["variant".to_string()];
         let paths: Vec<&str> = self.variants[0].0.iter().map(|(p, _)| p.as_str()).collect();
         header.extend(paths.iter().map(|p| p.to_string()));
-        let kpis = [ChannelKpi::ServiceLevel, ChannelKpi::AsaS, ChannelKpi::AbandonRate, ChannelKpi::Occupancy];
-        // The same columns in every row: a channel's KPIs as they apply to its kind in the
-        // first variant; a variant that changes the kind shows what it has.
+        let kpis = [
+            ChannelKpi::ServiceLevel,
+            ChannelKpi::AsaS,
+            ChannelKpi::AbandonRate,
+            ChannelKpi::BalkRate,
+            ChannelKpi::PromiseKept,
+            ChannelKpi::Occupancy,
+        ];
+        // The same columns in every row: the KPIs the first variant reports for a channel
+        // (balking and promises only with announcements); a variant that changes the
+        // channel shows what it has.
         let shown: Vec<Vec<ChannelKpi>> =
-            first.channels.iter().map(|ch| kpis.iter().copied().filter(|k| k.applies_to(ch.kind)).collect()).collect();
+            first.channels.iter().map(|ch| kpis.iter().copied().filter(|&k| ch.get(k).is_some()).collect()).collect();
         for (ch, ks) in first.channels.iter().zip(&shown) {
             for k in ks {
                 header.push(format!("{} {}", ch.name, k.def().label));

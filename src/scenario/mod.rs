@@ -577,6 +577,188 @@ pub struct Channel {
     pub overlay: Option<Overlay>,
     /// Chat: handle-time factor when an agent holds n chats (index n − 1).
     pub stretch: Vec<f64>,
+    /// What waiting customers are told about their wait, and how they react (`None`: no
+    /// announcements; live channels only).
+    pub announce: Option<Announce>,
+}
+
+/// A live channel's waiting-time announcements (`[channel.announce]`, `docs/model.md` §16):
+/// the predictor, when and how a prediction is told, and the customers' reaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announce {
+    /// How the wait is predicted.
+    pub predictor: Predictor,
+    /// Repeat the announcement every this many seconds while the contact waits.
+    pub update: Option<f64>,
+    /// Tell only predictions of at least this many seconds.
+    pub threshold: f64,
+    /// Point or range, and its rounding.
+    pub format: AnnounceFormat,
+    /// Padding: the told wait starts from prediction × `pad_factor` + `pad_add` (s).
+    pub pad_factor: f64,
+    /// Seconds added to the prediction (after `pad_factor`).
+    pub pad_add: f64,
+    /// How the channel's customers react (`[channel.reaction]`; none by default).
+    pub reaction: Reaction,
+}
+
+/// How a channel's customers react to what they are told (`[channel.reaction]`). The
+/// default is no reaction at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reaction {
+    /// Balking on the arrival announcement (`None`: nobody balks).
+    pub balk: Option<Balk>,
+    /// Customers who stay wait at least this share of the wait they heard.
+    pub stay_share: f64,
+    /// Once a promise is broken, the patience left is multiplied by this (< 1: angrier).
+    pub broken_promise: f64,
+}
+
+impl Default for Reaction {
+    fn default() -> Self {
+        Reaction { balk: None, stay_share: 0.0, broken_promise: 1.0 }
+    }
+}
+
+/// A waiting-time predictor, computed when an announcement is made from what the ACD
+/// knows then (`docs/model.md` §16.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Predictor {
+    /// Nothing is predicted, so nothing is told (a baseline for comparisons).
+    None,
+    /// (k + 1) / (n·μ): k contacts ahead, n agents serving the queue at rate μ each.
+    QueueLength,
+    /// Σ_{i=0..k} 1 / (n·μ + i·θ): queue length with exponential abandonment at rate θ.
+    QueueLengthAbandon,
+    /// The wait of the last contact of the channel to start service.
+    LastToEnterService,
+    /// The elapsed wait of the contact at the head of the contact's queue.
+    HeadOfLine,
+    /// The mean wait of the channel's last N answered contacts.
+    MovingAverage(u32),
+}
+
+impl Predictor {
+    /// Every predictor's name in files.
+    pub const ALLOWED: &'static str = "\"none\", \"queue_length\", \"queue_length_abandon\", \"last_to_enter_service\", \"head_of_line\" or \"moving_average\"";
+
+    /// The predictor's name in files and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Predictor::None => "none",
+            Predictor::QueueLength => "queue_length",
+            Predictor::QueueLengthAbandon => "queue_length_abandon",
+            Predictor::LastToEnterService => "last_to_enter_service",
+            Predictor::HeadOfLine => "head_of_line",
+            Predictor::MovingAverage(_) => "moving_average",
+        }
+    }
+}
+
+/// How a prediction p (after padding) is told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnnounceFormat {
+    /// One value: p rounded up to a multiple of `step` (s; 0: not rounded).
+    Point {
+        /// Rounding step (s).
+        step: f64,
+    },
+    /// From p × `low` rounded down to p × `high` rounded up, to multiples of `step`.
+    Range {
+        /// Factor of the lower end.
+        low: f64,
+        /// Factor of the upper end (≥ `low`).
+        high: f64,
+        /// Rounding step (s; 0: not rounded).
+        step: f64,
+    },
+    /// Fixed buckets: bounds b₁ < b₂ < … (s) give "0 to b₁", "b₁ to b₂", …, "more than bₙ".
+    Buckets(Vec<f64>),
+}
+
+/// The share of customers who hang up at once on hearing a wait of w seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Balk {
+    /// `share` / (1 + exp(−(w − `half`) / `spread`)).
+    Logistic {
+        /// The wait at which half of `share` balk (s).
+        half: f64,
+        /// How fast balking rises around `half` (s, > 0).
+        spread: f64,
+        /// The largest share that balks, in [0, 1].
+        share: f64,
+    },
+    /// `share` of those told more than `above` seconds; nobody else.
+    Step {
+        /// Told waits above this balk (s).
+        above: f64,
+        /// The share of them that balks, in [0, 1].
+        share: f64,
+    },
+}
+
+impl Balk {
+    /// The probability of balking on hearing a wait of `w` s.
+    pub fn probability(&self, w: f64) -> f64 {
+        match *self {
+            Balk::Logistic { half, spread, share } => share / (1.0 + (-(w - half) / spread).exp()),
+            Balk::Step { above, share } => {
+                if w > above {
+                    share
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+/// What one announcement tells: the wait heard, and the range it promises (s from the
+/// announcement).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Told {
+    /// The wait the customer hears: the point, the middle of a range, or the lower bound
+    /// of an open-ended bucket.
+    pub heard: f64,
+    /// The lower end (the point itself for a point).
+    pub low: f64,
+    /// The upper end: the promise (∞ for "more than bₙ").
+    pub high: f64,
+}
+
+impl Announce {
+    /// What is told for a prediction of `p` s, or `None` when it is below the threshold.
+    pub fn tell(&self, p: f64) -> Option<Told> {
+        if p.is_nan() || p < self.threshold {
+            return None;
+        }
+        let x = p * self.pad_factor + self.pad_add;
+        let up = |v: f64, step: f64| if step > 0.0 { (v / step).ceil() * step } else { v };
+        let down = |v: f64, step: f64| if step > 0.0 { (v / step).floor() * step } else { v };
+        Some(match &self.format {
+            AnnounceFormat::Point { step } => {
+                let v = up(x, *step);
+                Told { heard: v, low: v, high: v }
+            }
+            AnnounceFormat::Range { low, high, step } => {
+                let (l, h) = (down(x * low, *step), up(x * high, *step));
+                Told { heard: 0.5 * (l + h), low: l, high: h }
+            }
+            AnnounceFormat::Buckets(b) => {
+                let j = b.partition_point(|&bound| bound <= x);
+                let low = if j == 0 { 0.0 } else { b[j - 1] };
+                match b.get(j) {
+                    Some(&high) => Told { heard: 0.5 * (low + high), low, high },
+                    None => Told { heard: low, low, high: f64::INFINITY },
+                }
+            }
+        })
+    }
+
+    /// Whether a told value is a range (range coverage is reported for these).
+    pub fn is_range(&self) -> bool {
+        !matches!(self.format, AnnounceFormat::Point { .. })
+    }
 }
 
 impl Channel {

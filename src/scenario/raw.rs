@@ -86,6 +86,46 @@ pub struct RawChannel {
     #[serde(default, rename = "type")]
     pub types: Vec<RawType>,
     pub forecast: Option<RawForecast>,
+    pub announce: Option<RawAnnounce>,
+    pub reaction: Option<RawReaction>,
+}
+
+/// `[channel.announce]`: waiting-time announcements and the customers' reaction.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnounce {
+    pub predictor: Option<String>,
+    pub window: Option<i64>,
+    pub update: Option<Seconds>,
+    pub threshold: Option<Seconds>,
+    pub format: Option<String>,
+    pub step: Option<Seconds>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub buckets: Option<Vec<Seconds>>,
+    pub pad: Option<f64>,
+    pub pad_add: Option<Seconds>,
+}
+
+/// `[channel.reaction]`: how the channel's customers react to what they are told.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReaction {
+    pub balk: Option<RawBalk>,
+    pub stay_share: Option<f64>,
+    pub broken_promise: Option<f64>,
+}
+
+/// A balking curve: `curve = "logistic"` with `half` and `spread`, or `curve = "step"`
+/// with `above`; `share` for both.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBalk {
+    pub curve: Option<String>,
+    pub half: Option<Seconds>,
+    pub spread: Option<Seconds>,
+    pub above: Option<Seconds>,
+    pub share: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

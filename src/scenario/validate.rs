@@ -730,6 +730,15 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
             ck.err(fp, "is empty: give day_cv = 0.1 (day-to-day forecast error) and/or interval_cv");
         }
     }
+    let announce = rc.announce.as_ref().and_then(|a| announce(ck, &p.key("announce"), a, kind?, &types));
+    let reaction = rc.reaction.as_ref().and_then(|r| reaction(ck, &p.key("reaction"), r));
+    if rc.reaction.is_some() && rc.announce.is_none() {
+        ck.err(
+            p.key("reaction"),
+            "has no effect without [channel.announce]: nobody is told a wait; to compare with telling nothing, keep the reaction and set announce = { predictor = \"none\" }",
+        );
+    }
+    let announce = announce.map(|a| Announce { reaction: reaction.unwrap_or_default(), ..a });
     if ck.errors.len() > before {
         return None;
     }
@@ -745,7 +754,252 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         stretch,
         forecast,
         overlay: None,
+        announce,
     })
+}
+
+/// Shortest announcement update period (s): a repeated message shorter than this is not
+/// something a caller can hear.
+const MIN_UPDATE_S: f64 = 10.0;
+/// Largest moving-average window.
+const MAX_WINDOW: i64 = 10_000;
+/// Most buckets of a bucketed announcement.
+const MAX_BUCKETS: usize = 100;
+
+/// Checks `[channel.announce]` of a channel of `kind` with checked `types`.
+fn announce(
+    ck: &mut Check,
+    p: &FieldPath,
+    ra: &RawAnnounce,
+    kind: ChannelKind,
+    types: &[ContactType],
+) -> Option<Announce> {
+    let before = ck.errors.len();
+    if !kind.is_live() {
+        ck.err(
+            p.clone(),
+            format!("{} contacts do not wait on line, so there is nobody to tell a wait; announcements are for voice and chat", kind.name()),
+        );
+        return None;
+    }
+    let name = ck.required(p, "predictor", &ra.predictor, &format!("predictor = {}", Predictor::ALLOWED))?;
+    let predictor = match name.as_str() {
+        "none" => Predictor::None,
+        "queue_length" => Predictor::QueueLength,
+        "queue_length_abandon" => Predictor::QueueLengthAbandon,
+        "last_to_enter_service" => Predictor::LastToEnterService,
+        "head_of_line" => Predictor::HeadOfLine,
+        "moving_average" => match ra.window {
+            None => Predictor::MovingAverage(20),
+            Some(n) if (1..=MAX_WINDOW).contains(&n) => Predictor::MovingAverage(n as u32),
+            Some(n) => {
+                ck.err(
+                    p.key("window"),
+                    format!("must be a number of answered contacts from 1 to {MAX_WINDOW}, got {n}"),
+                );
+                Predictor::None
+            }
+        },
+        other => {
+            ck.err(p.key("predictor"), format!("`{other}` is not a predictor; use {}", Predictor::ALLOWED));
+            Predictor::None
+        }
+    };
+    if ra.window.is_some() && name != "moving_average" {
+        ck.err(
+            p.key("window"),
+            format!("is the window of predictor = \"moving_average\"; predictor = \"{name}\" has none"),
+        );
+    }
+    if predictor == Predictor::QueueLengthAbandon {
+        if let Some(t) = types.iter().find(|t| !t.patience.as_ref().is_some_and(Dist::is_exponential)) {
+            ck.err(
+                p.key("predictor"),
+                format!(
+                    "queue_length_abandon assumes exponential patience, but {} {}; give patience = {{ dist = \"exponential\", mean = \"3m\" }} or use queue_length",
+                    if types.len() == 1 { "the channel's patience".to_string() } else { format!("type `{}`'s patience", t.name) },
+                    if t.patience.is_some() { "is not exponential" } else { "is missing (its contacts never abandon)" }
+                ),
+            );
+        }
+    }
+    let update = ra.update.map(|u| u.0);
+    if let Some(u) = update
+        && u < MIN_UPDATE_S
+    {
+        ck.err(
+            p.key("update"),
+            format!("must be at least {MIN_UPDATE_S} s (a message repeated more often cannot be heard), got {}; leave it out for no updates", format_duration(u)),
+        );
+    }
+    let step = ra.step.map_or(0.0, |s| s.0);
+    let format_name = ra.format.as_deref().unwrap_or("point");
+    let misplaced = |ck: &mut Check, key: &str, present: bool, belongs: &str| {
+        if present {
+            ck.err(p.key(key), format!("belongs to format = \"{belongs}\", not format = \"{format_name}\""));
+        }
+    };
+    let format = match format_name {
+        "point" => {
+            misplaced(ck, "low", ra.low.is_some(), "range");
+            misplaced(ck, "high", ra.high.is_some(), "range");
+            misplaced(ck, "buckets", ra.buckets.is_some(), "buckets");
+            AnnounceFormat::Point { step }
+        }
+        "range" => {
+            misplaced(ck, "buckets", ra.buckets.is_some(), "buckets");
+            let low = ra.low.unwrap_or(1.0);
+            let high = ck
+                .required(p, "high", &ra.high, "high = 2.0, the factor of the range's upper end")
+                .copied()
+                .unwrap_or(low);
+            for (key, v) in [("low", low), ("high", high)] {
+                if !(v.is_finite() && (0.0..=100.0).contains(&v)) {
+                    ck.err(
+                        p.key(key),
+                        format!("must be a factor of the prediction from 0 to 100, got {}", format_number(v)),
+                    );
+                }
+            }
+            if low > high {
+                ck.err(
+                    p.key("low"),
+                    format!(
+                        "is {} but high is {}: the range's lower end must not exceed its upper end",
+                        format_number(low),
+                        format_number(high)
+                    ),
+                );
+            }
+            AnnounceFormat::Range { low, high, step }
+        }
+        "buckets" => {
+            misplaced(ck, "low", ra.low.is_some(), "range");
+            misplaced(ck, "high", ra.high.is_some(), "range");
+            if ra.step.is_some() {
+                ck.err(p.key("step"), "buckets are not rounded; remove step");
+            }
+            let b: Vec<f64> = ck
+                .required(
+                    p,
+                    "buckets",
+                    &ra.buckets,
+                    "buckets = [\"2m\", \"5m\", \"10m\"], the bounds of the ranges told",
+                )
+                .map(|v| v.iter().map(|s| s.0).collect())
+                .unwrap_or_default();
+            if ra.buckets.is_some() && (b.is_empty() || b.len() > MAX_BUCKETS) {
+                ck.err(p.key("buckets"), format!("needs 1 to {MAX_BUCKETS} bounds, got {}", b.len()));
+            } else if let Some(j) = (0..b.len()).find(|&j| b[j] <= 0.0 || (j > 0 && b[j] <= b[j - 1])) {
+                ck.err(
+                    p.key("buckets").at(j),
+                    format!(
+                        "bounds must be above 0 and increasing, but {} follows {}",
+                        format_duration(b[j]),
+                        if j == 0 { "0 s".into() } else { format_duration(b[j - 1]) }
+                    ),
+                );
+            }
+            AnnounceFormat::Buckets(b)
+        }
+        other => {
+            ck.err(
+                p.key("format"),
+                format!("`{other}` is not an announcement format; use \"point\", \"range\" or \"buckets\""),
+            );
+            AnnounceFormat::Point { step }
+        }
+    };
+    let pad_factor = ra.pad.unwrap_or(1.0);
+    if !(pad_factor.is_finite() && pad_factor > 0.0 && pad_factor <= 100.0) {
+        ck.err(
+            p.key("pad"),
+            format!(
+                "must be a factor above 0 and at most 100 (1.2 tells 20 % more than predicted), got {}",
+                format_number(pad_factor)
+            ),
+        );
+    }
+    if ck.errors.len() > before {
+        return None;
+    }
+    Some(Announce {
+        predictor,
+        update,
+        threshold: ra.threshold.map_or(0.0, |t| t.0),
+        format,
+        pad_factor,
+        pad_add: ra.pad_add.map_or(0.0, |s| s.0),
+        reaction: Reaction::default(),
+    })
+}
+
+/// Checks `[channel.reaction]`.
+fn reaction(ck: &mut Check, rp: &FieldPath, r: &RawReaction) -> Option<Reaction> {
+    let before = ck.errors.len();
+    let mut out = Reaction::default();
+    if let Some(b) = &r.balk {
+        out.balk = balk_curve(ck, &rp.key("balk"), b);
+    }
+    if let Some(x) = r.stay_share {
+        if x.is_finite() && (0.0..=1.0).contains(&x) {
+            out.stay_share = x;
+        } else {
+            ck.err(
+                rp.key("stay_share"),
+                format!("must be a share from 0 to 1 of the wait heard, got {}", format_number(x)),
+            );
+        }
+    }
+    if let Some(x) = r.broken_promise {
+        if x.is_finite() && (0.0..=10.0).contains(&x) {
+            out.broken_promise = x;
+        } else {
+            ck.err(
+                rp.key("broken_promise"),
+                format!(
+                    "must be a factor from 0 to 10 of the patience left (0.5 halves it, 0 hangs up at once), got {}",
+                    format_number(x)
+                ),
+            );
+        }
+    }
+    (ck.errors.len() == before).then_some(out)
+}
+
+fn balk_curve(ck: &mut Check, p: &FieldPath, b: &RawBalk) -> Option<Balk> {
+    let share = b.share.unwrap_or(1.0);
+    if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
+        ck.err(p.key("share"), format!("must be a share from 0 to 1, got {}", format_number(share)));
+    }
+    let curve =
+        ck.required(p, "curve", &b.curve, "curve = \"logistic\" (with half and spread) or \"step\" (with above)")?;
+    let unused = |ck: &mut Check, key: &str, present: bool| {
+        if present {
+            ck.err(p.key(key), format!("is not used by curve = \"{curve}\""));
+        }
+    };
+    match curve.as_str() {
+        "logistic" => {
+            unused(ck, "above", b.above.is_some());
+            let half = ck.required(p, "half", &b.half, "half = \"10m\", the wait heard at which half balk")?.0;
+            let spread = ck.required(p, "spread", &b.spread, "spread = \"2m\", how fast balking rises around half")?.0;
+            if spread <= 0.0 {
+                ck.err(p.key("spread"), "must be above 0 s (a sudden jump is curve = \"step\")");
+            }
+            Some(Balk::Logistic { half, spread, share })
+        }
+        "step" => {
+            unused(ck, "half", b.half.is_some());
+            unused(ck, "spread", b.spread.is_some());
+            let above = ck.required(p, "above", &b.above, "above = \"10m\": customers told more than this balk")?.0;
+            Some(Balk::Step { above, share })
+        }
+        other => {
+            ck.err(p.key("curve"), format!("`{other}` is not a balking curve; use \"logistic\" or \"step\""));
+            None
+        }
+    }
 }
 
 fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {

@@ -69,6 +69,8 @@ pub struct ChannelDef {
     pub kinds: Kinds,
     /// Reported per contact type too.
     pub per_type: bool,
+    /// Reported only for channels with announcements (`[channel.announce]`).
+    pub announce: bool,
 }
 
 /// Catalogue entry of a group KPI (overall or per interval).
@@ -123,7 +125,12 @@ macro_rules! catalogue {
 }
 
 const fn ch(name: &'static str, label: &'static str, unit: Unit, kinds: Kinds, per_type: bool) -> ChannelDef {
-    ChannelDef { name, label, unit, kinds, per_type }
+    ChannelDef { name, label, unit, kinds, per_type, announce: false }
+}
+
+/// An announcement KPI: live channels with announcements, per type too.
+const fn an(name: &'static str, label: &'static str, unit: Unit) -> ChannelDef {
+    ChannelDef { name, label, unit, kinds: Kinds::LIVE, per_type: true, announce: true }
 }
 
 const fn gr(name: &'static str, label: &'static str, unit: Unit, chat_only: bool) -> GroupDef {
@@ -175,13 +182,52 @@ catalogue! {
         SlotUtilisation => ch("slot_utilisation", "chat slot utilisation", Unit::Share, Kinds::CHAT, false),
         /// Email and social: arrival to first agent response (s).
         FrtS => ch("frt_s", "first response time", Unit::Seconds, Kinds::DEFERRED, true),
+        /// Contacts told a predicted wait at least once while waiting.
+        Announced => an("announced", "told a wait", Unit::Count),
+        /// Announcements made, updates included.
+        Announcements => an("announcements", "announcements made", Unit::Count),
+        /// Contacts that hung up on hearing the wait announced when they joined the queue:
+        /// in offered and in the service-level denominator, not in abandoned.
+        Balked => an("balked", "balked", Unit::Count),
+        /// Balked / offered.
+        BalkRate => an("balk_rate", "balk rate", Unit::Share),
+        /// Mean of heard − actual wait over answered contacts that were told a wait, from
+        /// their first announcement (s; above 0: waits were overestimated).
+        AnnounceBiasS => an("announce_bias_s", "announcement bias", Unit::Seconds),
+        /// Mean absolute difference of heard and actual wait (s), same contacts.
+        AnnounceMaeS => an("announce_mae_s", "announcement MAE", Unit::Seconds),
+        /// Root mean square difference of heard and actual wait (s), same contacts.
+        AnnounceRmseS => an("announce_rmse_s", "announcement RMSE", Unit::Seconds),
+        /// Mean squared difference of heard and actual wait / (mean actual wait)², same
+        /// contacts (relative ASE).
+        AnnounceRelativeAse => an("announce_relative_ase", "announcement relative ASE", Unit::Share),
+        /// Share of answered contacts told a wait that were answered by the end of their
+        /// latest promise (the point, or the upper end of the range, told).
+        PromiseKept => an("promise_kept", "promise kept", Unit::Share),
+        /// Share of answered contacts told a range whose actual wait fell inside the first
+        /// range they heard.
+        RangeCoverage => an("range_coverage", "range coverage", Unit::Share),
+        /// Contacts told a wait that abandoned once their latest promise had run out (still
+        /// waiting at its end).
+        AbandonedBrokenPromise => an("abandoned_broken_promise", "abandoned after a broken promise", Unit::Count),
     }
 }
 
 impl ChannelKpi {
-    /// Whether the KPI means something for a channel of this kind.
+    /// Whether the KPI means something for a channel of this kind (announcement KPIs:
+    /// if the channel has announcements; see [`ChannelKpi::applies`]).
     pub fn applies_to(self, kind: ChannelKind) -> bool {
         self.def().kinds.contains(kind)
+    }
+
+    /// Whether the KPI is reported for this channel: its kind, and for announcement KPIs
+    /// whether it announces waits.
+    pub fn applies(self, ch: &crate::scenario::Channel) -> bool {
+        match &ch.announce {
+            _ if !self.applies_to(ch.kind) => false,
+            None => !self.def().announce,
+            Some(a) => self != ChannelKpi::RangeCoverage || a.is_range(),
+        }
     }
 }
 
@@ -230,6 +276,9 @@ catalogue! {
 }
 
 const NC: usize = ChannelKpi::ALL.len();
+/// Announcement KPIs come last in the catalogue, from this index.
+const FIRST_ANNOUNCE_KPI: usize = ChannelKpi::Announced as usize;
+const _: () = assert!(FIRST_ANNOUNCE_KPI + 11 == NC, "announcement KPIs are the catalogue's last entries");
 const NG: usize = GroupKpi::ALL.len();
 const NGI: usize = GroupIntervalKpi::ALL.len();
 
@@ -389,17 +438,19 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
 
     for (c, ch) in s.channels.iter().enumerate() {
         let mut total = ChannelCounts::default();
+        // Announcement KPIs stay undefined (and unreported) without announcements.
+        let kpis = if ch.announce.is_some() { ChannelKpi::ALL } else { &ChannelKpi::ALL[..FIRST_ANNOUNCE_KPI] };
         for i in first..last {
             let counts = &r.channel[r.channel_at(c, i)];
             total.add(counts);
             let occ = channel_occupancy(s, r, c, i..i + 1);
-            for &k in ChannelKpi::ALL {
+            for &k in kpis {
                 out[layout.channel_interval(c, i - first, k)] =
                     channel_value(k, counts, counts.wait_quantiles, occ, ch.kind);
             }
         }
         let occ = channel_occupancy(s, r, c, first..last);
-        for &k in ChannelKpi::ALL {
+        for &k in kpis {
             out[layout.channel(c, k)] = channel_value(k, &total, r.channel_quantiles[c], occ, ch.kind);
         }
         for d in 0..layout.days {
@@ -412,7 +463,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
         if ch.types.len() > 1 {
             for t in 0..ch.types.len() {
                 let counts = &r.types[layout.type_offset[c] + t];
-                for &k in ChannelKpi::ALL {
+                for &k in kpis {
                     out[layout.contact_type(c, t, k)] = channel_value(k, counts, [f64::NAN; 3], [f64::NAN; 3], ch.kind);
                 }
             }
@@ -514,6 +565,20 @@ fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], k
         ChannelKpi::SlotUtilisation if kind == ChannelKind::Chat => occ[2],
         ChannelKpi::FrtS if !kind.is_live() => ratio(t.wait_answered_s, answered),
         ChannelKpi::SlotUtilisation | ChannelKpi::FrtS => f64::NAN,
+        ChannelKpi::Announced => t.told.told as f64,
+        ChannelKpi::Announcements => t.told.announcements as f64,
+        ChannelKpi::Balked => t.told.balked as f64,
+        ChannelKpi::BalkRate => ratio(t.told.balked as f64, offered),
+        ChannelKpi::AnnounceBiasS => ratio(t.told.error_s, t.told.answered as f64),
+        ChannelKpi::AnnounceMaeS => ratio(t.told.abs_error_s, t.told.answered as f64),
+        ChannelKpi::AnnounceRmseS => ratio(t.told.sq_error_s2, t.told.answered as f64).sqrt(),
+        ChannelKpi::AnnounceRelativeAse => {
+            let n = t.told.answered as f64;
+            ratio(ratio(t.told.sq_error_s2, n), ratio(t.told.wait_s, n).powi(2))
+        }
+        ChannelKpi::PromiseKept => ratio(t.told.promise_kept as f64, t.told.answered as f64),
+        ChannelKpi::RangeCoverage => ratio(t.told.in_range as f64, t.told.ranged as f64),
+        ChannelKpi::AbandonedBrokenPromise => t.told.abandoned_broken as f64,
     }
 }
 

@@ -42,6 +42,58 @@ pub struct ChannelCounts {
     pub unfinished: u64,
     /// Percentiles of the waits of answered contacts (s): p50, p90, p99; NaN if none.
     pub wait_quantiles: [f64; 3],
+    /// Announcements: what waiting contacts were told, and how it turned out.
+    pub told: ToldCounts,
+}
+
+/// Announcement counters of one channel and interval of arrival (all zero for a channel
+/// without announcements). Errors compare the first announcement's heard wait with the
+/// actual wait from that announcement to the start of service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToldCounts {
+    /// Contacts told a wait at least once.
+    pub told: u64,
+    /// Announcements made, updates included.
+    pub announcements: u64,
+    /// Hung up on hearing the arrival announcement.
+    pub balked: u64,
+    /// Told contacts that were answered.
+    pub answered: u64,
+    /// Sum over them of heard − actual wait (s).
+    pub error_s: f64,
+    /// Sum of |heard − actual| (s).
+    pub abs_error_s: f64,
+    /// Sum of (heard − actual)² (s²).
+    pub sq_error_s2: f64,
+    /// Sum of their actual waits (s).
+    pub wait_s: f64,
+    /// Answered by the end of their latest promise.
+    pub promise_kept: u64,
+    /// Answered contacts told a range (ranges and buckets).
+    pub ranged: u64,
+    /// Of those, answered with an actual wait inside the first range told.
+    pub in_range: u64,
+    /// Told contacts that abandoned at or after the end of their latest promise (they
+    /// were still waiting when it broke).
+    pub abandoned_broken: u64,
+}
+
+impl ToldCounts {
+    /// Adds another interval's counters.
+    pub fn add(&mut self, o: &ToldCounts) {
+        self.told += o.told;
+        self.announcements += o.announcements;
+        self.balked += o.balked;
+        self.answered += o.answered;
+        self.error_s += o.error_s;
+        self.abs_error_s += o.abs_error_s;
+        self.sq_error_s2 += o.sq_error_s2;
+        self.wait_s += o.wait_s;
+        self.promise_kept += o.promise_kept;
+        self.ranged += o.ranged;
+        self.in_range += o.in_range;
+        self.abandoned_broken += o.abandoned_broken;
+    }
 }
 
 impl Default for ChannelCounts {
@@ -60,6 +112,7 @@ impl Default for ChannelCounts {
             not_yet_due: 0,
             unfinished: 0,
             wait_quantiles: [f64::NAN; 3],
+            told: ToldCounts::default(),
         }
     }
 }
@@ -79,6 +132,7 @@ impl ChannelCounts {
         self.waiting_at_end += o.waiting_at_end;
         self.not_yet_due += o.not_yet_due;
         self.unfinished += o.unfinished;
+        self.told.add(&o.told);
     }
 }
 

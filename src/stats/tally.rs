@@ -9,7 +9,8 @@
 use super::histogram::WaitHistogram;
 use super::kpi::{WAIT_STEPS_KEPT, days_in};
 use super::{ChannelCounts, RepStats};
-use crate::engine::{Contact, Model, Recorder};
+use crate::engine::{Announcement, Contact, Model, Recorder};
+use crate::scenario::Told;
 
 /// A piecewise-constant level integrated over time (agents × seconds).
 #[derive(Clone, Copy, Default, Debug)]
@@ -68,6 +69,8 @@ struct ChannelInfo {
     short_abandon: f64,
     /// Several contact types (counted separately too).
     multi_type: bool,
+    /// Its announcements are ranges (range coverage is counted).
+    ranged: bool,
 }
 
 /// Per-interval wait histograms, kept only while an interval can still receive waits.
@@ -137,6 +140,7 @@ impl Tally {
                     per_step: 1.0 / super::kpi::wait_step(c.within),
                     short_abandon: c.short_abandon,
                     multi_type: c.types.len() > 1,
+                    ranged: c.announce.as_ref().is_some_and(crate::scenario::Announce::is_range),
                 })
                 .collect(),
             any_types: s.channels.iter().any(|c| c.types.len() > 1),
@@ -160,7 +164,11 @@ impl Tally {
         }
         if cfg!(debug_assertions) {
             for (idx, x) in self.stats.channel.iter().enumerate() {
-                assert_eq!(x.offered, x.answered + x.abandoned + x.waiting_at_end, "conservation at {idx}");
+                assert_eq!(
+                    x.offered,
+                    x.answered + x.abandoned + x.told.balked + x.waiting_at_end,
+                    "conservation at {idx}"
+                );
                 assert_eq!(x.completed + x.unfinished, x.answered, "every answered contact completes ({idx})");
             }
         }
@@ -348,5 +356,40 @@ impl Recorder for Tally {
 
     fn unfinished(&mut self, k: &Contact) {
         self.count(k, |x| x.unfinished += 1);
+    }
+
+    fn announced(&mut self, _now: f64, k: &Contact, _told: &Told, first: bool) {
+        self.count(k, |x| {
+            x.told.announcements += 1;
+            x.told.told += u64::from(first);
+        });
+    }
+
+    fn balked(&mut self, _now: f64, k: &Contact, _told: &Told) {
+        self.count(k, |x| x.told.balked += 1);
+    }
+
+    fn answered_told(&mut self, now: f64, k: &Contact, a: &Announcement) {
+        let actual = a.actual(now);
+        let e = a.first.heard - actual;
+        let kept = u64::from(now <= a.promise_at);
+        let ranged = self.channels[k.channel()].ranged;
+        let inside = u64::from(ranged && actual >= a.first.low && actual <= a.first.high);
+        self.count(k, |x| {
+            let t = &mut x.told;
+            t.answered += 1;
+            t.error_s += e;
+            t.abs_error_s += e.abs();
+            t.sq_error_s2 += e * e;
+            t.wait_s += actual;
+            t.promise_kept += kept;
+            t.ranged += u64::from(ranged);
+            t.in_range += inside;
+        });
+    }
+
+    fn abandoned_told(&mut self, now: f64, k: &Contact, a: &Announcement) {
+        let broken = u64::from(now >= a.promise_at);
+        self.count(k, |x| x.told.abandoned_broken += broken);
     }
 }
