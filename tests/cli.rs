@@ -1435,7 +1435,9 @@ fn announcing(lines: &str) -> String {
 
 #[test]
 fn bad_announcements_are_located() {
-    let cases: [(&str, &str, usize, &[&str]); 8] = [
+    let cases: [(&str, &str, usize, &[&str]); 10] = [
+        ("zero_range", "format = \"range\"\nhigh = 0", 17, &["announce.high", "must be above 0"]),
+        ("days", "pad_add = \"2d\"", 16, &["announce.pad_add", "at most a day"]),
         ("pad", "pad = -0.5", 16, &["announce.pad", "above 0", "-0.5"]),
         ("pad_add", "pad_add = \"-1m\"", 16, &["announce.pad_add", "negative"]),
         ("range", "format = \"range\"\nlow = 2\nhigh = 1.5", 17, &["announce.low", "must not exceed its upper end"]),

@@ -876,7 +876,7 @@ proptest! {
                 prop_assert!(c.short_abandoned <= c.abandoned);
                 let t = &c.told;
                 prop_assert!(t.balked <= t.told && t.told <= c.offered && t.told <= t.announcements);
-                prop_assert!(t.answered <= c.answered && t.promise_kept <= t.answered);
+                prop_assert!(t.answered <= c.answered && t.promise_kept <= t.promised && t.promised <= t.answered);
                 prop_assert!(t.in_range <= t.ranged && t.ranged <= t.answered);
                 prop_assert!(t.abandoned_broken <= c.abandoned);
             }
@@ -1233,24 +1233,54 @@ fn customers_react_to_what_they_are_told() {
     let o = outcomes(&format!("{base}[channel.reaction]\nbroken_promise = 0\n"), 0.0);
     assert_eq!((o.late, o.abandoned[2]), (0, 0), "nobody waits past the promise");
     assert!(o.abandoned[1] > 100, "{:?}", o.abandoned);
+    // Even callers who would never give up.
+    let patient = announcing(&format!("{base}[channel.reaction]\nbroken_promise = 0\n"))
+        .replace("patience = { dist = \"exponential\", mean = \"4m\" }\n", "");
+    let m = Model::compile(Scenario::from_toml(&patient, "test.toml").unwrap());
+    let o = ccsim::engine::simulate_with(&m, 0, Outcomes::default()).unwrap();
+    assert_eq!((o.abandoned[0], o.abandoned[2], o.late), (0, 0, 0), "{:?}", o.abandoned);
+    assert!(o.abandoned[1] > 100, "{:?}", o.abandoned);
     assert!(control.late > 100 && control.abandoned[2] > 100);
 }
 
 /// Callers who never give up, updated every 30 s, with nobody left to serve them at the
-/// end: the run still ends (updates stop once nothing else can happen), and they are
-/// reported as waiting at the end.
+/// end: the run still ends (updates stop once nothing else can happen), they are reported
+/// as waiting at the end, and the end of the run is where it would be without updates (the
+/// same `not_yet_due`, and every other result byte-identical).
 #[test]
 fn updates_stop_when_nothing_else_can_happen() {
-    let s = scenario("stranded")
+    let stranded = |announce: bool| {
+        let mut phone = channel("phone", "voice").per_hour(120.0);
+        if announce {
+            phone = phone.set("announce", "{ predictor = \"head_of_line\", update = \"30s\" }");
+        }
+        scenario("stranded")
+            .replications(20)
+            .horizon("2h")
+            .interval("1h")
+            .channel(phone)
+            .group(group("team", &["phone"]).set("staff", "{ per_interval = [4, 0] }"))
+    };
+    // Head-of-line waits grow as fast as time when nobody is served; callers holding on for
+    // what they hear are held by their first announcement only, so they do give up.
+    let holding = scenario("held")
         .replications(2)
         .horizon("2h")
         .interval("1h")
         .channel(
             channel("phone", "voice")
                 .per_hour(120.0)
-                .set("announce", "{ predictor = \"queue_length\", update = \"30s\" }"),
+                .exponential_patience("2m")
+                .set("announce", "{ predictor = \"head_of_line\", update = \"30s\" }")
+                .set("reaction", "{ stay_share = 1 }"),
         )
         .group(group("team", &["phone"]).set("staff", "{ per_interval = [4, 0] }"));
+    let held = holding.report();
+    assert!(held.channel("phone").unwrap().get(ChannelKpi::Abandoned).unwrap().mean > 50.0);
+    let s = stranded(true);
+    let mut told = json_of(&s.toml());
+    without_announcement_kpis(&mut told);
+    assert_eq!(told, json_of(&stranded(false).toml()));
     let r = s.report();
     let phone = r.channel("phone").unwrap();
     assert!(phone.get(ChannelKpi::WaitingAtEnd).unwrap().mean > 50.0);

@@ -76,20 +76,6 @@ impl Queues {
         None
     }
 
-    /// Contacts waiting in queue `q` ahead of the one in `(slot, generation)` (all of
-    /// them if it is not in `q`). O(its position, stale entries included): for
-    /// announcement updates only.
-    pub fn ahead(&self, q: usize, slot: u32, generation: u32, contacts: &Contacts) -> u32 {
-        let mut n = 0;
-        for &(s, g) in &self.lines[q] {
-            if (s, g) == (slot, generation) {
-                break;
-            }
-            n += u32::from(contacts.is_queued(s, g));
-        }
-        n
-    }
-
     /// Takes the contact at the head of queue `q` out of it (live count included).
     #[inline]
     pub fn pop(&mut self, q: usize, contacts: &Contacts) -> Option<u32> {

@@ -46,7 +46,7 @@ pub trait Recorder {
     /// A contact that was told a wait was answered (called right after `answered`).
     fn answered_told(&mut self, _now: f64, _k: &Contact, _a: &Announcement) {}
 
-    /// A contact that was told a wait abandoned (called right after `abandoned`).
+    /// A contact that was told a wait abandoned (called right before `abandoned`).
     fn abandoned_told(&mut self, _now: f64, _k: &Contact, _a: &Announcement) {}
 
     /// Group `g`'s scheduled headcount (before shrinkage) became `n`.

@@ -5,7 +5,7 @@
 //! (contacts in the system, agents on shift, pending events), and does no I/O.
 
 use super::Model;
-use super::announce::{self, Announcement, ChannelAnnouncer};
+use super::announce::{self, Announcement, ChannelAnnouncer, PositionIndex};
 use super::calendar::{Calendar, Event, event_generation};
 use super::contacts::{Contact, Contacts, State};
 use super::queues::Queues;
@@ -43,6 +43,12 @@ pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> Resul
         )));
     }
     Ok(sim.finish())
+}
+
+/// When a promise told at `now` runs out: now + its upper end; a told wait of 0 s (head of
+/// line for a contact about to head its queue) or an open bucket promises nothing (∞).
+fn promise_at(now: f64, t: &Told) -> f64 {
+    if t.high > 0.0 { now + t.high } else { f64::INFINITY }
 }
 
 /// A channel's arrival process and per-contact streams.
@@ -172,6 +178,11 @@ pub(crate) struct Sim<'m, R: Recorder> {
     told: Vec<Announcement>,
     /// Update events in the calendar (when they are all that is left, updates stop).
     updates_pending: usize,
+    /// Promise events in the calendar.
+    promises_pending: usize,
+    /// Per queue: exact positions, for the queues of channels whose announcements are
+    /// updated (their contacts' numbers are in `told`).
+    positions: Vec<Option<PositionIndex>>,
     rec: R,
 }
 
@@ -236,7 +247,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 .zip(&m.channel_salt)
                 .map(|(ch, &salt)| {
                     ch.announce.as_ref().map(|a| {
-                        let balk = a.reaction.balk.is_some().then(|| stream(s.seed, rep, salt, Purpose::Balk));
+                        let balk = a
+                            .reaction
+                            .balk
+                            .is_some()
+                            .then(|| rand::Rng::next_u64(&mut stream(s.seed, rep, salt, Purpose::Balk)));
                         let window = match a.predictor {
                             Predictor::MovingAverage(n) => n as usize,
                             _ => 0,
@@ -248,6 +263,16 @@ impl<'m, R: Recorder> Sim<'m, R> {
             any_announce: s.channels.iter().any(|c| c.announce.is_some()),
             told: Vec::new(),
             updates_pending: 0,
+            promises_pending: 0,
+            positions: (0..m.queues.len())
+                .map(|q| {
+                    let updated =
+                        m.channel_queues.iter().zip(&s.channels).any(|(qs, ch)| {
+                            qs.contains(&q) && ch.announce.as_ref().is_some_and(|a| a.update.is_some())
+                        });
+                    updated.then(PositionIndex::default)
+                })
+                .collect(),
             rec,
         }
     }
@@ -292,13 +317,15 @@ impl<'m, R: Recorder> Sim<'m, R> {
             return true;
         }
         let Some((t, ev)) = self.cal.pop() else { return false };
+        let before = self.now;
         self.now = t;
-        self.dispatch(ev);
+        self.dispatch(ev, before);
         true
     }
 
+    /// Applies calendar event `ev` at `self.now`; `before` is the time of the event before.
     #[inline]
-    fn dispatch(&mut self, ev: Event) {
+    fn dispatch(&mut self, ev: Event, before: f64) {
         match ev {
             Event::Departure(slot, g) => self.departure(slot, g),
             Event::Abandon(slot, g) => self.abandon(slot, g),
@@ -308,8 +335,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
             Event::Opening(i) => self.opening(i as usize),
             Event::Closing(i) => self.closing(i as usize),
             Event::DayEnd(d) => self.day_end(d as usize),
-            Event::Promise(slot, g) => self.promise_broken(slot, g),
-            Event::Update(slot, g) => self.update(slot, g),
+            Event::Promise(slot, g) => self.promise_broken(slot, g, before),
+            Event::Update(slot, g) => self.update(slot, g, before),
         }
     }
 
@@ -426,9 +453,6 @@ impl<'m, R: Recorder> Sim<'m, R> {
             state: State::Waiting,
         });
         self.rec.arrival(now, self.contacts.get(slot));
-        // One balking uniform per arrival, so that variants told different things still
-        // pair customer by customer.
-        let balk_u = if self.any_announce { self.balk_uniform(c) } else { f64::NAN };
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
             if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
@@ -437,7 +461,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             }
         }
         if self.any_announce && self.announcers[c].is_some() {
-            self.announce_on_arrival(slot, balk_u);
+            self.announce_on_arrival(slot);
             return;
         }
         self.enqueue(slot);
@@ -445,11 +469,16 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     // ---- announcements --------------------------------------------------------------
 
-    /// The next balking uniform of channel `c` (NaN when it cannot balk).
-    #[cold]
-    fn balk_uniform(&mut self, c: usize) -> f64 {
-        match &mut self.announcers[c] {
-            Some(ChannelAnnouncer { balk: Some(rng), .. }) => uniform(rng),
+    /// The balking uniform of a contact of channel `c` that arrived at `arrival` (NaN
+    /// when the channel's customers do not balk): a hash of the replication's balking key
+    /// and the arrival time, so that the same customer draws the same uniform in every
+    /// variant of a sweep, whatever it was told, and nothing is drawn for contacts
+    /// answered at once.
+    fn balk_uniform(&self, c: usize, arrival: f64) -> f64 {
+        match &self.announcers[c] {
+            Some(ChannelAnnouncer { balk: Some(key), .. }) => {
+                (super::streams::mix(key ^ arrival.to_bits()) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+            }
             _ => f64::NAN,
         }
     }
@@ -468,10 +497,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
             let mut n = 0;
             for &q in &m.channel_queues[c] {
                 if q == own {
-                    n += if queued {
-                        self.queues.ahead(q, slot, k.generation, &self.contacts)
-                    } else {
-                        self.queues.live(q)
+                    n += match (&self.positions[q], queued) {
+                        (Some(ix), true) => ix.ahead(self.told[slot as usize].seq),
+                        _ => self.queues.live(q),
                     };
                     break;
                 }
@@ -481,7 +509,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
         };
         let rate = || {
             let am = m.announce[c].as_ref().map_or(&[][..], |a| &a.rates[..]);
-            am.iter().map(|&(g, mu)| f64::from(self.work.groups[g].on_shift) * mu).sum::<f64>()
+            // Groups with nobody on shift add nothing (not 0 × an infinite rate).
+            am.iter()
+                .filter(|&&(g, _)| self.work.groups[g].on_shift > 0)
+                .map(|&(g, mu)| f64::from(self.work.groups[g].on_shift) * mu)
+                .sum::<f64>()
         };
         let prediction = match spec.predictor {
             Predictor::None => None,
@@ -500,9 +532,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
     }
 
     /// Contact `slot` of an announcing channel found no agent: it is told its wait (if
-    /// any is predicted), may balk (`balk_u`: its balking uniform), and otherwise joins
+    /// any is predicted), may balk, and otherwise joins
     /// its queue with its patience adjusted and its promise and updates scheduled.
-    fn announce_on_arrival(&mut self, slot: u32, balk_u: f64) {
+    fn announce_on_arrival(&mut self, slot: u32) {
         let now = self.now;
         if slot as usize >= self.told.len() {
             self.told.resize(slot as usize + 1, Announcement::NONE);
@@ -513,12 +545,14 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let spec = self.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
         if let Some((t, ahead)) = told {
             self.rec.announced(now, &k, &t, true);
+            let balk_u = self.balk_uniform(k.channel as usize, k.arrival);
             if spec.reaction.balk.as_ref().is_some_and(|b| balk_u < b.probability(t.heard)) {
                 self.rec.balked(now, &k, &t);
                 self.contacts.release(slot);
                 return;
             }
-            self.told[slot as usize] = Announcement { at: now, first: t, promise_at: now + t.high, ahead };
+            self.told[slot as usize] =
+                Announcement { at: now, first: t, promise_at: promise_at(now, &t), ahead, ..Announcement::NONE };
             let floor = now + spec.reaction.stay_share * t.heard;
             let kk = self.contacts.get_mut(slot);
             kk.abandon_at = kk.abandon_at.max(floor);
@@ -526,6 +560,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.enqueue(slot);
         if self.overloaded {
             return;
+        }
+        if let Some(ix) = &mut self.positions[k.queue as usize] {
+            self.told[slot as usize].seq = ix.join();
         }
         self.schedule_promise(slot);
         if let Some(u) = spec.update {
@@ -539,8 +576,17 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let k = self.contacts.get(slot);
         let spec = self.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
         let at = self.told[slot as usize].promise_at;
-        if spec.reaction.broken_promise != 1.0 && at.is_finite() && at < k.abandon_at {
+        let f = spec.reaction.broken_promise;
+        // A factor changes a finite patience; any patience only when it is 0.
+        let matters = f != 1.0 && (k.abandon_at.is_finite() || f == 0.0);
+        // At most one pending event per contact: a later promise is re-scheduled by the
+        // pending earlier event when it comes (so waits told again and again leave no trail
+        // of stale events behind).
+        let pending = self.told[slot as usize].promise_event;
+        if matters && at.is_finite() && at < k.abandon_at && at < pending {
             self.cal.push(at, Event::Promise(slot, k.generation));
+            self.told[slot as usize].promise_event = at;
+            self.promises_pending += 1;
         }
     }
 
@@ -549,7 +595,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// updated, for ever: a contact nobody will serve at the end of the run).
     fn schedule_update(&mut self, slot: u32, at: f64) {
         let k = self.contacts.get(slot);
-        let only_updates_left = self.next_arrival.is_infinite() && self.cal.len() == self.updates_pending;
+        let only_updates_left =
+            self.next_arrival.is_infinite() && self.cal.len() == self.updates_pending + self.promises_pending;
         if at < k.abandon_at && !only_updates_left {
             self.cal.push(at, Event::Update(slot, k.generation));
             self.updates_pending += 1;
@@ -585,22 +632,51 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     /// A waiting contact's latest promise ran out: the patience it has left is multiplied
     /// by the channel's `broken_promise` factor.
-    fn promise_broken(&mut self, slot: u32, generation: u32) {
-        if !self.contacts.is(slot, generation, State::Waiting) || self.told[slot as usize].promise_at != self.now {
+    fn promise_broken(&mut self, slot: u32, generation: u32, before: f64) {
+        self.promises_pending -= 1;
+        let waiting = self.contacts.is(slot, generation, State::Waiting);
+        let a = &mut self.told[slot as usize];
+        if !waiting || a.promise_event != self.now {
+            // Stale (the contact left, or an earlier promise replaced this event): it does
+            // nothing, and does not move the clock.
+            self.now = before;
             return;
         }
+        a.promise_event = f64::INFINITY;
+        if a.promise_at > self.now {
+            // An update promised a later time: wait for that one.
+            self.schedule_promise(slot);
+            return;
+        }
+        if a.promise_at != self.now || a.broken {
+            return;
+        }
+        a.broken = true;
         let k = self.contacts.get(slot);
         let f =
             self.m.scenario.channels[k.channel as usize].announce.as_ref().map_or(1.0, |a| a.reaction.broken_promise);
-        let left = k.abandon_at - self.now;
-        let at = if left.is_infinite() && f > 0.0 { f64::INFINITY } else { self.now + left * f };
+        let at = if f == 0.0 {
+            self.now
+        } else if k.abandon_at.is_infinite() {
+            f64::INFINITY
+        } else {
+            self.now + (k.abandon_at - self.now) * f
+        };
         self.set_abandon_at(slot, at);
     }
 
-    /// A waiting contact hears an updated announcement (its promise and patience floor
-    /// start again from now), and the next update is scheduled.
-    fn update(&mut self, slot: u32, generation: u32) {
+    /// A waiting contact hears an updated announcement (its promise starts again from
+    /// now; the patience floor only if it is the first it hears), and the next update is
+    /// scheduled.
+    fn update(&mut self, slot: u32, generation: u32, before: f64) {
         self.updates_pending -= 1;
+        if self.next_arrival.is_infinite() && self.cal.len() == self.updates_pending + self.promises_pending {
+            // Nothing but announcements is left: the contact will never be served and nothing
+            // will change. The update is dropped, and the clock stays at the last event
+            // that mattered (the end of the run).
+            self.now = before;
+            return;
+        }
         if !self.contacts.is(slot, generation, State::Waiting) {
             return;
         }
@@ -616,10 +692,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 a.first = t;
                 a.ahead = ahead;
             }
-            a.promise_at = now + t.high;
+            a.promise_at = promise_at(now, &t);
+            a.broken = false;
             self.rec.announced(now, &k, &t, first);
+            // The patience floor follows the first announcement only: re-applied at every
+            // update it could hold a caller for ever (a head-of-line wait grows with time).
             let floor = now + spec.reaction.stay_share * t.heard;
-            if floor > k.abandon_at {
+            if first && floor > k.abandon_at {
                 self.set_abandon_at(slot, floor);
             }
             self.schedule_promise(slot);
@@ -639,6 +718,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             self.next_arrival = f64::INFINITY;
             self.cal = Calendar::with_capacity(0);
             self.updates_pending = 0;
+            self.promises_pending = 0;
             return;
         }
         let k = self.contacts.get(slot);
@@ -722,6 +802,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let k = self.contacts.get(slot);
         let Some(a) = &mut self.announcers[k.channel as usize] else { return };
         a.answered(wait);
+        if let (true, Some(ix)) = (from_queue, &mut self.positions[k.queue as usize]) {
+            ix.leave(self.told[slot as usize].seq);
+        }
         if from_queue && self.told[slot as usize].was_told() {
             self.rec.answered_told(self.now, k, &self.told[slot as usize]);
         }
@@ -784,18 +867,34 @@ impl<'m, R: Recorder> Sim<'m, R> {
         if !self.contacts.is(slot, generation, State::Waiting) {
             return;
         }
-        let k = self.contacts.get(slot);
-        // An announcement that changed the patience left this event stale.
-        if k.abandon_at != self.now {
+        if self.any_announce && self.announced_abandon(slot) {
             return;
         }
+        let k = self.contacts.get(slot);
         let queue = k.queue as usize;
         self.rec.abandoned(self.now, k, self.now - k.arrival);
-        if self.any_announce && self.announcers[k.channel as usize].is_some() && self.told[slot as usize].was_told() {
-            self.rec.abandoned_told(self.now, k, &self.told[slot as usize]);
-        }
         self.queues.left(queue);
         self.contacts.release(slot);
+    }
+
+    /// A waiting contact's abandonment event came, with announcements in the run: true when
+    /// it is stale (an announcement changed the patience since); otherwise an announcing
+    /// channel's contact leaves its position index and, if told, is recorded as such.
+    #[cold]
+    fn announced_abandon(&mut self, slot: u32) -> bool {
+        let k = self.contacts.get(slot);
+        if k.abandon_at != self.now {
+            return true;
+        }
+        if self.announcers[k.channel as usize].is_some() {
+            if let Some(ix) = &mut self.positions[k.queue as usize] {
+                ix.leave(self.told[slot as usize].seq);
+            }
+            if self.told[slot as usize].was_told() {
+                self.rec.abandoned_told(self.now, k, &self.told[slot as usize]);
+            }
+        }
+        false
     }
 
     fn overflow(&mut self, slot: u32, generation: u32) {
@@ -1006,8 +1105,9 @@ staff = 1
     fn advance(sim: &mut TestSim, t: f64) {
         while sim.cal.next_time() <= t {
             let (at, ev) = sim.cal.pop().unwrap();
+            let before = sim.now;
             sim.now = at;
-            sim.dispatch(ev);
+            sim.dispatch(ev, before);
         }
         sim.now = t;
     }

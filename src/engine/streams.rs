@@ -16,7 +16,7 @@
 //! | [`Purpose::EventThinning`] | the channel's name | one uniform per own arrival in a window that lowers volume |
 //! | [`Purpose::Forecast`]   | the channel's name   | the gamma day and interval multipliers (channels with forecast uncertainty) |
 //! | [`Purpose::EventTypes`], [`Purpose::EventHandleTime`], [`Purpose::EventPatience`] | the channel's name | the type, handle time and patience of each contact events add |
-//! | [`Purpose::Balk`]       | the channel's name   | one uniform per arrival (channels whose announcements can make customers balk) |
+//! | [`Purpose::Balk`]       | the channel's name   | one key per replication, hashed with each queued contact's arrival time (channels whose customers may balk) |
 //!
 //! The salt is a hash of the **name**, not the position, of the channel or group. Hence:
 //!

@@ -313,7 +313,11 @@ pub(super) const INTERVAL_KPIS: [ChannelKpi; 7] = [
 
 fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
     for c in &r.channels {
-        let used: Vec<ChannelKpi> = INTERVAL_KPIS.iter().copied().filter(|k| k.applies_to(c.kind)).collect();
+        // Channels that announce waits also show, per interval, who balked and how many
+        // promises were kept.
+        let announced = [ChannelKpi::BalkRate, ChannelKpi::PromiseKept].into_iter().filter(|&k| c.get(k).is_some());
+        let used: Vec<ChannelKpi> =
+            INTERVAL_KPIS.iter().copied().filter(|k| k.applies_to(c.kind)).chain(announced).collect();
         let with_events = r.intervals.iter().any(|i| i.channel == c.name && !i.events.is_empty());
         let mut header = vec!["start".to_string()];
         for k in &used {

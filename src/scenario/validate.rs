@@ -832,6 +832,18 @@ fn announce(
             format!("must be at least {MIN_UPDATE_S} s (a message repeated more often cannot be heard), got {}; leave it out for no updates", format_duration(u)),
         );
     }
+    // Announced waits are minutes, not days: a duration above a day is a typing error (and
+    // would hold callers on line for days through the patience floor).
+    for (key, v) in [("threshold", ra.threshold), ("step", ra.step), ("pad_add", ra.pad_add), ("update", ra.update)] {
+        if let Some(x) = v
+            && x.0 > DAY
+        {
+            ck.err(p.key(key), format!("must be at most a day, got {}", format_duration(x.0)));
+        }
+    }
+    if let Some(j) = ra.buckets.as_ref().and_then(|b| b.iter().position(|x| x.0 > DAY)) {
+        ck.err(p.key("buckets").at(j), "bounds must be at most a day");
+    }
     let step = ra.step.map_or(0.0, |s| s.0);
     let format_name = ra.format.as_deref().unwrap_or("point");
     let misplaced = |ck: &mut Check, key: &str, present: bool, belongs: &str| {
@@ -860,6 +872,9 @@ fn announce(
                         format!("must be a factor of the prediction from 0 to 100, got {}", format_number(v)),
                     );
                 }
+            }
+            if high <= 0.0 {
+                ck.err(p.key("high"), "must be above 0: a range up to 0 s tells every caller \"no wait\"");
             }
             if low > high {
                 ck.err(
@@ -952,13 +967,13 @@ fn reaction(ck: &mut Check, rp: &FieldPath, r: &RawReaction) -> Option<Reaction>
         }
     }
     if let Some(x) = r.broken_promise {
-        if x.is_finite() && (0.0..=10.0).contains(&x) {
+        if x.is_finite() && (0.0..=1.0).contains(&x) {
             out.broken_promise = x;
         } else {
             ck.err(
                 rp.key("broken_promise"),
                 format!(
-                    "must be a factor from 0 to 10 of the patience left (0.5 halves it, 0 hangs up at once), got {}",
+                    "must be a factor from 0 to 1 of the patience left (0.5 halves it, 0 hangs up at once; a broken promise never makes a caller more patient), got {}",
                     format_number(x)
                 ),
             );
@@ -979,6 +994,13 @@ fn balk_curve(ck: &mut Check, p: &FieldPath, b: &RawBalk) -> Option<Balk> {
             ck.err(p.key(key), format!("is not used by curve = \"{curve}\""));
         }
     };
+    for (key, v) in [("half", b.half), ("spread", b.spread), ("above", b.above)] {
+        if let Some(x) = v
+            && x.0 > DAY
+        {
+            ck.err(p.key(key), format!("must be at most a day, got {}", format_duration(x.0)));
+        }
+    }
     match curve.as_str() {
         "logistic" => {
             unused(ck, "above", b.above.is_some());

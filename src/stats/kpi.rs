@@ -576,7 +576,7 @@ fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], k
             let n = t.told.answered as f64;
             ratio(ratio(t.told.sq_error_s2, n), ratio(t.told.wait_s, n).powi(2))
         }
-        ChannelKpi::PromiseKept => ratio(t.told.promise_kept as f64, t.told.answered as f64),
+        ChannelKpi::PromiseKept => ratio(t.told.promise_kept as f64, t.told.promised as f64),
         ChannelKpi::RangeCoverage => ratio(t.told.in_range as f64, t.told.ranged as f64),
         ChannelKpi::AbandonedBrokenPromise => t.told.abandoned_broken as f64,
     }

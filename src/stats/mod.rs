@@ -67,7 +67,10 @@ pub struct ToldCounts {
     pub sq_error_s2: f64,
     /// Sum of their actual waits (s).
     pub wait_s: f64,
-    /// Answered by the end of their latest promise.
+    /// Answered told contacts whose latest announcement promised a wait (not an open
+    /// bucket or 0 s).
+    pub promised: u64,
+    /// Of those, answered by the end of that promise.
     pub promise_kept: u64,
     /// Answered contacts told a range (ranges and buckets).
     pub ranged: u64,
@@ -89,6 +92,7 @@ impl ToldCounts {
         self.abs_error_s += o.abs_error_s;
         self.sq_error_s2 += o.sq_error_s2;
         self.wait_s += o.wait_s;
+        self.promised += o.promised;
         self.promise_kept += o.promise_kept;
         self.ranged += o.ranged;
         self.in_range += o.in_range;

@@ -372,7 +372,8 @@ impl Recorder for Tally {
     fn answered_told(&mut self, now: f64, k: &Contact, a: &Announcement) {
         let actual = a.actual(now);
         let e = a.first.heard - actual;
-        let kept = u64::from(now <= a.promise_at);
+        let promised = u64::from(a.promised());
+        let kept = promised & u64::from(now <= a.promise_at);
         let ranged = self.channels[k.channel()].ranged;
         let inside = u64::from(ranged && actual >= a.first.low && actual <= a.first.high);
         self.count(k, |x| {
@@ -382,6 +383,7 @@ impl Recorder for Tally {
             t.abs_error_s += e.abs();
             t.sq_error_s2 += e * e;
             t.wait_s += actual;
+            t.promised += promised;
             t.promise_kept += kept;
             t.ranged += u64::from(ranged);
             t.in_range += inside;
