@@ -1492,6 +1492,17 @@ fn announcement_example_compares_policies() {
         let e = &v[scope]["channels"]["billing"][k];
         (e["mean"].as_f64().unwrap_or(f64::NAN), e["ci95"].as_f64().unwrap_or(f64::NAN))
     };
+    // What was told is echoed in words, in the JSON and in the report's inputs.
+    let out = ccsim(&["run", file, "--format", "json", "--replications", "2"]);
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        run["channels"]["billing"]["announce"],
+        "queue_length; point, rounded up to 1m; from 1m; balk logistic (half 5m, spread 1m, up to 50 %); stay 50 % of the wait heard; patience × 0.5 once a promise is broken"
+    );
+    let html = tmp_dir().join("announcements.html");
+    let out = ccsim(&["run", file, "--replications", "2", "--report", html.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read_to_string(&html).unwrap().contains("announcements billing"));
     let saved = json(&[]);
     let variants = saved["variants"].as_array().unwrap();
     assert_eq!(variants.len(), 3);

@@ -1118,9 +1118,10 @@ fn json_of(toml: &str) -> serde_json::Value {
     serde_json::from_slice(&out).unwrap()
 }
 
-/// Removes every announcement KPI field, wherever it is.
+/// Removes every announcement field (the KPIs, and the policy in words), wherever it is.
 fn without_announcement_kpis(v: &mut serde_json::Value) {
-    let names: Vec<&str> = ChannelKpi::ALL.iter().filter(|k| k.def().announce).map(|k| k.name()).collect();
+    let mut names: Vec<&str> = ChannelKpi::ALL.iter().filter(|k| k.def().announce).map(|k| k.name()).collect();
+    names.push("announce");
     match v {
         serde_json::Value::Object(o) => {
             o.retain(|k, _| !names.contains(&k.as_str()));

@@ -200,6 +200,9 @@ pub struct ChannelReport {
     pub target: f64,
     /// Service-level threshold (s).
     pub within_s: f64,
+    /// What waiting customers are told and how they react, in words
+    /// ([`crate::scenario::Announce::describe`]; `None` without announcements).
+    pub announce: Option<String>,
     /// The KPIs that apply to the channel's kind, in [`ChannelKpi::ALL`] order.
     pub kpis: Vec<(ChannelKpi, Estimate)>,
     /// Per contact type, when the channel has more than one.
@@ -335,6 +338,7 @@ impl Report {
                 kind: ch.kind,
                 target: ch.target,
                 within_s: ch.within,
+                announce: ch.announce.as_ref().map(crate::scenario::Announce::describe),
                 kpis: kinds.iter().map(|&k| (k, est[l.channel(c, k)])).collect(),
                 types,
                 wait_above: (0..WAIT_POINTS)

@@ -127,6 +127,7 @@ impl Report {
                 kind,
                 target: number(o, &path, "target")?,
                 within_s: number(o, &path, "within_s")?,
+                announce: o.get("announce").and_then(serde_json::Value::as_str).map(str::to_owned),
                 kpis: kpis(o, &path, ChannelKpi::ALL, ChannelKpi::name, n)?,
                 types,
                 wait_above,

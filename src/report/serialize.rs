@@ -122,6 +122,9 @@ impl Serialize for ChannelJson<'_> {
         m.serialize_entry("kind", c.kind.name())?;
         m.serialize_entry("target", &c.target)?;
         m.serialize_entry("within_s", &c.within_s)?;
+        if let Some(a) = &c.announce {
+            m.serialize_entry("announce", a)?;
+        }
         for (k, e) in &c.kpis {
             m.serialize_entry(k.name(), &Est(e))?;
         }

@@ -486,6 +486,9 @@ fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
         };
         let offered = c.get(ChannelKpi::Offered).map_or(String::new(), |e| format!("; {:.0} offered", e.mean));
         rows.push(vec![format!("channel {}", c.name), format!("{}{offered}{types}", channel_heading(c))]);
+        if let Some(a) = &c.announce {
+            rows.push(vec![format!("announcements {}", c.name), a.clone()]);
+        }
     }
     for c in r.forecast.iter() {
         rows.push(vec![

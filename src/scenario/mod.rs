@@ -755,6 +755,56 @@ impl Announce {
         })
     }
 
+    /// The policy and the customers' reaction in words, for reports: `queue_length; point,
+    /// rounded up to 1m; from 1m; balk logistic (half 5m, spread 1m, up to 50 %); stay 50 %
+    /// of the wait heard; patience × 0.5 once a promise is broken`.
+    pub fn describe(&self) -> String {
+        use duration::{format_duration as d, format_number as n};
+        let mut parts = vec![self.predictor.name().to_string()];
+        if let Predictor::MovingAverage(w) = self.predictor {
+            parts[0] = format!("moving_average of {w}");
+        }
+        let step = |s: f64| if s > 0.0 { format!(", rounded to {}", d(s)) } else { String::new() };
+        parts.push(match &self.format {
+            AnnounceFormat::Point { step: s } if *s > 0.0 => format!("point, rounded up to {}", d(*s)),
+            AnnounceFormat::Point { .. } => "point".to_string(),
+            AnnounceFormat::Range { low, high, step: s } => {
+                format!("range × {} to × {}{}", n(*low), n(*high), step(*s))
+            }
+            AnnounceFormat::Buckets(b) => format!("buckets {}", b.iter().map(|x| d(*x)).collect::<Vec<_>>().join(", ")),
+        });
+        match (self.pad_factor != 1.0, self.pad_add > 0.0) {
+            (true, true) => parts.push(format!("padded × {} + {}", n(self.pad_factor), d(self.pad_add))),
+            (true, false) => parts.push(format!("padded × {}", n(self.pad_factor))),
+            (false, true) => parts.push(format!("padded + {}", d(self.pad_add))),
+            (false, false) => {}
+        }
+        if self.threshold > 0.0 {
+            parts.push(format!("from {}", d(self.threshold)));
+        }
+        if let Some(u) = self.update {
+            parts.push(format!("updated every {}", d(u)));
+        }
+        let r = &self.reaction;
+        match r.balk {
+            Some(Balk::Logistic { half, spread, share }) => parts.push(format!(
+                "balk logistic (half {}, spread {}, up to {} %)",
+                d(half),
+                d(spread),
+                n(100.0 * share)
+            )),
+            Some(Balk::Step { above, share }) => parts.push(format!("balk {} % above {}", n(100.0 * share), d(above))),
+            None => {}
+        }
+        if r.stay_share > 0.0 {
+            parts.push(format!("stay {} % of the wait heard", n(100.0 * r.stay_share)));
+        }
+        if r.broken_promise != 1.0 {
+            parts.push(format!("patience × {} once a promise is broken", n(r.broken_promise)));
+        }
+        parts.join("; ")
+    }
+
     /// Whether a told value is a range (range coverage is reported for these).
     pub fn is_range(&self) -> bool {
         !matches!(self.format, AnnounceFormat::Point { .. })
