@@ -834,13 +834,11 @@ fn announce(
     }
     // Announced waits are minutes, not days: a duration above a day is a typing error (and
     // would hold callers on line for days through the patience floor).
-    for (key, v) in [("threshold", ra.threshold), ("step", ra.step), ("pad_add", ra.pad_add), ("update", ra.update)] {
-        if let Some(x) = v
-            && x.0 > DAY
-        {
-            ck.err(p.key(key), format!("must be at most a day, got {}", format_duration(x.0)));
-        }
-    }
+    at_most_a_day(
+        ck,
+        p,
+        &[("threshold", ra.threshold), ("step", ra.step), ("pad_add", ra.pad_add), ("update", ra.update)],
+    );
     if let Some(j) = ra.buckets.as_ref().and_then(|b| b.iter().position(|x| x.0 > DAY)) {
         ck.err(p.key("buckets").at(j), "bounds must be at most a day");
     }
@@ -982,6 +980,17 @@ fn reaction(ck: &mut Check, rp: &FieldPath, r: &RawReaction) -> Option<Reaction>
     (ck.errors.len() == before).then_some(out)
 }
 
+/// Refuses the durations among `fields` (key, value) of table `p` that exceed a day.
+fn at_most_a_day(ck: &mut Check, p: &FieldPath, fields: &[(&str, Option<Seconds>)]) {
+    for &(key, v) in fields {
+        if let Some(x) = v
+            && x.0 > DAY
+        {
+            ck.err(p.key(key), format!("must be at most a day, got {}", format_duration(x.0)));
+        }
+    }
+}
+
 fn balk_curve(ck: &mut Check, p: &FieldPath, b: &RawBalk) -> Option<Balk> {
     let share = b.share.unwrap_or(1.0);
     if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
@@ -994,13 +1003,7 @@ fn balk_curve(ck: &mut Check, p: &FieldPath, b: &RawBalk) -> Option<Balk> {
             ck.err(p.key(key), format!("is not used by curve = \"{curve}\""));
         }
     };
-    for (key, v) in [("half", b.half), ("spread", b.spread), ("above", b.above)] {
-        if let Some(x) = v
-            && x.0 > DAY
-        {
-            ck.err(p.key(key), format!("must be at most a day, got {}", format_duration(x.0)));
-        }
-    }
+    at_most_a_day(ck, p, &[("half", b.half), ("spread", b.spread), ("above", b.above)]);
     match curve.as_str() {
         "logistic" => {
             unused(ck, "above", b.above.is_some());
