@@ -284,6 +284,15 @@ fn example_scenarios_run() {
             let rhs = m("answered") + m("abandoned") + m("balked") + m("waiting_at_end");
             assert!((lhs - rhs).abs() < 1e-6 * lhs.max(1.0), "{file}: {name}: {lhs} vs {rhs}");
             assert!(m("occupancy_present") <= 1.0 + 1e-12);
+            // Every fresh contact opens one issue (so issues of a type = its fresh contacts),
+            // and every issue ends one way: resolved, open at the end, or abandoned for good.
+            let issues = &v["issues"]["channels"][name];
+            let im = |x: &serde_json::Value, k: &str| x[k]["mean"].as_f64().unwrap();
+            let fresh = if c.get("fresh").is_some() { m("fresh") } else { lhs };
+            assert!((im(issues, "issues") - fresh).abs() < 1e-6 * fresh.max(1.0), "{file}: {name}: issues vs fresh");
+            assert!((m("fresh") + m("repeat") - lhs).abs() < 1e-6 * lhs.max(1.0) || c.get("fresh").is_none());
+            let ended = im(issues, "resolved") + im(issues, "unresolved") + im(issues, "abandoned_for_good");
+            assert!((im(issues, "issues") - ended).abs() < 1e-6 * ended.max(1.0), "{file}: {name}: issue conservation");
         }
         let rows = v["intervals"].as_array().unwrap();
         assert!(!rows.is_empty());
@@ -1520,4 +1529,71 @@ fn announcement_example_compares_policies() {
         let (d, ci) = kpi(v, "vs_baseline", k);
         assert!(d - ci > 0.0, "padding raises {k}: Δ {d} ± {ci}");
     }
+}
+
+/// Bad triage input is located and explained: type shares off by some amount, a
+/// first-contact resolution outside [0, 1] or without returns, a return to a channel that
+/// does not exist, return shares not adding up, a redial without a delay, preemption on a
+/// deferred channel.
+#[test]
+fn bad_triage_input_is_located() {
+    let base = |extra: &str, share_b: &str| -> String {
+        format!(
+            "name = \"t\"\nhorizon = \"8h\"\n[[channel]]\nname = \"phone\"\nkind = \"voice\"\nservice_level = {{ target = 0.8, within = \"20s\" }}\narrivals = {{ per_hour = 60 }}\nhandle_time = {{ dist = \"exponential\", mean = \"4m\" }}\npatience = {{ dist = \"exponential\", mean = \"2m\" }}\n[[channel.type]]\nname = \"a\"\nshare = 0.5\n{extra}\n[[channel.type]]\nname = \"b\"\nshare = {share_b}\n[[agents]]\nname = \"team\"\nskills = [\"phone\"]\nstaff = 5\n"
+        )
+    };
+    let after = "after = { dist = \"exponential\", mean = \"1d\" }";
+    let cases: [(&str, String, usize, &[&str]); 6] = [
+        ("shares", base("", "0.45"), 10, &["channel[0].type", "add up to 0.95", "0.05 short of 1"]),
+        ("fcr_range", base("fcr = 1.5", "0.5"), 13, &["type[0].fcr", "from 0 to 1", "1.5"]),
+        ("fcr_alone", base("fcr = 0.5", "0.5"), 13, &["type[0].fcr", "come back", "returns = {"]),
+        (
+            "return_channel",
+            base(&format!("fcr = 0.5\nreturns = {{ {after}, to = {{ fax = 1.0 }} }}"), "0.5"),
+            14,
+            &["returns.to.fax", "`fax` is not a channel", "phone"],
+        ),
+        (
+            "return_shares",
+            base(&format!("fcr = 0.5\nreturns = {{ {after}, to = {{ phone = 0.7 }} }}"), "0.5"),
+            14,
+            &["returns.to", "add up to 0.7", "0.3 short of 1"],
+        ),
+        ("redial_delay", base("redial = { share = 0.3 }", "0.5"), 13, &["type[0].redial", "needs a delay"]),
+    ];
+    for (name, text, line, msgs) in cases {
+        expect_error(&format!("triage_{name}"), &text, line, msgs);
+    }
+    let email = base("", "0.5")
+        .replace("kind = \"voice\"", "kind = \"email\"\npreemptive = true")
+        .replace("patience = { dist = \"exponential\", mean = \"2m\" }\n", "");
+    expect_error("triage_preempt_email", &email, 6, &["channel[0].preemptive", "voice and chat"]);
+}
+
+/// The triage example answers its question: injury claims take far longer to resolve than
+/// password resets, across repeat contacts, and repeats raise the phone's offered load.
+#[test]
+fn triage_example_reports_time_to_resolution() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/triage.toml");
+    let out = ccsim(&["run", file, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let types = &v["issues"]["channels"]["phone"]["types"];
+    let ttr = |t: &str| (types[t]["ttr_s"]["mean"].as_f64().unwrap(), types[t]["ttr_s"]["ci95"].as_f64().unwrap());
+    let (injury, ci_i) = ttr("injury");
+    let (password, ci_p) = ttr("password");
+    assert!(injury - ci_i > 3.0 * (password + ci_p), "injury {injury} ± {ci_i} vs password {password} ± {ci_p}");
+    let fcr = |t: &str| types[t]["fcr"]["mean"].as_f64().unwrap();
+    assert!(fcr("password") > fcr("billing") && fcr("billing") > fcr("injury"));
+    let phone = &v["channels"]["phone"];
+    assert!(phone["repeat_share"]["mean"].as_f64().unwrap() > 0.1, "repeats raise the phone's load");
+    assert!(phone["deflected"]["mean"].as_f64().unwrap() > 0.0);
+    // Gold customers jump a level: they wait less than standard ones on the phone.
+    let seg = |g: &str, k: &str| v["segments"][g]["channels"]["phone"][k]["mean"].as_f64().unwrap();
+    assert!(seg("gold", "mean_wait_s") < seg("standard", "mean_wait_s"));
+    assert_eq!(v["segments"]["gold"]["target"], 0.9);
+    // The table shows the issues section.
+    let out = ccsim(&["run", file, "--replications", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Issues and time to resolution") && text.contains("by customer segment"), "{text}");
 }

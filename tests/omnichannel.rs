@@ -678,9 +678,33 @@ fn random_scenario() -> impl Strategy<Value = String> {
                 if let (Some(p), true) = (patience, kind == "voice" || kind == "chat") {
                     t += &format!("patience = {{ dist = \"exponential\", mean = {p} }}\n");
                 }
+                let live = kind == "voice" || kind == "chat";
+                // Repeat contacts now and then: returns (to the same channel, or shared with
+                // c0 when it has the same types), redials on live channels, a cap, deflection.
+                if (seed as usize / 11 + i) % 2 == 0 {
+                    let to = if i > 0 && chans[0].4 == *types { format!(", to = {{ c0 = 0.5, c{i} = 0.5 }}") } else { String::new() };
+                    t += &format!(
+                        "fcr = {}
+returns = {{ after = {{ dist = \"exponential\", mean = {} }}{to} }}
+deflect = 0.1
+",
+                        [0.3, 0.7, 1.0][(seed as usize / 13 + i) % 3],
+                        300 + seed % 3000,
+                    );
+                    if (seed as usize / 17 + i) % 2 == 0 {
+                        t += "max_contacts = 3\n";
+                    }
+                    if live {
+                        t += "redial = { share = 0.5, after = { dist = \"exponential\", mean = 120 } }\n";
+                    }
+                }
+                let announcing = live && (seed as usize + i) % 3 != 0;
+                if kind == "voice" && !announcing && *types == 2 && seed % 2 == 0 {
+                    t += "preemptive = true\n";
+                }
                 // Announcements with every reaction on live channels, now and then: patience
                 // raised, cut on broken promises, balking and updates.
-                if (kind == "voice" || kind == "chat") && (seed as usize + i) % 3 != 0 {
+                if announcing {
                     let predictors = ["queue_length", "last_to_enter_service", "head_of_line", "moving_average", "queue_length_abandon"];
                     let n = if patience.is_some() { 5 } else { 4 };
                     let formats = ["format = \"point\"\nstep = \"1m\"", "format = \"range\"\nlow = 0.5\nhigh = 2", "format = \"buckets\"\nbuckets = [\"1m\", \"5m\"]"];
@@ -696,6 +720,9 @@ fn random_scenario() -> impl Strategy<Value = String> {
                 if *types == 2 {
                     t += "[[channel.type]]\nname = \"urgent\"\nshare = 0.3\npriority = 1\n[[channel.type]]\nname = \"rest\"\nshare = 0.7\npriority = 2\n";
                 }
+            }
+            if seed % 5 < 2 {
+                t += "[[segment]]\nname = \"gold\"\nshare = 0.2\npriority_boost = 1\npatience_factor = 1.5\nservice_level = { target = 0.9, within = 10 }\n[[segment]]\nname = \"standard\"\nshare = 0.8\n";
             }
             for (g, (skills, staff, shrink, conc, after, interrupt)) in groups.iter().enumerate() {
                 let mut list: Vec<String> = (0..chans.len())
@@ -886,6 +913,28 @@ proptest! {
                 prop_assert!((t.present_s - t.available_s - t.overtime_s).abs() <= eps, "present = available + overtime");
                 prop_assert!(t.available_s <= t.scheduled_s + eps);
                 prop_assert!(t.overtime_s >= -eps);
+            }
+            // Issues: every fresh contact of the counted horizon opens one, every issue ends
+            // one way; contacts are fresh or repeat.
+            use ccsim::stats::IssueScope;
+            let first = m.layout.first_interval;
+            let fresh: u64 = (0..r.n_channels)
+                .flat_map(|c| (first..r.n_intervals).map(move |i| (c, i)))
+                .map(|(c, i)| { let x = &r.channel[r.channel_at(c, i)]; x.offered - x.repeat })
+                .sum();
+            let all = &r.issues[r.issue_at(IssueScope::All)];
+            prop_assert_eq!(all.issues, fresh, "issues created = fresh contacts");
+            for x in &r.issues {
+                prop_assert_eq!(x.issues, x.resolved + x.abandoned + x.open, "created = resolved + unresolved + abandoned for good");
+                prop_assert!(x.first_contact <= x.resolved && x.gave_up <= x.abandoned);
+                prop_assert!(x.contacts >= x.resolved + x.abandoned);
+            }
+            if r.n_segments > 0 {
+                let segs: u64 = (0..r.n_segments).map(|g| r.issues[r.issue_at(IssueScope::Segment(g))].issues).sum();
+                prop_assert_eq!(segs, all.issues);
+            }
+            for c in &r.channel {
+                prop_assert!(c.repeat <= c.offered);
             }
             let kpis = ccsim::run::replication_kpis(&m, rep).unwrap();
             let l = &m.layout;
@@ -1120,7 +1169,11 @@ fn json_of(toml: &str) -> serde_json::Value {
 
 /// Removes every announcement field (the KPIs, and the policy in words), wherever it is.
 fn without_announcement_kpis(v: &mut serde_json::Value) {
-    let mut names: Vec<&str> = ChannelKpi::ALL.iter().filter(|k| k.def().announce).map(|k| k.name()).collect();
+    let mut names: Vec<&str> = ChannelKpi::ALL
+        .iter()
+        .filter(|k| k.def().only == ccsim::stats::kpi::Only::Announce)
+        .map(|k| k.name())
+        .collect();
     names.push("announce");
     match v {
         serde_json::Value::Object(o) => {
@@ -1288,4 +1341,39 @@ fn updates_stop_when_nothing_else_can_happen() {
     let (told, made) =
         (phone.get(ChannelKpi::Announced).unwrap().mean, phone.get(ChannelKpi::Announcements).unwrap().mean);
     assert!(made > 10.0 * told, "{told} told, {made} announcements");
+}
+
+/// Reduction: a scenario that writes the new fields at their neutral values (every contact
+/// resolves, returns that never happen, no redial, no deflection, one segment of everyone,
+/// no preemption) gives byte-identical results to the same scenario without them.
+#[test]
+fn neutral_triage_fields_change_nothing() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    for name in ["retail-day", "omnichannel"] {
+        let text = std::fs::read_to_string(format!("{dir}/scenarios/{name}.toml")).unwrap();
+        let neutral = text
+            .replace(
+                "\n[[channel]]\n",
+                "\n[[channel]]\nfcr = 1.0\nreturns = { after = { dist = \"exponential\", mean = \"1d\" } }\ndeflect = 0.0\npreemptive = false\n",
+            )
+            .replacen("\n[[agents]]\n", "\n[[segment]]\nname = \"everyone\"\nshare = 1.0\n\n[[agents]]\n", 1);
+        assert_ne!(neutral, text);
+        let json = |t: &str| {
+            let s = Scenario::from_toml(t, "x.toml").unwrap_or_else(|e| panic!("{e}"));
+            let mut out = Vec::new();
+            ccsim::report::Exporter::write(
+                &ccsim::report::Json,
+                &run(s, &RunOptions::default()).unwrap().report(),
+                &mut out,
+            )
+            .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+        };
+        let (a, mut b) = (json(&text), json(&neutral));
+        // The one segment is reported as such; everything else is identical.
+        let seg = b.as_object_mut().unwrap().shift_remove("segments");
+        assert!(seg.is_some());
+        b["issues"].as_object_mut().unwrap().shift_remove("segments");
+        assert_eq!(a, b, "{name}");
+    }
 }

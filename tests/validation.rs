@@ -706,3 +706,221 @@ fn queue_length_with_abandonment_is_unbiased_when_overloaded() {
     let bias = est(&report, ChannelKpi::AnnounceBiasS);
     assert!((bias.mean - qlm.mean).abs() < 1e-6 * qlm.mean.abs().max(1.0), "{} vs {}", bias.mean, qlm.mean);
 }
+
+// ---- triage: preemption and time to resolution --------------------------------------
+
+/// Preemptive-resume priority: the top class's waits are those of an M/M/c queue of that
+/// class alone (lower classes are invisible to it), within the run's CI; the neighbour is
+/// its non-preemptive (Cobham) wait, which the run must tell apart.
+#[test]
+fn preemptive_top_class_waits_match_mmc_alone() {
+    let mut checks = Vec::new();
+    // (agents, mean handle time s, load of each class): the top class carries most of the
+    // load, so that its M/M/c-alone waits are large enough to measure.
+    for (c, aht, loads) in [(10u32, 300.0, [0.6, 0.3]), (4, 240.0, [0.55, 0.35])] {
+        let rates: Vec<f64> = loads.iter().map(|l| l * f64::from(c) / aht).collect();
+        let per_hour: Vec<f64> = rates.iter().map(|x| x * 3600.0).collect();
+        let total: f64 = per_hour.iter().sum();
+        let load: f64 = loads.iter().sum();
+        let cobham = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
+        let alone = ErlangC::new(rates[0], aht, c).unwrap().asa();
+        let types: String = per_hour
+            .iter()
+            .enumerate()
+            .map(|(k, x)| {
+                format!("[[channel.type]]\nname = \"class{}\"\nshare = {}\npriority = {}\n", k + 1, x / total, k + 1)
+            })
+            .collect();
+        let interval_h = (600_000.0 / total / 10.0).ceil().min(785.0);
+        let toml = format!(
+            r#"
+name = "preemptive"
+seed = 7
+replications = 24
+horizon = "{h}h"
+interval = "{interval_h}h"
+warmup = "{interval_h}h"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+preemptive = true
+service_level = {{ target = 0.8, within = 20 }}
+arrivals = {{ per_hour = {total} }}
+handle_time = {{ dist = "exponential", mean = {aht} }}
+{types}
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = {c}
+"#,
+            h = interval_h * 11.0
+        );
+        let scenario = Scenario::from_toml(&toml, "preemptive.toml").unwrap_or_else(|e| panic!("{e}"));
+        let report = run(scenario, &RunOptions::default()).unwrap().report();
+        let phone = report.channel("phone").unwrap();
+        assert!(phone.get(ChannelKpi::Preempted).unwrap().mean > 0.0, "nothing was preempted");
+        checks.push(Check {
+            label: format!("preemptive c {c} load {load:.2}: class 1 ASA"),
+            sim: phone.types[0].get(ChannelKpi::AsaS).unwrap(),
+            expected: alone,
+            neighbour: Some(cobham[0]),
+        });
+    }
+    assert!(!checks.is_empty());
+    assert_checks(&checks);
+}
+
+/// A one-channel scenario with ample agents (nobody waits), deterministic handle time h,
+/// first-contact resolution p and a deterministic return delay d, arrivals only in the
+/// first 36 h of 48 so that every issue ends inside the horizon.
+fn geometric_issues(p: f64, cap: Option<u32>, h: f64, d: f64) -> Report {
+    let cap = cap.map_or(String::new(), |k| format!("max_contacts = {k}"));
+    let arrivals: Vec<String> = (0..48).map(|i| if i < 36 { "100" } else { "0" }.to_string()).collect();
+    let toml = format!(
+        r#"
+name = "geometric"
+seed = 5
+replications = 20
+horizon = "48h"
+interval = "1h"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = 20 }}
+arrivals = {{ per_interval = [{arrivals}] }}
+handle_time = {{ dist = "deterministic", value = {h} }}
+fcr = {p}
+returns = {{ after = {{ dist = "deterministic", value = {d} }} }}
+{cap}
+
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = 80
+"#,
+        arrivals = arrivals.join(", ")
+    );
+    let scenario = Scenario::from_toml(&toml, "geometric.toml").unwrap_or_else(|e| panic!("{e}"));
+    run(scenario, &RunOptions::default()).unwrap().report()
+}
+
+/// Time to resolution across repeat contacts: with ample agents, contacts per issue are
+/// geometric with mean 1/p and TTR = h/p + d(1/p − 1); with a cap K, contacts per issue
+/// are the capped geometric mean (1 − (1 − p)^K)/p and (1 − p)^K of the issues give up.
+/// Neighbours: the same formulas at p ± 0.05.
+#[test]
+fn time_to_resolution_follows_the_geometric_law() {
+    use ccsim::report::IssueOf;
+    use ccsim::stats::kpi::IssueKpi;
+    let (p, h, d) = (0.5, 300.0, 1800.0);
+    let ttr = |p: f64| h / p + d * (1.0 / p - 1.0);
+    let r = geometric_issues(p, None, h, d);
+    let all = r.issues_of(&IssueOf::All).unwrap();
+    assert_eq!(all.get(IssueKpi::Unresolved).unwrap().mean, 0.0, "every issue ends inside the horizon");
+    assert_eq!(r.channel("phone").unwrap().get(ChannelKpi::AsaS).unwrap().mean, 0.0, "nobody waits");
+    let mut checks = vec![
+        Check {
+            label: "geometric p 0.5: contacts per issue".into(),
+            sim: all.get(IssueKpi::ContactsPerIssue).unwrap(),
+            expected: 1.0 / p,
+            neighbour: Some(1.0 / (p + 0.05)),
+        },
+        Check {
+            label: "geometric p 0.5: mean TTR".into(),
+            sim: all.get(IssueKpi::TtrS).unwrap(),
+            expected: ttr(p),
+            neighbour: Some(ttr(p + 0.05)),
+        },
+        Check {
+            label: "geometric p 0.5: FCR".into(),
+            sim: all.get(IssueKpi::Fcr).unwrap(),
+            expected: p,
+            neighbour: Some(p + 0.05),
+        },
+    ];
+    let k = 3;
+    let capped = |p: f64| (1.0 - (1.0 - p).powi(k)) / p;
+    let r = geometric_issues(p, Some(k as u32), h, d);
+    let all = r.issues_of(&IssueOf::All).unwrap();
+    let issues = all.get(IssueKpi::Issues).unwrap().mean;
+    let gave_up = all.get(IssueKpi::GaveUpAtCap).unwrap();
+    checks.push(Check {
+        label: "capped geometric K 3: contacts per issue".into(),
+        sim: all.get(IssueKpi::ContactsPerIssue).unwrap(),
+        expected: capped(p),
+        neighbour: Some(capped(p + 0.05)),
+    });
+    // The share that gave up, per replication (issues vary little: a ratio of means).
+    let share =
+        Estimate { mean: gave_up.mean / issues, ci95: gave_up.ci95 / issues, sd: gave_up.sd / issues, ..gave_up };
+    checks.push(Check {
+        label: "capped geometric K 3: share giving up".into(),
+        sim: share,
+        expected: (1.0 - p).powi(k),
+        neighbour: Some((1.0 - p - 0.05).powi(k)),
+    });
+    assert_checks(&checks);
+}
+
+/// With every contact resolving its issue and no redials, each issue's time to resolution
+/// is its contact's wait plus handle time: per replication, the TTR sum equals the
+/// answered waits plus the handle times, and resolved issues equal completed contacts.
+#[test]
+fn single_contact_issues_resolve_in_wait_plus_handle() {
+    use ccsim::engine::{Model, simulate};
+    use ccsim::stats::IssueScope;
+    let toml = r#"
+name = "single"
+seed = 3
+replications = 4
+horizon = "8h"
+interval = "30m"
+warmup = "30m"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = { target = 0.8, within = 20 }
+arrivals = { per_hour = 300 }
+patience = { dist = "exponential", mean = "2m" }
+fcr = 1.0
+[[channel.type]]
+name = "urgent"
+share = 0.3
+priority = 1
+handle_time = { dist = "lognormal", mean = "5m", cv = 0.7 }
+[[channel.type]]
+name = "routine"
+share = 0.7
+priority = 2
+handle_time = { dist = "exponential", mean = "3m" }
+
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = 18
+"#;
+    let m = Model::compile(Scenario::from_toml(toml, "single.toml").unwrap());
+    for rep in 0..4 {
+        let s = simulate(&m, rep).unwrap();
+        let first = m.layout.first_interval;
+        let (mut wait, mut handle, mut completed) = (0.0, 0.0, 0);
+        for i in first..s.n_intervals {
+            let x = &s.channel[s.channel_at(0, i)];
+            wait += x.wait_answered_s;
+            handle += x.handle_s;
+            completed += x.completed;
+        }
+        let all = &s.issues[s.issue_at(IssueScope::All)];
+        assert_eq!(all.resolved, completed, "replication {rep}");
+        assert!(all.abandoned > 0, "some callers abandoned: the test covers unresolved issues");
+        assert!(
+            (all.ttr_s - (wait + handle)).abs() <= 1e-9 * (wait + handle),
+            "replication {rep}: TTR sum {} ≠ waits + handle times {}",
+            all.ttr_s,
+            wait + handle
+        );
+    }
+}

@@ -54,6 +54,9 @@ pub enum Event {
     Promise(u32, u32),
     /// A waiting contact hears an updated announcement: contact slot, generation.
     Update(u32, u32),
+    /// A contact of an open issue comes (a return or a redial): index into the pending
+    /// entries.
+    Enter(u32),
 }
 
 const GEN_MASK: u64 = (1 << 28) - 1;
@@ -72,6 +75,7 @@ impl Event {
             Event::Opening(i) => (7, 0, i),
             Event::Promise(i, g) => (8, g, i),
             Event::Update(i, g) => (9, g, i),
+            Event::Enter(i) => (10, 0, i),
         };
         (kind << 60) | ((u64::from(generation) & GEN_MASK) << 32) | u64::from(idx)
     }
@@ -90,7 +94,8 @@ impl Event {
             6 => Event::Staffing(idx),
             7 => Event::Opening(idx),
             8 => Event::Promise(idx, generation),
-            _ => Event::Update(idx, generation),
+            9 => Event::Update(idx, generation),
+            _ => Event::Enter(idx),
         }
     }
 }

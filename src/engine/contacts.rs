@@ -43,6 +43,12 @@ pub struct Contact {
     /// Global contact-type index.
     pub(crate) ty: u16,
     pub(crate) state: State,
+    /// Its issue's slot ([`super::issues::NO_ISSUE`]: the contact is its whole issue).
+    pub(crate) issue: u32,
+    /// Its customer's segment (0 without segments).
+    pub(crate) segment: u8,
+    /// A later contact of its issue (a return or a redial), not its first.
+    pub(crate) repeat: bool,
 }
 
 impl Contact {
@@ -75,6 +81,18 @@ impl Contact {
     #[inline]
     pub fn interval(&self) -> usize {
         self.interval as usize
+    }
+
+    /// Index of its customer's segment (0 without segments).
+    #[inline]
+    pub fn segment(&self) -> usize {
+        usize::from(self.segment)
+    }
+
+    /// Whether it is a later contact of its issue (a return or a redial).
+    #[inline]
+    pub fn is_repeat(&self) -> bool {
+        self.repeat
     }
 }
 

@@ -53,6 +53,7 @@
 mod announce;
 mod calendar;
 mod contacts;
+mod issues;
 mod model;
 mod queues;
 mod recorder;
@@ -64,6 +65,7 @@ mod workforce;
 pub use announce::Announcement;
 pub use calendar::{Calendar, Event};
 pub use contacts::Contact;
+pub use issues::{IssueEnd, IssueView};
 pub use model::Model;
 pub use recorder::{NoRecorder, Recorder};
 pub use sim::{forecast_factor, simulate, simulate_with};

@@ -33,8 +33,19 @@ pub struct Model {
     /// Where each KPI sits in a replication's KPI vector.
     pub layout: Layout,
     pub(crate) queues: Vec<QueueSpec>,
-    /// Queue of each contact type: `[channel][type]`.
+    /// Queue of each contact type and segment: `[channel][segment × types + type]`.
     pub(crate) type_queue: Vec<Vec<usize>>,
+    /// Cumulative segment shares (last = 1; empty without segments).
+    pub(crate) segment_cum: Vec<f64>,
+    /// Per global type: (channel, type within it).
+    pub(crate) type_of: Vec<(usize, usize)>,
+    /// Per global type: its issues can have more than one contact (they get an issue slot).
+    pub(crate) type_repeats: Vec<bool>,
+    /// Per global type: where an unresolved customer comes back, as (channel, type within
+    /// it, cumulative share).
+    pub(crate) return_to: Vec<Vec<(usize, usize, f64)>>,
+    /// Some channel is preemptive.
+    pub(crate) any_preemptive: bool,
     /// Cumulative type shares per channel (last = 1).
     pub(crate) type_cum: Vec<Vec<f64>>,
     /// Global index of each channel's first contact type.
@@ -115,10 +126,19 @@ impl Model {
         let mut channel_prio_queues: Vec<Vec<usize>> = Vec::new();
         let mut type_offset = Vec::new();
         let mut n_types = 0;
+        // A segment's boost lifts its contacts by whole levels: a type of priority p is
+        // queued at p + (largest boost − its boost), which keeps every level ≥ 1.
+        let segments: Vec<u32> = if s.segments.is_empty() {
+            vec![0]
+        } else {
+            let top = s.segments.iter().map(|g| g.priority_boost).max().unwrap_or(0);
+            s.segments.iter().map(|g| top - g.priority_boost).collect()
+        };
         for ch in &s.channels {
             type_offset.push(n_types);
             n_types += ch.types.len();
-            let mut prios: Vec<u32> = ch.types.iter().map(|t| t.priority).collect();
+            let mut prios: Vec<u32> =
+                segments.iter().flat_map(|&lift| ch.types.iter().map(move |t| t.priority + lift)).collect();
             prios.sort_unstable();
             prios.dedup();
             let base = queues.len();
@@ -126,7 +146,15 @@ impl Model {
                 queues.push(QueueSpec { priority: p });
             }
             channel_prio_queues.push((base..base + prios.len()).collect());
-            type_queue.push(ch.types.iter().map(|t| base + prios.binary_search(&t.priority).unwrap_or(0)).collect());
+            type_queue.push(
+                segments
+                    .iter()
+                    .flat_map(|&lift| {
+                        let prios = &prios;
+                        ch.types.iter().map(move |t| base + prios.binary_search(&(t.priority + lift)).unwrap_or(0))
+                    })
+                    .collect(),
+            );
             let mut acc = 0.0;
             let mut cum: Vec<f64> = ch
                 .types
@@ -243,6 +271,39 @@ impl Model {
         let calendar_lookahead = 4.0 * longest;
         let layout = Layout::new(s);
         let policy = s.routing.policy;
+        let mut acc = 0.0;
+        let mut segment_cum: Vec<f64> = s
+            .segments
+            .iter()
+            .map(|g| {
+                acc += g.share;
+                acc
+            })
+            .collect();
+        if let Some(last) = segment_cum.last_mut() {
+            *last = 1.0;
+        }
+        let type_of: Vec<(usize, usize)> =
+            s.channels.iter().enumerate().flat_map(|(c, ch)| (0..ch.types.len()).map(move |t| (c, t))).collect();
+        let type_repeats = type_of.iter().map(|&(c, t)| s.channels[c].types[t].resolution.repeats()).collect();
+        let return_to = type_of
+            .iter()
+            .map(|&(c, t)| {
+                let ty = &s.channels[c].types[t];
+                match &ty.resolution.returns {
+                    None => Vec::new(),
+                    Some(r) if r.to.is_empty() => vec![(c, t, 1.0)],
+                    Some(r) => {
+                        r.to.iter()
+                            .map(|&(d, cum)| {
+                                (d, crate::scenario::validate::target_type(&s.channels[d], &ty.name).unwrap_or(0), cum)
+                            })
+                            .collect()
+                    }
+                }
+            })
+            .collect();
+        let any_preemptive = s.channels.iter().any(|c| c.preemptive);
         let announce = (0..n_ch)
             .map(|c| s.channels[c].announce.as_ref().map(|_| AnnounceModel::new(s, c, &arrival_groups[c])))
             .collect();
@@ -250,6 +311,11 @@ impl Model {
             layout,
             queues,
             type_queue,
+            segment_cum,
+            type_of,
+            type_repeats,
+            return_to,
+            any_preemptive,
             type_cum,
             type_offset,
             n_types,

@@ -11,13 +11,24 @@
 //! index in scenario order. Hooks are called in simulation order, and within one event in
 //! the order the engine applies its effects.
 
-use super::{Announcement, Contact};
+use super::{Announcement, Contact, IssueEnd, IssueView};
 use crate::scenario::Told;
 
 /// Receives what happens in one replication.
 pub trait Recorder {
-    /// A contact arrived (before it is routed). Called once per contact.
+    /// A contact arrived (before it is routed). Called once per contact, fresh or repeat
+    /// ([`Contact::is_repeat`]); not for deflected contacts.
     fn arrival(&mut self, _now: f64, _k: &Contact) {}
+
+    /// A fresh contact was deflected by self-service: it never reaches a queue, is not
+    /// offered, and opens no issue.
+    fn deflected(&mut self, _now: f64, _k: &Contact) {}
+
+    /// Issue `issue` ended as `end`; `k` is its last contact. Called exactly once per issue,
+    /// after the hook of what happened to `k` (`completed`, `abandoned`, `balked`,
+    /// `waiting_at_end`, `unfinished`), or when `k` leaves with its next contact due at or
+    /// after the horizon (`Open`).
+    fn issue_ended(&mut self, _now: f64, _k: &Contact, _issue: &IssueView, _end: IssueEnd) {}
 
     /// A contact that just arrived found no agent and joined a queue. Not called when an
     /// interrupted contact is put back.
@@ -30,6 +41,10 @@ pub trait Recorder {
 
     /// A service ended; `k.handle_time()` is the whole work of the contact.
     fn completed(&mut self, _now: f64, _k: &Contact) {}
+
+    /// A contact in service was preempted by a more urgent one (preemptive channels): it is
+    /// back at the front of its queue, to resume with the work it had left.
+    fn preempted(&mut self, _now: f64, _k: &Contact) {}
 
     /// A waiting contact's patience ran out after `waited` s in queue.
     fn abandoned(&mut self, _now: f64, _k: &Contact, _waited: f64) {}

@@ -8,10 +8,11 @@ use super::Model;
 use super::announce::{self, Announcement, ChannelAnnouncer, PositionIndex};
 use super::calendar::{Calendar, Event, event_generation};
 use super::contacts::{Contact, Contacts, State};
+use super::issues::{Entries, Entry, IssueEnd, IssueView, Issues, NO_ISSUE};
 use super::queues::Queues;
 use super::recorder::Recorder;
 use super::routing::{self, Pick};
-use super::streams::{Purpose, Stream, stream, uniform};
+use super::streams::{Purpose, Stream, mix, stream, uniform};
 use super::workforce::Workforce;
 use crate::Error;
 use crate::arrivals::{ArrivalClock, RateFn};
@@ -21,6 +22,7 @@ use crate::scenario::{ChannelKind, DAY, Predictor, Told};
 use crate::stats::RepStats;
 use crate::stats::kpi::days_in;
 use crate::stats::tally::Tally;
+use rand::SeedableRng;
 
 /// Runs replication `rep` of the model and returns the standard statistics.
 ///
@@ -49,6 +51,25 @@ pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> Resul
 /// line for a contact about to head its queue) or an open bucket promises nothing (∞).
 fn promise_at(now: f64, t: &Told) -> f64 {
     if t.high > 0.0 { now + t.high } else { f64::INFINITY }
+}
+
+/// What a hashed draw of a customer's issue is for (see [`Sim::issue_draw`]).
+#[derive(Clone, Copy)]
+enum Draw {
+    Segment = 1,
+    Deflect = 2,
+    Resolve = 3,
+    ReturnChannel = 4,
+    ReturnDelay = 5,
+    Redial = 6,
+    RedialDelay = 7,
+    Contact = 8,
+}
+
+/// A uniform in [0, 1) from the top 53 bits of a hash.
+#[inline]
+fn unit(h: u64) -> f64 {
+    (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// A channel's arrival process and per-contact streams.
@@ -183,6 +204,16 @@ pub(crate) struct Sim<'m, R: Recorder> {
     /// Per queue: exact positions, for the queues of channels whose announcements are
     /// updated (their contacts' numbers are in `told`).
     positions: Vec<Option<PositionIndex>>,
+    /// Open issues that can repeat, and their contacts still to come.
+    issues: Issues,
+    entries: Entries,
+    /// The key of this replication's hashed issue draws.
+    issue_key: u64,
+    /// First counted interval (issues starting before it are not counted).
+    first_counted: u32,
+    horizon: f64,
+    /// Per agent: the contact it holds (kept with preemptive channels only).
+    holding: Vec<u32>,
     rec: R,
 }
 
@@ -273,6 +304,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
                     updated.then(PositionIndex::default)
                 })
                 .collect(),
+            issues: Issues::default(),
+            entries: Entries::default(),
+            issue_key: rand::Rng::next_u64(&mut stream(s.seed, rep, 0, Purpose::Issues)),
+            first_counted: s.first_counted_interval() as u32,
+            horizon: s.horizon,
+            holding: Vec::new(),
             rec,
         }
     }
@@ -337,6 +374,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             Event::DayEnd(d) => self.day_end(d as usize),
             Event::Promise(slot, g) => self.promise_broken(slot, g, before),
             Event::Update(slot, g) => self.update(slot, g, before),
+            Event::Enter(i) => self.enter(i),
         }
     }
 
@@ -428,19 +466,69 @@ impl<'m, R: Recorder> Sim<'m, R> {
         } else {
             self.refresh_next_arrival();
         }
-        self.admit(c, ty, handle, self.now + patience);
+        let mut segment = 0;
+        let mut abandon_at = self.now + patience;
+        if !m.segment_cum.is_empty() || spec.types[ty].deflect > 0.0 {
+            let Some((seg, factor)) = self.fresh_customer(c, ty) else { return };
+            segment = seg;
+            abandon_at = self.now + patience * factor;
+        }
+        self.admit_with(c, ty, segment, handle, abandon_at, NO_ISSUE);
     }
 
-    /// A contact of channel `c` and type `ty` (index within the channel) arrives now with
-    /// its drawn handle time and abandonment time: it goes to an agent or waits.
-    #[inline(always)]
-    fn admit(&mut self, c: usize, ty: usize, handle: f64, abandon_at: f64) {
+    /// A fresh contact of channel `c`, type `ty`: its segment and patience factor, or
+    /// `None` when self-service deflects it (recorded here). Hashed draws of the arrival.
+    #[cold]
+    fn fresh_customer(&mut self, c: usize, ty: usize) -> Option<(usize, f64)> {
         let m = self.m;
-        let now = self.now;
+        let s = &m.scenario;
+        let (now, salt) = (self.now.to_bits(), m.channel_salt[c]);
+        let segment = if m.segment_cum.is_empty() {
+            0
+        } else {
+            let u = unit(self.issue_draw(Draw::Segment, salt, now));
+            m.segment_cum.iter().position(|&x| u < x).unwrap_or(m.segment_cum.len() - 1)
+        };
+        let deflect = s.channels[c].types[ty].deflect;
+        if deflect > 0.0 && unit(self.issue_draw(Draw::Deflect, salt, now)) < deflect {
+            let k = self.new_contact(c, ty, segment, 0.0, f64::INFINITY, NO_ISSUE, false);
+            self.rec.deflected(self.now, &k);
+            return None;
+        }
+        Some((segment, s.segments.get(segment).map_or(1.0, |g| g.patience_factor)))
+    }
+
+    /// A hashed draw of this replication: the same customer, issue and contact draw the
+    /// same number in every variant of a sweep, whatever happened before.
+    #[inline]
+    fn issue_draw(&self, what: Draw, a: u64, b: u64) -> u64 {
+        mix(mix(mix(self.issue_key ^ what as u64) ^ a) ^ b)
+    }
+
+    /// The identity of an issue for its hashed draws.
+    fn issue_id(&self, v: &IssueView) -> u64 {
+        v.start.to_bits() ^ self.m.channel_salt[self.m.type_of[v.origin].0].rotate_left(17)
+    }
+
+    /// A contact of channel `c`, type `ty` (index within the channel) arriving now.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn new_contact(
+        &self,
+        c: usize,
+        ty: usize,
+        segment: usize,
+        handle: f64,
+        abandon_at: f64,
+        issue: u32,
+        repeat: bool,
+    ) -> Contact {
+        let m = self.m;
         // `now` ≥ 0 and at most the horizon: the i64 conversion is exact and cheaper.
-        let interval = ((now / self.interval_len) as i64 as usize).min(self.last_interval);
-        let slot = self.contacts.alloc(Contact {
-            arrival: now,
+        let interval = ((self.now / self.interval_len) as i64 as usize).min(self.last_interval);
+        let n_types = m.scenario.channels[c].types.len();
+        Contact {
+            arrival: self.now,
             handle,
             abandon_at,
             mark: f64::INFINITY,
@@ -448,14 +536,46 @@ impl<'m, R: Recorder> Sim<'m, R> {
             generation: 0,
             agent: 0,
             channel: c as u16,
-            queue: m.type_queue[c][ty] as u16,
+            queue: m.type_queue[c][segment * n_types + ty] as u16,
             ty: (m.type_offset[c] + ty) as u16,
             state: State::Waiting,
-        });
+            issue,
+            segment: segment as u8,
+            repeat,
+        }
+    }
+
+    /// A fresh contact of channel `c`, segment 0 (for tests driving the engine).
+    #[cfg(test)]
+    fn admit(&mut self, c: usize, ty: usize, handle: f64, abandon_at: f64) {
+        self.admit_with(c, ty, 0, handle, abandon_at, NO_ISSUE);
+    }
+
+    /// A contact of channel `c`, type `ty` (index within the channel) and `segment`
+    /// arrives now with its drawn handle time and abandonment time: it goes to an agent
+    /// or waits. `issue`: the open issue of a return or redial, else [`NO_ISSUE`] (a fresh
+    /// contact, which opens an issue if its type can repeat).
+    #[inline(always)]
+    fn admit_with(&mut self, c: usize, ty: usize, segment: usize, handle: f64, abandon_at: f64, issue: u32) {
+        let m = self.m;
+        let now = self.now;
+        let repeat = issue != NO_ISSUE;
+        let mut k = self.new_contact(c, ty, segment, handle, abandon_at, issue, repeat);
+        if !repeat && m.type_repeats[usize::from(k.ty)] {
+            k.issue = self.issues.open(now, usize::from(k.ty), segment, k.interval >= self.first_counted);
+        }
+        let slot = self.contacts.alloc(k);
         self.rec.arrival(now, self.contacts.get(slot));
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
             if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
+                self.start(slot, a, false);
+                return;
+            }
+            if m.any_preemptive
+                && m.scenario.channels[c].preemptive
+                && let Some(a) = self.preempt(c, slot)
+            {
                 self.start(slot, a, false);
                 return;
             }
@@ -548,6 +668,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             let balk_u = self.balk_uniform(k.channel as usize, k.arrival);
             if spec.reaction.balk.as_ref().is_some_and(|b| balk_u < b.probability(t.heard)) {
                 self.rec.balked(now, &k, &t);
+                self.after_abandon(&k);
                 self.contacts.release(slot);
                 return;
             }
@@ -759,6 +880,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let resumed = k.state == State::Interrupted;
         k.state = State::InService;
         k.agent = a;
+        if m.any_preemptive {
+            if a as usize >= self.holding.len() {
+                self.holding.resize(a as usize + 1, u32::MAX);
+            }
+            self.holding[a as usize] = slot;
+        }
         let agent = &mut self.work.agents[a as usize];
         let g = agent.group as usize;
         agent.held += 1;
@@ -842,6 +969,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let k = self.contacts.get(slot);
         let (a, channel) = (k.agent, k.channel as usize);
         self.rec.completed(now, k);
+        if k.issue == NO_ISSUE {
+            let v = self.issues.view(k, self.first_counted);
+            self.rec.issue_ended(now, k, &v, IssueEnd::Resolved);
+        } else {
+            let k = *k;
+            self.after_service(&k);
+        }
         self.contacts.release(slot);
 
         self.work.drop_deferred_work(a);
@@ -874,7 +1008,169 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let queue = k.queue as usize;
         self.rec.abandoned(self.now, k, self.now - k.arrival);
         self.queues.left(queue);
+        if k.issue == NO_ISSUE {
+            let v = self.issues.view(k, self.first_counted);
+            self.rec.issue_ended(self.now, k, &v, IssueEnd::Abandoned);
+        } else {
+            let k = *k;
+            self.after_abandon(&k);
+        }
         self.contacts.release(slot);
+    }
+
+    // ---- issues ---------------------------------------------------------------------
+
+    /// Issue of contact `k` (its last contact so far) ends now as `end`.
+    fn end_issue(&mut self, k: &Contact, v: &IssueView, end: IssueEnd) {
+        self.rec.issue_ended(self.now, k, v, end);
+        if k.issue != NO_ISSUE {
+            self.issues.close(k.issue);
+        }
+    }
+
+    /// Contact `k` of an issue that can repeat was completed: the issue is resolved (with
+    /// its type's first-contact resolution), or its customer gives up at the cap, or comes
+    /// back after the return delay on a channel drawn by the return shares.
+    #[cold]
+    fn after_service(&mut self, k: &Contact) {
+        let m = self.m;
+        let v = self.issues.view(k, self.first_counted);
+        let (oc, ot) = m.type_of[v.origin];
+        let rules = &m.scenario.channels[oc].types[ot].resolution;
+        let id = self.issue_id(&v);
+        let n = u64::from(v.contacts);
+        if rules.fcr >= 1.0 || unit(self.issue_draw(Draw::Resolve, id, n)) < rules.fcr {
+            return self.end_issue(k, &v, IssueEnd::Resolved);
+        }
+        if rules.max_contacts.is_some_and(|cap| v.contacts >= cap) {
+            return self.end_issue(k, &v, IssueEnd::GaveUp);
+        }
+        let Some(r) = &rules.returns else { return self.end_issue(k, &v, IssueEnd::GaveUp) };
+        let to = &m.return_to[v.origin];
+        let u = unit(self.issue_draw(Draw::ReturnChannel, id, n));
+        let &(d, dt, _) = to.iter().find(|x| u < x.2).unwrap_or(&to[to.len() - 1]);
+        let delay = r.after.sample(&mut Stream::seed_from_u64(self.issue_draw(Draw::ReturnDelay, id, n)));
+        self.schedule_entry(k, &v, d, dt, self.now + delay);
+    }
+
+    /// Contact `k` of an issue abandoned (or balked): the customer redials with the
+    /// type's redial share (within the cap), or the issue is abandoned for good.
+    fn after_abandon(&mut self, k: &Contact) {
+        let m = self.m;
+        let v = self.issues.view(k, self.first_counted);
+        if k.issue == NO_ISSUE {
+            return self.end_issue(k, &v, IssueEnd::Abandoned);
+        }
+        let (oc, ot) = m.type_of[v.origin];
+        let rules = &m.scenario.channels[oc].types[ot].resolution;
+        let id = self.issue_id(&v);
+        let n = u64::from(v.contacts);
+        let within_cap = rules.max_contacts.is_none_or(|cap| v.contacts < cap);
+        match &rules.redial {
+            Some(r) if within_cap && unit(self.issue_draw(Draw::Redial, id, n)) < r.share => {
+                let delay = r.after.sample(&mut Stream::seed_from_u64(self.issue_draw(Draw::RedialDelay, id, n)));
+                let c = k.channel as usize;
+                self.schedule_entry(k, &v, c, k.contact_type() - m.type_offset[c], self.now + delay);
+            }
+            _ => self.end_issue(k, &v, IssueEnd::Abandoned),
+        }
+    }
+
+    /// The issue of `k` makes its next contact on channel `d`, type `dt` (index within
+    /// it) at `due`. A live channel closed then takes it as long after its next opening as
+    /// `due` was after it closed (night-time returns spread over the morning as they would
+    /// have over the evening). Due at or after the horizon, the issue is open at the end of
+    /// the run.
+    fn schedule_entry(&mut self, k: &Contact, v: &IssueView, d: usize, dt: usize, due: f64) {
+        let ch = &self.m.scenario.channels[d];
+        let due = if ch.kind.is_live() && !ch.is_open(due) {
+            let next = ch.open.iter().position(|w| w.0 > due);
+            match next {
+                None => f64::INFINITY,
+                Some(j) => {
+                    let closed = if j == 0 { 0.0 } else { ch.open[j - 1].1 };
+                    ch.open[j].0 + (due - closed)
+                }
+            }
+        } else {
+            due
+        };
+        if due >= self.horizon {
+            return self.end_issue(k, v, IssueEnd::Open);
+        }
+        let i = self.entries.put(Entry { issue: k.issue, channel: d as u16, ty: dt as u16 });
+        self.cal.push(due, Event::Enter(i));
+    }
+
+    /// A return or redial comes now: it draws its handle time and patience (hashed by its
+    /// issue and contact number) and is admitted like a fresh contact of its segment.
+    fn enter(&mut self, i: u32) {
+        let m = self.m;
+        let e = self.entries.take(i);
+        self.issues.add_contact(e.issue);
+        let (c, ty) = (usize::from(e.channel), usize::from(e.ty));
+        let v = self.issues.get(e.issue);
+        let mut rng = Stream::seed_from_u64(self.issue_draw(Draw::Contact, self.issue_id(&v), u64::from(v.contacts)));
+        let spec = &m.scenario.channels[c];
+        let t = &spec.types[ty];
+        let mut handle = t.handle_time.sample(&mut rng);
+        if let Some(o) = &spec.overlay {
+            handle *= o.handle.rate_at(self.now);
+        }
+        let factor = m.scenario.segments.get(v.segment).map_or(1.0, |g| g.patience_factor);
+        let patience = t.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(&mut rng) * factor);
+        self.admit_with(c, ty, v.segment, handle, self.now + patience, e.issue);
+    }
+
+    /// A contact of the most urgent level of preemptive channel `c` (in `slot`) found no
+    /// free agent: the agent of a group serving `c` on arrival (one contact at a time, not
+    /// leaving) that holds the least urgent contact of `c` below that level (ties: the most
+    /// work left, then the lowest agent id) is freed; its contact goes back to the front of
+    /// its queue with the work it had left, to resume later. Returns the freed agent.
+    #[cold]
+    fn preempt(&mut self, c: usize, slot: u32) -> Option<u32> {
+        let m = self.m;
+        let now = self.now;
+        let top = m.queues[usize::from(self.contacts.get(slot).queue)].priority;
+        if top != m.queues[m.channel_queues[c][0]].priority {
+            return None;
+        }
+        let mut best: Option<(u32, f64, u32)> = None;
+        for (a, &held_slot) in self.holding.iter().enumerate() {
+            let agent = &self.work.agents[a];
+            let g = agent.group as usize;
+            if agent.held != 1 || agent.leaving || !agent.present || self.work.groups[g].concurrency != 1 {
+                continue;
+            }
+            if !m.arrival_groups[c].contains(&g) {
+                continue;
+            }
+            let k = self.contacts.get(held_slot);
+            if k.state != State::InService || k.channel as usize != c || k.agent != a as u32 {
+                continue;
+            }
+            let p = m.queues[k.queue as usize].priority;
+            let left = k.mark - now;
+            if p > top && best.is_none_or(|(bp, bl, _)| p > bp || (p == bp && left > bl)) {
+                best = Some((p, left, a as u32));
+            }
+        }
+        let (_, _, a) = best?;
+        let victim = self.holding[a as usize];
+        let k = self.contacts.get_mut(victim);
+        k.mark -= now;
+        k.state = State::Interrupted;
+        k.generation = event_generation(k.generation.wrapping_add(1));
+        let (q, generation) = (k.queue as usize, k.generation);
+        self.queues.push_front(q, victim, generation);
+        self.rec.preempted(now, self.contacts.get(victim));
+        let agent = &mut self.work.agents[a as usize];
+        let g = agent.group as usize;
+        agent.held -= 1;
+        let busy_channel = agent.channel as usize;
+        self.rec.held(now, g, c, -1.0);
+        self.rec.busy(now, g, busy_channel, -1.0);
+        Some(a)
     }
 
     /// A waiting contact's abandonment event came, with announcements in the run: true when
@@ -1058,6 +1354,9 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 } else {
                     self.rec.waiting_at_end(end, &k);
                 }
+                self.now = end;
+                let v = self.issues.view(&k, self.first_counted);
+                self.end_issue(&k, &v, IssueEnd::Open);
                 self.contacts.release(slot);
             }
         }

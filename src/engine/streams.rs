@@ -69,6 +69,9 @@ pub enum Purpose {
     EventPatience = 11,
     /// Whether each arrival balks on hearing the announced wait.
     Balk = 12,
+    /// The key of the hashed draws of customers' issues: segment, deflection, resolution,
+    /// returns, redials, and the handle time and patience of later contacts.
+    Issues = 13,
 }
 
 /// The stream of `purpose` for the channel or group with name hash `salt`, in replication

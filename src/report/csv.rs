@@ -1,7 +1,9 @@
 //! CSV output: one tidy table, a row per value.
 //!
 //! Columns: `scope` (`channel`, `type`, `interval`, `group`, `group_interval`, `handled`,
-//! `backlog`, `wait_above`), `name` (channel, `channel/type` or group), `start_s` (interval
+//! `backlog`, `wait_above`, `issues`, `channel_issues`, `type_issues`, `segment_issues`,
+//! `segment`), `name` (channel, `channel/type`, group, segment, `segment/channel`, or
+//! `all` for every issue), `start_s` (interval
 //! start, day number for backlog, t in seconds for the wait distribution; empty for
 //! totals), `kpi`, `mean`, `ci95` (empty when undefined), then `day` and `time` (the
 //! interval's weekday and clock, `Mon` and `09:30`; the weekday alone for backlog).
@@ -110,6 +112,24 @@ impl Exporter for Csv {
         for c in &r.channels {
             for (t, e) in &c.wait_above {
                 row("wait_above", &c.name, exact(*t), "wait_above", e, none())?;
+            }
+        }
+        for x in &r.issues {
+            let scope = match x.of {
+                super::IssueOf::All => "issues",
+                super::IssueOf::Channel(_) => "channel_issues",
+                super::IssueOf::Type(..) => "type_issues",
+                super::IssueOf::Segment(_) => "segment_issues",
+            };
+            for (k, e) in &x.kpis {
+                row(scope, &x.of.name(), String::new(), k.name(), e, none())?;
+            }
+        }
+        for g in &r.segments {
+            for (c, kpis) in &g.channels {
+                for (k, e) in kpis {
+                    row("segment", &format!("{}/{c}", g.name), String::new(), k.name(), e, none())?;
+                }
             }
         }
         w.flush()

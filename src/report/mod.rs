@@ -30,7 +30,8 @@ pub use self::json::Json;
 pub use self::markup::{Markdown, Table};
 
 use crate::scenario::{ChannelKind, Scenario};
-use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Layout, WAIT_POINTS, wait_step};
+use crate::stats::IssueScope;
+use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, IssueKpi, Layout, WAIT_POINTS, wait_step};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
 
@@ -152,6 +153,68 @@ pub struct Report {
     pub actuals: Vec<crate::history::Observed>,
     /// The events calendar, as inputs.
     pub events: Vec<EventReport>,
+    /// Customer issues: every issue, then by channel and by type they started as, then by
+    /// segment (see [`IssueReport`]).
+    pub issues: Vec<IssueReport>,
+    /// Customer segments, in scenario order (empty without `[[segment]]`).
+    pub segments: Vec<SegmentReport>,
+}
+
+/// Which issues an [`IssueReport`] covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueOf {
+    /// Every issue.
+    All,
+    /// Those that started on this channel.
+    Channel(String),
+    /// Those that started as this type of this channel (channels with several types).
+    Type(String, String),
+    /// Those of this segment.
+    Segment(String),
+}
+
+impl IssueOf {
+    /// Its name in tables and CSV: `all`, the channel, `channel/type`, the segment.
+    pub fn name(&self) -> String {
+        match self {
+            IssueOf::All => "all".into(),
+            IssueOf::Channel(c) | IssueOf::Segment(c) => c.clone(),
+            IssueOf::Type(c, t) => format!("{c}/{t}"),
+        }
+    }
+}
+
+/// The issues of one scope, over the counted horizon (by the first contact's arrival).
+#[derive(Debug, Clone)]
+pub struct IssueReport {
+    /// The issues it covers.
+    pub of: IssueOf,
+    /// Every issue KPI, in [`IssueKpi::ALL`] order.
+    pub kpis: Vec<(IssueKpi, Estimate)>,
+}
+
+impl IssueReport {
+    /// The estimate of `k`, if reported.
+    pub fn get(&self, k: IssueKpi) -> Option<Estimate> {
+        find(&self.kpis, k)
+    }
+}
+
+/// One customer segment: how it is treated, and its contacts' KPIs per channel.
+#[derive(Debug, Clone)]
+pub struct SegmentReport {
+    /// Segment name.
+    pub name: String,
+    /// Share of fresh contacts.
+    pub share: f64,
+    /// Priority levels its contacts jump.
+    pub priority_boost: u32,
+    /// Multiplier of its customers' patience.
+    pub patience_factor: f64,
+    /// Its own service-level target and threshold (s), if any.
+    pub target: Option<(f64, f64)>,
+    /// Per channel (by name): its contacts' KPIs (the per-type catalogue entries that apply).
+    pub channels: Vec<(String, Vec<(ChannelKpi, Estimate)>)>,
 }
 
 /// One demand event, as the report shows it among the inputs.
@@ -221,6 +284,10 @@ pub struct TypeReport {
     pub priority: u32,
     /// Share of the channel's arrivals.
     pub share: f64,
+    /// Its service-level target and threshold (s): its own, or the channel's.
+    pub target: f64,
+    /// See `target`.
+    pub within_s: f64,
     /// The KPIs reported per type (catalogue entries with `per_type`) that apply to the
     /// channel's kind.
     pub kpis: Vec<(ChannelKpi, Estimate)>,
@@ -323,6 +390,8 @@ impl Report {
                         name: ty.name.clone(),
                         priority: ty.priority,
                         share: ty.share,
+                        target: ty.service_level.map_or(ch.target, |sl| sl.1),
+                        within_s: ty.service_level.map_or(ch.within, |sl| sl.0),
                         kpis: ChannelKpi::ALL
                             .iter()
                             .filter(|k| k.def().per_type && k.applies(ch))
@@ -393,7 +462,50 @@ impl Report {
                 });
             }
         }
+        let issue = |scope: IssueScope, of: IssueOf| IssueReport {
+            of,
+            kpis: IssueKpi::ALL.iter().map(|&k| (k, est[l.issue(scope, k)])).collect(),
+        };
+        let mut issues = vec![issue(IssueScope::All, IssueOf::All)];
+        for (c, ch) in s.channels.iter().enumerate() {
+            issues.push(issue(IssueScope::Channel(c), IssueOf::Channel(ch.name.clone())));
+            if ch.types.len() > 1 {
+                for (t, ty) in ch.types.iter().enumerate() {
+                    issues.push(issue(l.issue_type(c, t), IssueOf::Type(ch.name.clone(), ty.name.clone())));
+                }
+            }
+        }
+        for (g, seg) in s.segments().iter().enumerate() {
+            issues.push(issue(IssueScope::Segment(g), IssueOf::Segment(seg.name.clone())));
+        }
+        let segments = s
+            .segments()
+            .iter()
+            .enumerate()
+            .map(|(g, seg)| SegmentReport {
+                name: seg.name.clone(),
+                share: seg.share,
+                priority_boost: seg.priority_boost,
+                patience_factor: seg.patience_factor,
+                target: seg.service_level.map(|(w, t)| (t, w)),
+                channels: s
+                    .channels
+                    .iter()
+                    .enumerate()
+                    .map(|(c, ch)| {
+                        let kpis = ChannelKpi::ALL
+                            .iter()
+                            .filter(|k| k.def().per_type && k.applies(ch))
+                            .map(|&k| (k, est[l.segment(c, g, k)]))
+                            .collect();
+                        (ch.name.clone(), kpis)
+                    })
+                    .collect(),
+            })
+            .collect();
         Report {
+            issues,
+            segments,
             scenario: s.name.clone(),
             description: s.description.clone(),
             replications: s.replications,
@@ -433,5 +545,10 @@ impl Report {
     /// The group called `name`.
     pub fn group(&self, name: &str) -> Option<&GroupReport> {
         self.groups.iter().find(|g| g.name == name)
+    }
+
+    /// The issues of `of`.
+    pub fn issues_of(&self, of: &IssueOf) -> Option<&IssueReport> {
+        self.issues.iter().find(|x| &x.of == of)
     }
 }

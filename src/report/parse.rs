@@ -4,10 +4,13 @@
 //! Only the fields this version writes are read; unknown fields are ignored, as the
 //! contract asks of every reader. A missing or mistyped field is an error naming its path.
 
-use super::{BacklogReport, ChannelReport, GroupIntervalReport, GroupReport, IntervalReport, Report, TypeReport};
+use super::{
+    BacklogReport, ChannelReport, GroupIntervalReport, GroupReport, IntervalReport, IssueOf, IssueReport, Report,
+    SegmentReport, TypeReport,
+};
 use crate::scenario::{ChannelKind, Weekday};
 use crate::special_functions::t95;
-use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi};
+use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, IssueKpi};
 use crate::stats::summary::Estimate;
 use serde_json::{Map, Value};
 
@@ -110,6 +113,9 @@ impl Report {
                         name: tname.clone(),
                         priority: number(to, &tp, "priority")? as u32,
                         share: number(to, &tp, "share")?,
+                        // Written since issue 16; earlier results judged types by the channel's.
+                        target: number(to, &tp, "target").or_else(|_| number(o, &path, "target"))?,
+                        within_s: number(to, &tp, "within_s").or_else(|_| number(o, &path, "within_s"))?,
                         kpis: kpis(to, &tp, ChannelKpi::ALL, ChannelKpi::name, n)?,
                     });
                 }
@@ -209,7 +215,72 @@ impl Report {
                 backlog.push(BacklogReport { channel: c.clone(), days });
             }
         }
+        // Issues and segments: written since issue 16 (absent from earlier results).
+        let mut issues = Vec::new();
+        if let Some(v) = top.get("issues") {
+            let io = obj(v, "issues")?;
+            if let Some(all) = io.get("all") {
+                let a = obj(all, "issues.all")?;
+                issues.push(IssueReport {
+                    of: IssueOf::All,
+                    kpis: kpis(a, "issues.all.", IssueKpi::ALL, IssueKpi::name, n)?,
+                });
+            }
+            if let Some(chs) = io.get("channels") {
+                for (c, cv) in obj(chs, "issues.channels")? {
+                    let cp = format!("issues.channels.{c}.");
+                    let co = obj(cv, &cp)?;
+                    issues.push(IssueReport {
+                        of: IssueOf::Channel(c.clone()),
+                        kpis: kpis(co, &cp, IssueKpi::ALL, IssueKpi::name, n)?,
+                    });
+                    if let Some(ts) = co.get("types") {
+                        for (t, tv) in obj(ts, &format!("{cp}types"))? {
+                            let tp = format!("{cp}types.{t}.");
+                            issues.push(IssueReport {
+                                of: IssueOf::Type(c.clone(), t.clone()),
+                                kpis: kpis(obj(tv, &tp)?, &tp, IssueKpi::ALL, IssueKpi::name, n)?,
+                            });
+                        }
+                    }
+                }
+            }
+            if let Some(gs) = io.get("segments") {
+                for (g, gv) in obj(gs, "issues.segments")? {
+                    let gp = format!("issues.segments.{g}.");
+                    issues.push(IssueReport {
+                        of: IssueOf::Segment(g.clone()),
+                        kpis: kpis(obj(gv, &gp)?, &gp, IssueKpi::ALL, IssueKpi::name, n)?,
+                    });
+                }
+            }
+        }
+        let mut segments = Vec::new();
+        if let Some(v) = top.get("segments") {
+            for (g, gv) in obj(v, "segments")? {
+                let gp = format!("segments.{g}.");
+                let go = obj(gv, &gp)?;
+                let mut chans = Vec::new();
+                for (c, cv) in obj(field(go, &gp, "channels")?, &format!("{gp}channels"))? {
+                    let cp = format!("{gp}channels.{c}.");
+                    chans.push((c.clone(), kpis(obj(cv, &cp)?, &cp, ChannelKpi::ALL, ChannelKpi::name, n)?));
+                }
+                segments.push(SegmentReport {
+                    name: g.clone(),
+                    share: number(go, &gp, "share")?,
+                    priority_boost: number(go, &gp, "priority_boost")? as u32,
+                    patience_factor: number(go, &gp, "patience_factor")?,
+                    target: match go.get("target") {
+                        None => None,
+                        Some(_) => Some((number(go, &gp, "target")?, number(go, &gp, "within_s")?)),
+                    },
+                    channels: chans,
+                });
+            }
+        }
         Ok(Report {
+            issues,
+            segments,
             scenario: text(top, "", "scenario")?,
             description: top.get("description").and_then(Value::as_str).map(str::to_string),
             replications: n,

@@ -63,6 +63,12 @@ impl Serialize for Report {
         let backlog: Vec<(&str, Vec<Est>)> =
             self.backlog.iter().map(|b| (b.channel.as_str(), b.days.iter().map(Est).collect())).collect();
         m.serialize_entry("backlog_end_of_day", &Ordered(&backlog))?;
+        m.serialize_entry("issues", &IssuesJson(self))?;
+        if !self.segments.is_empty() {
+            let segs: Vec<(&str, SegmentJson)> =
+                self.segments.iter().map(|g| (g.name.as_str(), SegmentJson(g))).collect();
+            m.serialize_entry("segments", &Ordered(&segs))?;
+        }
         if !self.forecast.is_empty() {
             let f: Vec<(&str, ForecastJson)> =
                 self.forecast.iter().map(|f| (f.channel.as_str(), ForecastJson(f))).collect();
@@ -159,6 +165,8 @@ impl Serialize for TypeJson<'_> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("priority", &t.priority)?;
         m.serialize_entry("share", &t.share)?;
+        m.serialize_entry("target", &t.target)?;
+        m.serialize_entry("within_s", &t.within_s)?;
         for (k, e) in &t.kpis {
             m.serialize_entry(k.name(), &Est(e))?;
         }
@@ -235,5 +243,99 @@ impl Serialize for Row<'_> {
             Row::Num(x) => s.serialize_f64(*x),
             Row::Est(e) => Est(e).serialize(s),
         }
+    }
+}
+
+/// KPIs as a map of estimates, in catalogue order.
+struct Kpis<'a, K>(&'a [(K, Estimate)], fn(K) -> &'static str);
+
+impl<K: Copy> Serialize for Kpis<'_, K> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, e) in self.0 {
+            m.serialize_entry(self.1(*k), &Est(e))?;
+        }
+        m.end()
+    }
+}
+
+/// `issues`: `all`, then `channels.<c>` (with `types.<t>` for channels with several
+/// types), then `segments.<g>`.
+struct IssuesJson<'a>(&'a Report);
+
+impl Serialize for IssuesJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use super::IssueOf;
+        use crate::stats::kpi::IssueKpi;
+        struct Channel<'a>(&'a super::IssueReport, Vec<(&'a str, Kpis<'a, IssueKpi>)>);
+        impl Serialize for Channel<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                for (k, e) in &self.0.kpis {
+                    m.serialize_entry(k.name(), &Est(e))?;
+                }
+                if !self.1.is_empty() {
+                    m.serialize_entry("types", &Ordered(&self.1))?;
+                }
+                m.end()
+            }
+        }
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        if let Some(all) = r.issues_of(&IssueOf::All) {
+            m.serialize_entry("all", &Kpis(&all.kpis, IssueKpi::name))?;
+        }
+        let channels: Vec<(&str, Channel)> = r
+            .issues
+            .iter()
+            .filter_map(|x| match &x.of {
+                IssueOf::Channel(c) => {
+                    let types = r
+                        .issues
+                        .iter()
+                        .filter_map(|y| match &y.of {
+                            IssueOf::Type(tc, t) if tc == c => Some((t.as_str(), Kpis(&y.kpis, IssueKpi::name))),
+                            _ => None,
+                        })
+                        .collect();
+                    Some((c.as_str(), Channel(x, types)))
+                }
+                _ => None,
+            })
+            .collect();
+        m.serialize_entry("channels", &Ordered(&channels))?;
+        let segs: Vec<(&str, Kpis<IssueKpi>)> = r
+            .issues
+            .iter()
+            .filter_map(|x| match &x.of {
+                IssueOf::Segment(g) => Some((g.as_str(), Kpis(&x.kpis, IssueKpi::name))),
+                _ => None,
+            })
+            .collect();
+        if !segs.is_empty() {
+            m.serialize_entry("segments", &Ordered(&segs))?;
+        }
+        m.end()
+    }
+}
+
+struct SegmentJson<'a>(&'a super::SegmentReport);
+
+impl Serialize for SegmentJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::stats::kpi::ChannelKpi;
+        let g = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("share", &g.share)?;
+        m.serialize_entry("priority_boost", &g.priority_boost)?;
+        m.serialize_entry("patience_factor", &g.patience_factor)?;
+        if let Some((t, w)) = g.target {
+            m.serialize_entry("target", &t)?;
+            m.serialize_entry("within_s", &w)?;
+        }
+        let channels: Vec<(&str, Kpis<ChannelKpi>)> =
+            g.channels.iter().map(|(c, k)| (c.as_str(), Kpis(k, ChannelKpi::name))).collect();
+        m.serialize_entry("channels", &Ordered(&channels))?;
+        m.end()
     }
 }

@@ -216,17 +216,21 @@ fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bo
     for c in r.channels.iter().filter(|c| !c.types.is_empty()) {
         let kpis: Vec<ChannelKpi> =
             ChannelKpi::ALL.iter().copied().filter(|&k| c.types.iter().any(|t| t.get(k).is_some())).collect();
-        let mut labels = vec!["priority".to_string(), "share of arrivals".to_string()];
+        let mut labels = vec!["priority".to_string(), "share of arrivals".to_string(), "target".to_string()];
         labels.extend(kpis.iter().map(|k| k.def().label.to_string()));
         let columns: Vec<(String, Vec<String>)> = c
             .types
             .iter()
             .map(|t| {
-                let mut cells = vec![t.priority.to_string(), value(t.share, Unit::Share)];
+                let mut cells = vec![
+                    t.priority.to_string(),
+                    value(t.share, Unit::Share),
+                    format!("{} in {}", value(t.target, Unit::Share), format_duration(t.within_s)),
+                ];
                 cells.extend(kpis.iter().map(|&k| match t.get(k) {
                     None => String::new(),
                     Some(e) => {
-                        let low = k == ChannelKpi::ServiceLevel && below(&e, c.target);
+                        let low = k == ChannelKpi::ServiceLevel && below(&e, t.target);
                         any_low |= low;
                         marked(with_ci(&e, k.def().unit), low)
                     }
@@ -235,6 +239,93 @@ fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bo
             })
             .collect();
         kpi_tables(markup, out, &format!("{} by contact type", channel_heading(c)), "type", &labels, &columns)?;
+    }
+    Ok(any_low)
+}
+
+/// Customer issues and time to resolution: one column per type issues started as (the
+/// channel for channels with one type), per segment, and over all issues.
+fn issues(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    use super::IssueOf;
+    use crate::stats::kpi::IssueKpi;
+    let multi: Vec<&str> = r.channels.iter().filter(|c| !c.types.is_empty()).map(|c| c.name.as_str()).collect();
+    let shown: Vec<&super::IssueReport> = r
+        .issues
+        .iter()
+        .filter(|x| match &x.of {
+            IssueOf::Channel(c) => !multi.contains(&c.as_str()),
+            _ => true,
+        })
+        .filter(|x| x.get(IssueKpi::Issues).is_some_and(|e| e.mean > 0.0))
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    let labels: Vec<String> = IssueKpi::ALL.iter().map(|k| k.def().label.to_string()).collect();
+    // Types first, then segments, then all.
+    let rank = |x: &IssueOf| match x {
+        IssueOf::Channel(_) | IssueOf::Type(..) => 0,
+        IssueOf::Segment(_) => 1,
+        IssueOf::All => 2,
+    };
+    let mut shown = shown;
+    shown.sort_by_key(|x| rank(&x.of));
+    let columns: Vec<(String, Vec<String>)> = shown
+        .iter()
+        .map(|x| {
+            let name = match &x.of {
+                IssueOf::Segment(g) => format!("segment {g}"),
+                IssueOf::All => "all issues".into(),
+                other => other.name(),
+            };
+            let cells =
+                IssueKpi::ALL.iter().map(|&k| x.get(k).map_or(String::new(), |e| with_ci(&e, k.def().unit))).collect();
+            (name, cells)
+        })
+        .collect();
+    kpi_tables(markup, out, "Issues and time to resolution (by the type they started as)", "issues", &labels, &columns)
+}
+
+/// Each customer segment's contacts, per channel; whether any is below its target.
+fn segments(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bool> {
+    let mut any_low = false;
+    for c in &r.channels {
+        fn of<'a>(g: &'a super::SegmentReport, c: &str) -> Option<&'a Vec<(ChannelKpi, Estimate)>> {
+            g.channels.iter().find(|x| x.0 == c).map(|x| &x.1)
+        }
+        let kpis: Vec<ChannelKpi> = ChannelKpi::ALL
+            .iter()
+            .copied()
+            .filter(|&k| r.segments.iter().any(|g| of(g, &c.name).is_some_and(|l| l.iter().any(|x| x.0 == k))))
+            .collect();
+        if kpis.is_empty() {
+            continue;
+        }
+        let mut labels = vec!["share".to_string(), "priority boost".to_string(), "target".to_string()];
+        labels.extend(kpis.iter().map(|k| k.def().label.to_string()));
+        let columns: Vec<(String, Vec<String>)> = r
+            .segments
+            .iter()
+            .map(|g| {
+                let (target, within) = g.target.unwrap_or((c.target, c.within_s));
+                let mut cells = vec![
+                    value(g.share, Unit::Share),
+                    g.priority_boost.to_string(),
+                    format!("{} in {}", value(target, Unit::Share), format_duration(within)),
+                ];
+                let list = of(g, &c.name);
+                cells.extend(kpis.iter().map(|&k| match list.and_then(|l| l.iter().find(|x| x.0 == k)) {
+                    None => String::new(),
+                    Some((_, e)) => {
+                        let low = k == ChannelKpi::ServiceLevel && below(e, target);
+                        any_low |= low;
+                        marked(with_ci(e, k.def().unit), low)
+                    }
+                }));
+                (g.name.clone(), cells)
+            })
+            .collect();
+        kpi_tables(markup, out, &format!("{} by customer segment", channel_heading(c)), "segment", &labels, &columns)?;
     }
     Ok(any_low)
 }
@@ -565,6 +656,8 @@ pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> i
     }
     let mut low = channels(markup, r, out)?;
     low |= types(markup, r, out)?;
+    low |= segments(markup, r, out)?;
+    issues(markup, r, out)?;
     forecast(markup, r, out)?;
     groups(markup, r, out)?;
     backlog(markup, r, out)?;

@@ -13,7 +13,7 @@ pub mod duration;
 mod locate;
 mod overrides;
 mod raw;
-mod validate;
+pub(crate) mod validate;
 
 pub use locate::{FieldPath, LineIndex, Locator};
 pub use overrides::Override;
@@ -38,6 +38,8 @@ pub mod limits {
     pub const MAX_CHANNELS: usize = 64;
     /// Contact types over all channels.
     pub const MAX_TYPES: usize = 256;
+    /// Customer segments in a scenario.
+    pub const MAX_SEGMENTS: usize = 16;
     /// Agent groups in a scenario.
     pub const MAX_GROUPS: usize = 256;
     /// Scheduled agents of one group at any time.
@@ -91,6 +93,8 @@ pub struct Scenario {
     pub(crate) saved_sweep: Option<SavedSweep>,
     /// The events calendar (`[[event]]`), in file order.
     pub(crate) events: Vec<DemandEvent>,
+    /// Customer segments (`[[segment]]`), in file order; empty: one undivided customer base.
+    pub(crate) segments: Vec<Segment>,
 }
 
 /// A demand event, checked: when it is on, which channels it affects, and how.
@@ -228,6 +232,11 @@ impl Scenario {
     /// Agent groups, in file order.
     pub fn groups(&self) -> &[AgentGroup] {
         &self.groups
+    }
+
+    /// Customer segments, in file order (empty without `[[segment]]`).
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
     }
 
     /// The overrides applied to the file's text, in order.
@@ -580,6 +589,13 @@ pub struct Channel {
     /// What waiting customers are told about their wait, and how they react (`None`: no
     /// announcements; live channels only).
     pub announce: Option<Announce>,
+    /// Preemptive-resume priority: a contact of the channel's most urgent level finding
+    /// no free agent takes one serving a less urgent contact of the channel, which goes
+    /// back to the front of its queue with the work it had left (live channels; agents
+    /// holding one contact). Off by default.
+    pub preemptive: bool,
+    /// Later contacts of issues (returns, redials) can come to this channel.
+    pub receives_repeats: bool,
 }
 
 /// A live channel's waiting-time announcements (`[channel.announce]`, `docs/model.md` §16):
@@ -836,6 +852,76 @@ pub struct ContactType {
     pub handle_time: Dist,
     /// `None`: never abandons.
     pub patience: Option<Dist>,
+    /// The type's own service-level threshold and target (s, share), reported per type;
+    /// `None`: the channel's.
+    pub service_level: Option<(f64, f64)>,
+    /// Share of arrivals that self-service (IVR, web) deflects: they never reach an agent
+    /// and are reported as `deflected`, outside `offered`. In [0, 1).
+    pub deflect: f64,
+    /// What happens to the customer's issue after each contact of this type.
+    pub resolution: Resolution,
+}
+
+/// How an issue of one contact type gets resolved: each contact resolves it with the
+/// type's first-contact-resolution probability; an unresolved customer comes back, an
+/// abandoning one may redial, up to a cap (`docs/model.md` §17).
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    /// Probability that a completed contact resolves the issue, in [0, 1].
+    pub fcr: f64,
+    /// Where and when an unresolved customer comes back (required when `fcr` < 1).
+    pub returns: Option<Returns>,
+    /// Whether and when a customer who abandoned tries again (`None`: never).
+    pub redial: Option<Redial>,
+    /// The most contacts one issue makes, first included (`None`: no cap). A customer
+    /// unresolved at the cap gives up (abandoned for good).
+    pub max_contacts: Option<u32>,
+}
+
+impl Resolution {
+    /// Every contact resolves its issue and nobody redials: issues have one contact.
+    pub const SINGLE: Resolution = Resolution { fcr: 1.0, returns: None, redial: None, max_contacts: None };
+
+    /// Whether an issue of this type can have more than one contact.
+    pub fn repeats(&self) -> bool {
+        (self.fcr < 1.0 && self.returns.is_some()) || self.redial.is_some()
+    }
+}
+
+/// An unresolved customer's return: after a delay, on a channel chosen by shares.
+#[derive(Debug, Clone)]
+pub struct Returns {
+    /// Delay from the end of the unresolved contact to the return (s).
+    pub after: Dist,
+    /// `(channel index, cumulative share)`, the last share 1 (sorted by channel order as
+    /// written).
+    pub to: Vec<(usize, f64)>,
+}
+
+/// A customer who abandoned tries again with probability `share`, after `after` (s).
+#[derive(Debug, Clone)]
+pub struct Redial {
+    /// Probability of trying again, in (0, 1].
+    pub share: f64,
+    /// Delay from the abandonment to the new contact (s).
+    pub after: Dist,
+}
+
+/// A customer segment (high value, standard, …), crossing contact types: a share of every
+/// channel's fresh contacts, with its own priority boost, patience and target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// Segment name (unique).
+    pub name: String,
+    /// Share of fresh contacts, in (0, 1]; segments' shares sum to 1.
+    pub share: f64,
+    /// Priority levels its contacts jump: a type of priority p is queued at p − boost
+    /// among the channel's levels.
+    pub priority_boost: u32,
+    /// Multiplies drawn patience (> 0).
+    pub patience_factor: f64,
+    /// Its own service-level threshold and target (s, share), reported per segment.
+    pub service_level: Option<(f64, f64)>,
 }
 
 /// Agents with the same skills and staffing.

@@ -29,6 +29,36 @@ pub struct RawScenario {
     pub sweep: Option<RawSweep>,
     #[serde(default)]
     pub event: Vec<RawEvent>,
+    #[serde(default)]
+    pub segment: Vec<RawSegment>,
+}
+
+/// A customer segment: its share of fresh contacts and how it is treated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    pub name: Option<String>,
+    pub share: Option<f64>,
+    pub priority_boost: Option<i64>,
+    pub patience_factor: Option<f64>,
+    pub service_level: Option<RawServiceLevel>,
+}
+
+/// What follows a contact: resolution, returns and redials (on a type, or on a channel
+/// as the default of its types).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReturns {
+    pub after: Option<RawDist>,
+    pub to: Option<std::collections::BTreeMap<String, f64>>,
+}
+
+/// An abandoning customer's retry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedial {
+    pub share: Option<f64>,
+    pub after: Option<RawDist>,
 }
 
 /// A demand event: a window (recurring by weekday and clock, or one range of the horizon),
@@ -88,6 +118,12 @@ pub struct RawChannel {
     pub forecast: Option<RawForecast>,
     pub announce: Option<RawAnnounce>,
     pub reaction: Option<RawReaction>,
+    pub preemptive: Option<bool>,
+    pub fcr: Option<f64>,
+    pub returns: Option<RawReturns>,
+    pub redial: Option<RawRedial>,
+    pub max_contacts: Option<i64>,
+    pub deflect: Option<f64>,
 }
 
 /// `[channel.announce]`: waiting-time announcements and the customers' reaction.
@@ -206,6 +242,12 @@ pub struct RawType {
     pub priority: Option<i64>,
     pub handle_time: Option<RawDist>,
     pub patience: Option<RawDist>,
+    pub service_level: Option<RawServiceLevel>,
+    pub fcr: Option<f64>,
+    pub returns: Option<RawReturns>,
+    pub redial: Option<RawRedial>,
+    pub max_contacts: Option<i64>,
+    pub deflect: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

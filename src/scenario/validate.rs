@@ -164,16 +164,35 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
     }
     let mut channels = Vec::new();
     let mut names = HashSet::new();
+    let all_names: Vec<&str> = raw.channel.iter().map(|c| name_of(&c.name)).collect();
     for (i, rc) in raw.channel.iter().enumerate() {
         let p = root.key("channel").at(i);
         if rc.name.is_some() && !names.insert(name_of(&rc.name)) {
             ck.err(p.key("name"), format!("channel name `{}` is used twice", name_of(&rc.name)));
         }
-        if let Some(c) = channel(&mut ck, &ctx, &p, rc) {
+        if let Some(c) = channel(&mut ck, &ctx, &p, rc, &all_names) {
             channels.push(c);
         }
     }
     let channel_names: Vec<&str> = raw.channel.iter().map(|c| name_of(&c.name)).collect();
+    if ck.errors.is_empty() && channels.len() == raw.channel.len() {
+        return_types(&mut ck, &root, &raw.channel, &channels);
+        for c in 0..channels.len() {
+            let ch = &channels[c];
+            let redials = ch.types.iter().any(|t| t.resolution.redial.is_some());
+            let returns = channels.iter().enumerate().any(|(o, other)| {
+                other.types.iter().any(|t| {
+                    t.resolution.fcr < 1.0
+                        && t.resolution
+                            .returns
+                            .as_ref()
+                            .is_some_and(|r| if r.to.is_empty() { o == c } else { r.to.iter().any(|x| x.0 == c) })
+                })
+            });
+            channels[c].receives_repeats = redials || returns;
+        }
+    }
+    let segments = segments(&mut ck, &root, &raw.segment);
 
     // Agent groups.
     if raw.agents.is_empty() {
@@ -275,6 +294,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
             warnings: Vec::new(),
             saved_sweep,
             events,
+            segments,
         },
         warnings,
     ))
@@ -569,7 +589,7 @@ impl Ctx {
     }
 }
 
-fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<Channel> {
+fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel, channel_names: &[&str]) -> Option<Channel> {
     let before = ck.errors.len();
     if let Some(name) = ck.required(p, "name", &rc.name, "every channel needs name = \"…\"") {
         check_name(ck, &p.key("name"), name, 100);
@@ -621,8 +641,18 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         }
         let handle = chan_handle.clone().flatten();
         let patience = chan_patience.clone().flatten();
+        let (resolution, deflect) = resolution(ck, &Follow::of_channel(p, rc), None, channel_names, live);
         if let Some(handle_time) = handle {
-            types.push(ContactType { name: "all".into(), share: 1.0, priority: 1, handle_time, patience });
+            types.push(ContactType {
+                name: "all".into(),
+                share: 1.0,
+                priority: 1,
+                handle_time,
+                patience,
+                service_level: None,
+                deflect,
+                resolution,
+            });
         }
     } else {
         if rc.types.len() > MAX_TYPES {
@@ -668,12 +698,24 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
                 (None, true) => chan_patience.clone().flatten(),
                 (_, false) => None,
             };
+            let service_level = rt.service_level.as_ref().and_then(|sl| own_target(ck, &tp.key("service_level"), sl));
+            let (resolution, deflect) =
+                resolution(ck, &Follow::of_type(&tp, rt), Some(&Follow::of_channel(p, rc)), channel_names, live);
             if let (Some(handle_time), Some(name), Some(share)) = (handle, &rt.name, share) {
-                types.push(ContactType { name: name.clone(), share, priority, handle_time, patience });
+                types.push(ContactType {
+                    name: name.clone(),
+                    share,
+                    priority,
+                    handle_time,
+                    patience,
+                    service_level,
+                    deflect,
+                    resolution,
+                });
             }
         }
-        if rc.types.iter().all(|t| t.share.is_some()) && (sum - 1.0).abs() > 1e-6 {
-            ck.err(p.key("type"), format!("type shares must add up to 1; they add up to {sum}"));
+        if rc.types.iter().all(|t| t.share.is_some()) {
+            shares_add_up(ck, &p.key("type"), "type", sum);
         }
     }
 
@@ -739,6 +781,12 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         );
     }
     let announce = announce.map(|a| Announce { reaction: reaction.unwrap_or_default(), ..a });
+    if rc.preemptive == Some(true) && rc.announce.is_some() {
+        ck.err(
+            p.key("preemptive"),
+            "cannot be combined with [channel.announce] yet: the waiting-time predictors do not model preemption",
+        );
+    }
     if ck.errors.len() > before {
         return None;
     }
@@ -755,6 +803,8 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel) -> Option<
         forecast,
         overlay: None,
         announce,
+        preemptive: preemptive(ck, p, rc, kind?),
+        receives_repeats: false,
     })
 }
 
@@ -1648,6 +1698,328 @@ fn fluid_backlog_peak(ch: &Channel, servers: &[&AgentGroup], horizon: f64) -> Op
         }
     }
     (peak > MAX_CONTACTS_IN_SYSTEM as f64).then_some((peak, when))
+}
+
+// ---- triage: resolution, returns, redials, segments ----------------------------------
+
+/// Most contacts an issue may be capped at.
+const MAX_CONTACTS_CAP: i64 = 1000;
+
+/// Reports shares (of `what`) that do not add up to 1, saying by how much.
+fn shares_add_up(ck: &mut Check, p: &FieldPath, what: &str, sum: f64) {
+    if (sum - 1.0).abs() > 1e-6 {
+        // Rounded to a millionth: shares are written with a few decimals.
+        let r6 = |x: f64| (x * 1e6).round() / 1e6;
+        let (gap, sum) = (r6(1.0 - sum), r6(sum));
+        let by = if gap > 0.0 {
+            format!("{} short of 1", format_number(gap))
+        } else {
+            format!("{} over 1", format_number(-gap))
+        };
+        ck.err(p.clone(), format!("{what} shares must add up to 1; they add up to {} ({by})", format_number(sum)));
+    }
+}
+
+/// A type's or segment's own `service_level = { target, within }`: (within s, target).
+fn own_target(ck: &mut Check, p: &FieldPath, sl: &RawServiceLevel) -> Option<(f64, f64)> {
+    let target = ck.required(p, "target", &sl.target, "target = 0.9, a share in (0, 1]").copied();
+    let within = ck.required(p, "within", &sl.within, "within = \"10s\", the threshold").map(|w| w.0);
+    if sl.short_abandon.is_some() {
+        ck.err(p.key("short_abandon"), "is the channel's alone: set it on the channel's service_level");
+    }
+    if let Some(t) = target
+        && !(t.is_finite() && (0.01..=1.0).contains(&t))
+    {
+        ck.err(p.key("target"), format!("must be a share from 0.01 to 1, such as 0.9; got {}", format_number(t)));
+        return None;
+    }
+    Some((within?, target?))
+}
+
+/// `preemptive = true` on a channel: live channels only.
+fn preemptive(ck: &mut Check, p: &FieldPath, rc: &RawChannel, kind: ChannelKind) -> bool {
+    let on = rc.preemptive.unwrap_or(false);
+    if on && !kind.is_live() {
+        ck.err(
+            p.key("preemptive"),
+            format!("{} contacts are not answered live; preemption is for voice and chat", kind.name()),
+        );
+    }
+    on && kind.is_live()
+}
+
+/// The resolution fields of a type or a channel, with where they are written.
+struct Follow<'a> {
+    p: FieldPath,
+    fcr: Option<f64>,
+    returns: Option<&'a RawReturns>,
+    redial: Option<&'a RawRedial>,
+    max_contacts: Option<i64>,
+    deflect: Option<f64>,
+}
+
+impl<'a> Follow<'a> {
+    fn of_channel(p: &FieldPath, rc: &'a RawChannel) -> Follow<'a> {
+        Follow {
+            p: p.clone(),
+            fcr: rc.fcr,
+            returns: rc.returns.as_ref(),
+            redial: rc.redial.as_ref(),
+            max_contacts: rc.max_contacts,
+            deflect: rc.deflect,
+        }
+    }
+
+    fn of_type(p: &FieldPath, rt: &'a RawType) -> Follow<'a> {
+        Follow {
+            p: p.clone(),
+            fcr: rt.fcr,
+            returns: rt.returns.as_ref(),
+            redial: rt.redial.as_ref(),
+            max_contacts: rt.max_contacts,
+            deflect: rt.deflect,
+        }
+    }
+}
+
+/// A type's resolution rules and deflection share: its own fields, else its channel's
+/// (`inherit`), else the defaults (every contact resolves, nobody redials, no deflection).
+/// Channel names are checked here; that a return's channel has a matching type is
+/// checked once every channel is known ([`return_types`]).
+fn resolution(
+    ck: &mut Check,
+    own: &Follow,
+    inherit: Option<&Follow>,
+    channel_names: &[&str],
+    live: bool,
+) -> (Resolution, f64) {
+    // Each field with the path it was read from.
+    let pick = |f: fn(&Follow) -> bool| -> &Follow {
+        match inherit {
+            Some(ch) if !f(own) => ch,
+            _ => own,
+        }
+    };
+    let fcr_at = pick(|f| f.fcr.is_some());
+    let fcr = fcr_at.fcr.unwrap_or(1.0);
+    if !(fcr.is_finite() && (0.0..=1.0).contains(&fcr)) {
+        ck.err(
+            fcr_at.p.key("fcr"),
+            format!(
+                "must be a probability from 0 to 1 (0.75: three contacts in four resolve the issue), got {}",
+                format_number(fcr)
+            ),
+        );
+    }
+    let ret_at = pick(|f| f.returns.is_some());
+    let returns = ret_at.returns.and_then(|r| {
+        let rp = ret_at.p.key("returns");
+        let after = ck
+            .required(
+                &rp,
+                "after",
+                &r.after,
+                "after = { dist = \"exponential\", mean = \"1d\" }, the delay before the customer comes back",
+            )
+            .and_then(|d| dist(ck, &rp.key("after"), d));
+        let mut to = Vec::new();
+        match &r.to {
+            None => {}
+            Some(m) if m.is_empty() => {
+                ck.err(rp.key("to"), "is empty: give channel shares such as to = { phone = 1.0 }")
+            }
+            Some(m) => {
+                let mut sum = 0.0;
+                let mut ok = true;
+                for (name, &share) in m {
+                    match channel_names.iter().position(|n| n == name) {
+                        None => {
+                            ck.err(
+                                rp.key("to").key(name),
+                                format!("`{name}` is not a channel; the channels are {}", channel_names.join(", ")),
+                            );
+                            ok = false;
+                        }
+                        Some(c) => {
+                            if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+                                ck.err(
+                                    rp.key("to").key(name),
+                                    format!("must be a share in (0, 1], got {}", format_number(share)),
+                                );
+                                ok = false;
+                            }
+                            sum += share;
+                            to.push((c, sum));
+                        }
+                    }
+                }
+                if ok {
+                    shares_add_up(ck, &rp.key("to"), "return", sum);
+                }
+                if let Some(last) = to.last_mut() {
+                    last.1 = 1.0;
+                }
+            }
+        }
+        Some(Returns { after: after?, to })
+    });
+    if fcr < 1.0 && ret_at.returns.is_none() {
+        ck.err(
+            fcr_at.p.key("fcr"),
+            "is below 1, so some contacts leave the issue unresolved: say when those customers come back, with returns = { after = { dist = \"exponential\", mean = \"1d\" } } (and to = { phone = 1.0 } for another channel)",
+        );
+    }
+    let red_at = pick(|f| f.redial.is_some());
+    let redial = red_at.redial.and_then(|r| {
+        let rp = red_at.p.key("redial");
+        if !live {
+            ck.err(rp.clone(), "these contacts never abandon, so they never redial; remove redial");
+            return None;
+        }
+        let share = ck.required(&rp, "share", &r.share, "share = 0.4, the probability that an abandoning customer tries again").copied();
+        if let Some(x) = share
+            && !(x.is_finite() && x > 0.0 && x <= 1.0)
+        {
+            ck.err(rp.key("share"), format!("must be a probability in (0, 1], got {}", format_number(x)));
+        }
+        let after = match &r.after {
+            None => {
+                ck.err(
+                    rp.clone(),
+                    "a retry probability needs a delay: add after = { dist = \"exponential\", mean = \"10m\" }, the time before the customer tries again",
+                );
+                None
+            }
+            Some(d) => dist(ck, &rp.key("after"), d),
+        };
+        Some(Redial { share: share?, after: after? })
+    });
+    let cap_at = pick(|f| f.max_contacts.is_some());
+    let max_contacts = match cap_at.max_contacts {
+        None => None,
+        Some(n) if (1..=MAX_CONTACTS_CAP).contains(&n) => Some(n as u32),
+        Some(n) => {
+            ck.err(
+                cap_at.p.key("max_contacts"),
+                format!("must be from 1 to {MAX_CONTACTS_CAP} contacts per issue, got {n}"),
+            );
+            None
+        }
+    };
+    if max_contacts.is_none() && cap_at.max_contacts.is_none() {
+        if fcr == 0.0 && returns.is_some() {
+            ck.err(fcr_at.p.key("fcr"), "is 0 with returns and no max_contacts: such issues would never end; give max_contacts = 5 (or an fcr above 0)");
+        }
+        if redial.as_ref().is_some_and(|r| r.share >= 1.0) {
+            ck.err(red_at.p.key("redial").key("share"), "is 1 with no max_contacts: a customer nobody answers would redial for ever; give max_contacts = 5 (or a share below 1)");
+        }
+    }
+    let def_at = pick(|f| f.deflect.is_some());
+    let deflect = def_at.deflect.unwrap_or(0.0);
+    if !(deflect.is_finite() && (0.0..1.0).contains(&deflect)) {
+        ck.err(
+            def_at.p.key("deflect"),
+            format!(
+                "must be a share from 0 to below 1 of arrivals handled by self-service, got {}",
+                format_number(deflect)
+            ),
+        );
+    }
+    (Resolution { fcr, returns, redial, max_contacts }, deflect)
+}
+
+/// Each return to another channel needs a type there to arrive as: one of the same name,
+/// or the channel's only type.
+fn return_types(ck: &mut Check, root: &FieldPath, raw: &[RawChannel], channels: &[Channel]) {
+    for (c, ch) in channels.iter().enumerate() {
+        for (t, ty) in ch.types.iter().enumerate() {
+            let Some(r) = &ty.resolution.returns else { continue };
+            for &(d, _) in &r.to {
+                if target_type(&channels[d], &ty.name).is_none() {
+                    let p = if raw[c].types.is_empty() {
+                        root.key("channel").at(c)
+                    } else {
+                        root.key("channel").at(c).key("type").at(t)
+                    };
+                    let names: Vec<&str> = channels[d].types.iter().map(|x| x.name.as_str()).collect();
+                    ck.err(
+                        p.key("returns").key("to").key(&channels[d].name),
+                        format!(
+                            "channel `{}` has no type `{}` for these customers to come back as (its types are {}); add one, or return them elsewhere",
+                            channels[d].name,
+                            ty.name,
+                            names.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The type (index within `ch`) a contact of type `name` arrives as on channel `ch`: the
+/// one of the same name, or its only type.
+pub(crate) fn target_type(ch: &Channel, name: &str) -> Option<usize> {
+    ch.types.iter().position(|t| t.name == name).or((ch.types.len() == 1).then_some(0))
+}
+
+/// `[[segment]]`: names, shares adding up to 1, boosts, patience factors, targets.
+fn segments(ck: &mut Check, root: &FieldPath, raw: &[RawSegment]) -> Vec<Segment> {
+    let mut out = Vec::new();
+    if raw.len() > MAX_SEGMENTS {
+        ck.err(root.key("segment"), format!("at most {MAX_SEGMENTS} segments, got {}", raw.len()));
+        return out;
+    }
+    let mut names = HashSet::new();
+    let mut sum = 0.0;
+    for (i, rs) in raw.iter().enumerate() {
+        let p = root.key("segment").at(i);
+        if let Some(name) = ck.required(&p, "name", &rs.name, "every segment needs name = \"…\"") {
+            check_name(ck, &p.key("name"), name, 100);
+            if !names.insert(name.as_str()) {
+                ck.err(p.key("name"), format!("segment name `{name}` is used twice"));
+            }
+        }
+        let share = ck.required(&p, "share", &rs.share, "share = 0.1, the segment's share of customers").copied();
+        if let Some(x) = share
+            && !(x.is_finite() && x > 0.0 && x <= 1.0)
+        {
+            ck.err(p.key("share"), format!("must be a share in (0, 1], got {}", format_number(x)));
+        }
+        sum += share.unwrap_or(0.0);
+        let boost = match rs.priority_boost {
+            None => 0,
+            Some(b) if (0..i64::from(MAX_PRIORITY)).contains(&b) => b as u32,
+            Some(b) => {
+                ck.err(
+                    p.key("priority_boost"),
+                    format!("must be from 0 to {} priority levels, got {b}", MAX_PRIORITY - 1),
+                );
+                0
+            }
+        };
+        let factor = rs.patience_factor.unwrap_or(1.0);
+        if !(factor.is_finite() && factor > 0.0 && factor <= 100.0) {
+            ck.err(
+                p.key("patience_factor"),
+                format!("must be above 0 and at most 100 (1.5: half as patient again), got {}", format_number(factor)),
+            );
+        }
+        let sl = rs.service_level.as_ref().and_then(|sl| own_target(ck, &p.key("service_level"), sl));
+        if let (Some(name), Some(share)) = (&rs.name, share) {
+            out.push(Segment {
+                name: name.clone(),
+                share,
+                priority_boost: boost,
+                patience_factor: factor,
+                service_level: sl,
+            });
+        }
+    }
+    if !raw.is_empty() && raw.iter().all(|s| s.share.is_some()) {
+        shares_add_up(ck, &root.key("segment"), "segment", sum);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! arrived; agent time to the interval in which it was spent. Only intervals after the
 //! warm-up count, and time after the horizon (the drain) is not part of occupancy or cost.
 
-use super::{ChannelCounts, GroupTime, RepStats};
+use super::{ChannelCounts, GroupTime, IssueCounts, IssueScope, RepStats};
 use crate::scenario::{ChannelKind, Scenario};
 
 /// How a KPI's numbers read (for labels and formatting; JSON carries raw numbers).
@@ -69,8 +69,23 @@ pub struct ChannelDef {
     pub kinds: Kinds,
     /// Reported per contact type too.
     pub per_type: bool,
-    /// Reported only for channels with announcements (`[channel.announce]`).
-    pub announce: bool,
+    /// Reported only for channels with this feature.
+    pub only: Only,
+}
+
+/// The channels a KPI is reported for, beyond its kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    /// Every channel of its kinds.
+    Always,
+    /// Channels with announcements (`[channel.announce]`).
+    Announce,
+    /// Channels that receive later contacts of issues (returns or redials).
+    Repeats,
+    /// Channels with a type that self-service deflects.
+    Deflect,
+    /// Preemptive channels.
+    Preemptive,
 }
 
 /// Catalogue entry of a group KPI (overall or per interval).
@@ -125,12 +140,17 @@ macro_rules! catalogue {
 }
 
 const fn ch(name: &'static str, label: &'static str, unit: Unit, kinds: Kinds, per_type: bool) -> ChannelDef {
-    ChannelDef { name, label, unit, kinds, per_type, announce: false }
+    ChannelDef { name, label, unit, kinds, per_type, only: Only::Always }
 }
 
 /// An announcement KPI: live channels with announcements, per type too.
 const fn an(name: &'static str, label: &'static str, unit: Unit) -> ChannelDef {
-    ChannelDef { name, label, unit, kinds: Kinds::LIVE, per_type: true, announce: true }
+    ChannelDef { name, label, unit, kinds: Kinds::LIVE, per_type: true, only: Only::Announce }
+}
+
+/// A KPI of channels with a feature, any kind, per type too.
+const fn feat(name: &'static str, label: &'static str, unit: Unit, only: Only) -> ChannelDef {
+    ChannelDef { name, label, unit, kinds: Kinds::ANY, per_type: true, only }
 }
 
 const fn gr(name: &'static str, label: &'static str, unit: Unit, chat_only: bool) -> GroupDef {
@@ -163,11 +183,11 @@ catalogue! {
         /// Mean time in queue of answered and abandoned contacts, zero waits included (s).
         MeanWaitS => ch("mean_wait_s", "mean wait (answered + abandoned)", Unit::Seconds, Kinds::ANY, true),
         /// Median wait of answered contacts (s).
-        WaitP50S => ch("wait_p50_s", "wait p50", Unit::Seconds, Kinds::ANY, false),
+        WaitP50S => ch("wait_p50_s", "wait p50", Unit::Seconds, Kinds::ANY, true),
         /// 90th percentile of the waits of answered contacts (s).
-        WaitP90S => ch("wait_p90_s", "wait p90", Unit::Seconds, Kinds::ANY, false),
+        WaitP90S => ch("wait_p90_s", "wait p90", Unit::Seconds, Kinds::ANY, true),
         /// 99th percentile of the waits of answered contacts (s).
-        WaitP99S => ch("wait_p99_s", "wait p99", Unit::Seconds, Kinds::ANY, false),
+        WaitP99S => ch("wait_p99_s", "wait p99", Unit::Seconds, Kinds::ANY, true),
         /// Abandoned / offered.
         AbandonRate => ch("abandon_rate", "abandon rate", Unit::Share, Kinds::LIVE, true),
         /// Mean handle time of completed services (s), chat stretch included.
@@ -210,6 +230,18 @@ catalogue! {
         /// Contacts told a wait that abandoned once their latest promise had run out (still
         /// waiting at its end).
         AbandonedBrokenPromise => an("abandoned_broken_promise", "abandoned after a broken promise", Unit::Count),
+        /// Offered contacts that were the first contact of their issue.
+        Fresh => feat("fresh", "fresh contacts", Unit::Count, Only::Repeats),
+        /// Offered contacts that were later contacts of their issue: returns of unresolved
+        /// customers and redials after abandoning.
+        Repeat => feat("repeat", "repeat contacts", Unit::Count, Only::Repeats),
+        /// Repeat / offered: how much repeats raise the load above fresh demand.
+        RepeatShare => feat("repeat_share", "repeat share of offered", Unit::Share, Only::Repeats),
+        /// Fresh contacts self-service deflected: they never reach an agent and are not in
+        /// offered.
+        Deflected => feat("deflected", "deflected by self-service", Unit::Count, Only::Deflect),
+        /// Services interrupted by a more urgent contact, resumed later with the work left.
+        Preempted => feat("preempted", "preempted services", Unit::Count, Only::Preemptive),
     }
 }
 
@@ -223,10 +255,15 @@ impl ChannelKpi {
     /// Whether the KPI is reported for this channel: its kind, and for announcement KPIs
     /// whether it announces waits.
     pub fn applies(self, ch: &crate::scenario::Channel) -> bool {
-        match &ch.announce {
-            _ if !self.applies_to(ch.kind) => false,
-            None => !self.def().announce,
-            Some(a) => self != ChannelKpi::RangeCoverage || a.is_range(),
+        if !self.applies_to(ch.kind) {
+            return false;
+        }
+        match self.def().only {
+            Only::Always => true,
+            Only::Announce => ch.announce.as_ref().is_some_and(|a| self != ChannelKpi::RangeCoverage || a.is_range()),
+            Only::Repeats => ch.receives_repeats,
+            Only::Deflect => ch.types.iter().any(|t| t.deflect > 0.0),
+            Only::Preemptive => ch.preemptive,
         }
     }
 }
@@ -275,10 +312,74 @@ catalogue! {
     }
 }
 
+/// Catalogue entry of an issue KPI (per type an issue started as, per channel, per
+/// segment, and over all issues).
+#[derive(Debug)]
+pub struct IssueDef {
+    /// Field name in JSON and CSV output: a promise to scripts, never renamed.
+    pub name: &'static str,
+    /// Label in tables.
+    pub label: &'static str,
+    /// How its numbers read.
+    pub unit: Unit,
+}
+
+const fn is(name: &'static str, label: &'static str, unit: Unit) -> IssueDef {
+    IssueDef { name, label, unit }
+}
+
+catalogue! {
+    /// KPIs of customer issues: all the contacts of one problem, from the first contact's
+    /// arrival to the end of the service that resolves it. Issues are counted by the
+    /// interval their first contact arrived in, and by the type and segment they started
+    /// as.
+    pub enum IssueKpi: IssueDef {
+        /// Issues whose first contact arrived in the counted horizon (deflected contacts
+        /// open none).
+        Issues => is("issues", "issues", Unit::Count),
+        /// Issues resolved by a completed contact.
+        Resolved => is("resolved", "resolved", Unit::Count),
+        /// Resolved by their first contact / issues (first-contact resolution).
+        Fcr => is("fcr", "first-contact resolution", Unit::Share),
+        /// Mean contacts made by the issues that ended (resolved or abandoned for good),
+        /// the first included.
+        ContactsPerIssue => is("contacts_per_issue", "contacts per issue", Unit::Count),
+        /// Mean time to resolution of the resolved (s): from the first contact's arrival to
+        /// the end of the service that resolved the issue.
+        TtrS => is("ttr_s", "time to resolution", Unit::Seconds),
+        /// Median time to resolution of the resolved (s).
+        TtrP50S => is("ttr_p50_s", "TTR p50", Unit::Seconds),
+        /// 90th percentile of the time to resolution of the resolved (s).
+        TtrP90S => is("ttr_p90_s", "TTR p90", Unit::Seconds),
+        /// Issues still open when the run ended (a contact waiting, or the next contact due
+        /// after the horizon): counted, never dropped.
+        Unresolved => is("unresolved", "unresolved at end", Unit::Count),
+        /// Issues whose customer stopped trying unresolved: abandoned without redialling,
+        /// or unresolved at the last allowed contact.
+        AbandonedForGood => is("abandoned_for_good", "abandoned for good", Unit::Count),
+        /// Of those, unresolved at their last allowed contact (`max_contacts`).
+        GaveUpAtCap => is("gave_up_at_cap", "gave up at the contact cap", Unit::Count),
+    }
+}
+
+/// The value of issue KPI `k` from an issue scope's counters.
+fn issue_value(k: IssueKpi, x: &IssueCounts) -> f64 {
+    match k {
+        IssueKpi::Issues => x.issues as f64,
+        IssueKpi::Resolved => x.resolved as f64,
+        IssueKpi::Fcr => ratio(x.first_contact as f64, x.issues as f64),
+        IssueKpi::ContactsPerIssue => ratio(x.contacts as f64, (x.resolved + x.abandoned) as f64),
+        IssueKpi::TtrS => ratio(x.ttr_s, x.resolved as f64),
+        IssueKpi::TtrP50S => x.ttr_quantiles[0],
+        IssueKpi::TtrP90S => x.ttr_quantiles[1],
+        IssueKpi::Unresolved => x.open as f64,
+        IssueKpi::AbandonedForGood => x.abandoned as f64,
+        IssueKpi::GaveUpAtCap => x.gave_up as f64,
+    }
+}
+
 const NC: usize = ChannelKpi::ALL.len();
-/// Announcement KPIs come last in the catalogue, from this index.
-const FIRST_ANNOUNCE_KPI: usize = ChannelKpi::Announced as usize;
-const _: () = assert!(FIRST_ANNOUNCE_KPI + 11 == NC, "announcement KPIs are the catalogue's last entries");
+const NI: usize = IssueKpi::ALL.len();
 const NG: usize = GroupKpi::ALL.len();
 const NGI: usize = GroupIntervalKpi::ALL.len();
 
@@ -307,6 +408,11 @@ pub struct Layout {
     backlog_at: usize,
     types_at: usize,
     wait_at: usize,
+    segments_at: usize,
+    /// Customer segments (0 without segments).
+    pub segments: usize,
+    n_types: usize,
+    issues_at: usize,
     len: usize,
 }
 
@@ -331,7 +437,10 @@ impl Layout {
             n_types += c.types.len();
         }
         let wait_at = types_at + n_types * NC;
-        let len = wait_at + channels * WAIT_POINTS;
+        let segments_at = wait_at + channels * WAIT_POINTS;
+        let segments = s.segments.len();
+        let issues_at = segments_at + channels * segments * NC;
+        let len = issues_at + (n_types + channels + segments + 1) * NI;
         Layout {
             channels,
             groups,
@@ -346,6 +455,10 @@ impl Layout {
             types_at,
             type_offset,
             wait_at,
+            segments_at,
+            segments,
+            n_types,
+            issues_at,
             len,
         }
     }
@@ -400,6 +513,28 @@ impl Layout {
     pub fn contact_type(&self, c: usize, t: usize, k: ChannelKpi) -> usize {
         self.types_at + (self.type_offset[c] + t) * NC + k as usize
     }
+
+    /// KPI of customer segment `g`'s contacts on channel `c`.
+    pub fn segment(&self, c: usize, g: usize, k: ChannelKpi) -> usize {
+        self.segments_at + (c * self.segments + g) * NC + k as usize
+    }
+
+    /// Issue KPI `k` of the issues of `scope` (types by index within their channel:
+    /// use [`Layout::issue_type`]).
+    pub fn issue(&self, scope: IssueScope, k: IssueKpi) -> usize {
+        let row = match scope {
+            IssueScope::Type(t) => t,
+            IssueScope::Channel(c) => self.n_types + c,
+            IssueScope::Segment(g) => self.n_types + self.channels + g,
+            IssueScope::All => self.n_types + self.channels + self.segments,
+        };
+        self.issues_at + row * NI + k as usize
+    }
+
+    /// The issue scope of contact type `t` (index within the channel) of channel `c`.
+    pub fn issue_type(&self, c: usize, t: usize) -> IssueScope {
+        IssueScope::Type(self.type_offset[c] + t)
+    }
 }
 
 /// Points of the wait distribution reported per channel: P(wait > t) at t = 0, s, 2s, …,
@@ -439,7 +574,8 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
     for (c, ch) in s.channels.iter().enumerate() {
         let mut total = ChannelCounts::default();
         // Announcement KPIs stay undefined (and unreported) without announcements.
-        let kpis = if ch.announce.is_some() { ChannelKpi::ALL } else { &ChannelKpi::ALL[..FIRST_ANNOUNCE_KPI] };
+        let kpis: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.applies(ch)).collect();
+        let kpis = &kpis[..];
         for i in first..last {
             let counts = &r.channel[r.channel_at(c, i)];
             total.add(counts);
@@ -460,13 +596,31 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
         for j in 0..WAIT_POINTS {
             out[layout.wait_above(c, j)] = wait_above(steps, j);
         }
+        for g in 0..layout.segments {
+            let counts = &r.segments[c * layout.segments + g];
+            for &k in kpis {
+                out[layout.segment(c, g, k)] = channel_value(k, counts, counts.wait_quantiles, [f64::NAN; 3], ch.kind);
+            }
+        }
         if ch.types.len() > 1 {
             for t in 0..ch.types.len() {
                 let counts = &r.types[layout.type_offset[c] + t];
                 for &k in kpis {
-                    out[layout.contact_type(c, t, k)] = channel_value(k, counts, [f64::NAN; 3], [f64::NAN; 3], ch.kind);
+                    out[layout.contact_type(c, t, k)] =
+                        channel_value(k, counts, counts.wait_quantiles, [f64::NAN; 3], ch.kind);
                 }
             }
+        }
+    }
+
+    let mut scopes: Vec<IssueScope> = (0..layout.n_types).map(IssueScope::Type).collect();
+    scopes.extend((0..layout.channels).map(IssueScope::Channel));
+    scopes.extend((0..layout.segments).map(IssueScope::Segment));
+    scopes.push(IssueScope::All);
+    for scope in scopes {
+        let x = &r.issues[r.issue_at(scope)];
+        for &k in IssueKpi::ALL {
+            out[layout.issue(scope, k)] = issue_value(k, x);
         }
     }
 
@@ -579,6 +733,11 @@ fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], k
         ChannelKpi::PromiseKept => ratio(t.told.promise_kept as f64, t.told.promised as f64),
         ChannelKpi::RangeCoverage => ratio(t.told.in_range as f64, t.told.ranged as f64),
         ChannelKpi::AbandonedBrokenPromise => t.told.abandoned_broken as f64,
+        ChannelKpi::Fresh => (t.offered - t.repeat) as f64,
+        ChannelKpi::Repeat => t.repeat as f64,
+        ChannelKpi::RepeatShare => ratio(t.repeat as f64, offered),
+        ChannelKpi::Deflected => t.deflected as f64,
+        ChannelKpi::Preempted => t.preempted as f64,
     }
 }
 

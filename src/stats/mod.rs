@@ -44,6 +44,50 @@ pub struct ChannelCounts {
     pub wait_quantiles: [f64; 3],
     /// Announcements: what waiting contacts were told, and how it turned out.
     pub told: ToldCounts,
+    /// Of the offered, later contacts of their issue (returns and redials).
+    pub repeat: u64,
+    /// Fresh contacts self-service deflected (not offered).
+    pub deflected: u64,
+    /// Services preempted by a more urgent contact (preemptive channels).
+    pub preempted: u64,
+}
+
+/// What became of the issues that started in the counted horizon, for one scope (a
+/// contact type, a channel, a segment, or all). Every issue is counted once, when it ends.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IssueCounts {
+    /// Issues (ended in any way, open at the end included).
+    pub issues: u64,
+    /// Resolved by a completed contact.
+    pub resolved: u64,
+    /// Resolved by their first contact.
+    pub first_contact: u64,
+    /// Abandoned for good: the customer left and did not try again, or gave up at the cap.
+    pub abandoned: u64,
+    /// Of those, unresolved at their last allowed contact.
+    pub gave_up: u64,
+    /// Open when the run ended.
+    pub open: u64,
+    /// Contacts made by the issues that ended (resolved or abandoned for good).
+    pub contacts: u64,
+    /// Sum of the times to resolution of the resolved (s).
+    pub ttr_s: f64,
+    /// Percentiles p50, p90 of the times to resolution (s); NaN if none.
+    pub ttr_quantiles: [f64; 2],
+}
+
+impl IssueCounts {
+    /// Adds another scope's counters (quantiles are not additive and are left alone).
+    pub fn add(&mut self, o: &IssueCounts) {
+        self.issues += o.issues;
+        self.resolved += o.resolved;
+        self.first_contact += o.first_contact;
+        self.abandoned += o.abandoned;
+        self.gave_up += o.gave_up;
+        self.open += o.open;
+        self.contacts += o.contacts;
+        self.ttr_s += o.ttr_s;
+    }
 }
 
 /// Announcement counters of one channel and interval of arrival (all zero for a channel
@@ -117,6 +161,9 @@ impl Default for ChannelCounts {
             unfinished: 0,
             wait_quantiles: [f64::NAN; 3],
             told: ToldCounts::default(),
+            repeat: 0,
+            deflected: 0,
+            preempted: 0,
         }
     }
 }
@@ -137,6 +184,9 @@ impl ChannelCounts {
         self.not_yet_due += o.not_yet_due;
         self.unfinished += o.unfinished;
         self.told.add(&o.told);
+        self.repeat += o.repeat;
+        self.deflected += o.deflected;
+        self.preempted += o.preempted;
     }
 }
 
@@ -199,13 +249,41 @@ pub struct RepStats {
     /// more). See [`kpi::wait_step`].
     pub wait_steps: Vec<[u64; kpi::WAIT_STEPS_KEPT]>,
     /// Counters per contact type over all counted intervals, for channels with more than
-    /// one type (indexed by the model's global type index; quantiles are not kept).
+    /// one type (indexed by the model's global type index), with their wait percentiles.
     pub types: Vec<ChannelCounts>,
+    /// Counters per channel and customer segment over all counted intervals:
+    /// `[c * n_segments + s]` (empty without segments), with their wait percentiles.
+    pub segments: Vec<ChannelCounts>,
+    /// Customer segments (0 without segments).
+    pub n_segments: usize,
+    /// Issues that started in the counted horizon: per global contact type (the type they
+    /// started as), then per channel, then per segment, then all: see [`RepStats::issue_at`].
+    pub issues: Vec<IssueCounts>,
+}
+
+/// Which issues an [`IssueCounts`] covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueScope {
+    /// Those that started as this global contact type.
+    Type(usize),
+    /// Those that started on this channel.
+    Channel(usize),
+    /// Those of this customer segment.
+    Segment(usize),
+    /// Every issue.
+    All,
 }
 
 impl RepStats {
     /// Zeroed counters for a scenario of this shape.
-    pub fn new(n_channels: usize, n_groups: usize, n_intervals: usize, days: usize, n_types: usize) -> RepStats {
+    pub fn new(
+        n_channels: usize,
+        n_groups: usize,
+        n_intervals: usize,
+        days: usize,
+        n_types: usize,
+        n_segments: usize,
+    ) -> RepStats {
         RepStats {
             n_channels,
             n_groups,
@@ -218,6 +296,9 @@ impl RepStats {
             handled: vec![0; n_groups * n_channels],
             backlog_end_of_day: vec![vec![0; days]; n_channels],
             types: vec![ChannelCounts::default(); n_types],
+            segments: vec![ChannelCounts::default(); n_channels * n_segments],
+            n_segments,
+            issues: vec![IssueCounts::default(); n_types + n_channels + n_segments + 1],
             group_wait_s: vec![0.0; n_groups],
             wait_steps: vec![[0; kpi::WAIT_STEPS_KEPT]; n_channels],
         }
@@ -227,6 +308,17 @@ impl RepStats {
     /// Index of channel `c`, interval `i` in `channel`.
     pub fn channel_at(&self, c: usize, i: usize) -> usize {
         c * self.n_intervals + i
+    }
+
+    /// Index of an issue scope in `issues`.
+    pub fn issue_at(&self, scope: IssueScope) -> usize {
+        let n_types = self.issues.len() - self.n_channels - self.n_segments - 1;
+        match scope {
+            IssueScope::Type(t) => t,
+            IssueScope::Channel(c) => n_types + c,
+            IssueScope::Segment(s) => n_types + self.n_channels + s,
+            IssueScope::All => self.issues.len() - 1,
+        }
     }
 
     #[inline]

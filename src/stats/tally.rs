@@ -8,8 +8,8 @@
 
 use super::histogram::WaitHistogram;
 use super::kpi::{WAIT_STEPS_KEPT, days_in};
-use super::{ChannelCounts, RepStats};
-use crate::engine::{Announcement, Contact, Model, Recorder};
+use super::{ChannelCounts, IssueCounts, IssueScope, RepStats};
+use crate::engine::{Announcement, Contact, IssueEnd, IssueView, Model, Recorder};
 use crate::scenario::Told;
 
 /// A piecewise-constant level integrated over time (agents × seconds).
@@ -100,6 +100,20 @@ pub struct Tally {
     channels: Vec<ChannelInfo>,
     /// Some channel has several contact types (else no contact is counted by type).
     any_types: bool,
+    /// Per global type: its service-level threshold (s), its own or its channel's.
+    type_within: Vec<f64>,
+    /// Per segment: its threshold (s), `None`: the channel's.
+    segment_within: Vec<Option<f64>>,
+    /// Per global type and per (channel, segment): waits of counted answered contacts
+    /// (types of multi-type channels, and segments, only).
+    type_waits: Vec<WaitHistogram>,
+    segment_waits: Vec<WaitHistogram>,
+    /// Times to resolution of counted resolved issues, per type they started as and per
+    /// segment.
+    type_ttr: Vec<WaitHistogram>,
+    segment_ttr: Vec<WaitHistogram>,
+    /// Per global type: its channel.
+    type_channel: Vec<usize>,
 }
 
 impl Tally {
@@ -110,7 +124,7 @@ impl Tally {
         let n_ch = s.channels.len();
         let n_g = s.groups.len();
         Tally {
-            stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon), m.n_types),
+            stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon), m.n_types, s.segments.len()),
             levels: s
                 .groups
                 .iter()
@@ -144,6 +158,17 @@ impl Tally {
                 })
                 .collect(),
             any_types: s.channels.iter().any(|c| c.types.len() > 1),
+            type_within: s
+                .channels
+                .iter()
+                .flat_map(|c| c.types.iter().map(|t| t.service_level.map_or(c.within, |sl| sl.0)))
+                .collect(),
+            segment_within: s.segments.iter().map(|g| g.service_level.map(|sl| sl.0)).collect(),
+            type_waits: (0..m.n_types).map(|_| WaitHistogram::new()).collect(),
+            segment_waits: (0..n_ch * s.segments.len()).map(|_| WaitHistogram::new()).collect(),
+            type_ttr: (0..m.n_types).map(|_| WaitHistogram::new()).collect(),
+            segment_ttr: (0..s.segments.len()).map(|_| WaitHistogram::new()).collect(),
+            type_channel: s.channels.iter().enumerate().flat_map(|(c, ch)| ch.types.iter().map(move |_| c)).collect(),
         }
     }
 
@@ -162,7 +187,43 @@ impl Tally {
             let h = &self.hist.total[c];
             self.stats.channel_quantiles[c] = [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
         }
+        let q3 = |h: &WaitHistogram| [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
+        let q2 = |h: &WaitHistogram| [h.quantile(0.5), h.quantile(0.9)];
+        for (x, h) in self.stats.types.iter_mut().zip(&self.type_waits) {
+            x.wait_quantiles = q3(h);
+        }
+        for (x, h) in self.stats.segments.iter_mut().zip(&self.segment_waits) {
+            x.wait_quantiles = q3(h);
+        }
+        // Issues: per type as counted; channels and all are sums of types, segments kept.
+        let n_types = self.type_ttr.len();
+        let mut channel_ttr: Vec<WaitHistogram> = (0..self.n_channels).map(|_| WaitHistogram::new()).collect();
+        let mut all_ttr = WaitHistogram::new();
+        for t in 0..n_types {
+            let c = self.type_channel[t];
+            let x = self.stats.issues[t].clone();
+            let ci = self.stats.issue_at(IssueScope::Channel(c));
+            self.stats.issues[ci].add(&x);
+            let ai = self.stats.issue_at(IssueScope::All);
+            self.stats.issues[ai].add(&x);
+            self.stats.issues[t].ttr_quantiles = q2(&self.type_ttr[t]);
+            channel_ttr[c].merge(&self.type_ttr[t]);
+            all_ttr.merge(&self.type_ttr[t]);
+        }
+        for (c, h) in channel_ttr.iter().enumerate() {
+            let ci = self.stats.issue_at(IssueScope::Channel(c));
+            self.stats.issues[ci].ttr_quantiles = q2(h);
+        }
+        for (g, h) in self.segment_ttr.iter().enumerate() {
+            let si = self.stats.issue_at(IssueScope::Segment(g));
+            self.stats.issues[si].ttr_quantiles = q2(h);
+        }
+        let ai = self.stats.issue_at(IssueScope::All);
+        self.stats.issues[ai].ttr_quantiles = q2(&all_ttr);
         if cfg!(debug_assertions) {
+            for x in &self.stats.issues {
+                assert_eq!(x.issues, x.resolved + x.abandoned + x.open, "issue conservation");
+            }
             for (idx, x) in self.stats.channel.iter().enumerate() {
                 assert_eq!(
                     x.offered,
@@ -176,7 +237,8 @@ impl Tally {
     }
 
     /// Applies `f` to the counters of the contact's channel and interval of arrival, and to
-    /// those of its type when the channel has several types and the contact counts.
+    /// those of its type when the channel has several types and of its segment when there
+    /// are segments, if the contact counts.
     #[inline]
     fn count(&mut self, k: &Contact, f: impl Fn(&mut ChannelCounts)) {
         let (c, i) = (k.channel(), k.interval());
@@ -184,6 +246,31 @@ impl Tally {
         f(&mut self.stats.channel[ci]);
         if self.any_types && self.channels[c].multi_type && i >= self.first_counted {
             f(&mut self.stats.types[k.contact_type()]);
+        }
+        if self.stats.n_segments > 0 && i >= self.first_counted {
+            f(&mut self.stats.segments[c * self.stats.n_segments + k.segment()]);
+        }
+    }
+
+    /// Counts `hit` (a wait or deadline compared with each scope's own threshold) in the
+    /// contact's channel, type and segment counters, as [`Tally::count`] does.
+    #[inline]
+    fn count_within(&mut self, k: &Contact, hit: impl Fn(f64) -> bool, f: impl Fn(&mut ChannelCounts, u64)) {
+        let (c, i) = (k.channel(), k.interval());
+        let ci = self.stats.channel_at(c, i);
+        let within = self.channels[c].within;
+        f(&mut self.stats.channel[ci], u64::from(hit(within)));
+        if i < self.first_counted {
+            return;
+        }
+        if self.any_types && self.channels[c].multi_type {
+            let t = k.contact_type();
+            f(&mut self.stats.types[t], u64::from(hit(self.type_within[t])));
+        }
+        if self.stats.n_segments > 0 {
+            let g = k.segment();
+            let w = self.segment_within[g].unwrap_or(within);
+            f(&mut self.stats.segments[c * self.stats.n_segments + g], u64::from(hit(w)));
         }
     }
 
@@ -219,7 +306,56 @@ impl Tally {
 impl Recorder for Tally {
     #[inline(always)]
     fn arrival(&mut self, _now: f64, k: &Contact) {
-        self.count(k, |x| x.offered += 1);
+        let repeat = u64::from(k.is_repeat());
+        self.count(k, |x| {
+            x.offered += 1;
+            x.repeat += repeat;
+        });
+    }
+
+    fn deflected(&mut self, _now: f64, k: &Contact) {
+        self.count(k, |x| x.deflected += 1);
+    }
+
+    fn preempted(&mut self, _now: f64, k: &Contact) {
+        self.count(k, |x| x.preempted += 1);
+    }
+
+    #[inline]
+    fn issue_ended(&mut self, now: f64, _k: &Contact, v: &IssueView, end: IssueEnd) {
+        if !v.counted {
+            return;
+        }
+        let ttr = now - v.start;
+        let add = |x: &mut IssueCounts| {
+            x.issues += 1;
+            match end {
+                IssueEnd::Resolved => {
+                    x.resolved += 1;
+                    x.first_contact += u64::from(v.contacts == 1);
+                    x.contacts += u64::from(v.contacts);
+                    x.ttr_s += ttr;
+                }
+                IssueEnd::Abandoned | IssueEnd::GaveUp => {
+                    x.abandoned += 1;
+                    x.gave_up += u64::from(end == IssueEnd::GaveUp);
+                    x.contacts += u64::from(v.contacts);
+                }
+                IssueEnd::Open => x.open += 1,
+            }
+        };
+        add(&mut self.stats.issues[v.origin]);
+        let resolved = end == IssueEnd::Resolved;
+        if resolved {
+            self.type_ttr[v.origin].record(ttr);
+        }
+        if self.stats.n_segments > 0 {
+            let si = self.stats.issue_at(IssueScope::Segment(v.segment));
+            add(&mut self.stats.issues[si]);
+            if resolved {
+                self.segment_ttr[v.segment].record(ttr);
+            }
+        }
     }
 
     #[inline]
@@ -230,13 +366,22 @@ impl Recorder for Tally {
     #[inline(always)]
     fn answered(&mut self, _now: f64, k: &Contact, g: usize, wait: f64, from_queue: bool) {
         let (c, i) = (k.channel(), k.interval());
-        let within = u64::from(wait <= self.channels[c].within);
-        self.count(k, |x| {
-            x.answered += 1;
-            x.wait_answered_s += wait;
-            x.answered_within += within;
-        });
+        self.count_within(
+            k,
+            |t| wait <= t,
+            |x, within| {
+                x.answered += 1;
+                x.wait_answered_s += wait;
+                x.answered_within += within;
+            },
+        );
         if i >= self.first_counted {
+            if self.any_types && self.channels[c].multi_type {
+                self.type_waits[k.contact_type()].record(wait);
+            }
+            if self.stats.n_segments > 0 {
+                self.segment_waits[c * self.stats.n_segments + k.segment()].record(wait);
+            }
             // ⌈wait / step⌉ capped at the last slot, cheaply: clamp in floating point, then
             // truncate to a small signed integer and add one for a fractional part. Waits
             // are never negative.
@@ -346,11 +491,15 @@ impl Recorder for Tally {
     }
 
     fn waiting_at_end(&mut self, end: f64, k: &Contact) {
-        let not_due = u64::from(k.arrival() + self.channels[k.channel()].within > end);
-        self.count(k, |x| {
-            x.waiting_at_end += 1;
-            x.not_yet_due += not_due;
-        });
+        let arrival = k.arrival();
+        self.count_within(
+            k,
+            |t| arrival + t > end,
+            |x, not_due| {
+                x.waiting_at_end += 1;
+                x.not_yet_due += not_due;
+            },
+        );
         self.hist.pending[k.channel() * self.n_intervals + k.interval()] -= 1;
     }
 
