@@ -105,7 +105,7 @@ impl Issues {
             IssueView {
                 start: k.arrival,
                 origin: usize::from(k.ty),
-                segment: usize::from(k.segment),
+                segment: k.segment(),
                 contacts: 1,
                 counted: k.interval >= first_counted,
             }

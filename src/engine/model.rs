@@ -46,6 +46,13 @@ pub struct Model {
     pub(crate) return_to: Vec<Vec<(usize, usize, f64)>>,
     /// Some channel is preemptive.
     pub(crate) any_preemptive: bool,
+    /// Per channel: fresh contacts draw a segment or may be deflected.
+    pub(crate) fresh_draws: Vec<bool>,
+    /// The engine tells the recorder how every issue ends. Off when no issue can have a
+    /// second contact and no service is ever interrupted: every issue is then its one
+    /// contact, whose time to resolution is its wait plus handle time, and the standard
+    /// statistics derive the issue counts from the contact counts.
+    pub(crate) track_issues: bool,
     /// Cumulative type shares per channel (last = 1).
     pub(crate) type_cum: Vec<Vec<f64>>,
     /// Global index of each channel's first contact type.
@@ -115,7 +122,27 @@ impl AnnounceModel {
     }
 }
 
+/// Whether some contact type's issues can have more than one contact.
+fn type_repeats_any(s: &Scenario) -> bool {
+    s.channels.iter().flat_map(|c| &c.types).any(|t| t.resolution.repeats())
+}
+
 impl Model {
+    /// Whether the engine reports every issue's end to the recorder
+    /// ([`Recorder::issue_ended`](super::Recorder::issue_ended)). Scenarios where every
+    /// issue is a single uninterrupted contact leave it off, for speed; a recorder of your
+    /// own that needs the hook turns it on with [`Model::tracking_every_issue`].
+    pub fn tracks_issues(&self) -> bool {
+        self.track_issues
+    }
+
+    /// The same model, reporting every issue's end to the recorder (results are the same;
+    /// the standard statistics then count issues one by one instead of deriving them).
+    pub fn tracking_every_issue(mut self) -> Model {
+        self.track_issues = true;
+        self
+    }
+
     /// Compiles a checked scenario: queues, routing tables and timelines. Infallible: the
     /// scenario was validated when it was built.
     pub fn compile(scenario: Scenario) -> Model {
@@ -304,6 +331,11 @@ impl Model {
             })
             .collect();
         let any_preemptive = s.channels.iter().any(|c| c.preemptive);
+        let track_issues = type_repeats_any(s)
+            || s.channels.iter().any(|c| c.preemptive)
+            || s.groups.iter().any(|g| g.interrupt_deferred);
+        let fresh_draws =
+            s.channels.iter().map(|c| !s.segments.is_empty() || c.types.iter().any(|t| t.deflect > 0.0)).collect();
         let announce = (0..n_ch)
             .map(|c| s.channels[c].announce.as_ref().map(|_| AnnounceModel::new(s, c, &arrival_groups[c])))
             .collect();
@@ -316,6 +348,8 @@ impl Model {
             type_repeats,
             return_to,
             any_preemptive,
+            fresh_draws,
+            track_issues,
             type_cum,
             type_offset,
             n_types,

@@ -25,7 +25,7 @@ pub(crate) enum Pick {
 /// across them (ties: the group listed first), else, for chat, an agent with a free slot
 /// holding the fewest chats of channel `c` (within a load, groups in order, the agent most
 /// recently put in the bucket first).
-#[inline]
+#[inline(always)]
 pub(crate) fn agent_for(
     m: &Model,
     work: &Workforce,

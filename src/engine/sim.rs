@@ -468,7 +468,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         }
         let mut segment = 0;
         let mut abandon_at = self.now + patience;
-        if !m.segment_cum.is_empty() || spec.types[ty].deflect > 0.0 {
+        if m.fresh_draws[c] {
             let Some((seg, factor)) = self.fresh_customer(c, ty) else { return };
             segment = seg;
             abandon_at = self.now + patience * factor;
@@ -526,7 +526,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let m = self.m;
         // `now` ≥ 0 and at most the horizon: the i64 conversion is exact and cheaper.
         let interval = ((self.now / self.interval_len) as i64 as usize).min(self.last_interval);
-        let n_types = m.scenario.channels[c].types.len();
+        // Segment 0's queues come first in the channel's row.
+        let queue = if segment == 0 {
+            m.type_queue[c][ty]
+        } else {
+            m.type_queue[c][segment * m.scenario.channels[c].types.len() + ty]
+        };
         Contact {
             arrival: self.now,
             handle,
@@ -536,12 +541,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
             generation: 0,
             agent: 0,
             channel: c as u16,
-            queue: m.type_queue[c][segment * n_types + ty] as u16,
+            queue: queue as u16,
             ty: (m.type_offset[c] + ty) as u16,
             state: State::Waiting,
             issue,
-            segment: segment as u8,
-            repeat,
+            flags: segment as u8 | if repeat { super::contacts::REPEAT } else { 0 },
         }
     }
 
@@ -568,7 +572,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
         self.rec.arrival(now, self.contacts.get(slot));
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
             let groups = m.arrival_groups[c].iter().copied();
-            if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
+            let found = match self.find_agent(c, groups.clone()) {
+                Some(a) => Some(a),
+                None => self.interrupt(c, groups),
+            };
+            if let Some(a) = found {
                 self.start(slot, a, false);
                 return;
             }
@@ -859,7 +867,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
 
     /// The agent that takes a contact of channel `c` among `groups` (see
     /// [`routing::agent_for`]), taken out of its group's idle queue.
-    #[inline]
+    #[inline(always)]
     fn find_agent(&mut self, c: usize, groups: impl Iterator<Item = usize> + Clone) -> Option<u32> {
         match routing::agent_for(self.m, &self.work, c, groups)? {
             Pick::Idle(g) => self.work.groups[g].idle.pop_front(),
@@ -940,6 +948,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// A live contact of channel `c` found no free agent: interrupt the deferred contact
     /// chosen by [`routing::interruption`]; it goes back to the front of its queue with the
     /// work it had left. Returns the freed agent.
+    #[inline(always)]
     fn interrupt(&mut self, c: usize, groups: impl Iterator<Item = usize>) -> Option<u32> {
         let (a, slot) = routing::interruption(self.m, &self.work, &self.contacts, c, groups)?;
         let now = self.now;
@@ -969,12 +978,12 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let k = self.contacts.get(slot);
         let (a, channel) = (k.agent, k.channel as usize);
         self.rec.completed(now, k);
-        if k.issue == NO_ISSUE {
-            let v = self.issues.view(k, self.first_counted);
-            self.rec.issue_ended(now, k, &v, IssueEnd::Resolved);
-        } else {
+        if k.issue != NO_ISSUE {
             let k = *k;
             self.after_service(&k);
+        } else if self.m.track_issues {
+            let v = self.issues.view(k, self.first_counted);
+            self.rec.issue_ended(now, k, &v, IssueEnd::Resolved);
         }
         self.contacts.release(slot);
 
@@ -1008,21 +1017,24 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let queue = k.queue as usize;
         self.rec.abandoned(self.now, k, self.now - k.arrival);
         self.queues.left(queue);
-        if k.issue == NO_ISSUE {
-            let v = self.issues.view(k, self.first_counted);
-            self.rec.issue_ended(self.now, k, &v, IssueEnd::Abandoned);
-        } else {
+        if k.issue != NO_ISSUE {
             let k = *k;
             self.after_abandon(&k);
+        } else if self.m.track_issues {
+            let v = self.issues.view(k, self.first_counted);
+            self.rec.issue_ended(self.now, k, &v, IssueEnd::Abandoned);
         }
         self.contacts.release(slot);
     }
 
     // ---- issues ---------------------------------------------------------------------
 
-    /// Issue of contact `k` (its last contact so far) ends now as `end`.
+    /// Issue of contact `k` (its last contact so far) ends now as `end` (told to the
+    /// recorder when the model tracks issues).
     fn end_issue(&mut self, k: &Contact, v: &IssueView, end: IssueEnd) {
-        self.rec.issue_ended(self.now, k, v, end);
+        if self.m.track_issues {
+            self.rec.issue_ended(self.now, k, v, end);
+        }
         if k.issue != NO_ISSUE {
             self.issues.close(k.issue);
         }

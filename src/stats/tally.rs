@@ -98,8 +98,6 @@ pub struct Tally {
     n_channels: usize,
     first_counted: usize,
     channels: Vec<ChannelInfo>,
-    /// Some channel has several contact types (else no contact is counted by type).
-    any_types: bool,
     /// Per global type: its service-level threshold (s), its own or its channel's.
     type_within: Vec<f64>,
     /// Per segment: its threshold (s), `None`: the channel's.
@@ -114,6 +112,13 @@ pub struct Tally {
     segment_ttr: Vec<WaitHistogram>,
     /// Per global type: its channel.
     type_channel: Vec<usize>,
+    /// Contacts are counted by type or segment too (some channel has several types, or
+    /// there are segments): one test keeps the plain case fast.
+    scoped: bool,
+    /// The engine does not report issues' ends ([`Model::tracks_issues`]): issue counts
+    /// are derived from the contact counts, and each completed contact's time in the
+    /// system is its issue's time to resolution.
+    derive_issues: bool,
 }
 
 impl Tally {
@@ -157,7 +162,6 @@ impl Tally {
                     ranged: c.announce.as_ref().is_some_and(crate::scenario::Announce::is_range),
                 })
                 .collect(),
-            any_types: s.channels.iter().any(|c| c.types.len() > 1),
             type_within: s
                 .channels
                 .iter()
@@ -169,6 +173,8 @@ impl Tally {
             type_ttr: (0..m.n_types).map(|_| WaitHistogram::new()).collect(),
             segment_ttr: (0..s.segments.len()).map(|_| WaitHistogram::new()).collect(),
             type_channel: s.channels.iter().enumerate().flat_map(|(c, ch)| ch.types.iter().map(move |_| c)).collect(),
+            scoped: s.channels.iter().any(|c| c.types.len() > 1) || !s.segments.is_empty(),
+            derive_issues: !m.tracks_issues(),
         }
     }
 
@@ -194,6 +200,9 @@ impl Tally {
         }
         for (x, h) in self.stats.segments.iter_mut().zip(&self.segment_waits) {
             x.wait_quantiles = q3(h);
+        }
+        if self.derive_issues {
+            self.derive_issue_counts();
         }
         // Issues: per type as counted; channels and all are sums of types, segments kept.
         let n_types = self.type_ttr.len();
@@ -239,31 +248,33 @@ impl Tally {
     /// Applies `f` to the counters of the contact's channel and interval of arrival, and to
     /// those of its type when the channel has several types and of its segment when there
     /// are segments, if the contact counts.
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, k: &Contact, f: impl Fn(&mut ChannelCounts)) {
         let (c, i) = (k.channel(), k.interval());
         let ci = self.stats.channel_at(c, i);
         f(&mut self.stats.channel[ci]);
-        if self.any_types && self.channels[c].multi_type && i >= self.first_counted {
-            f(&mut self.stats.types[k.contact_type()]);
-        }
-        if self.stats.n_segments > 0 && i >= self.first_counted {
-            f(&mut self.stats.segments[c * self.stats.n_segments + k.segment()]);
+        if self.scoped && i >= self.first_counted {
+            if self.channels[c].multi_type {
+                f(&mut self.stats.types[k.contact_type()]);
+            }
+            if self.stats.n_segments > 0 {
+                f(&mut self.stats.segments[c * self.stats.n_segments + k.segment()]);
+            }
         }
     }
 
     /// Counts `hit` (a wait or deadline compared with each scope's own threshold) in the
     /// contact's channel, type and segment counters, as [`Tally::count`] does.
-    #[inline]
+    #[inline(always)]
     fn count_within(&mut self, k: &Contact, hit: impl Fn(f64) -> bool, f: impl Fn(&mut ChannelCounts, u64)) {
         let (c, i) = (k.channel(), k.interval());
         let ci = self.stats.channel_at(c, i);
         let within = self.channels[c].within;
         f(&mut self.stats.channel[ci], u64::from(hit(within)));
-        if i < self.first_counted {
+        if !self.scoped || i < self.first_counted {
             return;
         }
-        if self.any_types && self.channels[c].multi_type {
+        if self.channels[c].multi_type {
             let t = k.contact_type();
             f(&mut self.stats.types[t], u64::from(hit(self.type_within[t])));
         }
@@ -303,6 +314,97 @@ impl Tally {
     }
 }
 
+/// Counts an issue that ended as `end` after `ttr` s in scope `x`.
+#[inline(always)]
+fn add_issue(x: &mut IssueCounts, v: &IssueView, end: IssueEnd, ttr: f64) {
+    x.issues += 1;
+    match end {
+        IssueEnd::Resolved => {
+            x.resolved += 1;
+            x.first_contact += u64::from(v.contacts == 1);
+            x.contacts += u64::from(v.contacts);
+            x.ttr_s += ttr;
+        }
+        IssueEnd::Abandoned | IssueEnd::GaveUp => {
+            x.abandoned += 1;
+            x.gave_up += u64::from(end == IssueEnd::GaveUp);
+            x.contacts += u64::from(v.contacts);
+        }
+        IssueEnd::Open => x.open += 1,
+    }
+}
+
+/// The issue counts of contacts that are each their whole issue, uninterrupted: every
+/// fresh contact opens one, a completed one resolves it after its wait and handle time,
+/// an abandoned or balked one ends it for good, one still waiting leaves it open.
+fn single_contact_issues(x: &ChannelCounts) -> IssueCounts {
+    IssueCounts {
+        issues: x.offered,
+        resolved: x.completed,
+        first_contact: x.completed,
+        abandoned: x.abandoned + x.told.balked,
+        gave_up: 0,
+        open: x.waiting_at_end + x.unfinished,
+        contacts: x.completed + x.abandoned + x.told.balked,
+        ttr_s: x.wait_answered_s + x.handle_s,
+        ttr_quantiles: [f64::NAN; 2],
+    }
+}
+
+impl Tally {
+    /// Issue counts per type and segment from the contact counts (runs whose engine does
+    /// not report issues: every issue a single uninterrupted contact).
+    fn derive_issue_counts(&mut self) {
+        let n = self.n_intervals;
+        let mut t = 0;
+        for (c, info) in self.channels.iter().enumerate() {
+            if info.multi_type {
+                while t < self.type_channel.len() && self.type_channel[t] == c {
+                    self.stats.issues[t] = single_contact_issues(&self.stats.types[t]);
+                    t += 1;
+                }
+            } else {
+                let mut total = ChannelCounts::default();
+                for i in self.first_counted..n {
+                    total.add(&self.stats.channel[c * n + i]);
+                }
+                self.stats.issues[t] = single_contact_issues(&total);
+                t += 1;
+            }
+        }
+        for g in 0..self.stats.n_segments {
+            let mut total = ChannelCounts::default();
+            for c in 0..self.n_channels {
+                total.add(&self.stats.segments[c * self.stats.n_segments + g]);
+            }
+            let si = self.stats.issue_at(IssueScope::Segment(g));
+            self.stats.issues[si] = single_contact_issues(&total);
+        }
+    }
+
+    /// The wait of a counted answered contact, by type and segment (scoped runs).
+    #[cold]
+    fn scoped_wait(&mut self, k: &Contact, wait: f64) {
+        let c = k.channel();
+        if self.channels[c].multi_type {
+            self.type_waits[k.contact_type()].record(wait);
+        }
+        if self.stats.n_segments > 0 {
+            self.segment_waits[c * self.stats.n_segments + k.segment()].record(wait);
+        }
+    }
+
+    /// The segment's side of [`Recorder::issue_ended`] (scenarios with segments).
+    #[cold]
+    fn segment_issue_ended(&mut self, v: &IssueView, end: IssueEnd, ttr: f64) {
+        let si = self.stats.issue_at(IssueScope::Segment(v.segment));
+        add_issue(&mut self.stats.issues[si], v, end, ttr);
+        if end == IssueEnd::Resolved {
+            self.segment_ttr[v.segment].record(ttr);
+        }
+    }
+}
+
 impl Recorder for Tally {
     #[inline(always)]
     fn arrival(&mut self, _now: f64, k: &Contact) {
@@ -321,40 +423,18 @@ impl Recorder for Tally {
         self.count(k, |x| x.preempted += 1);
     }
 
-    #[inline]
+    #[inline(always)]
     fn issue_ended(&mut self, now: f64, _k: &Contact, v: &IssueView, end: IssueEnd) {
         if !v.counted {
             return;
         }
         let ttr = now - v.start;
-        let add = |x: &mut IssueCounts| {
-            x.issues += 1;
-            match end {
-                IssueEnd::Resolved => {
-                    x.resolved += 1;
-                    x.first_contact += u64::from(v.contacts == 1);
-                    x.contacts += u64::from(v.contacts);
-                    x.ttr_s += ttr;
-                }
-                IssueEnd::Abandoned | IssueEnd::GaveUp => {
-                    x.abandoned += 1;
-                    x.gave_up += u64::from(end == IssueEnd::GaveUp);
-                    x.contacts += u64::from(v.contacts);
-                }
-                IssueEnd::Open => x.open += 1,
-            }
-        };
-        add(&mut self.stats.issues[v.origin]);
-        let resolved = end == IssueEnd::Resolved;
-        if resolved {
+        add_issue(&mut self.stats.issues[v.origin], v, end, ttr);
+        if end == IssueEnd::Resolved {
             self.type_ttr[v.origin].record(ttr);
         }
         if self.stats.n_segments > 0 {
-            let si = self.stats.issue_at(IssueScope::Segment(v.segment));
-            add(&mut self.stats.issues[si]);
-            if resolved {
-                self.segment_ttr[v.segment].record(ttr);
-            }
+            self.segment_issue_ended(v, end, ttr);
         }
     }
 
@@ -376,11 +456,8 @@ impl Recorder for Tally {
             },
         );
         if i >= self.first_counted {
-            if self.any_types && self.channels[c].multi_type {
-                self.type_waits[k.contact_type()].record(wait);
-            }
-            if self.stats.n_segments > 0 {
-                self.segment_waits[c * self.stats.n_segments + k.segment()].record(wait);
+            if self.scoped {
+                self.scoped_wait(k, wait);
             }
             // ⌈wait / step⌉ capped at the last slot, cheaply: clamp in floating point, then
             // truncate to a small signed integer and add one for a fractional part. Waits
@@ -399,12 +476,20 @@ impl Recorder for Tally {
     }
 
     #[inline(always)]
-    fn completed(&mut self, _now: f64, k: &Contact) {
+    fn completed(&mut self, now: f64, k: &Contact) {
         let handle = k.handle_time();
         self.count(k, |x| {
             x.completed += 1;
             x.handle_s += handle;
         });
+        if self.derive_issues && k.interval() >= self.first_counted {
+            // The contact is its whole issue, resolved now.
+            let ttr = now - k.arrival();
+            self.type_ttr[k.contact_type()].record(ttr);
+            if self.stats.n_segments > 0 {
+                self.segment_ttr[k.segment()].record(ttr);
+            }
+        }
     }
 
     #[inline]
