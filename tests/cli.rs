@@ -288,8 +288,14 @@ fn example_scenarios_run() {
             // and every issue ends one way: resolved, open at the end, or abandoned for good.
             let issues = &v["issues"]["channels"][name];
             let im = |x: &serde_json::Value, k: &str| x[k]["mean"].as_f64().unwrap();
+            // (Contacts the virtual assistant contains open issues without being offered.)
             let fresh = if c.get("fresh").is_some() { m("fresh") } else { lhs };
-            assert!((im(issues, "issues") - fresh).abs() < 1e-6 * fresh.max(1.0), "{file}: {name}: issues vs fresh");
+            let (low, high) = (fresh, fresh + m("contained"));
+            let n = im(issues, "issues");
+            assert!(
+                n >= low - 1e-6 * low.max(1.0) && n <= high + 1e-6 * high.max(1.0),
+                "{file}: {name}: issues vs fresh"
+            );
             assert!((m("fresh") + m("repeat") - lhs).abs() < 1e-6 * lhs.max(1.0) || c.get("fresh").is_none());
             let ended = im(issues, "resolved") + im(issues, "unresolved") + im(issues, "abandoned_for_good");
             assert!((im(issues, "issues") - ended).abs() < 1e-6 * ended.max(1.0), "{file}: {name}: issue conservation");

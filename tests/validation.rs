@@ -938,3 +938,115 @@ staff = 18
         );
     }
 }
+
+/// A virtual assistant in front of the queue: with ample agents, bot time b and handle time
+/// h deterministic and containment share c, a contained issue takes b and an escalated one
+/// b + h (it waits for nobody), so mean TTR is b + (1 − c)h and the containment rate c.
+/// Neighbours: c + 0.05.
+#[test]
+fn assistant_containment_sets_time_to_resolution() {
+    use ccsim::report::IssueOf;
+    use ccsim::stats::kpi::IssueKpi;
+    let (c, b, h) = (0.3, 60.0, 300.0);
+    let toml = format!(
+        r#"
+name = "assistant"
+seed = 8
+replications = 20
+horizon = "24h"
+interval = "1h"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = 20 }}
+arrivals = {{ per_hour = 200 }}
+handle_time = {{ dist = "deterministic", value = {h} }}
+assistant = {{ contain = {c}, time = {{ dist = "deterministic", value = {b} }} }}
+
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = 60
+"#
+    );
+    let r = run(Scenario::from_toml(&toml, "assistant.toml").unwrap(), &RunOptions::default()).unwrap().report();
+    let all = r.issues_of(&IssueOf::All).unwrap();
+    let phone = r.channel("phone").unwrap();
+    assert_eq!(phone.get(ChannelKpi::AsaS).unwrap().mean, 0.0, "nobody waits");
+    let checks = vec![
+        Check {
+            label: "assistant c 0.3: mean TTR".into(),
+            sim: all.get(IssueKpi::TtrS).unwrap(),
+            expected: b + (1.0 - c) * h,
+            neighbour: Some(b + (1.0 - c - 0.05) * h),
+        },
+        Check {
+            label: "assistant c 0.3: containment rate".into(),
+            sim: phone.get(ChannelKpi::ContainmentRate).unwrap(),
+            expected: c,
+            neighbour: Some(c + 0.05),
+        },
+    ];
+    assert_checks(&checks);
+}
+
+/// Priority that ages with waiting time, at its two limits: with a tiny ageing rate the
+/// classes' waits are those of strict non-preemptive priority (Cobham); with a huge one,
+/// waiting time dominates and both classes wait as in one FIFO queue (Erlang C). Each
+/// limit's neighbour is the other limit.
+#[test]
+fn aging_priority_spans_strict_priority_and_fifo() {
+    let (c, aht) = (10u32, 300.0);
+    let rates: Vec<f64> = [0.45, 0.45].iter().map(|l| l * f64::from(c) / aht).collect();
+    let total: f64 = rates.iter().sum();
+    let cobham = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
+    let fifo = ErlangC::new(total, aht, c).unwrap().asa();
+    let mut checks = Vec::new();
+    for (per_minute, name) in [(1e-6, "strict"), (1e6, "fifo")] {
+        let toml = format!(
+            r#"
+name = "aging"
+seed = 11
+replications = 24
+horizon = "400h"
+interval = "40h"
+warmup = "40h"
+routing = {{ policy = "aging", aging_per_minute = {per_minute} }}
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = 20 }}
+arrivals = {{ per_hour = {} }}
+handle_time = {{ dist = "exponential", mean = {aht} }}
+[[channel.type]]
+name = "class1"
+share = 0.5
+priority = 1
+[[channel.type]]
+name = "class2"
+share = 0.5
+priority = 2
+
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = {c}
+"#,
+            total * 3600.0
+        );
+        let r = run(Scenario::from_toml(&toml, "aging.toml").unwrap(), &RunOptions::default()).unwrap().report();
+        let phone = r.channel("phone").unwrap();
+        for (k, &strict) in cobham.iter().enumerate() {
+            let (expected, neighbour) = if name == "strict" { (strict, fifo) } else { (fifo, strict) };
+            checks.push(Check {
+                label: format!("aging {name}: class {} ASA", k + 1),
+                sim: phone.types[k].get(ChannelKpi::AsaS).unwrap(),
+                expected,
+                neighbour: Some(neighbour),
+            });
+        }
+    }
+    assert_checks(&checks);
+}

@@ -115,14 +115,31 @@ impl Issues {
     }
 }
 
+/// What an [`Entry`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EntryKind {
+    /// A return or a redial arrives (it draws its handle time and patience then).
+    Arrive,
+    /// A contact leaves the virtual assistant for the queue, with its draws.
+    Escalate,
+    /// The virtual assistant finishes a contact it contains.
+    Contained,
+}
+
 /// A contact of an open issue still to come: a return or a redial, or a contact leaving
-/// the virtual assistant for the queue.
+/// the virtual assistant.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
     pub issue: u32,
     pub channel: u16,
     /// Type index within `channel`.
     pub ty: u16,
+    pub kind: EntryKind,
+    /// A later contact of its issue.
+    pub repeat: bool,
+    /// Escalations: the drawn handle time and patience (s).
+    pub handle: f64,
+    pub patience: f64,
 }
 
 /// The slot pool of contacts still to come.

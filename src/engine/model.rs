@@ -46,6 +46,8 @@ pub struct Model {
     pub(crate) return_to: Vec<Vec<(usize, usize, f64)>>,
     /// Some channel is preemptive.
     pub(crate) any_preemptive: bool,
+    /// Some contact type has a virtual assistant.
+    pub(crate) any_assistant: bool,
     /// Per channel: fresh contacts draw a segment or may be deflected.
     pub(crate) fresh_draws: Vec<bool>,
     /// The engine tells the recorder how every issue ends. Off when no issue can have a
@@ -83,6 +85,8 @@ pub struct Model {
     pub(crate) channel_salt: Vec<u64>,
     pub(crate) group_salt: Vec<u64>,
     pub(crate) policy: RoutingPolicy,
+    /// Aging policy: priority levels gained per second waited.
+    pub(crate) aging_per_s: f64,
     /// Calendar sizing: peak arrival rate over all channels (per s), and the time ahead
     /// (s) within which most events fall (a few mean handle times or patiences).
     pub(crate) calendar_rate: f64,
@@ -124,7 +128,7 @@ impl AnnounceModel {
 
 /// Whether some contact type's issues can have more than one contact.
 fn type_repeats_any(s: &Scenario) -> bool {
-    s.channels.iter().flat_map(|c| &c.types).any(|t| t.resolution.repeats())
+    s.channels.iter().flat_map(|c| &c.types).any(|t| t.resolution.repeats() || t.assistant.is_some())
 }
 
 impl Model {
@@ -312,7 +316,13 @@ impl Model {
         }
         let type_of: Vec<(usize, usize)> =
             s.channels.iter().enumerate().flat_map(|(c, ch)| (0..ch.types.len()).map(move |t| (c, t))).collect();
-        let type_repeats = type_of.iter().map(|&(c, t)| s.channels[c].types[t].resolution.repeats()).collect();
+        let type_repeats = type_of
+            .iter()
+            .map(|&(c, t)| {
+                let ty = &s.channels[c].types[t];
+                ty.resolution.repeats() || ty.assistant.is_some()
+            })
+            .collect();
         let return_to = type_of
             .iter()
             .map(|&(c, t)| {
@@ -348,6 +358,7 @@ impl Model {
             type_repeats,
             return_to,
             any_preemptive,
+            any_assistant: s.channels.iter().flat_map(|c| &c.types).any(|t| t.assistant.is_some()),
             fresh_draws,
             track_issues,
             type_cum,
@@ -366,6 +377,7 @@ impl Model {
             channel_salt,
             group_salt,
             policy,
+            aging_per_s: s.routing.aging_per_minute / 60.0,
             calendar_rate,
             calendar_lookahead,
             announce,

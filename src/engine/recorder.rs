@@ -20,6 +20,11 @@ pub trait Recorder {
     /// ([`Contact::is_repeat`]); not for deflected contacts.
     fn arrival(&mut self, _now: f64, _k: &Contact) {}
 
+    /// A contact met its type's virtual assistant: it is `contained` (resolved there, ending
+    /// after the bot time) or goes on to the queue after the bot time (where `arrival` is
+    /// called). `k` is the contact as it met the assistant (not yet offered).
+    fn assisted(&mut self, _now: f64, _k: &Contact, _contained: bool) {}
+
     /// A fresh contact was deflected by self-service: it never reaches a queue, is not
     /// offered, and opens no issue.
     fn deflected(&mut self, _now: f64, _k: &Contact) {}

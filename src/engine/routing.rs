@@ -117,8 +117,10 @@ pub(crate) fn queue_for(
     let list = &m.group_queues[g];
     let live_end = m.group_live_end[g];
     let mut best: Option<(u32, f64, usize)> = None;
+    // Aging: (score, arrival, queue).
+    let mut aged: Option<(f64, f64, usize)> = None;
     for (idx, gq) in list.iter().enumerate() {
-        if idx == live_end && best.is_some() {
+        if idx == live_end && (best.is_some() || aged.is_some()) {
             break;
         }
         if held > 0 && (!gq.chat || gq.channel != agent.channel as usize) {
@@ -149,7 +151,16 @@ pub(crate) fn queue_for(
                     best = Some((gq.priority, arrival, gq.queue));
                 }
             }
+            RoutingPolicy::Aging => {
+                let score = m.aging_per_s * (now - arrival) - f64::from(gq.priority);
+                if aged.is_none_or(|(s, t, _)| score > s || (score == s && arrival < t)) {
+                    aged = Some((score, arrival, gq.queue));
+                }
+            }
         }
+    }
+    if let Some(a) = aged {
+        return Some(a.2);
     }
     best.map(|b| b.2)
 }

@@ -8,7 +8,7 @@ use super::Model;
 use super::announce::{self, Announcement, ChannelAnnouncer, PositionIndex};
 use super::calendar::{Calendar, Event, event_generation};
 use super::contacts::{Contact, Contacts, State};
-use super::issues::{Entries, Entry, IssueEnd, IssueView, Issues, NO_ISSUE};
+use super::issues::{Entries, Entry, EntryKind, IssueEnd, IssueView, Issues, NO_ISSUE};
 use super::queues::Queues;
 use super::recorder::Recorder;
 use super::routing::{self, Pick};
@@ -64,6 +64,9 @@ enum Draw {
     Redial = 6,
     RedialDelay = 7,
     Contact = 8,
+    Contain = 9,
+    BotTime = 10,
+    Recontact = 11,
 }
 
 /// A uniform in [0, 1) from the top 53 bits of a hash.
@@ -467,13 +470,65 @@ impl<'m, R: Recorder> Sim<'m, R> {
             self.refresh_next_arrival();
         }
         let mut segment = 0;
-        let mut abandon_at = self.now + patience;
+        let mut patience = patience;
         if m.fresh_draws[c] {
             let Some((seg, factor)) = self.fresh_customer(c, ty) else { return };
             segment = seg;
-            abandon_at = self.now + patience * factor;
+            patience *= factor;
         }
-        self.admit_with(c, ty, segment, handle, abandon_at, NO_ISSUE);
+        self.front_door(c, ty, segment, handle, patience, NO_ISSUE, false);
+    }
+
+    /// A contact of channel `c`, type `ty` arrives now, fresh or a repeat of `issue`, with
+    /// its drawn handle time and patience (s): it meets the type's virtual assistant if it
+    /// has one, else goes to an agent or waits.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn front_door(
+        &mut self,
+        c: usize,
+        ty: usize,
+        segment: usize,
+        handle: f64,
+        patience: f64,
+        issue: u32,
+        repeat: bool,
+    ) {
+        if self.m.any_assistant && self.m.scenario.channels[c].types[ty].assistant.is_some() {
+            self.assistant(c, ty, segment, handle, patience, issue, repeat);
+            return;
+        }
+        self.admit_with(c, ty, segment, handle, self.now + patience, issue, repeat);
+    }
+
+    /// The contact meets the virtual assistant: contained or not (a hashed draw), it leaves
+    /// the assistant after the bot time — resolved, or for the queue with its draws.
+    #[cold]
+    #[allow(clippy::too_many_arguments)]
+    fn assistant(&mut self, c: usize, ty: usize, segment: usize, handle: f64, patience: f64, issue: u32, repeat: bool) {
+        let m = self.m;
+        let spec = m.scenario.channels[c].types[ty].assistant.as_ref().expect("a type with an assistant");
+        let gty = m.type_offset[c] + ty;
+        let mut k = self.new_contact(c, ty, segment, handle, f64::INFINITY, issue, repeat);
+        if issue == NO_ISSUE {
+            k.issue = self.issues.open(self.now, gty, segment, k.interval >= self.first_counted);
+        }
+        let v = self.issues.get(k.issue);
+        let (id, n) = (self.issue_id(&v), u64::from(v.contacts));
+        let contained = unit(self.issue_draw(Draw::Contain, id, n)) < spec.contain;
+        self.rec.assisted(self.now, &k, contained);
+        let bot = spec.time.sample(&mut Stream::seed_from_u64(self.issue_draw(Draw::BotTime, id, n)));
+        let kind = if contained { EntryKind::Contained } else { EntryKind::Escalate };
+        let i = self.entries.put(Entry {
+            issue: k.issue,
+            channel: c as u16,
+            ty: ty as u16,
+            kind,
+            repeat,
+            handle,
+            patience,
+        });
+        self.cal.push(self.now + bot, Event::Enter(i));
     }
 
     /// A fresh contact of channel `c`, type `ty`: its segment and patience factor, or
@@ -552,20 +607,30 @@ impl<'m, R: Recorder> Sim<'m, R> {
     /// A fresh contact of channel `c`, segment 0 (for tests driving the engine).
     #[cfg(test)]
     fn admit(&mut self, c: usize, ty: usize, handle: f64, abandon_at: f64) {
-        self.admit_with(c, ty, 0, handle, abandon_at, NO_ISSUE);
+        self.admit_with(c, ty, 0, handle, abandon_at, NO_ISSUE, false);
     }
 
     /// A contact of channel `c`, type `ty` (index within the channel) and `segment`
     /// arrives now with its drawn handle time and abandonment time: it goes to an agent
-    /// or waits. `issue`: the open issue of a return or redial, else [`NO_ISSUE`] (a fresh
-    /// contact, which opens an issue if its type can repeat).
+    /// or waits. `issue`: its open issue (a repeat, or a contact escalated by the
+    /// assistant), else [`NO_ISSUE`] (a fresh contact, which opens an issue if its type
+    /// can repeat); `repeat`: a later contact of its issue.
     #[inline(always)]
-    fn admit_with(&mut self, c: usize, ty: usize, segment: usize, handle: f64, abandon_at: f64, issue: u32) {
+    #[allow(clippy::too_many_arguments)]
+    fn admit_with(
+        &mut self,
+        c: usize,
+        ty: usize,
+        segment: usize,
+        handle: f64,
+        abandon_at: f64,
+        issue: u32,
+        repeat: bool,
+    ) {
         let m = self.m;
         let now = self.now;
-        let repeat = issue != NO_ISSUE;
         let mut k = self.new_contact(c, ty, segment, handle, abandon_at, issue, repeat);
-        if !repeat && m.type_repeats[usize::from(k.ty)] {
+        if issue == NO_ISSUE && m.type_repeats[usize::from(k.ty)] {
             k.issue = self.issues.open(now, usize::from(k.ty), segment, k.interval >= self.first_counted);
         }
         let slot = self.contacts.alloc(k);
@@ -1110,7 +1175,16 @@ impl<'m, R: Recorder> Sim<'m, R> {
         if due >= self.horizon {
             return self.end_issue(k, v, IssueEnd::Open);
         }
-        let i = self.entries.put(Entry { issue: k.issue, channel: d as u16, ty: dt as u16 });
+        let e = Entry {
+            issue: k.issue,
+            channel: d as u16,
+            ty: dt as u16,
+            kind: EntryKind::Arrive,
+            repeat: true,
+            handle: 0.0,
+            patience: 0.0,
+        };
+        let i = self.entries.put(e);
         self.cal.push(due, Event::Enter(i));
     }
 
@@ -1119,8 +1193,17 @@ impl<'m, R: Recorder> Sim<'m, R> {
     fn enter(&mut self, i: u32) {
         let m = self.m;
         let e = self.entries.take(i);
-        self.issues.add_contact(e.issue);
         let (c, ty) = (usize::from(e.channel), usize::from(e.ty));
+        match e.kind {
+            EntryKind::Arrive => {}
+            EntryKind::Escalate => {
+                let v = self.issues.get(e.issue);
+                self.admit_with(c, ty, v.segment, e.handle, self.now + e.patience, e.issue, e.repeat);
+                return;
+            }
+            EntryKind::Contained => return self.contained(&e),
+        }
+        self.issues.add_contact(e.issue);
         let v = self.issues.get(e.issue);
         let mut rng = Stream::seed_from_u64(self.issue_draw(Draw::Contact, self.issue_id(&v), u64::from(v.contacts)));
         let spec = &m.scenario.channels[c];
@@ -1131,7 +1214,33 @@ impl<'m, R: Recorder> Sim<'m, R> {
         }
         let factor = m.scenario.segments.get(v.segment).map_or(1.0, |g| g.patience_factor);
         let patience = t.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(&mut rng) * factor);
-        self.admit_with(c, ty, v.segment, handle, self.now + patience, e.issue);
+        self.front_door(c, ty, v.segment, handle, patience, e.issue, true);
+    }
+
+    /// The virtual assistant finished a contact it contained: the issue is resolved, or
+    /// (the recontact share, within the cap) its customer comes back by the returns.
+    fn contained(&mut self, e: &Entry) {
+        let m = self.m;
+        let (c, ty) = (usize::from(e.channel), usize::from(e.ty));
+        let v = self.issues.get(e.issue);
+        let k = self.new_contact(c, ty, v.segment, e.handle, f64::INFINITY, e.issue, e.repeat);
+        let recontact = m.scenario.channels[c].types[ty].assistant.as_ref().map_or(0.0, |a| a.recontact);
+        let (oc, ot) = m.type_of[v.origin];
+        let rules = &m.scenario.channels[oc].types[ot].resolution;
+        let (id, n) = (self.issue_id(&v), u64::from(v.contacts));
+        let back = recontact > 0.0
+            && rules.max_contacts.is_none_or(|cap| v.contacts < cap)
+            && unit(self.issue_draw(Draw::Recontact, id, n)) < recontact;
+        match (&rules.returns, back) {
+            (Some(r), true) => {
+                let to = &m.return_to[v.origin];
+                let u = unit(self.issue_draw(Draw::ReturnChannel, id, n));
+                let &(d, dt, _) = to.iter().find(|x| u < x.2).unwrap_or(&to[to.len() - 1]);
+                let delay = r.after.sample(&mut Stream::seed_from_u64(self.issue_draw(Draw::ReturnDelay, id, n)));
+                self.schedule_entry(&k, &v, d, dt, self.now + delay);
+            }
+            _ => self.end_issue(&k, &v, IssueEnd::Resolved),
+        }
     }
 
     /// A contact of the most urgent level of preemptive channel `c` (in `slot`) found no

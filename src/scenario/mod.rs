@@ -490,29 +490,37 @@ pub enum RoutingPolicy {
     Priority,
     /// Most urgent priority first, then the longest-waiting contact across skills.
     LongestWait,
+    /// Priority that ages with waiting time: the head contact with the highest score
+    /// waited (min) × `aging_per_minute` − its priority level, across skills (ties: the
+    /// longer wait, then skill order).
+    Aging,
 }
 
 impl RoutingPolicy {
     /// The allowed values, for error messages.
-    pub const ALLOWED: &'static str = "\"preference\", \"priority\" or \"longest_wait\"";
+    pub const ALLOWED: &'static str = "\"preference\", \"priority\", \"longest_wait\" or \"aging\"";
     /// Parses a policy name.
     pub fn parse(s: &str) -> Option<RoutingPolicy> {
         match s {
             "preference" => Some(RoutingPolicy::Preference),
             "priority" => Some(RoutingPolicy::Priority),
             "longest_wait" => Some(RoutingPolicy::LongestWait),
+            "aging" => Some(RoutingPolicy::Aging),
             _ => None,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 /// Routing settings of a scenario.
 pub struct Routing {
     /// How a free agent picks among eligible queues.
     pub policy: RoutingPolicy,
     /// Live work (voice, chat) is always chosen before deferred work (email, social).
     pub live_first: bool,
+    /// With the `aging` policy: priority levels a waiting contact gains per minute waited
+    /// (> 0); 0 otherwise.
+    pub aging_per_minute: f64,
 }
 
 /// How contacts arrive and wait.
@@ -860,6 +868,23 @@ pub struct ContactType {
     pub deflect: f64,
     /// What happens to the customer's issue after each contact of this type.
     pub resolution: Resolution,
+    /// A virtual assistant (bot, IVR self-service flow) every contact of this type meets
+    /// first (`None`: none).
+    pub assistant: Option<Assistant>,
+}
+
+/// A virtual assistant in front of a contact type: it handles each contact for a bot
+/// time; a share is contained (resolved there), the rest reach the queue after the bot
+/// time, their wait starting then.
+#[derive(Debug, Clone)]
+pub struct Assistant {
+    /// Share of contacts the assistant contains, in [0, 1].
+    pub contain: f64,
+    /// Time with the assistant (s).
+    pub time: Dist,
+    /// Share of the contained whose problem was not in fact solved: they come back by the
+    /// type's returns, in [0, 1] (0: containment is resolution).
+    pub recontact: f64,
 }
 
 /// How an issue of one contact type gets resolved: each contact resolves it with the

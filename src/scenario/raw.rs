@@ -100,6 +100,7 @@ pub struct RawSweep {
 pub struct RawRouting {
     pub policy: Option<String>,
     pub live_first: Option<bool>,
+    pub aging_per_minute: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +125,7 @@ pub struct RawChannel {
     pub redial: Option<RawRedial>,
     pub max_contacts: Option<i64>,
     pub deflect: Option<f64>,
+    pub assistant: Option<RawAssistant>,
 }
 
 /// `[channel.announce]`: waiting-time announcements and the customers' reaction.
@@ -248,6 +250,16 @@ pub struct RawType {
     pub redial: Option<RawRedial>,
     pub max_contacts: Option<i64>,
     pub deflect: Option<f64>,
+    pub assistant: Option<RawAssistant>,
+}
+
+/// A virtual assistant in front of a type: containment share, bot time, recontacts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssistant {
+    pub contain: Option<f64>,
+    pub time: Option<RawDist>,
+    pub recontact: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

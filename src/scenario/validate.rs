@@ -137,7 +137,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         }),
     };
     let routing = match &raw.routing {
-        None => Routing { policy: RoutingPolicy::Preference, live_first: true },
+        None => Routing { policy: RoutingPolicy::Preference, live_first: true, aging_per_minute: 0.0 },
         Some(r) => Routing {
             policy: match &r.policy {
                 None => RoutingPolicy::Preference,
@@ -150,8 +150,26 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
                 }),
             },
             live_first: r.live_first.unwrap_or(true),
+            aging_per_minute: 0.0,
         },
     };
+    let mut routing = routing;
+    if let Some(r) = &raw.routing {
+        let rp = root.key("routing");
+        match (routing.policy, r.aging_per_minute) {
+            (RoutingPolicy::Aging, None) => ck.err(
+                rp.clone(),
+                "policy = \"aging\" needs aging_per_minute = 1.0, the priority levels a contact gains per minute waited",
+            ),
+            (RoutingPolicy::Aging, Some(x)) if !(x.is_finite() && x > 0.0 && x <= 1e9) => ck.err(
+                rp.key("aging_per_minute"),
+                format!("must be above 0 (levels gained per minute waited), got {}", format_number(x)),
+            ),
+            (RoutingPolicy::Aging, Some(x)) => routing.aging_per_minute = x,
+            (_, Some(_)) => ck.err(rp.key("aging_per_minute"), "is used only with policy = \"aging\""),
+            (_, None) => {}
+        }
+    }
 
     let ctx = Ctx { horizon, interval, n_intervals, start_day, usable: horizon_ok };
 
@@ -182,7 +200,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
             let redials = ch.types.iter().any(|t| t.resolution.redial.is_some());
             let returns = channels.iter().enumerate().any(|(o, other)| {
                 other.types.iter().any(|t| {
-                    t.resolution.fcr < 1.0
+                    (t.resolution.fcr < 1.0 || t.assistant.as_ref().is_some_and(|a| a.recontact > 0.0))
                         && t.resolution
                             .returns
                             .as_ref()
@@ -642,6 +660,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel, channel_na
         let handle = chan_handle.clone().flatten();
         let patience = chan_patience.clone().flatten();
         let (resolution, deflect) = resolution(ck, &Follow::of_channel(p, rc), None, channel_names, live);
+        let assistant = assistant(ck, &Follow::of_channel(p, rc), None, &resolution);
         if let Some(handle_time) = handle {
             types.push(ContactType {
                 name: "all".into(),
@@ -652,6 +671,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel, channel_na
                 service_level: None,
                 deflect,
                 resolution,
+                assistant,
             });
         }
     } else {
@@ -701,6 +721,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel, channel_na
             let service_level = rt.service_level.as_ref().and_then(|sl| own_target(ck, &tp.key("service_level"), sl));
             let (resolution, deflect) =
                 resolution(ck, &Follow::of_type(&tp, rt), Some(&Follow::of_channel(p, rc)), channel_names, live);
+            let assistant = assistant(ck, &Follow::of_type(&tp, rt), Some(&Follow::of_channel(p, rc)), &resolution);
             if let (Some(handle_time), Some(name), Some(share)) = (handle, &rt.name, share) {
                 types.push(ContactType {
                     name: name.clone(),
@@ -711,6 +732,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel, channel_na
                     service_level,
                     deflect,
                     resolution,
+                    assistant,
                 });
             }
         }
@@ -1756,6 +1778,7 @@ struct Follow<'a> {
     redial: Option<&'a RawRedial>,
     max_contacts: Option<i64>,
     deflect: Option<f64>,
+    assistant: Option<&'a RawAssistant>,
 }
 
 impl<'a> Follow<'a> {
@@ -1767,6 +1790,7 @@ impl<'a> Follow<'a> {
             redial: rc.redial.as_ref(),
             max_contacts: rc.max_contacts,
             deflect: rc.deflect,
+            assistant: rc.assistant.as_ref(),
         }
     }
 
@@ -1778,6 +1802,7 @@ impl<'a> Follow<'a> {
             redial: rt.redial.as_ref(),
             max_contacts: rt.max_contacts,
             deflect: rt.deflect,
+            assistant: rt.assistant.as_ref(),
         }
     }
 }
@@ -1926,6 +1951,41 @@ fn resolution(
         );
     }
     (Resolution { fcr, returns, redial, max_contacts }, deflect)
+}
+
+/// A type's virtual assistant (its own, else its channel's): a containment share, a bot
+/// time, and a recontact share that needs returns to come back by.
+fn assistant(ck: &mut Check, own: &Follow, inherit: Option<&Follow>, rules: &Resolution) -> Option<Assistant> {
+    let at = match inherit {
+        Some(ch) if own.assistant.is_none() => ch,
+        _ => own,
+    };
+    let a = at.assistant?;
+    let p = at.p.key("assistant");
+    let contain = ck.required(&p, "contain", &a.contain, "contain = 0.3, the share the assistant resolves").copied();
+    if let Some(x) = contain
+        && !(x.is_finite() && (0.0..=1.0).contains(&x))
+    {
+        ck.err(p.key("contain"), format!("must be a share from 0 to 1, got {}", format_number(x)));
+    }
+    let time = ck
+        .required(
+            &p,
+            "time",
+            &a.time,
+            "time = { dist = \"lognormal\", mean = \"2m\", cv = 0.5 }, the time with the assistant",
+        )
+        .and_then(|d| dist(ck, &p.key("time"), d));
+    let recontact = a.recontact.unwrap_or(0.0);
+    if !(recontact.is_finite() && (0.0..=1.0).contains(&recontact)) {
+        ck.err(p.key("recontact"), format!("must be a share from 0 to 1, got {}", format_number(recontact)));
+    } else if recontact > 0.0 && rules.returns.is_none() {
+        ck.err(
+            p.key("recontact"),
+            "needs returns = { after = … } on the type: it is the share of contained customers who come back",
+        );
+    }
+    Some(Assistant { contain: contain?, time: time?, recontact })
 }
 
 /// Each return to another channel needs a type there to arrive as: one of the same name,

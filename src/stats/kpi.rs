@@ -86,6 +86,8 @@ pub enum Only {
     Deflect,
     /// Preemptive channels.
     Preemptive,
+    /// Channels with a type met by a virtual assistant.
+    Assistant,
 }
 
 /// Catalogue entry of a group KPI (overall or per interval).
@@ -242,6 +244,14 @@ catalogue! {
         Deflected => feat("deflected", "deflected by self-service", Unit::Count, Only::Deflect),
         /// Services interrupted by a more urgent contact, resumed later with the work left.
         Preempted => feat("preempted", "preempted services", Unit::Count, Only::Preemptive),
+        /// Contacts the virtual assistant contained (resolved there, after the bot time): not
+        /// in offered.
+        Contained => feat("contained", "contained by the assistant", Unit::Count, Only::Assistant),
+        /// Contacts the virtual assistant passed on to the queue after the bot time (their
+        /// wait starts then; they are in offered).
+        Escalated => feat("escalated", "escalated by the assistant", Unit::Count, Only::Assistant),
+        /// Contained / contacts that met the assistant.
+        ContainmentRate => feat("containment_rate", "containment rate", Unit::Share, Only::Assistant),
     }
 }
 
@@ -264,6 +274,7 @@ impl ChannelKpi {
             Only::Repeats => ch.receives_repeats,
             Only::Deflect => ch.types.iter().any(|t| t.deflect > 0.0),
             Only::Preemptive => ch.preemptive,
+            Only::Assistant => ch.types.iter().any(|t| t.assistant.is_some()),
         }
     }
 }
@@ -738,6 +749,9 @@ fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], k
         ChannelKpi::RepeatShare => ratio(t.repeat as f64, offered),
         ChannelKpi::Deflected => t.deflected as f64,
         ChannelKpi::Preempted => t.preempted as f64,
+        ChannelKpi::Contained => t.contained as f64,
+        ChannelKpi::Escalated => t.escalated as f64,
+        ChannelKpi::ContainmentRate => ratio(t.contained as f64, (t.contained + t.escalated) as f64),
     }
 }
 

@@ -50,6 +50,12 @@ pub struct ChannelCounts {
     pub deflected: u64,
     /// Services preempted by a more urgent contact (preemptive channels).
     pub preempted: u64,
+    /// Contacts the virtual assistant contained (not offered).
+    pub contained: u64,
+    /// Contacts the virtual assistant passed on to the queue (offered after the bot time).
+    pub escalated: u64,
+    /// Of the contained, first contacts of their issue (so issues = fresh offered + these).
+    pub contained_fresh: u64,
 }
 
 /// What became of the issues that started in the counted horizon, for one scope (a
@@ -164,6 +170,9 @@ impl Default for ChannelCounts {
             repeat: 0,
             deflected: 0,
             preempted: 0,
+            contained: 0,
+            escalated: 0,
+            contained_fresh: 0,
         }
     }
 }
@@ -187,6 +196,9 @@ impl ChannelCounts {
         self.repeat += o.repeat;
         self.deflected += o.deflected;
         self.preempted += o.preempted;
+        self.contained += o.contained;
+        self.escalated += o.escalated;
+        self.contained_fresh += o.contained_fresh;
     }
 }
 

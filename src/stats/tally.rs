@@ -419,6 +419,16 @@ impl Recorder for Tally {
         self.count(k, |x| x.deflected += 1);
     }
 
+    fn assisted(&mut self, _now: f64, k: &Contact, contained: bool) {
+        let (c, e) = (u64::from(contained), u64::from(!contained));
+        let fresh = c & u64::from(!k.is_repeat());
+        self.count(k, |x| {
+            x.contained += c;
+            x.escalated += e;
+            x.contained_fresh += fresh;
+        });
+    }
+
     fn preempted(&mut self, _now: f64, k: &Contact) {
         self.count(k, |x| x.preempted += 1);
     }
