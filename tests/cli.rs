@@ -1574,6 +1574,12 @@ fn bad_triage_input_is_located() {
         .replace("kind = \"voice\"", "kind = \"email\"\npreemptive = true")
         .replace("patience = { dist = \"exponential\", mean = \"2m\" }\n", "");
     expect_error("triage_preempt_email", &email, 6, &["channel[0].preemptive", "voice and chat"]);
+    let bot = base("assistant = { contain = 0.3 }", "0.5");
+    expect_error("triage_bot_time", &bot, 13, &["type[0].assistant", "time = {"]);
+    let bot = base("assistant = { contain = 0.3, time = { dist = \"deterministic\", value = 60 }, recontact = 0.2 }", "0.5");
+    expect_error("triage_bot_recontact", &bot, 13, &["assistant.recontact", "needs returns"]);
+    let aging = base("", "0.5").replace("horizon = \"8h\"\n", "horizon = \"8h\"\nrouting = { policy = \"aging\" }\n");
+    expect_error("triage_aging", &aging, 3, &["routing", "aging_per_minute"]);
 }
 
 /// The triage example answers its question: injury claims take far longer to resolve than
