@@ -1219,7 +1219,7 @@ fn html_report_renders_in_chromium() {
         "<h1>omnichannel",
         "<h2>Scenario</h2>",
         "<h2>Channels</h2>",
-        "<h2>phone (voice, 80 % in 20s) by contact type</h2>",
+        "<h2>phone (voice, 80 % in 20s) by contact type",
         "<h2>Agent groups</h2>",
         "<h2>Charts: phone</h2>",
         "<h2>Charts: social</h2>",
@@ -1263,6 +1263,7 @@ fn xlsx_round_trips_the_numbers() {
     for want in [
         "Channels",
         "Contact types",
+        "Issues",
         "Agent groups",
         "Intervals",
         "Group intervals",
@@ -1296,6 +1297,12 @@ fn xlsx_round_trips_the_numbers() {
         let offered = num(channels.get((r, column(&channels, "offered"))));
         assert_eq!(offered, c["offered"]["mean"].as_f64().unwrap());
     }
+    // Time to resolution of all issues: a duration cell (days) equal to the JSON seconds.
+    let issues = wb.worksheet_range("Issues").unwrap();
+    assert_eq!(issues.get((1, 1)), Some(&Data::String("all".into())));
+    let ttr = num(issues.get((1, column(&issues, "time to resolution"))));
+    let want = v["issues"]["all"]["ttr_s"]["mean"].as_f64().unwrap();
+    assert!((ttr * 86400.0 - want).abs() <= 1e-9 * want, "TTR {ttr} days vs {want} s");
     let intervals = wb.worksheet_range("Intervals").unwrap();
     let rows = v["intervals"].as_array().unwrap();
     assert_eq!(intervals.height(), rows.len() + 1, "one row per channel and interval");
@@ -1576,7 +1583,8 @@ fn bad_triage_input_is_located() {
     expect_error("triage_preempt_email", &email, 6, &["channel[0].preemptive", "voice and chat"]);
     let bot = base("assistant = { contain = 0.3 }", "0.5");
     expect_error("triage_bot_time", &bot, 13, &["type[0].assistant", "time = {"]);
-    let bot = base("assistant = { contain = 0.3, time = { dist = \"deterministic\", value = 60 }, recontact = 0.2 }", "0.5");
+    let bot =
+        base("assistant = { contain = 0.3, time = { dist = \"deterministic\", value = 60 }, recontact = 0.2 }", "0.5");
     expect_error("triage_bot_recontact", &bot, 13, &["assistant.recontact", "needs returns"]);
     let aging = base("", "0.5").replace("horizon = \"8h\"\n", "horizon = \"8h\"\nrouting = { policy = \"aging\" }\n");
     expect_error("triage_aging", &aging, 3, &["routing", "aging_per_minute"]);

@@ -79,6 +79,12 @@ impl Markup for Html {
         true
     }
 
+    /// Tables wider than the page (1200 px: about 150 characters of table text at its font
+    /// and padding) are split into several, as on a terminal.
+    fn max_width(&self) -> Option<usize> {
+        Some(150)
+    }
+
     fn inputs(&self) -> bool {
         true
     }

@@ -31,6 +31,7 @@ pub(super) fn value(x: f64, unit: Unit) -> String {
         Unit::Hours => format!("{x:.1} h"),
         Unit::Money => format!("{x:.0}"),
         Unit::Agents => format!("{x:.1}"),
+        Unit::Ratio => format!("{x:.2}"),
     }
 }
 
@@ -43,6 +44,7 @@ fn half_width(e: &Estimate, unit: Unit) -> String {
         Unit::Share => format!("{:.1}", 100.0 * e.ci95),
         Unit::Seconds if e.mean >= 600.0 => format_duration(e.ci95),
         Unit::Money => format!("{:.0}", e.ci95),
+        Unit::Ratio => format!("{:.2}", e.ci95),
         _ => format!("{:.1}", e.ci95),
     }
 }

@@ -1,7 +1,8 @@
 //! The Excel workbook (`--format xlsx`, feature `xlsx`, written with rust_xlsxwriter).
 //!
-//! One sheet per scope — `Channels`, `Contact types`, `Agent groups`, `Intervals`,
-//! `Group intervals`, `Backlog`, `Wait distribution` — plus `About`. Every value is a
+//! One sheet per scope — `Channels`, `Contact types`, `Issues`, `Segments` (with
+//! `[[segment]]`), `Agent groups`, `Intervals`, `Group intervals`, `Backlog`, `Wait
+//! distribution` — plus `About`. Every value is a
 //! number cell with the format of its unit: shares as percentages (the cell holds the
 //! fraction), durations as `[h]:mm:ss` (the cell holds days, as Excel counts time), counts,
 //! hours and money as numbers; each KPI has its mean and its 95 % half-width (`±`) in
@@ -55,7 +56,7 @@ impl Formats {
             Unit::Share => (x, &self.share),
             Unit::Seconds => (x / DAY, &self.duration),
             Unit::Money => (x, &self.money),
-            Unit::Count | Unit::Hours | Unit::Agents => (x, &self.number),
+            Unit::Count | Unit::Hours | Unit::Agents | Unit::Ratio => (x, &self.number),
         }
     }
 }
@@ -163,6 +164,51 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
                 s.number(3, t.share, Some(&f.share))?;
                 for (i, &k) in kpis.iter().enumerate() {
                     s.estimate(4 + 2 * i as u16, t.get(k), k.def().unit)?;
+                }
+                s.next();
+            }
+        }
+    }
+
+    {
+        use crate::stats::kpi::IssueKpi;
+        let ws = wb.add_worksheet().set_name("Issues")?;
+        let mut s = Sheet { ws, f: &f, row: 0 };
+        let mut head: Vec<String> = vec!["scope".into(), "name".into()];
+        head.extend(pairs(IssueKpi::ALL.iter().map(|k| k.def().label)));
+        s.header(&head)?;
+        for x in &r.issues {
+            let scope = match x.of {
+                super::IssueOf::All => "all",
+                super::IssueOf::Channel(_) => "channel",
+                super::IssueOf::Type(..) => "type",
+                super::IssueOf::Segment(_) => "segment",
+            };
+            s.text(0, scope)?;
+            s.text(1, &x.of.name())?;
+            for (i, &k) in IssueKpi::ALL.iter().enumerate() {
+                s.estimate(2 + 2 * i as u16, x.get(k), k.def().unit)?;
+            }
+            s.next();
+        }
+    }
+
+    if !r.segments.is_empty() {
+        let ws = wb.add_worksheet().set_name("Segments")?;
+        let mut s = Sheet { ws, f: &f, row: 0 };
+        let kpis: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.def().per_type).collect();
+        let mut head: Vec<String> =
+            ["segment", "channel", "share", "priority boost"].iter().map(|x| x.to_string()).collect();
+        head.extend(pairs(kpis.iter().map(|k| k.def().label)));
+        s.header(&head)?;
+        for g in &r.segments {
+            for (c, list) in &g.channels {
+                s.text(0, &g.name)?;
+                s.text(1, c)?;
+                s.number(2, g.share, Some(&f.share))?;
+                s.number(3, f64::from(g.priority_boost), None)?;
+                for (i, &k) in kpis.iter().enumerate() {
+                    s.estimate(4 + 2 * i as u16, list.iter().find(|x| x.0 == k).map(|x| x.1), k.def().unit)?;
                 }
                 s.next();
             }

@@ -24,6 +24,8 @@ pub enum Unit {
     Money,
     /// A number of agents.
     Agents,
+    /// A mean number per item (contacts per issue), shown with two decimals.
+    Ratio,
 }
 
 /// Which channel kinds a KPI applies to.
@@ -354,7 +356,7 @@ catalogue! {
         Fcr => is("fcr", "first-contact resolution", Unit::Share),
         /// Mean contacts made by the issues that ended (resolved or abandoned for good),
         /// the first included.
-        ContactsPerIssue => is("contacts_per_issue", "contacts per issue", Unit::Count),
+        ContactsPerIssue => is("contacts_per_issue", "contacts per issue", Unit::Ratio),
         /// Mean time to resolution of the resolved (s): from the first contact's arrival to
         /// the end of the service that resolved the issue.
         TtrS => is("ttr_s", "time to resolution", Unit::Seconds),
