@@ -1588,6 +1588,8 @@ fn bad_triage_input_is_located() {
     expect_error("triage_bot_recontact", &bot, 13, &["assistant.recontact", "needs returns"]);
     let aging = base("", "0.5").replace("horizon = \"8h\"\n", "horizon = \"8h\"\nrouting = { policy = \"aging\" }\n");
     expect_error("triage_aging", &aging, 3, &["routing", "aging_per_minute"]);
+    let seg = format!("{}[[segment]]\nname = \"gold\"\nshare = 1.0\ngroup = \"desk\"\n", base("", "0.5"));
+    expect_error("triage_segment_group", &seg, 24, &["segment[0].group", "`desk` is not an agent group", "team"]);
 }
 
 /// The triage example answers its question: injury claims take far longer to resolve than

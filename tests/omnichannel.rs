@@ -660,6 +660,7 @@ fn random_scenario() -> impl Strategy<Value = String> {
     )
         .prop_map(|(chans, groups, seed, policy, live_first)| {
             let kinds = ["voice", "chat", "email", "social"];
+            let mut any_announce = false;
             let mut t = format!(
                 "name = \"random\"\nseed = {seed}\nreplications = 2\nhorizon = \"4h\"\ninterval = \"30m\"\nwarmup = \"30m\"\n[routing]\npolicy = \"{}\"\nlive_first = {live_first}\n",
                 ["preference", "priority", "longest_wait"][policy]
@@ -702,6 +703,7 @@ deflect = 0.1
                     }
                 }
                 let announcing = live && (seed as usize + i) % 3 != 0;
+                any_announce |= announcing;
                 if kind == "voice" && !announcing && *types == 2 && seed % 2 == 0 {
                     t += "preemptive = true\n";
                 }
@@ -725,7 +727,16 @@ deflect = 0.1
                 }
             }
             if seed % 5 < 2 {
-                t += "[[segment]]\nname = \"gold\"\nshare = 0.2\npriority_boost = 1\npatience_factor = 1.5\nservice_level = { target = 0.9, within = 10 }\n[[segment]]\nname = \"standard\"\nshare = 0.8\n";
+                // Routed to a group now and then (not with announcements: refused): the last
+                // group, preferred, or dedicated when there are others.
+                let route = if any_announce || seed % 3 == 0 {
+                    String::new()
+                } else {
+                    let last = groups.len() - 1;
+                    let dedicated = last > 0 && groups[last].4 <= 60.0 && seed % 2 == 0;
+                    format!("group = \"g{last}\"\ndedicated = {dedicated}\n")
+                };
+                t += &format!("[[segment]]\nname = \"gold\"\nshare = 0.2\npriority_boost = 1\npatience_factor = 1.5\nservice_level = {{ target = 0.9, within = 10 }}\n{route}[[segment]]\nname = \"standard\"\nshare = 0.8\n");
             }
             for (g, (skills, staff, shrink, conc, after, interrupt)) in groups.iter().enumerate() {
                 let mut list: Vec<String> = (0..chans.len())

@@ -1050,3 +1050,74 @@ staff = {c}
     }
     assert_checks(&checks);
 }
+
+/// Routing by segment: a segment dedicated to its own group, and the rest served by
+/// another, are two independent M/M/c queues sharing one channel — each segment's ASA is
+/// Erlang C of its own arrivals and group (neighbour: one agent more).
+#[test]
+fn dedicated_segment_is_its_own_mmc_queue() {
+    let (aht, per_hour) = (240.0, 450.0);
+    let (gold_share, desk, team) = (0.3, 10u32, 24u32);
+    let toml = format!(
+        r#"
+name = "dedicated"
+seed = 21
+replications = 20
+horizon = "200h"
+interval = "20h"
+warmup = "20h"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = {{ target = 0.8, within = 20 }}
+arrivals = {{ per_hour = {per_hour} }}
+handle_time = {{ dist = "exponential", mean = {aht} }}
+
+[[segment]]
+name = "gold"
+share = {gold_share}
+group = "gold desk"
+dedicated = true
+
+[[segment]]
+name = "standard"
+share = {}
+
+[[agents]]
+name = "gold desk"
+skills = ["phone"]
+staff = {desk}
+
+[[agents]]
+name = "team"
+skills = ["phone"]
+staff = {team}
+"#,
+        1.0 - gold_share
+    );
+    let r = run(Scenario::from_toml(&toml, "dedicated.toml").unwrap(), &RunOptions::default()).unwrap().report();
+    let asa = |g: &str| {
+        let seg = r.segments.iter().find(|x| x.name == g).unwrap();
+        seg.channels[0].1.iter().find(|x| x.0 == ChannelKpi::AsaS).unwrap().1
+    };
+    let rate = per_hour / 3600.0;
+    let erlang = |share: f64, c: u32| ErlangC::new(share * rate, aht, c).unwrap().asa();
+    let desk_handled = r.group("gold desk").unwrap().get(ccsim::stats::kpi::GroupKpi::Handled).unwrap().mean;
+    let gold_offered = r.segments[0].channels[0].1.iter().find(|x| x.0 == ChannelKpi::Offered).unwrap().1.mean;
+    assert!((desk_handled - gold_offered).abs() <= 1e-9 * gold_offered, "the desk serves gold customers only");
+    assert_checks(&[
+        Check {
+            label: "dedicated gold (10 agents): ASA".into(),
+            sim: asa("gold"),
+            expected: erlang(gold_share, desk),
+            neighbour: Some(erlang(gold_share, desk + 1)),
+        },
+        Check {
+            label: "standard (24 agents): ASA".into(),
+            sim: asa("standard"),
+            expected: erlang(1.0 - gold_share, team),
+            neighbour: Some(erlang(1.0 - gold_share, team + 1)),
+        },
+    ]);
+}

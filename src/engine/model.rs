@@ -7,10 +7,12 @@ use super::streams::name_hash;
 use crate::scenario::{ChannelKind, RoutingPolicy, Scenario};
 use crate::stats::kpi::Layout;
 
-/// One waiting line: a channel's priority level.
+/// One waiting line: a channel's priority level, shared or owned by a routed segment.
 #[derive(Debug, Clone)]
 pub(crate) struct QueueSpec {
     pub priority: u32,
+    /// The segment routed to a group whose contacts it holds (`None`: shared).
+    pub owner: Option<usize>,
 }
 
 /// A queue as one group sees it, in the group's order of preference.
@@ -67,6 +69,13 @@ pub struct Model {
     pub(crate) group_live_end: Vec<usize>,
     /// Per channel: groups that take its contacts on arrival (no overflow delay).
     pub(crate) arrival_groups: Vec<Vec<usize>>,
+    /// With routing by segment: per channel and segment, the groups tried on arrival, in
+    /// two rounds (the preferred or dedicated group, then the others allowed).
+    pub(crate) arrival_route: Vec<Vec<[Vec<usize>; 2]>>,
+    /// Some segment is routed to a group.
+    pub(crate) any_routing: bool,
+    /// Per group: it is dedicated to a segment (it serves only that segment's queues).
+    pub(crate) dedicated_group: Vec<bool>,
     /// Per channel: (delay, group) for overflow skills, sorted by delay.
     pub(crate) overflow_groups: Vec<Vec<(f64, usize)>>,
     /// Per channel: distinct overflow delays, ascending.
@@ -147,6 +156,15 @@ impl Model {
         self
     }
 
+    /// Whether agents of group `g` may take contacts of queue `q` (routing by segment: a
+    /// dedicated group takes only its segment's, and nobody else does).
+    pub(crate) fn may_take(&self, g: usize, q: usize) -> bool {
+        match self.queues[q].owner.and_then(|seg| self.scenario.segments[seg].group) {
+            None => !self.dedicated_group[g],
+            Some((og, dedicated)) => og == g || (!dedicated && !self.dedicated_group[g]),
+        }
+    }
+
     /// Compiles a checked scenario: queues, routing tables and timelines. Infallible: the
     /// scenario was validated when it was built.
     pub fn compile(scenario: Scenario) -> Model {
@@ -165,23 +183,44 @@ impl Model {
             let top = s.segments.iter().map(|g| g.priority_boost).max().unwrap_or(0);
             s.segments.iter().map(|g| top - g.priority_boost).collect()
         };
-        for ch in &s.channels {
+        let route = |c: usize, seg: usize| -> Option<(usize, bool)> {
+            let (g, dedicated) = s.segments.get(seg)?.group?;
+            s.groups[g].skills.iter().any(|sk| sk.channel == c && sk.after <= 0.0).then_some((g, dedicated))
+        };
+        for (c, ch) in s.channels.iter().enumerate() {
             type_offset.push(n_types);
             n_types += ch.types.len();
-            let mut prios: Vec<u32> =
-                segments.iter().flat_map(|&lift| ch.types.iter().map(move |t| t.priority + lift)).collect();
-            prios.sort_unstable();
-            prios.dedup();
-            let base = queues.len();
-            for &p in &prios {
-                queues.push(QueueSpec { priority: p });
+            // Queue sets: the shared one (segments not routed on this channel), then one per
+            // segment routed here; each set has its own levels.
+            let owners: Vec<Option<usize>> = (0..segments.len()).map(|g| route(c, g).map(|_| g)).collect();
+            let mut sets: Vec<Option<usize>> = vec![None];
+            sets.extend(owners.iter().flatten().map(|&g| Some(g)));
+            let mut level_of: Vec<(Option<usize>, Vec<u32>, usize)> = Vec::new();
+            for &set in &sets {
+                let mut prios: Vec<u32> = (0..segments.len())
+                    .filter(|&g| owners[g] == set)
+                    .flat_map(|g| {
+                        let lift = segments[g];
+                        ch.types.iter().map(move |t| t.priority + lift)
+                    })
+                    .collect();
+                prios.sort_unstable();
+                prios.dedup();
+                let base = queues.len();
+                for &p in &prios {
+                    queues.push(QueueSpec { priority: p, owner: set });
+                }
+                level_of.push((set, prios, base));
             }
-            channel_prio_queues.push((base..base + prios.len()).collect());
+            // The channel's queues by level, shared before owned at a level.
+            let mut all: Vec<usize> = level_of.iter().flat_map(|(_, p, base)| *base..*base + p.len()).collect();
+            all.sort_by_key(|&q| (queues[q].priority, queues[q].owner.is_some(), q));
+            channel_prio_queues.push(all);
             type_queue.push(
-                segments
-                    .iter()
-                    .flat_map(|&lift| {
-                        let prios = &prios;
+                (0..segments.len())
+                    .flat_map(|g| {
+                        let (_, prios, base) = level_of.iter().find(|x| x.0 == owners[g]).expect("a queue set");
+                        let lift = segments[g];
                         ch.types.iter().map(move |t| base + prios.binary_search(&(t.priority + lift)).unwrap_or(0))
                     })
                     .collect(),
@@ -201,9 +240,21 @@ impl Model {
             type_cum.push(cum);
         }
 
+        // Routing by segment: which groups may take which queues.
+        let mut dedicated_group = vec![false; s.groups.len()];
+        for seg in &s.segments {
+            if let Some((g, true)) = seg.group {
+                dedicated_group[g] = true;
+            }
+        }
+        let owner_group = |q: usize| queues[q].owner.and_then(|seg| s.segments[seg].group);
+        let may_take = |g: usize, q: usize| match owner_group(q) {
+            None => !dedicated_group[g],
+            Some((og, dedicated)) => og == g || (!dedicated && !dedicated_group[g]),
+        };
         let mut group_queues = Vec::new();
         let mut group_live_end = Vec::new();
-        for g in &s.groups {
+        for (gi, g) in s.groups.iter().enumerate() {
             let mut list = Vec::new();
             let passes: &[Option<bool>] = if s.routing.live_first { &[Some(true), Some(false)] } else { &[None] };
             let mut live_end = 0;
@@ -213,7 +264,17 @@ impl Model {
                     if pass.is_some_and(|live| live != ch.kind.is_live()) {
                         continue;
                     }
-                    for &q in &channel_prio_queues[sk.channel] {
+                    // Its own segments' queues first (preferred or dedicated), then the rest
+                    // it may take.
+                    let mine = |q: &&usize| owner_group(**q).is_some_and(|(og, _)| og == gi);
+                    let ordered: Vec<usize> = channel_prio_queues[sk.channel]
+                        .iter()
+                        .filter(mine)
+                        .chain(channel_prio_queues[sk.channel].iter().filter(|q| !mine(q)))
+                        .copied()
+                        .filter(|&q| may_take(gi, q))
+                        .collect();
+                    for q in ordered {
                         list.push(GroupQueue {
                             queue: q,
                             channel: sk.channel,
@@ -249,6 +310,23 @@ impl Model {
                 }
             }
         }
+        let arrival_route: Vec<Vec<[Vec<usize>; 2]>> = (0..n_ch)
+            .map(|c| {
+                (0..segments.len())
+                    .map(|seg| match route(c, seg) {
+                        Some((g, true)) => [vec![g], Vec::new()],
+                        Some((g, false)) => [
+                            vec![g],
+                            arrival_groups[c].iter().copied().filter(|&o| o != g && !dedicated_group[o]).collect(),
+                        ],
+                        None => {
+                            [arrival_groups[c].iter().copied().filter(|&o| !dedicated_group[o]).collect(), Vec::new()]
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let any_routing = s.segments.iter().any(|g| g.group.is_some());
         let mut overflow_delays = Vec::new();
         for og in &mut overflow_groups {
             og.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -367,6 +445,9 @@ impl Model {
             group_queues,
             group_live_end,
             arrival_groups,
+            arrival_route,
+            any_routing,
+            dedicated_group,
             overflow_groups,
             overflow_delays,
             channel_groups,

@@ -636,10 +636,14 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let slot = self.contacts.alloc(k);
         self.rec.arrival(now, self.contacts.get(slot));
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
-            let groups = m.arrival_groups[c].iter().copied();
-            let found = match self.find_agent(c, groups.clone()) {
-                Some(a) => Some(a),
-                None => self.interrupt(c, groups),
+            let found = if m.any_routing {
+                self.routed_agent(c, segment)
+            } else {
+                let groups = m.arrival_groups[c].iter().copied();
+                match self.find_agent(c, groups.clone()) {
+                    Some(a) => Some(a),
+                    None => self.interrupt(c, groups),
+                }
             };
             if let Some(a) = found {
                 self.start(slot, a, false);
@@ -1243,6 +1247,24 @@ impl<'m, R: Recorder> Sim<'m, R> {
         }
     }
 
+    /// With routing by segment: the agent a new contact of channel `c` and `segment` goes
+    /// to — the longest idle of its preferred or dedicated group, else of the other groups
+    /// it may go to (interrupting deferred work as usual, round by round).
+    #[cold]
+    fn routed_agent(&mut self, c: usize, segment: usize) -> Option<u32> {
+        let m = self.m;
+        for round in &m.arrival_route[c][segment] {
+            if round.is_empty() {
+                continue;
+            }
+            let groups = round.iter().copied();
+            if let Some(a) = self.find_agent(c, groups.clone()).or_else(|| self.interrupt(c, groups)) {
+                return Some(a);
+            }
+        }
+        None
+    }
+
     /// A contact of the most urgent level of preemptive channel `c` (in `slot`) found no
     /// free agent: the agent of a group serving `c` on arrival (one contact at a time, not
     /// leaving) that holds the least urgent contact of `c` below that level (ties: the most
@@ -1252,7 +1274,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
     fn preempt(&mut self, c: usize, slot: u32) -> Option<u32> {
         let m = self.m;
         let now = self.now;
-        let top = m.queues[usize::from(self.contacts.get(slot).queue)].priority;
+        let top_queue = usize::from(self.contacts.get(slot).queue);
+        let top = m.queues[top_queue].priority;
         if top != m.queues[m.channel_queues[c][0]].priority {
             return None;
         }
@@ -1263,7 +1286,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
             if agent.held != 1 || agent.leaving || !agent.present || self.work.groups[g].concurrency != 1 {
                 continue;
             }
-            if !m.arrival_groups[c].contains(&g) {
+            if !m.arrival_groups[c].contains(&g) || (m.any_routing && !m.may_take(g, top_queue)) {
                 continue;
             }
             let k = self.contacts.get(held_slot);
@@ -1325,7 +1348,11 @@ impl<'m, R: Recorder> Sim<'m, R> {
         }
         let (arrival, now) = (k.arrival, self.now);
         let m = self.m;
-        let eligible = m.overflow_groups[c].iter().filter(move |(d, _)| arrival + d <= now).map(|&(_, g)| g);
+        let q = k.queue as usize;
+        let eligible = m.overflow_groups[c]
+            .iter()
+            .filter(move |&&(d, g)| arrival + d <= now && (!m.any_routing || m.may_take(g, q)))
+            .map(|&(_, g)| g);
         if let Some(a) = self.find_agent(c, eligible.clone()).or_else(|| self.interrupt(c, eligible)) {
             self.queues.left(k.queue as usize);
             self.start(slot, a, true);

@@ -947,6 +947,11 @@ pub struct Segment {
     pub patience_factor: f64,
     /// Its own service-level threshold and target (s, share), reported per segment.
     pub service_level: Option<(f64, f64)>,
+    /// The group its contacts are routed to, on the channels that group serves on arrival
+    /// (`None`: no routing by segment): `(group index, dedicated)`. Dedicated: only that
+    /// group serves them, and it serves nobody else; preferred: that group first, others
+    /// too.
+    pub group: Option<(usize, bool)>,
 }
 
 /// Agents with the same skills and staffing.

@@ -42,6 +42,8 @@ pub struct RawSegment {
     pub priority_boost: Option<i64>,
     pub patience_factor: Option<f64>,
     pub service_level: Option<RawServiceLevel>,
+    pub group: Option<String>,
+    pub dedicated: Option<bool>,
 }
 
 /// What follows a contact: resolution, returns and redials (on a type, or on a channel

@@ -210,7 +210,6 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
             channels[c].receives_repeats = redials || returns;
         }
     }
-    let segments = segments(&mut ck, &root, &raw.segment);
 
     // Agent groups.
     if raw.agents.is_empty() {
@@ -231,6 +230,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         }
     }
 
+    let segments = segments(&mut ck, &root, &raw.segment, &raw.agents, &raw.channel);
     let (events, event_warnings) =
         if ctx.usable { demand_events(&mut ck, &ctx, &raw.event, &channel_names) } else { (Vec::new(), Vec::new()) };
     if ck.errors.is_empty() && channels.len() == raw.channel.len() {
@@ -2024,7 +2024,13 @@ pub(crate) fn target_type(ch: &Channel, name: &str) -> Option<usize> {
 }
 
 /// `[[segment]]`: names, shares adding up to 1, boosts, patience factors, targets.
-fn segments(ck: &mut Check, root: &FieldPath, raw: &[RawSegment]) -> Vec<Segment> {
+fn segments(
+    ck: &mut Check,
+    root: &FieldPath,
+    raw: &[RawSegment],
+    agents: &[RawAgents],
+    channels: &[RawChannel],
+) -> Vec<Segment> {
     let mut out = Vec::new();
     if raw.len() > MAX_SEGMENTS {
         ck.err(root.key("segment"), format!("at most {MAX_SEGMENTS} segments, got {}", raw.len()));
@@ -2066,6 +2072,38 @@ fn segments(ck: &mut Check, root: &FieldPath, raw: &[RawSegment]) -> Vec<Segment
             );
         }
         let sl = rs.service_level.as_ref().and_then(|sl| own_target(ck, &p.key("service_level"), sl));
+        let dedicated = rs.dedicated.unwrap_or(false);
+        let group = match &rs.group {
+            None => {
+                if rs.dedicated.is_some() {
+                    ck.err(p.key("dedicated"), "needs group = \"…\", the group the segment is routed to");
+                }
+                None
+            }
+            Some(gname) => match agents.iter().position(|a| a.name.as_deref() == Some(gname.as_str())) {
+                None => {
+                    let names: Vec<&str> = agents.iter().map(|a| name_of(&a.name)).collect();
+                    ck.err(
+                        p.key("group"),
+                        format!("`{gname}` is not an agent group; the groups are {}", names.join(", ")),
+                    );
+                    None
+                }
+                Some(g) => {
+                    let skills = agents[g].skills.as_deref().unwrap_or_default();
+                    if dedicated && skills.iter().any(|sk| sk.after.is_some_and(|a| a.0 > 0.0)) {
+                        ck.err(
+                            p.key("dedicated"),
+                            format!("group `{gname}` has an overflow skill: a dedicated group takes its segment's contacts on arrival only; remove the delay or make the segment preferred"),
+                        );
+                    }
+                    if channels.iter().any(|c| c.announce.is_some()) {
+                        ck.err(p.key("group"), "routing by segment cannot be combined with [channel.announce] yet: the waiting-time predictors do not model segment queues");
+                    }
+                    Some((g, dedicated))
+                }
+            },
+        };
         if let (Some(name), Some(share)) = (&rs.name, share) {
             out.push(Segment {
                 name: name.clone(),
@@ -2073,6 +2111,7 @@ fn segments(ck: &mut Check, root: &FieldPath, raw: &[RawSegment]) -> Vec<Segment
                 priority_boost: boost,
                 patience_factor: factor,
                 service_level: sl,
+                group,
             });
         }
     }
