@@ -57,6 +57,9 @@ pub struct Model {
     /// contact, whose time to resolution is its wait plus handle time, and the standard
     /// statistics derive the issue counts from the contact counts.
     pub(crate) track_issues: bool,
+    /// None of announcements, segments, deflection, assistants, preemption or repeating
+    /// issues: the engine runs its plain loop.
+    pub(crate) plain: bool,
     /// Cumulative type shares per channel (last = 1).
     pub(crate) type_cum: Vec<Vec<f64>>,
     /// Global index of each channel's first contact type.
@@ -153,6 +156,7 @@ impl Model {
     /// the standard statistics then count issues one by one instead of deriving them).
     pub fn tracking_every_issue(mut self) -> Model {
         self.track_issues = true;
+        self.plain = false;
         self
     }
 
@@ -439,6 +443,13 @@ impl Model {
             any_assistant: s.channels.iter().flat_map(|c| &c.types).any(|t| t.assistant.is_some()),
             fresh_draws,
             track_issues,
+            plain: !track_issues
+                && s.segments.is_empty()
+                && s.channels.iter().all(|c| {
+                    c.announce.is_none()
+                        && !c.preemptive
+                        && c.types.iter().all(|t| t.deflect == 0.0 && t.assistant.is_none())
+                }),
             type_cum,
             type_offset,
             n_types,

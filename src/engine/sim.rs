@@ -36,7 +36,13 @@ pub fn simulate(model: &Model, rep: u64) -> Result<RepStats, Error> {
 /// Runs replication `rep` of the model, telling `recorder` what happens, and returns it
 /// (failing as [`simulate`] does).
 pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> Result<R, Error> {
-    let mut sim = Sim::new(model, rep, recorder);
+    // Two builds of the loop: one for plain models, where every test of a triage or
+    // announcement feature is compiled away, and one for the rest.
+    if model.plain { run_with::<R, true>(model, rep, recorder) } else { run_with::<R, false>(model, rep, recorder) }
+}
+
+fn run_with<R: Recorder, const PLAIN: bool>(model: &Model, rep: u64, recorder: R) -> Result<R, Error> {
+    let mut sim = Sim::<R, PLAIN>::new(model, rep, recorder);
     sim.run();
     if sim.overloaded {
         return Err(Error::Run(format!(
@@ -172,7 +178,10 @@ pub fn forecast_factor(m: &Model, rep: u64, c: usize) -> Option<RateFn> {
     Some(RateFn::from_steps(&steps, s.horizon))
 }
 
-pub(crate) struct Sim<'m, R: Recorder> {
+/// One replication in progress. `PLAIN`: the model uses none of announcements, segments,
+/// deflection, assistants, preemption or issues that can repeat (see `Model::plain`), so
+/// the loop skips their tests at compile time.
+pub(crate) struct Sim<'m, R: Recorder, const PLAIN: bool> {
     m: &'m Model,
     now: f64,
     cal: Calendar,
@@ -220,8 +229,8 @@ pub(crate) struct Sim<'m, R: Recorder> {
     rec: R,
 }
 
-impl<'m, R: Recorder> Sim<'m, R> {
-    fn new(m: &'m Model, rep: u64, rec: R) -> Sim<'m, R> {
+impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
+    fn new(m: &'m Model, rep: u64, rec: R) -> Sim<'m, R, PLAIN> {
         let s = &m.scenario;
         let channels = m
             .channel_salt
@@ -471,7 +480,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         }
         let mut segment = 0;
         let mut patience = patience;
-        if m.fresh_draws[c] {
+        if !PLAIN && m.fresh_draws[c] {
             let Some((seg, factor)) = self.fresh_customer(c, ty) else { return };
             segment = seg;
             patience *= factor;
@@ -494,7 +503,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         issue: u32,
         repeat: bool,
     ) {
-        if self.m.any_assistant && self.m.scenario.channels[c].types[ty].assistant.is_some() {
+        if !PLAIN && self.m.any_assistant && self.m.scenario.channels[c].types[ty].assistant.is_some() {
             self.assistant(c, ty, segment, handle, patience, issue, repeat);
             return;
         }
@@ -582,7 +591,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         // `now` ≥ 0 and at most the horizon: the i64 conversion is exact and cheaper.
         let interval = ((self.now / self.interval_len) as i64 as usize).min(self.last_interval);
         // Segment 0's queues come first in the channel's row.
-        let queue = if segment == 0 {
+        let queue = if PLAIN || segment == 0 {
             m.type_queue[c][ty]
         } else {
             m.type_queue[c][segment * m.scenario.channels[c].types.len() + ty]
@@ -630,13 +639,13 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let m = self.m;
         let now = self.now;
         let mut k = self.new_contact(c, ty, segment, handle, abandon_at, issue, repeat);
-        if issue == NO_ISSUE && m.type_repeats[usize::from(k.ty)] {
+        if !PLAIN && issue == NO_ISSUE && m.type_repeats[usize::from(k.ty)] {
             k.issue = self.issues.open(now, usize::from(k.ty), segment, k.interval >= self.first_counted);
         }
         let slot = self.contacts.alloc(k);
         self.rec.arrival(now, self.contacts.get(slot));
         if self.open[c] || m.scenario.channels[c].kind.is_live() {
-            let found = if m.any_routing {
+            let found = if !PLAIN && m.any_routing {
                 self.routed_agent(c, segment)
             } else {
                 let groups = m.arrival_groups[c].iter().copied();
@@ -649,7 +658,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 self.start(slot, a, false);
                 return;
             }
-            if m.any_preemptive
+            if !PLAIN
+                && m.any_preemptive
                 && m.scenario.channels[c].preemptive
                 && let Some(a) = self.preempt(c, slot)
             {
@@ -657,7 +667,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
                 return;
             }
         }
-        if self.any_announce && self.announcers[c].is_some() {
+        if !PLAIN && self.any_announce && self.announcers[c].is_some() {
             self.announce_on_arrival(slot);
             return;
         }
@@ -957,7 +967,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let resumed = k.state == State::Interrupted;
         k.state = State::InService;
         k.agent = a;
-        if m.any_preemptive {
+        if !PLAIN && m.any_preemptive {
             if a as usize >= self.holding.len() {
                 self.holding.resize(a as usize + 1, u32::MAX);
             }
@@ -993,7 +1003,7 @@ impl<'m, R: Recorder> Sim<'m, R> {
         if !resumed {
             // Answered when its service first starts; a resumed contact only continues.
             self.rec.answered(now, self.contacts.get(slot), g, wait, from_queue);
-            if self.any_announce {
+            if !PLAIN && self.any_announce {
                 self.announced_answer(slot, wait, from_queue);
             }
         }
@@ -1047,7 +1057,8 @@ impl<'m, R: Recorder> Sim<'m, R> {
         let k = self.contacts.get(slot);
         let (a, channel) = (k.agent, k.channel as usize);
         self.rec.completed(now, k);
-        if k.issue != NO_ISSUE {
+        if PLAIN {
+        } else if k.issue != NO_ISSUE {
             let k = *k;
             self.after_service(&k);
         } else if self.m.track_issues {
@@ -1079,14 +1090,15 @@ impl<'m, R: Recorder> Sim<'m, R> {
         if !self.contacts.is(slot, generation, State::Waiting) {
             return;
         }
-        if self.any_announce && self.announced_abandon(slot) {
+        if !PLAIN && self.any_announce && self.announced_abandon(slot) {
             return;
         }
         let k = self.contacts.get(slot);
         let queue = k.queue as usize;
         self.rec.abandoned(self.now, k, self.now - k.arrival);
         self.queues.left(queue);
-        if k.issue != NO_ISSUE {
+        if PLAIN {
+        } else if k.issue != NO_ISSUE {
             let k = *k;
             self.after_abandon(&k);
         } else if self.m.track_issues {
@@ -1518,7 +1530,7 @@ mod tests {
     use super::*;
     use crate::scenario::Scenario;
 
-    type TestSim<'m> = Sim<'m, Tally>;
+    type TestSim<'m> = Sim<'m, Tally, false>;
 
     fn sim(m: &Model) -> TestSim<'_> {
         Sim::new(m, 0, Tally::new(m))

@@ -285,7 +285,7 @@ impl Tally {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn record_interval_wait(&mut self, c: usize, i: usize, wait: f64) {
         let h = &mut self.hist.open[c * self.n_intervals + i];
         h.get_or_insert_with(|| self.hist.pool.pop().unwrap_or_default()).record(wait);
