@@ -270,12 +270,25 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
                     Panel {
                         y_desc: "contacts offered per interval".into(),
                         unit: YUnit::Number,
-                        series: vec![Series {
-                            label: "offered, 95 % band".into(),
-                            color: PALETTE[0],
-                            style: Style::Band,
-                            points: offered,
-                        }],
+                        series: {
+                            let mut s = vec![Series {
+                                label: "offered, 95 % band".into(),
+                                color: PALETTE[0],
+                                style: Style::Band,
+                                points: offered,
+                            }];
+                            // Channels receiving returns and redials: the fresh demand under
+                            // the offered load, the gap being the repeats.
+                            if c.get(ChannelKpi::Fresh).is_some() {
+                                s.push(Series {
+                                    label: "fresh (first contacts)".into(),
+                                    color: PALETTE[3 % PALETTE.len()],
+                                    style: Style::Dashed,
+                                    points: series_of(ChannelKpi::Fresh, 1.0),
+                                });
+                            }
+                            s
+                        },
                         hline: None,
                         vline: None,
                         marks: Vec::new(),

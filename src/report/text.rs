@@ -409,8 +409,13 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
         // Channels that announce waits also show, per interval, who balked and how many
         // promises were kept.
         let announced = [ChannelKpi::BalkRate, ChannelKpi::PromiseKept].into_iter().filter(|&k| c.get(k).is_some());
+        // Channels that receive returns and redials show how many of the offered were
+        // repeats; assistants, how many they contained.
+        let triage = [ChannelKpi::Repeat, ChannelKpi::RepeatShare, ChannelKpi::Contained]
+            .into_iter()
+            .filter(|&k| c.get(k).is_some());
         let used: Vec<ChannelKpi> =
-            INTERVAL_KPIS.iter().copied().filter(|k| k.applies_to(c.kind)).chain(announced).collect();
+            INTERVAL_KPIS.iter().copied().filter(|k| k.applies_to(c.kind)).chain(announced).chain(triage).collect();
         let with_events = r.intervals.iter().any(|i| i.channel == c.name && !i.events.is_empty());
         let mut header = vec!["start".to_string()];
         for k in &used {
