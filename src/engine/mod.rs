@@ -14,6 +14,7 @@
 //! | `workforce`  | agents, groups, shifts, cuts, overtime, chat load buckets         |
 //! | `routing`    | pure decisions: which agent, which queue, which interruption      |
 //! | `announce`   | waiting-time predictors and what each waiting contact was told    |
+//! | `issues`     | customer issues, and the returns, redials and escalations to come |
 //! | `recorder`   | the hooks through which measures observe a replication            |
 //! | `sim`        | the loop that applies decisions and calls the hooks               |
 //!
@@ -46,6 +47,11 @@
 //!   rest of the cut falls on the busy agents longest on shift (ties: lowest id), who finish
 //!   what they hold, take nothing new, and leave (overtime). On an increase, agents still in
 //!   overtime are kept on first.
+//! * **Issues** (`docs/model.md` §17): every fresh contact opens one; a completed contact
+//!   resolves it with its type's first-contact resolution, else the customer returns after
+//!   a delay (on a channel drawn by shares), and an abandoning one may redial, up to a cap.
+//!   Returns, redials and virtual-assistant escalations enter through the calendar, with
+//!   hashed draws per issue so that a customer has the same fate in every sweep variant.
 //! * **Horizon**: arrivals stop at the horizon; the last headcount and opening state stay
 //!   until every contact that can be served has been; deferred work waiting in a closed
 //!   channel at that point is reported as `waiting_at_end`.
