@@ -282,6 +282,46 @@ fn simulation_matches_erlang_b() {
     assert_checks(&checks);
 }
 
+/// Runs one voice channel with a priority class per entry of `per_hour` (calls per hour,
+/// class 1 the most urgent), exponential handle time `aht` and `c` agents, long enough for
+/// tight intervals; `channel_extra` adds lines to the channel.
+fn priority_classes(per_hour: &[f64], aht: f64, c: u32, seed: u64, channel_extra: &str) -> Report {
+    let total: f64 = per_hour.iter().sum();
+    let types: String = per_hour
+        .iter()
+        .enumerate()
+        .map(|(k, x)| {
+            format!("[[channel.type]]\nname = \"class{}\"\nshare = {}\npriority = {}\n", k + 1, x / total, k + 1)
+        })
+        .collect();
+    let interval_h = (600_000.0 / total / 10.0).ceil().min(785.0);
+    let toml = format!(
+        r#"
+name = "priority"
+seed = {seed}
+replications = 24
+horizon = "{h}h"
+interval = "{interval_h}h"
+warmup = "{interval_h}h"
+
+[[channel]]
+name = "phone"
+kind = "voice"
+{channel_extra}service_level = {{ target = 0.8, within = 20 }}
+arrivals = {{ per_hour = {total} }}
+handle_time = {{ dist = "exponential", mean = {aht} }}
+{types}
+[[agents]]
+name = "agents"
+skills = ["phone"]
+staff = {c}
+"#,
+        h = interval_h * 11.0
+    );
+    let scenario = Scenario::from_toml(&toml, "priority.toml").unwrap_or_else(|e| panic!("{e}"));
+    run(scenario, &RunOptions::default()).unwrap().report()
+}
+
 /// Two or three priority classes sharing one queue's agents: the non-preemptive priority
 /// M/M/c mean waits per class (Cobham), at loads 0.75 and 0.9.
 #[test]
@@ -295,39 +335,7 @@ fn simulation_matches_priority_mmc() {
         let waits = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
         // The neighbour: the same classes served in one FIFO queue (no priority).
         let fifo = ErlangC::new(total / 3600.0, aht, c).unwrap().asa();
-        let types: String = per_hour
-            .iter()
-            .enumerate()
-            .map(|(k, x)| {
-                format!("[[channel.type]]\nname = \"class{}\"\nshare = {}\npriority = {}\n", k + 1, x / total, k + 1)
-            })
-            .collect();
-        let interval_h = (600_000.0 / total / 10.0).ceil().min(785.0);
-        let toml = format!(
-            r#"
-name = "priority"
-seed = 99
-replications = 24
-horizon = "{h}h"
-interval = "{interval_h}h"
-warmup = "{interval_h}h"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = 20 }}
-arrivals = {{ per_hour = {total} }}
-handle_time = {{ dist = "exponential", mean = {aht} }}
-{types}
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = {c}
-"#,
-            h = interval_h * 11.0
-        );
-        let scenario = Scenario::from_toml(&toml, "priority.toml").unwrap_or_else(|e| panic!("{e}"));
-        let report = run(scenario, &RunOptions::default()).unwrap().report();
+        let report = priority_classes(&per_hour, aht, c, 99, "");
         let phone = report.channel("phone").unwrap();
         let load = total / 3600.0 * aht / f64::from(c);
         for (k, t) in phone.types.iter().enumerate() {
@@ -720,44 +728,10 @@ fn preemptive_top_class_waits_match_mmc_alone() {
     for (c, aht, loads) in [(10u32, 300.0, [0.6, 0.3]), (4, 240.0, [0.55, 0.35])] {
         let rates: Vec<f64> = loads.iter().map(|l| l * f64::from(c) / aht).collect();
         let per_hour: Vec<f64> = rates.iter().map(|x| x * 3600.0).collect();
-        let total: f64 = per_hour.iter().sum();
         let load: f64 = loads.iter().sum();
         let cobham = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
         let alone = ErlangC::new(rates[0], aht, c).unwrap().asa();
-        let types: String = per_hour
-            .iter()
-            .enumerate()
-            .map(|(k, x)| {
-                format!("[[channel.type]]\nname = \"class{}\"\nshare = {}\npriority = {}\n", k + 1, x / total, k + 1)
-            })
-            .collect();
-        let interval_h = (600_000.0 / total / 10.0).ceil().min(785.0);
-        let toml = format!(
-            r#"
-name = "preemptive"
-seed = 7
-replications = 24
-horizon = "{h}h"
-interval = "{interval_h}h"
-warmup = "{interval_h}h"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-preemptive = true
-service_level = {{ target = 0.8, within = 20 }}
-arrivals = {{ per_hour = {total} }}
-handle_time = {{ dist = "exponential", mean = {aht} }}
-{types}
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = {c}
-"#,
-            h = interval_h * 11.0
-        );
-        let scenario = Scenario::from_toml(&toml, "preemptive.toml").unwrap_or_else(|e| panic!("{e}"));
-        let report = run(scenario, &RunOptions::default()).unwrap().report();
+        let report = priority_classes(&per_hour, aht, c, 7, "preemptive = true\n");
         let phone = report.channel("phone").unwrap();
         assert!(phone.get(ChannelKpi::Preempted).unwrap().mean > 0.0, "nothing was preempted");
         checks.push(Check {

@@ -1139,11 +1139,18 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
             return self.end_issue(k, &v, IssueEnd::GaveUp);
         }
         let Some(r) = &rules.returns else { return self.end_issue(k, &v, IssueEnd::GaveUp) };
-        let to = &m.return_to[v.origin];
+        self.schedule_return(k, &v, r, id, n);
+    }
+
+    /// The customer of issue `v` (last contact `k`) comes back by the returns `r` of the
+    /// type it started as: a channel drawn by the return shares, after the return delay
+    /// (hashed draws of issue `id`, contact `n`).
+    fn schedule_return(&mut self, k: &Contact, v: &IssueView, r: &crate::scenario::Returns, id: u64, n: u64) {
+        let to = &self.m.return_to[v.origin];
         let u = unit(self.issue_draw(Draw::ReturnChannel, id, n));
         let &(d, dt, _) = to.iter().find(|x| u < x.2).unwrap_or(&to[to.len() - 1]);
         let delay = r.after.sample(&mut Stream::seed_from_u64(self.issue_draw(Draw::ReturnDelay, id, n)));
-        self.schedule_entry(k, &v, d, dt, self.now + delay);
+        self.schedule_entry(k, v, d, dt, self.now + delay);
     }
 
     /// Contact `k` of an issue abandoned (or balked): the customer redials with the
@@ -1248,13 +1255,7 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
             && rules.max_contacts.is_none_or(|cap| v.contacts < cap)
             && unit(self.issue_draw(Draw::Recontact, id, n)) < recontact;
         match (&rules.returns, back) {
-            (Some(r), true) => {
-                let to = &m.return_to[v.origin];
-                let u = unit(self.issue_draw(Draw::ReturnChannel, id, n));
-                let &(d, dt, _) = to.iter().find(|x| u < x.2).unwrap_or(&to[to.len() - 1]);
-                let delay = r.after.sample(&mut Stream::seed_from_u64(self.issue_draw(Draw::ReturnDelay, id, n)));
-                self.schedule_entry(&k, &v, d, dt, self.now + delay);
-            }
+            (Some(r), true) => self.schedule_return(&k, &v, r, id, n),
             _ => self.end_issue(&k, &v, IssueEnd::Resolved),
         }
     }
