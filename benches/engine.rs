@@ -124,7 +124,7 @@ fn validation(c: &mut Criterion) {
 /// two worker threads: all (variant, replication) pairs share one pool, so the ratio of
 /// the two times is the sweep's parallel speed-up.
 fn sweep(c: &mut Criterion) {
-    use ccsim::sweep::{Axis, sweep, variants};
+    use ccsim::plan::sweep::{Axis, sweep, variants};
     let text = "name = \"sweep\"\nseed = 3\nreplications = 8\nhorizon = \"8h\"\n[[channel]]\nname = \"phone\"\nkind = \"voice\"\nservice_level = { target = 0.8, within = \"20s\" }\narrivals = { per_hour = 1200 }\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\npatience = { dist = \"exponential\", mean = \"2m\" }\n[[agents]]\nname = \"team\"\nskills = [\"phone\"]\nstaff = 80\n";
     let base = Scenario::from_toml(text, "sweep.toml").unwrap();
     let list = variants(&[Axis::parse("agents.team.staff=80..=95").unwrap()], false).unwrap();

@@ -3,12 +3,12 @@
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
 
 use ccsim::Error;
-use ccsim::charts::{Chart, ImageFormat, PlanLine};
+use ccsim::base::time::{format_duration, parse_duration};
+use ccsim::base::time::{format_number, format_when};
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b_carried, erlang_b_checked};
-use ccsim::report::Format as ReportFormat;
-use ccsim::run::{RunOptions, run};
-use ccsim::scenario::duration::{format_duration, parse_duration};
-use ccsim::scenario::duration::{format_number, format_when};
+use ccsim::output::Format as ReportFormat;
+use ccsim::output::charts::{Chart, ImageFormat, PlanLine};
+use ccsim::plan::run::{RunOptions, run};
 use ccsim::scenario::limits::MAX_REPLICATIONS;
 use ccsim::scenario::{Scenario, Weekday};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -361,7 +361,7 @@ impl Format {
         }
     }
 
-    fn exporter(self, intervals: bool, wide: bool) -> Box<dyn ccsim::report::Exporter> {
+    fn exporter(self, intervals: bool, wide: bool) -> Box<dyn ccsim::output::Exporter> {
         self.report_format().exporter(intervals, if wide { None } else { Some(terminal_width()) })
     }
 }
@@ -541,21 +541,25 @@ fn read_history(
     path: &std::path::Path,
     columns: &[String],
     drop_bad_rows: bool,
-) -> Result<ccsim::history::History, Error> {
+) -> Result<ccsim::data::history::History, Error> {
     let renamed = pairs("column", columns)?;
     for (std_name, _) in &renamed {
-        if !ccsim::history::Columns::STANDARD.contains(&std_name.as_str()) {
+        if !ccsim::data::history::Columns::STANDARD.contains(&std_name.as_str()) {
             return Err(Error::Input(format!(
                 "--column {std_name}=…: `{std_name}` is not a standard column; they are {}",
-                ccsim::history::Columns::STANDARD.join(", ")
+                ccsim::data::history::Columns::STANDARD.join(", ")
             )));
         }
     }
     let text =
         std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
-    let h =
-        ccsim::history::read(&text, &path.display().to_string(), &ccsim::history::Columns { renamed }, drop_bad_rows)
-            .map_err(Error::Input)?;
+    let h = ccsim::data::history::read(
+        &text,
+        &path.display().to_string(),
+        &ccsim::data::history::Columns { renamed },
+        drop_bad_rows,
+    )
+    .map_err(Error::Input)?;
     for (line, col, msg) in h.dropped.iter().take(20) {
         eprintln!("{}:{line}:{col}: dropped: {msg}", path.display());
     }
@@ -594,7 +598,7 @@ fn cmd_fit(a: &FitArgs) -> Result<(), Error> {
         .name
         .clone()
         .unwrap_or_else(|| a.out.file_stem().map_or("fitted".into(), |s| s.to_string_lossy().into_owned()));
-    let opts = ccsim::fit::FitOptions {
+    let opts = ccsim::data::fit::FitOptions {
         name,
         interval: a.interval,
         kinds,
@@ -603,7 +607,7 @@ fn cmd_fit(a: &FitArgs) -> Result<(), Error> {
         source: a.history.file_name().map_or("a history".into(), |f| f.to_string_lossy().into_owned()),
         days: a.days,
     };
-    let fit = ccsim::fit::fit(&h, &opts).map_err(|m| Error::Input(format!("{}: {m}", a.history.display())))?;
+    let fit = ccsim::data::fit::fit(&h, &opts).map_err(|m| Error::Input(format!("{}: {m}", a.history.display())))?;
     let text = fit.scenario_toml();
     // What is written must run.
     Scenario::from_toml(&text, &a.out.display().to_string())?;
@@ -613,8 +617,8 @@ fn cmd_fit(a: &FitArgs) -> Result<(), Error> {
 
 /// Writes the HTML report of `report`, with its charts, to `path`.
 fn write_html(report: &ccsim::report::Report, path: &std::path::Path) -> Result<(), Error> {
-    use ccsim::report::{Exporter, Figure, Html};
-    let figures = ccsim::charts::for_run(report)
+    use ccsim::output::{Exporter, Figure, Html};
+    let figures = ccsim::output::charts::for_run(report)
         .into_iter()
         .map(|c| {
             let svg = c.svg().map_err(|m| Error::Run(format!("chart {}: {m}", c.stem)))?;
@@ -644,7 +648,8 @@ fn runs_only(format: Format) -> Result<(), Error> {
 
 /// Writes `charts` into `dir` and lists the files on stderr.
 fn write_charts(charts: &[Chart], dir: &std::path::Path, formats: &[ImageFormat]) -> Result<(), Error> {
-    let paths = ccsim::charts::write_all(charts, dir, formats).map_err(|m| Error::Run(format!("charts: {m}")))?;
+    let paths =
+        ccsim::output::charts::write_all(charts, dir, formats).map_err(|m| Error::Run(format!("charts: {m}")))?;
     eprintln!("{} chart files written to {}", paths.len(), dir.display());
     Ok(())
 }
@@ -652,7 +657,7 @@ fn write_charts(charts: &[Chart], dir: &std::path::Path, formats: &[ImageFormat]
 /// The staffing chart of plans compared (one line per target).
 fn staffing_chart(scenario: &str, group: &str, start_day: Weekday, interval: f64, plans: Vec<PlanLine>) -> Chart {
     let title = format!("{scenario}: agents required in {group} by interval, per target");
-    ccsim::charts::staffing(&title, start_day, interval, &plans)
+    ccsim::output::charts::staffing(&title, start_day, interval, &plans)
 }
 
 fn cmd_chart(result: &std::path::Path, out: &std::path::Path, image: ImageChoice) -> Result<(), Error> {
@@ -661,7 +666,7 @@ fn cmd_chart(result: &std::path::Path, out: &std::path::Path, image: ImageChoice
     let bad = |m: String| Error::Input(format!("{}: {m}", result.display()));
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let charts = if doc.get("variants").is_some() {
-        ccsim::charts::for_sweep(&ccsim::report::sweep::SweepReport::from_json(&text).map_err(bad)?)
+        ccsim::output::charts::for_sweep(&ccsim::report::sweep::SweepReport::from_json(&text).map_err(bad)?)
     } else if let Some(plans) = doc.get("plans").and_then(|p| p.as_array()) {
         let first = plans.first().ok_or_else(|| bad("`plans` is empty".into()))?;
         let report =
@@ -681,7 +686,7 @@ fn cmd_chart(result: &std::path::Path, out: &std::path::Path, image: ImageChoice
         let start_day = Weekday::parse(report.start_day).unwrap_or(Weekday(0));
         vec![staffing_chart(&report.scenario, group, start_day, report.interval_s, lines)]
     } else {
-        ccsim::charts::for_run(&ccsim::report::Report::from_value(&doc).map_err(bad)?)
+        ccsim::output::charts::for_run(&ccsim::report::Report::from_value(&doc).map_err(bad)?)
     };
     write_charts(&charts, out, &image.formats())
 }
@@ -790,7 +795,7 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     let results = run(scenario, &opts)?;
     let mut report = results.report();
     if let (Some(path), Some(h)) = (&a.actuals, &history) {
-        report.actuals = ccsim::history::observed(h, results.scenario());
+        report.actuals = ccsim::data::history::observed(h, results.scenario());
         if report.actuals.is_empty() {
             return Err(Error::Input(format!("{}: no contact of the scenario's channels", path.display())));
         }
@@ -798,7 +803,7 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     let exporter = a.format.exporter(a.intervals, a.wide);
     emit(&a.output, |w| exporter.write(&report, w))?;
     if let Some(dir) = &a.charts {
-        write_charts(&ccsim::charts::for_run(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+        write_charts(&ccsim::output::charts::for_run(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }
     if let Some(path) = &a.report {
         write_html(&report, path)?;
@@ -806,7 +811,7 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     if let Some(path) = &a.log {
         let model = &results.model;
         write_atomically(path, |w| {
-            let log = ccsim::history::ContactLog::new(model, w)?;
+            let log = ccsim::data::history::ContactLog::new(model, w)?;
             let log = ccsim::engine::simulate_with(model, 0, log).map_err(|e| std::io::Error::other(e.to_string()))?;
             log.finish()
         })?;
@@ -853,7 +858,7 @@ fn load(path: &std::path::Path, set: &[String]) -> Result<Scenario, Error> {
 
 fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
     runs_only(a.format)?;
-    use ccsim::sweep::{Axis, sweep, variants};
+    use ccsim::plan::sweep::{Axis, sweep, variants};
     if let Some(out) = &a.output {
         check_output(out, &a.scenario)?;
     }
@@ -884,7 +889,7 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
         )));
     }
     let shard_reps = a.shard.map_or(u64::from(base.replications()), |(i, n)| {
-        ccsim::sweep::shard_replications(u64::from(base.replications()), i, n).count() as u64
+        ccsim::plan::sweep::shard_replications(u64::from(base.replications()), i, n).count() as u64
     });
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -896,8 +901,8 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     if let Some((shard, shards)) = a.shard {
-        let plan = ccsim::sweep::plan(&base, &list, baseline)?;
-        let run_shard = || ccsim::sweep::run_shard(&plan, shard, shards, |done, _| bar.set_position(done as u64));
+        let plan = ccsim::plan::sweep::plan(&base, &list, baseline)?;
+        let run_shard = || ccsim::plan::sweep::run_shard(&plan, shard, shards, |done, _| bar.set_position(done as u64));
         let done = match a.threads {
             None => run_shard()?,
             Some(n) => rayon_pool(n as usize)?.install(run_shard)?,
@@ -936,7 +941,7 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
     let format = a.format.report_format();
     emit(&a.output, |w| report.write(format, w))?;
     if let Some(dir) = &a.charts {
-        write_charts(&ccsim::charts::for_sweep(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+        write_charts(&ccsim::output::charts::for_sweep(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }
     Ok(())
 }
@@ -993,7 +998,7 @@ fn to_json_numbers(k: Vec<f64>) -> Vec<Option<f64>> {
 
 fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
     runs_only(a.format)?;
-    use ccsim::staffing::{Goal, optimise};
+    use ccsim::plan::staffing::{Goal, optimise};
     use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
     let mut base = Scenario::load(&a.scenario)?;
     if let Some(r) = a.replications {
@@ -1044,7 +1049,7 @@ fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
     }
     let g = &base.groups()[group];
     let interval = base.interval();
-    let cost = |p: &ccsim::staffing::Plan| p.agent_hours * g.cost_per_hour;
+    let cost = |p: &ccsim::plan::staffing::Plan| p.agent_hours * g.cost_per_hour;
     let label = |t: &Option<(f64, f64)>| {
         t.map_or("each channel's own".to_string(), |(s, w)| format!("{:.0} % in {}", 100.0 * s, format_duration(w)))
     };
@@ -1180,10 +1185,10 @@ fn cmd_merge(a: &MergeArgs) -> Result<(), Error> {
     }
     let base =
         Scenario::from_toml(&first.text, &first.file)?.with_replications(first.replications)?.with_seed(first.seed);
-    let axes: Vec<ccsim::sweep::Axis> =
-        first.set.iter().map(|s| ccsim::sweep::Axis::parse(s)).collect::<Result<_, _>>()?;
-    let list = ccsim::sweep::variants(&axes, first.zip)?;
-    let plan = ccsim::sweep::plan(&base, &list, first.baseline)?;
+    let axes: Vec<ccsim::plan::sweep::Axis> =
+        first.set.iter().map(|s| ccsim::plan::sweep::Axis::parse(s)).collect::<Result<_, _>>()?;
+    let list = ccsim::plan::sweep::variants(&axes, first.zip)?;
+    let plan = ccsim::plan::sweep::plan(&base, &list, first.baseline)?;
     let reps = parts
         .into_iter()
         .flat_map(|(_, p)| p.done)
@@ -1194,7 +1199,7 @@ fn cmd_merge(a: &MergeArgs) -> Result<(), Error> {
             )
         })
         .collect();
-    let results = ccsim::sweep::merge(plan, reps)?;
+    let results = ccsim::plan::sweep::merge(plan, reps)?;
     let report = ccsim::report::sweep::SweepReport::new(&results);
     let format = a.format.report_format();
     emit(&a.output, |w| report.write(format, w))

@@ -14,8 +14,8 @@
 //! * Priority M/M/c (Cobham 1954): mean wait of class k is
 //!   W₀ / ((1 − σ_{k−1})(1 − σ_k)), W₀ = C(c, a)/(cμ), σ_k = Σ_{j≤k} λ_j/(cμ).
 
+use crate::base::maths::{inc_beta, ln_gamma};
 use crate::error::Error;
-use crate::special_functions::{inc_beta, ln_gamma};
 
 /// Checks a rate (per s) ≥ 0 and finite.
 fn check_rate(rate: f64) -> Result<(), Error> {
@@ -186,9 +186,9 @@ impl ErlangA {
         if states > MAX_QUEUE_STATES {
             return Err(Error::Input(format!(
                 "with {} Erlangs offered to {agents} agents and a mean patience of {}, about {} callers would wait at once; that cannot be computed here — give a shorter patience or more agents",
-                crate::scenario::duration::format_number(rate * aht),
-                crate::scenario::duration::format_duration(patience),
-                crate::scenario::duration::format_number(states.round())
+                crate::base::time::format_number(rate * aht),
+                crate::base::time::format_duration(patience),
+                crate::base::time::format_number(states.round())
             )));
         }
         Ok(ErlangA::solve(rate, aht, agents, patience))

@@ -1,6 +1,5 @@
 //! The library's one error type.
 
-use crate::scenario::ScenarioError;
 use std::fmt;
 
 /// What can go wrong, by who can fix it.
@@ -55,3 +54,58 @@ impl From<ScenarioError> for Error {
         Error::Scenario(e)
     }
 }
+
+/// One problem found in a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Field path such as `channel[0].arrivals.per_hour`.
+    pub field: Option<String>,
+    /// Line in the file, from 1.
+    pub line: Option<usize>,
+    /// Column in the line, from 1.
+    pub column: Option<usize>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// Every problem found in one scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The file (as given).
+    pub file: String,
+    /// Every problem, in file order.
+    pub problems: Vec<Problem>,
+}
+
+impl ScenarioError {
+    /// Problems shown in full when the error is displayed; the rest are counted.
+    pub const SHOWN: usize = 50;
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().take(Self::SHOWN).enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.file)?;
+            if let Some(l) = p.line {
+                write!(f, ":{l}")?;
+                if let Some(c) = p.column {
+                    write!(f, ":{c}")?;
+                }
+            }
+            write!(f, ": ")?;
+            if let Some(field) = &p.field {
+                write!(f, "{field}: ")?;
+            }
+            write!(f, "{}", p.message)?;
+        }
+        if self.problems.len() > Self::SHOWN {
+            write!(f, "\n{}: … and {} more problems", self.file, self.problems.len() - Self::SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}

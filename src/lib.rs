@@ -14,8 +14,8 @@
 //! ```
 //!
 //! ```
-//! use ccsim::report::{Exporter, Json};
-//! use ccsim::run::{RunOptions, run};
+//! use ccsim::output::{Exporter, Json};
+//! use ccsim::plan::run::{RunOptions, run};
 //! use ccsim::scenario::Scenario;
 //! use ccsim::stats::kpi::ChannelKpi;
 //!
@@ -43,22 +43,15 @@
 
 #![warn(missing_docs)]
 
-pub mod arrivals;
-#[cfg(feature = "charts")]
-pub mod charts;
-pub mod dist;
+pub mod base;
+pub mod data;
 pub mod engine;
 pub mod erlang;
 pub mod error;
-pub mod fit;
-pub mod history;
+pub mod output;
+pub mod plan;
 pub mod report;
-pub mod run;
 pub mod scenario;
-pub mod special_functions;
-pub mod staffing;
 pub mod stats;
-pub mod steps;
-pub mod sweep;
 
 pub use error::Error;

@@ -6,12 +6,12 @@
 
 mod common;
 
+use ccsim::base::maths::student_t_quantile;
 use ccsim::engine::{Model, simulate};
 use ccsim::erlang::ErlangC;
+use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
-use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
-use ccsim::special_functions::student_t_quantile;
 use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
 use ccsim::stats::summary::Estimate;
 use common::{ch, channel, group, grp, scenario};
@@ -93,7 +93,7 @@ fn single_channel_numbers_are_unchanged() {
         let s = Scenario::load(format!("{dir}/scenarios/{name}.toml").as_ref()).unwrap();
         let results = run(s, &RunOptions { replications: Some(6), ..Default::default() }).unwrap();
         let mut out = Vec::new();
-        ccsim::report::Exporter::write(&ccsim::report::Json, &results.report(), &mut out).unwrap();
+        ccsim::output::Exporter::write(&ccsim::output::Json, &results.report(), &mut out).unwrap();
         let now: serde_json::Value = serde_json::from_slice(&out).unwrap();
         let mut checked = 0;
         same_numbers(&golden, &now, name, &mut checked);
@@ -106,7 +106,7 @@ fn single_channel_numbers_are_unchanged() {
 /// proptest's shape, in JSON, and a few in the table, Markdown and CSV formats.
 #[test]
 fn outputs_are_unchanged_since_the_redesign() {
-    use ccsim::report::{Csv, Exporter, Json, Markdown, Table};
+    use ccsim::output::{Csv, Exporter, Json, Markdown, Table};
     let dir = env!("CARGO_MANIFEST_DIR");
     let base = format!("{dir}/tests/data/baseline");
     // (scenario file, recorded output, replications, format)
@@ -162,7 +162,7 @@ fn outputs_are_unchanged_since_the_redesign() {
 /// replications are refused by the library with the override named.
 #[test]
 fn overrides_are_checked_and_lossless() {
-    use ccsim::report::{Exporter, Json};
+    use ccsim::output::{Exporter, Json};
     let dir = env!("CARGO_MANIFEST_DIR");
     // The JSON of a run, byte for byte, less the `overrides` field that names the overrides.
     let json = |s: Scenario| {
@@ -196,7 +196,7 @@ fn overrides_are_checked_and_lossless() {
 /// of two independently seeded runs.
 #[test]
 fn common_random_numbers_narrow_paired_differences() {
-    use ccsim::sweep::{Axis, sweep, variants};
+    use ccsim::plan::sweep::{Axis, sweep, variants};
     let base = scenario("crn")
         .seed(11)
         .replications(20)
@@ -898,7 +898,7 @@ proptest! {
                         prop_assert_eq!(c.offered, c.answered + c.abandoned + c.told.balked + c.waiting_at_end, "conservation at {}", i);
                     }
                     let mut out = Vec::new();
-                    ccsim::report::Exporter::write(&ccsim::report::Json, &results.report(), &mut out).unwrap();
+                    ccsim::output::Exporter::write(&ccsim::output::Json, &results.report(), &mut out).unwrap();
                     prop_assert!(serde_json::from_slice::<serde_json::Value>(&out).is_ok());
                 }
             }
@@ -956,7 +956,7 @@ proptest! {
             for c in &r.channel {
                 prop_assert!(c.repeat <= c.offered);
             }
-            let kpis = ccsim::run::replication_kpis(&m, rep).unwrap();
+            let kpis = ccsim::plan::run::replication_kpis(&m, rep).unwrap();
             let l = &m.layout;
             for c in 0..l.channels {
                 for k in [ChannelKpi::ServiceLevel, ChannelKpi::AbandonRate, ChannelKpi::OccupancyPresent, ChannelKpi::SlotUtilisation] {
@@ -1111,7 +1111,7 @@ fn events_change_demand_only_inside_their_window() {
 /// value lies outside.
 #[test]
 fn forecast_uncertainty_is_poisson_gamma() {
-    use ccsim::report::{Exporter, Json};
+    use ccsim::output::{Exporter, Json};
     let day = |forecast: &str, reps: u32| {
         thursday("", reps)
             .replace("arrivals = { per_hour = 120 }", &format!("arrivals = {{ per_hour = 120 }}\n{forecast}"))
@@ -1128,7 +1128,7 @@ fn forecast_uncertainty_is_poisson_gamma() {
     let n = 400u64;
     let m = Model::compile(Scenario::from_toml(&day(&format!("forecast = {{ day_cv = {cv} }}"), 1), "t.toml").unwrap());
     let slot = m.layout.channel(0, ChannelKpi::Offered);
-    let xs: Vec<f64> = (0..n).map(|r| ccsim::run::replication_kpis(&m, r).unwrap()[slot]).collect();
+    let xs: Vec<f64> = (0..n).map(|r| ccsim::plan::run::replication_kpis(&m, r).unwrap()[slot]).collect();
     let mean = xs.iter().sum::<f64>() / n as f64;
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let m4 = xs.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n as f64;
@@ -1183,7 +1183,7 @@ fn announcing(table: &str) -> String {
 
 fn json_of(toml: &str) -> serde_json::Value {
     let mut out = Vec::new();
-    ccsim::report::Exporter::write(&ccsim::report::Json, &report(toml), &mut out).unwrap();
+    ccsim::output::Exporter::write(&ccsim::output::Json, &report(toml), &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 
@@ -1381,8 +1381,8 @@ fn neutral_triage_fields_change_nothing() {
         let json = |t: &str| {
             let s = Scenario::from_toml(t, "x.toml").unwrap_or_else(|e| panic!("{e}"));
             let mut out = Vec::new();
-            ccsim::report::Exporter::write(
-                &ccsim::report::Json,
+            ccsim::output::Exporter::write(
+                &ccsim::output::Json,
                 &run(s, &RunOptions::default()).unwrap().report(),
                 &mut out,
             )

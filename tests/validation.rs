@@ -13,10 +13,10 @@
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
 mod common;
 
+use ccsim::base::maths::student_t_quantile;
+use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
-use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
-use ccsim::special_functions::student_t_quantile;
 use ccsim::stats::kpi::ChannelKpi;
 use ccsim::stats::summary::Estimate;
 use common::{channel, group, scenario};
@@ -361,7 +361,7 @@ fn simulation_matches_priority_mmc() {
 /// never abandon) and the Erlang A minimum (exponential patience) within ±1 agent.
 #[test]
 fn optimiser_reproduces_erlang_minimum_on_a_stationary_interval() {
-    use ccsim::staffing::{Goal, optimise};
+    use ccsim::plan::staffing::{Goal, optimise};
     for patience in [None, Some("2m")] {
         let phone = channel("phone", "voice").per_hour(120.0).exponential_handle("4m");
         let phone = match patience {
@@ -390,7 +390,7 @@ fn optimiser_reproduces_erlang_minimum_on_a_stationary_interval() {
 /// more agent hours; and the written plan runs as is, giving the plan's results.
 #[test]
 fn optimiser_plans_a_day_with_a_peak() {
-    use ccsim::staffing::{Goal, optimise};
+    use ccsim::plan::staffing::{Goal, optimise};
     let s = Scenario::load(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/retail-day.toml").as_ref()).unwrap();
     let goal = Goal { group: 0, target: None, max_abandon: None, confidence: 0.95, max_rounds: 60 };
     let plan = optimise(&s, &goal, |_| {}).unwrap();
@@ -441,7 +441,7 @@ fn optimiser_plans_a_day_with_a_peak() {
     b.overrides.clear();
     let json = |r: &Report| {
         let mut out = Vec::new();
-        ccsim::report::Exporter::write(&ccsim::report::Json, r, &mut out).unwrap();
+        ccsim::output::Exporter::write(&ccsim::output::Json, r, &mut out).unwrap();
         out
     };
     assert!(json(&a) == json(&b), "the written plan gives the plan's results");
@@ -465,9 +465,9 @@ fn block_se(xs: &[f64]) -> (f64, f64) {
 /// is unbiased where the plain mean of the abandoners' waits is far too low.
 #[test]
 fn fit_recovers_the_truth() {
+    use ccsim::data::fit::{FitOptions, fit, patience_fit};
+    use ccsim::data::history::{Columns, ContactLog, read};
     use ccsim::engine::{Model, simulate_with};
-    use ccsim::fit::{FitOptions, fit, patience_fit};
-    use ccsim::history::{Columns, ContactLog, read};
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/history/truth.toml");
     let text = std::fs::read_to_string(path).unwrap().replace("horizon = \"14d\"", "horizon = \"56d\"");
     let truth = Scenario::from_toml(&text, "truth.toml").unwrap();
@@ -552,7 +552,7 @@ fn fit_recovers_the_truth() {
         assert_eq!(fitted.chosen_lognormal, lognormal, "{channel}: the right family by AIC");
         let weekly: Vec<(f64, f64)> = (0..8)
             .map(|wk| {
-                let recs: Vec<&ccsim::history::Record> = h
+                let recs: Vec<&ccsim::data::history::Record> = h
                     .records
                     .iter()
                     .filter(|r| r.channel == channel && (r.arrival_s / (7.0 * 86400.0)) as usize == wk)

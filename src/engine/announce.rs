@@ -124,7 +124,7 @@ pub fn queue_length_abandon(k: u32, rate: f64, theta: f64) -> Option<f64> {
         }
         return Some((0..=k).map(|i| 1.0 / (rate + f64::from(i) * theta)).sum());
     }
-    use crate::special_functions::digamma;
+    use crate::base::maths::digamma;
     let a = rate / theta;
     Some((digamma(a + f64::from(k) + 1.0) - digamma(a)) / theta)
 }

@@ -23,7 +23,7 @@
 //! # The model the engine implements
 //!
 //! * **Arrivals** per channel are non-homogeneous Poisson (exact inversion, see
-//!   [`crate::arrivals`]); each contact draws its type, handle time and patience when it
+//!   [`crate::base::rates`]); each contact draws its type, handle time and patience when it
 //!   arrives, from streams of its own channel, so that two scenarios differing only in
 //!   staffing or routing see the same customers (common random numbers).
 //! * **Queues**: one FIFO per channel and priority level. Abandonment is exact: a waiting

@@ -15,12 +15,12 @@ use super::routing::{self, Pick};
 use super::streams::{Purpose, Stream, mix, stream, uniform};
 use super::workforce::Workforce;
 use crate::Error;
-use crate::arrivals::{ArrivalClock, RateFn};
-use crate::scenario::duration::format_duration;
+use crate::base::rates::{ArrivalClock, RateFn};
+use crate::base::time::days_in;
+use crate::base::time::format_duration;
 use crate::scenario::limits::MAX_CONTACTS_IN_SYSTEM;
 use crate::scenario::{ChannelKind, DAY, Predictor, Told};
 use crate::stats::RepStats;
-use crate::stats::kpi::days_in;
 use crate::stats::tally::Tally;
 use rand::SeedableRng;
 
@@ -167,7 +167,7 @@ pub fn forecast_factor(m: &Model, rep: u64, c: usize) -> Option<RateFn> {
             1.0
         }
     };
-    let days: Vec<f64> = (0..crate::stats::kpi::days_in(s.horizon)).map(|_| gamma(f.day_cv)).collect();
+    let days: Vec<f64> = (0..crate::base::time::days_in(s.horizon)).map(|_| gamma(f.day_cv)).collect();
     let steps: Vec<(f64, f64)> = (0..s.n_intervals())
         .map(|i| {
             let t = i as f64 * s.interval;

@@ -1,115 +1,18 @@
-//! Reports: the estimates of a run arranged by channel, group and interval, and one
-//! exporter per output format behind the [`Exporter`] trait.
-//!
-//! * [`Json`] — the machine-readable contract of `docs/kpis.md`. The report itself is
-//!   `Serialize` (`serialize.rs`), so bindings get the same document without the exporter.
-//! * [`Csv`] — one tidy table: `scope,name,start_s,kpi,mean,ci95,day,time`, rounded to the CI.
-//! * [`Table`] — aligned text for the terminal; [`Markdown`] — the same as Markdown tables.
-//!   Both are a [`markup::Markup`]: a few row and divider hooks behind one renderer.
-//! * `Xlsx` (feature `xlsx`) — an Excel workbook, one sheet per scope, numbers as numbers.
-//! * [`Html`] — the shareable report: one more markup (`html.rs`), with the scenario's
-//!   inputs, charts passed in as SVG, and the KPI definitions.
+//! Result documents: what a run, a sweep or a staffing plan reports, arranged by channel,
+//! group and interval — typed values that every face (command line, Python, browser)
+//! gets the same, and that [`crate::output`] writes in every format.
 //!
 //! A report is built from the checked scenario, the KPI layout and the estimates alone
 //! ([`Report::new`]): it knows nothing of the engine.
 
-mod csv;
-pub mod html;
-mod json;
-pub mod markup;
 mod parse;
 mod serialize;
 pub mod sweep;
-mod text;
-#[cfg(feature = "xlsx")]
-pub mod xlsx;
-
-pub use self::csv::Csv;
-pub use self::html::{Figure, Html};
-pub use self::json::Json;
-pub use self::markup::{Markdown, Table};
 
 use crate::scenario::{ChannelKind, Scenario};
 use crate::stats::IssueScope;
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, IssueKpi, Layout, WAIT_POINTS, wait_step};
 use crate::stats::summary::Estimate;
-use std::io::{self, Write};
-
-/// Writes a report in one output format.
-pub trait Exporter {
-    /// Writes the whole report to `out`.
-    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
-}
-
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Aligned text tables (the default).
-    Table,
-    /// Markdown tables.
-    Markdown,
-    /// The JSON contract.
-    Json,
-    /// One tidy CSV table.
-    Csv,
-    /// An Excel workbook, one sheet per scope (feature `xlsx`).
-    #[cfg(feature = "xlsx")]
-    Xlsx,
-}
-
-impl Format {
-    /// Every format, by name.
-    pub fn all() -> Vec<(&'static str, Format)> {
-        #[cfg_attr(not(feature = "xlsx"), allow(unused_mut))]
-        let mut all = vec![
-            ("table", Format::Table),
-            ("json", Format::Json),
-            ("csv", Format::Csv),
-            ("markdown", Format::Markdown),
-        ];
-        #[cfg(feature = "xlsx")]
-        all.push(("xlsx", Format::Xlsx));
-        all
-    }
-
-    /// The format called `name` (`table`, `json`, `csv`, `markdown`, and `xlsx` with the
-    /// feature).
-    pub fn parse(name: &str) -> Option<Format> {
-        Format::all().into_iter().find(|(n, _)| *n == name).map(|x| x.1)
-    }
-
-    /// Whether the format is binary (not for a terminal).
-    pub fn is_binary(self) -> bool {
-        #[cfg(feature = "xlsx")]
-        if self == Format::Xlsx {
-            return true;
-        }
-        false
-    }
-
-    /// The exporter of this format; `intervals` adds per-interval tables to the table and
-    /// Markdown formats (JSON and CSV always have them); `width` is the terminal's width
-    /// for the table format (`None`: channels always side by side).
-    pub fn exporter(self, intervals: bool, width: Option<usize>) -> Box<dyn Exporter> {
-        match self {
-            Format::Table => Box::new(Table { intervals, width }),
-            Format::Markdown => Box::new(Markdown { intervals }),
-            Format::Json => Box::new(Json),
-            Format::Csv => Box::new(Csv),
-            #[cfg(feature = "xlsx")]
-            Format::Xlsx => Box::new(xlsx::Xlsx),
-        }
-    }
-}
-
-/// The I/O error behind a CSV writer's error, keeping its kind (a closed pipe stays
-/// `BrokenPipe`, which the command line treats as a quiet end).
-pub(crate) fn csv_error(e: ::csv::Error) -> io::Error {
-    match e.into_kind() {
-        ::csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
 
 /// The estimate of `k` in a list of KPI estimates.
 fn find<K: PartialEq + Copy>(kpis: &[(K, Estimate)], k: K) -> Option<Estimate> {
@@ -150,7 +53,7 @@ pub struct Report {
     /// Per channel with forecast uncertainty (from a run; empty in sweeps).
     pub forecast: Vec<ForecastReport>,
     /// Observed values of a contact history, interval by interval (`run --actuals`).
-    pub actuals: Vec<crate::history::Observed>,
+    pub actuals: Vec<crate::data::history::Observed>,
     /// The events calendar, as inputs.
     pub events: Vec<EventReport>,
     /// Customer issues: every issue, then by channel and by type they started as, then by

@@ -8,8 +8,8 @@ use super::{
     BacklogReport, ChannelReport, GroupIntervalReport, GroupReport, IntervalReport, IssueOf, IssueReport, Report,
     SegmentReport, TypeReport,
 };
+use crate::base::maths::t95;
 use crate::scenario::{ChannelKind, Weekday};
-use crate::special_functions::t95;
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, IssueKpi};
 use crate::stats::summary::Estimate;
 use serde_json::{Map, Value};
@@ -340,7 +340,7 @@ impl Report {
                     .map(|(i, row)| {
                         let path = format!("actuals[{i}].");
                         let o = obj(row, &path)?;
-                        Ok(crate::history::Observed {
+                        Ok(crate::data::history::Observed {
                             channel: text(o, &path, "channel")?,
                             start_s: number(o, &path, "start_s")?,
                             days: number(o, &path, "days")? as usize,
@@ -413,8 +413,9 @@ impl super::sweep::SweepReport {
 
 #[cfg(test)]
 mod tests {
-    use crate::report::{Exporter, Json, Report};
-    use crate::run::{RunOptions, run};
+    use crate::output::{Exporter, Json};
+    use crate::plan::run::{RunOptions, run};
+    use crate::report::Report;
     use crate::scenario::Scenario;
 
     /// Writing a result and reading it back gives the same document, byte for byte.
@@ -441,7 +442,7 @@ mod tests {
         let s = Scenario::load(path.as_ref()).unwrap();
         let results = run(s, &RunOptions { replications: Some(3), ..Default::default() }).unwrap();
         let mut r = results.report();
-        r.actuals = vec![crate::history::Observed {
+        r.actuals = vec![crate::data::history::Observed {
             channel: "phone".into(),
             start_s: 1800.0,
             days: 2,
@@ -456,7 +457,7 @@ mod tests {
         let back = Report::from_json(std::str::from_utf8(&a).unwrap()).unwrap();
         assert_eq!(back.events, r.events);
         assert!(back.actuals[0].asa_s.is_nan(), "undefined stays undefined");
-        let defined = |o: &crate::history::Observed| crate::history::Observed { asa_s: 0.0, ..o.clone() };
+        let defined = |o: &crate::data::history::Observed| crate::data::history::Observed { asa_s: 0.0, ..o.clone() };
         assert_eq!(defined(&back.actuals[0]), defined(&r.actuals[0]));
         let mut b = Vec::new();
         Json.write(&back, &mut b).unwrap();

@@ -12,11 +12,12 @@
 //!   level (with the paired difference from the baseline), ASA, abandon rate and
 //!   occupancy, and each group's cost.
 
-use super::markup::{Markdown, Markup, Table};
-use super::{Format, Report};
+use super::Report;
+use crate::output::Format;
+use crate::output::markup::{Markdown, Markup, Table};
+use crate::plan::sweep::SweepResults;
 use crate::stats::kpi::{ChannelKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
-use crate::sweep::SweepResults;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use std::io::{self, Write};
@@ -79,7 +80,7 @@ impl SweepReport {
 
     fn csv(&self, out: &mut dyn Write) -> io::Result<()> {
         let mut w = ::csv::Writer::from_writer(out);
-        let e = super::csv_error;
+        let e = crate::base::csv_io_error;
         w.write_record(["variant", "overrides", "scope", "name", "kpi", "mean", "ci95", "diff_mean", "diff_ci95"])
             .map_err(e)?;
         let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
@@ -152,7 +153,8 @@ impl SweepReport {
                 let ch = report.channels.get(c);
                 for k in ks {
                     row.push(
-                        ch.and_then(|ch| ch.get(*k)).map_or("–".into(), |e| super::text::with_ci(&e, k.def().unit)),
+                        ch.and_then(|ch| ch.get(*k))
+                            .map_or("–".into(), |e| crate::output::text::with_ci(&e, k.def().unit)),
                     );
                     if *k == ChannelKpi::ServiceLevel {
                         let d = diff.as_ref().and_then(|d| d.channels.get(c)).and_then(|d| d.get(*k));
@@ -165,7 +167,7 @@ impl SweepReport {
                     .groups
                     .get(g)
                     .and_then(|g| g.get(GroupKpi::Cost))
-                    .map_or("–".into(), |e| super::text::with_ci(&e, Unit::Money))
+                    .map_or("–".into(), |e| crate::output::text::with_ci(&e, Unit::Money))
             }));
             rows.push(row);
         }

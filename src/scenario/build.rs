@@ -94,7 +94,7 @@ pub(super) fn spread_volumes(volumes: &[f64], interval: f64, windows: &[(f64, f6
 
 /// Open seconds of `windows` within `[a, b)`.
 pub(super) fn open_seconds(windows: &[(f64, f64)], a: f64, b: f64) -> f64 {
-    crate::steps::integral(windows.iter().map(|&(s, e)| (s, e, 1.0)), a, b)
+    crate::base::steps::integral(windows.iter().map(|&(s, e)| (s, e, 1.0)), a, b)
 }
 
 /// One shift pattern: `count` agents from `start` (s after midnight) for `len` s, minus
@@ -168,12 +168,12 @@ pub(super) fn headcount_steps(mut changes: Vec<(f64, i64)>, horizon: f64) -> Vec
 /// those events, `open` the channel's opening windows when it is live (added volume
 /// arrives only while it is open), `None` for a deferred channel.
 pub(super) fn overlay(
-    base: &crate::arrivals::RateFn,
+    base: &crate::base::rates::RateFn,
     events: &[&super::DemandEvent],
     open: Option<&[(f64, f64)]>,
     horizon: f64,
 ) -> super::Overlay {
-    use crate::arrivals::RateFn;
+    use crate::base::rates::RateFn;
     let mut cuts: Vec<f64> = base.segments().map(|s| s.0).collect();
     for e in events {
         for &(a, b) in &e.windows {

@@ -9,7 +9,6 @@
 //! is midnight at the start of `start_day`), rates in contacts **per second**.
 
 mod build;
-pub mod duration;
 mod locate;
 mod overrides;
 mod raw;
@@ -18,13 +17,13 @@ pub(crate) mod validate;
 pub use locate::{FieldPath, LineIndex, Locator};
 pub use overrides::Override;
 
-use crate::arrivals::RateFn;
-use crate::dist::Dist;
-use std::fmt;
-use std::path::Path;
+pub use crate::base::time::{DAY, Weekday};
+pub use crate::error::{Problem, ScenarioError};
 
-/// Seconds in a day.
-pub const DAY: f64 = 86_400.0;
+use crate::base::bounded;
+use crate::base::dist::Dist;
+use crate::base::rates::RateFn;
+use std::path::Path;
 
 /// Largest accepted sizes: beyond these a run would exhaust memory or never finish.
 pub mod limits {
@@ -427,14 +426,6 @@ impl Scenario {
     }
 }
 
-/// `s` cut to at most `max` characters, with an ellipsis when cut.
-pub(crate) fn bounded(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
 /// Rewrites serde's type names into words a planner reads.
 fn plain_serde_message(m: &str) -> String {
     let mut s = m.replace('\n', " ");
@@ -453,32 +444,6 @@ fn plain_serde_message(m: &str) -> String {
         s.push_str("expected a table { .. }");
     }
     s
-}
-
-/// Day of the week, Monday = 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Weekday(pub u8);
-
-impl Weekday {
-    /// Short names, Monday first.
-    pub const NAMES: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-    /// Parses a short or long English day name, any case.
-    pub fn parse(s: &str) -> Option<Weekday> {
-        let l = s.trim().to_ascii_lowercase();
-        const LONG: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-        (0..7).find(|&i| l == Self::NAMES[i] || l == LONG[i]).map(|i| Weekday(i as u8))
-    }
-
-    /// The weekday `days` days later.
-    pub fn plus(self, days: usize) -> Weekday {
-        Weekday(((usize::from(self.0) + days) % 7) as u8)
-    }
-
-    /// Short name (`mon` … `sun`).
-    pub fn name(self) -> &'static str {
-        Self::NAMES[usize::from(self.0)]
-    }
 }
 
 /// How a free agent chooses among waiting contacts.
@@ -783,7 +748,7 @@ impl Announce {
     /// rounded up to 1m; from 1m; balk logistic (half 5m, spread 1m, up to 50 %); stay 50 %
     /// of the wait heard; patience × 0.5 once a promise is broken`.
     pub fn describe(&self) -> String {
-        use duration::{format_duration as d, format_number as n};
+        use crate::base::time::{format_duration as d, format_number as n};
         let mut parts = vec![self.predictor.name().to_string()];
         if let Predictor::MovingAverage(w) = self.predictor {
             parts[0] = format!("moving_average of {w}");
@@ -1014,61 +979,6 @@ impl Headcount {
     /// Scheduled agent-seconds in `[a, b)`.
     pub fn agent_seconds(&self, a: f64, b: f64) -> f64 {
         let ends = self.steps.iter().skip(1).map(|x| x.0).chain(std::iter::once(f64::INFINITY));
-        crate::steps::integral(self.steps.iter().zip(ends).map(|(&(s, n), e)| (s, e, f64::from(n))), a, b)
+        crate::base::steps::integral(self.steps.iter().zip(ends).map(|(&(s, n), e)| (s, e, f64::from(n))), a, b)
     }
 }
-
-/// One problem found in a scenario file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    /// Field path such as `channel[0].arrivals.per_hour`.
-    pub field: Option<String>,
-    /// Line in the file, from 1.
-    pub line: Option<usize>,
-    /// Column in the line, from 1.
-    pub column: Option<usize>,
-    /// What is wrong and what is allowed.
-    pub message: String,
-}
-
-/// Every problem found in one scenario file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioError {
-    /// The file (as given).
-    pub file: String,
-    /// Every problem, in file order.
-    pub problems: Vec<Problem>,
-}
-
-impl ScenarioError {
-    /// Problems shown in full when the error is displayed; the rest are counted.
-    pub const SHOWN: usize = 50;
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().take(Self::SHOWN).enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{}", self.file)?;
-            if let Some(l) = p.line {
-                write!(f, ":{l}")?;
-                if let Some(c) = p.column {
-                    write!(f, ":{c}")?;
-                }
-            }
-            write!(f, ": ")?;
-            if let Some(field) = &p.field {
-                write!(f, "{field}: ")?;
-            }
-            write!(f, "{}", p.message)?;
-        }
-        if self.problems.len() > Self::SHOWN {
-            write!(f, "\n{}: … and {} more problems", self.file, self.problems.len() - Self::SHOWN)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ScenarioError {}

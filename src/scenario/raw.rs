@@ -5,7 +5,7 @@
 //! never silently ignored. Required fields are `Option`s too, so that validation reports
 //! every missing field, at its table, together with every other problem.
 
-use super::duration::{Clock, Seconds};
+use crate::base::time::{Clock, Seconds};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;

@@ -1,11 +1,11 @@
 //! Validation: raw scenario → checked [`Scenario`], or every problem with its field path.
 
 use super::build;
-use super::duration::{Seconds, format_clock, format_duration, format_number, format_when};
 use super::limits::*;
 use super::locate::FieldPath;
 use super::raw::*;
 use super::*;
+use crate::base::time::{Seconds, format_clock, format_duration, format_number, format_when};
 use std::collections::{HashMap, HashSet};
 
 type Errors = Vec<(FieldPath, String)>;
@@ -265,7 +265,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         }
         let mut lens = Vec::new();
         for (i, axis) in set.iter().enumerate() {
-            match crate::sweep::Axis::parse(axis) {
+            match crate::plan::sweep::Axis::parse(axis) {
                 Ok(a) => lens.push(a.values.len()),
                 Err(e) => ck.err(sp.key("set").at(i), e.to_string().replacen(&format!("--set {axis}: "), "", 1)),
             }
@@ -479,12 +479,12 @@ fn plan_warnings(raw: &RawScenario, channels: &[Channel], groups: &[AgentGroup],
         let staffed = |a: f64, b: f64| servers.iter().any(|g| g.headcount.agent_seconds(a, b) > 0.0);
         // Per interval in one pass each: expected arrivals and scheduled agent time.
         let n = ctx.n_intervals;
-        let expected_in = crate::steps::per_interval(ch.arrivals.segments(), n, ctx.interval, horizon);
+        let expected_in = crate::base::steps::per_interval(ch.arrivals.segments(), n, ctx.interval, horizon);
         let mut staffed_in = vec![0.0; n];
         for g in &servers {
             let ends = g.headcount.steps.iter().skip(1).map(|x| x.0).chain(std::iter::once(horizon));
             let segs = g.headcount.steps.iter().zip(ends).map(|(&(s, k), e)| (s, e, f64::from(k)));
-            for (x, y) in staffed_in.iter_mut().zip(crate::steps::per_interval(segs, n, ctx.interval, horizon)) {
+            for (x, y) in staffed_in.iter_mut().zip(crate::base::steps::per_interval(segs, n, ctx.interval, horizon)) {
                 *x += y;
             }
         }

@@ -3,7 +3,7 @@
 //! Replications are folded in index order (Welford's update), so the result depends only
 //! on the replications' values, never on how many threads produced them.
 
-use crate::special_functions::t95;
+use crate::base::maths::t95;
 
 /// A KPI across replications: mean and 95 % Student-t half-width.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -2,8 +2,8 @@
 //! not a whole TOML file) and report accessors.
 #![allow(dead_code)]
 
+use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
-use ccsim::run::{RunOptions, run};
 use ccsim::scenario::Scenario;
 use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
 use ccsim::stats::summary::Estimate;

@@ -13,8 +13,8 @@
 //! `handle_s` (answered contacts), and optionally `type` and `group`. Other columns are
 //! ignored.
 
+use crate::base::time::format_when;
 use crate::engine::{Contact, Model, Recorder};
-use crate::scenario::duration::format_when;
 use crate::scenario::{DAY, Weekday};
 use std::io::{self, Write};
 
@@ -289,7 +289,7 @@ impl<'m, W: Write> ContactLog<'m, W> {
     pub fn new(m: &'m Model, out: W) -> io::Result<ContactLog<'m, W>> {
         let mut out = csv::Writer::from_writer(out);
         out.write_record(["channel", "type", "arrival_s", "day", "time", "wait_s", "outcome", "handle_s", "group"])
-            .map_err(crate::report::csv_error)?;
+            .map_err(crate::base::csv_io_error)?;
         let type_names = m.scenario.channels.iter().flat_map(|c| c.types.iter().map(|t| t.name.as_str())).collect();
         Ok(ContactLog { m, out, type_names, error: None })
     }
@@ -316,7 +316,7 @@ impl<'m, W: Write> ContactLog<'m, W> {
             group,
         ]);
         if let Err(e) = r {
-            self.error = Some(crate::report::csv_error(e));
+            self.error = Some(crate::base::csv_io_error(e));
         }
     }
 

@@ -8,8 +8,8 @@
 //! interval in its own `±` column.
 
 use super::markup::Markup;
-use super::{ChannelReport, Report};
-use crate::scenario::duration::{format_duration, format_when};
+use crate::base::time::{format_duration, format_when};
+use crate::report::{ChannelReport, Report};
 use crate::scenario::{DAY, Weekday};
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
@@ -50,7 +50,7 @@ fn half_width(e: &Estimate, unit: Unit) -> String {
 }
 
 /// `mean ± half-width`, or the mean alone when the interval is undefined.
-pub(super) fn with_ci(e: &Estimate, unit: Unit) -> String {
+pub(crate) fn with_ci(e: &Estimate, unit: Unit) -> String {
     let v = value(e.mean, unit);
     match half_width(e, unit) {
         ci if ci.is_empty() => v,
@@ -75,7 +75,7 @@ pub(super) fn when(r: &Report, t: f64) -> String {
 
 /// The intervals worth a row: those with contacts or with agents to serve them (closed,
 /// unstaffed intervals say nothing).
-pub(super) fn shown(i: &super::IntervalReport) -> bool {
+pub(super) fn shown(i: &crate::report::IntervalReport) -> bool {
     i.get(ChannelKpi::Offered).is_some_and(|e| e.mean > 0.0)
         || i.get(ChannelKpi::Occupancy).is_some_and(|e| e.mean.is_finite())
 }
@@ -248,10 +248,10 @@ fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bo
 /// Customer issues and time to resolution: one column per type issues started as (the
 /// channel for channels with one type), per segment, and over all issues.
 fn issues(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    use super::IssueOf;
+    use crate::report::IssueOf;
     use crate::stats::kpi::IssueKpi;
     let multi: Vec<&str> = r.channels.iter().filter(|c| !c.types.is_empty()).map(|c| c.name.as_str()).collect();
-    let shown: Vec<&super::IssueReport> = r
+    let shown: Vec<&crate::report::IssueReport> = r
         .issues
         .iter()
         .filter(|x| match &x.of {
@@ -292,7 +292,7 @@ fn issues(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
 fn segments(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bool> {
     let mut any_low = false;
     for c in &r.channels {
-        fn of<'a>(g: &'a super::SegmentReport, c: &str) -> Option<&'a Vec<(ChannelKpi, Estimate)>> {
+        fn of<'a>(g: &'a crate::report::SegmentReport, c: &str) -> Option<&'a Vec<(ChannelKpi, Estimate)>> {
             g.channels.iter().find(|x| x.0 == c).map(|x| &x.1)
         }
         let kpis: Vec<ChannelKpi> = ChannelKpi::ALL
@@ -485,7 +485,7 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
 /// observed value folds k days: an observed service level outside it is marked `✗`.
 fn actuals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
     for c in &r.channels {
-        let obs: Vec<&crate::history::Observed> = r.actuals.iter().filter(|a| a.channel == c.name).collect();
+        let obs: Vec<&crate::data::history::Observed> = r.actuals.iter().filter(|a| a.channel == c.name).collect();
         if obs.is_empty() {
             continue;
         }
@@ -597,13 +597,13 @@ fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
     for e in &r.events {
         let mut effect = Vec::new();
         if e.volume != 1.0 {
-            effect.push(format!("volume × {}", crate::scenario::duration::format_number(e.volume)));
+            effect.push(format!("volume × {}", crate::base::time::format_number(e.volume)));
         }
         if e.add != 0.0 {
-            effect.push(format!("+{} contacts per window", crate::scenario::duration::format_number(e.add)));
+            effect.push(format!("+{} contacts per window", crate::base::time::format_number(e.add)));
         }
         if e.handle_time != 1.0 {
-            effect.push(format!("handle time × {}", crate::scenario::duration::format_number(e.handle_time)));
+            effect.push(format!("handle time × {}", crate::base::time::format_number(e.handle_time)));
         }
         let shown: Vec<String> =
             e.windows.iter().take(3).map(|w| format!("{}–{}", when(r, w.0), when(r, w.1))).collect();

@@ -1,6 +1,7 @@
 //! JSON output: the contract scripts rely on (`docs/kpis.md`, "JSON").
 
-use super::{Exporter, Report};
+use super::Exporter;
+use crate::report::Report;
 use serde::Serialize;
 use std::io::{self, Write};
 

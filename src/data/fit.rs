@@ -20,9 +20,9 @@
 //! Staffing cannot be inferred from who answered: it is copied from a template scenario,
 //! or a first guess is written from Erlang C per interval, to be refined with `ccsim staff`.
 
+use crate::base::time::{canonical_duration, format_duration, format_when};
+use crate::data::history::{History, Outcome, Record};
 use crate::erlang::agents_for_target;
-use crate::history::{History, Outcome, Record};
-use crate::scenario::duration::{canonical_duration, format_duration, format_when};
 use crate::scenario::{ChannelKind, DAY, Weekday};
 use std::fmt::Write as _;
 

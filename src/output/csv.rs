@@ -10,8 +10,9 @@
 //! Values are rounded to what their interval supports (`docs/kpis.md` §10); JSON has them
 //! raw.
 
-use super::{Exporter, Report};
-use crate::scenario::duration::format_when;
+use super::Exporter;
+use crate::base::time::format_when;
+use crate::report::Report;
 use crate::scenario::{DAY, Weekday};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
@@ -69,11 +70,13 @@ impl Exporter for Csv {
             [d.to_string(), c.to_string()]
         };
         let mut w = ::csv::Writer::from_writer(out);
-        w.write_record(["scope", "name", "start_s", "kpi", "mean", "ci95", "day", "time"]).map_err(super::csv_error)?;
+        w.write_record(["scope", "name", "start_s", "kpi", "mean", "ci95", "day", "time"])
+            .map_err(crate::base::csv_io_error)?;
         let none = || [String::new(), String::new()];
         let mut row = |scope: &str, name: &str, start: String, kpi: &str, e: &Estimate, when: [String; 2]| {
             let [mean, ci] = rounded(e);
-            w.write_record([scope, name, &start, kpi, &mean, &ci, &when[0], &when[1]]).map_err(super::csv_error)
+            w.write_record([scope, name, &start, kpi, &mean, &ci, &when[0], &when[1]])
+                .map_err(crate::base::csv_io_error)
         };
         for c in &r.channels {
             for (k, e) in &c.kpis {
@@ -116,10 +119,10 @@ impl Exporter for Csv {
         }
         for x in &r.issues {
             let scope = match x.of {
-                super::IssueOf::All => "issues",
-                super::IssueOf::Channel(_) => "channel_issues",
-                super::IssueOf::Type(..) => "type_issues",
-                super::IssueOf::Segment(_) => "segment_issues",
+                crate::report::IssueOf::All => "issues",
+                crate::report::IssueOf::Channel(_) => "channel_issues",
+                crate::report::IssueOf::Type(..) => "type_issues",
+                crate::report::IssueOf::Segment(_) => "segment_issues",
             };
             for (k, e) in &x.kpis {
                 row(scope, &x.of.name(), String::new(), k.name(), e, none())?;

@@ -80,7 +80,7 @@ impl Axis {
                     let scale = 10f64.powi(decimals.min(12) as i32);
                     values.extend((0..count as usize).map(|i| {
                         let v = ((a + i as f64 * step) * scale).round() / scale;
-                        crate::scenario::duration::format_number(v)
+                        crate::base::time::format_number(v)
                     }));
                 }
             }

@@ -28,10 +28,10 @@
 //! agents off one at a time, interval by interval, while every interval still meets.
 
 use crate::Error;
+use crate::base::maths::student_t_quantile;
 use crate::erlang::{ErlangA, agents_for_target};
-use crate::run::{Results, RunOptions, run};
+use crate::plan::run::{Results, RunOptions, run};
 use crate::scenario::Scenario;
-use crate::special_functions::student_t_quantile;
 use crate::stats::kpi::ChannelKpi;
 
 /// What to optimise for.
@@ -108,7 +108,7 @@ fn misses(results: &Results, goal: &Goal) -> Vec<usize> {
             let (a, b) =
                 ((l.first_interval + i) as f64 * s.interval(), (l.first_interval + i + 1) as f64 * s.interval());
             if !s.channels()[c].kind.is_live()
-                && crate::steps::integral(s.channels()[c].open.iter().map(|&(x, y)| (x, y, 1.0)), a, b) <= 0.0
+                && crate::base::steps::integral(s.channels()[c].open.iter().map(|&(x, y)| (x, y, 1.0)), a, b) <= 0.0
             {
                 return false;
             }
@@ -150,7 +150,7 @@ fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
             let ch = &base.channels()[sk.channel];
             // The rate while the channel is open in the interval (live channels receive
             // contacts only then; deferred ones are worked only then).
-            let open = crate::steps::integral(ch.open.iter().map(|&(x, y)| (x, y, 1.0)), a, b);
+            let open = crate::base::steps::integral(ch.open.iter().map(|&(x, y)| (x, y, 1.0)), a, b);
             if open <= 0.0 {
                 continue;
             }

@@ -10,7 +10,8 @@
 //! 00:00 on a nominal date with the run's first weekday (the week of Monday 1 January
 //! 2024), shown as `Mon 09:30`. The header row of every sheet is frozen.
 
-use super::{Exporter, Report};
+use super::Exporter;
+use crate::report::Report;
 use crate::scenario::DAY;
 use crate::scenario::Weekday;
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
@@ -179,10 +180,10 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
         s.header(&head)?;
         for x in &r.issues {
             let scope = match x.of {
-                super::IssueOf::All => "all",
-                super::IssueOf::Channel(_) => "channel",
-                super::IssueOf::Type(..) => "type",
-                super::IssueOf::Segment(_) => "segment",
+                crate::report::IssueOf::All => "all",
+                crate::report::IssueOf::Channel(_) => "channel",
+                crate::report::IssueOf::Type(..) => "type",
+                crate::report::IssueOf::Segment(_) => "segment",
             };
             s.text(0, scope)?;
             s.text(1, &x.of.name())?;
@@ -314,9 +315,9 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
             ("description", r.description.clone().unwrap_or_default()),
             ("replications", r.replications.to_string()),
             ("seed", r.seed.to_string()),
-            ("horizon", crate::scenario::duration::format_duration(r.horizon_s)),
-            ("interval", crate::scenario::duration::format_duration(r.interval_s)),
-            ("warm-up", crate::scenario::duration::format_duration(r.warmup_s)),
+            ("horizon", crate::base::time::format_duration(r.horizon_s)),
+            ("interval", crate::base::time::format_duration(r.interval_s)),
+            ("warm-up", crate::base::time::format_duration(r.warmup_s)),
             ("first day", r.start_day.to_string()),
             (
                 "dates",

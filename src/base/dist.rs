@@ -3,7 +3,7 @@
 //! A [`Dist`] is built only from validated parameters (see `scenario::validate`), so
 //! sampling never fails: every sample is a finite number of seconds ≥ 0.
 
-use crate::scenario::duration::format_number;
+use crate::base::time::format_number;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardUniform};
 

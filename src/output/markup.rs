@@ -5,7 +5,8 @@
 //! header are written; cells arrive as plain text with the width of their column, the
 //! first column left-aligned and the others right-aligned.
 
-use super::{Exporter, Report};
+use super::Exporter;
+use crate::report::Report;
 use std::io::{self, Write};
 
 /// A table format: hooks called by the renderer, in this order per table: `caption`,

@@ -18,6 +18,40 @@
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
+/// Seconds in a day.
+pub const DAY: f64 = 86_400.0;
+
+/// Days (whole or part) in a horizon of `horizon` seconds.
+pub fn days_in(horizon: f64) -> usize {
+    (horizon / DAY).ceil() as usize
+}
+
+/// Day of the week, Monday = 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weekday(pub u8);
+
+impl Weekday {
+    /// Short names, Monday first.
+    pub const NAMES: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    /// Parses a short or long English day name, any case.
+    pub fn parse(s: &str) -> Option<Weekday> {
+        let l = s.trim().to_ascii_lowercase();
+        const LONG: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+        (0..7).find(|&i| l == Self::NAMES[i] || l == LONG[i]).map(|i| Weekday(i as u8))
+    }
+
+    /// The weekday `days` days later.
+    pub fn plus(self, days: usize) -> Weekday {
+        Weekday(((usize::from(self.0) + days) % 7) as u8)
+    }
+
+    /// Short name (`mon` … `sun`).
+    pub fn name(self) -> &'static str {
+        Self::NAMES[usize::from(self.0)]
+    }
+}
+
 /// A duration in seconds as written in a scenario file: finite and not negative.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Seconds(pub f64);
@@ -216,12 +250,12 @@ pub fn format_clock(secs_of_day: f64) -> String {
 /// A time of the horizon as planners read it: `Tue 08:30`, for a horizon starting on
 /// `start_day` (time 0 is its midnight). The one clock-and-weekday formatter of reports
 /// and messages.
-pub fn format_when(t: f64, start_day: super::Weekday) -> String {
-    let mut day = start_day.plus((t / super::DAY).floor() as usize).name().to_string();
+pub fn format_when(t: f64, start_day: Weekday) -> String {
+    let mut day = start_day.plus((t / DAY).floor() as usize).name().to_string();
     if let Some(c) = day.get_mut(0..1) {
         c.make_ascii_uppercase();
     }
-    format!("{day} {}", format_clock(t.rem_euclid(super::DAY)))
+    format!("{day} {}", format_clock(t.rem_euclid(DAY)))
 }
 
 impl<'de> serde::Deserialize<'de> for Seconds {

@@ -59,7 +59,7 @@ impl RateFn {
 
     /// Expected number of arrivals in `[a, b)`.
     pub fn expected(&self, a: f64, b: f64) -> f64 {
-        crate::steps::integral(self.segments(), a, b)
+        crate::base::steps::integral(self.segments(), a, b)
     }
 
     /// The rate in force at time `t` (0 outside `[0, horizon)`).

@@ -19,9 +19,9 @@
 //! against the swept parameter with 95 % error bars; a staffing comparison
 //! ([`staffing`]) the required agents by interval, one line per target.
 
+use crate::base::time::{format_clock, format_duration, format_when};
 use crate::report::Report;
 use crate::report::sweep::SweepReport;
-use crate::scenario::duration::{format_clock, format_duration, format_when};
 use crate::scenario::{DAY, Weekday};
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi};
 use crate::stats::summary::Estimate;
@@ -428,7 +428,7 @@ fn time_unit(max: f64) -> (f64, &'static str) {
 /// A value of an override as a number: `12`, `+2`, `0.85`, or a duration such as `30s`.
 fn numeric(v: &str) -> Option<f64> {
     let v = v.trim();
-    v.trim_start_matches('+').parse::<f64>().ok().or_else(|| crate::scenario::duration::parse_duration(v).ok())
+    v.trim_start_matches('+').parse::<f64>().ok().or_else(|| crate::base::time::parse_duration(v).ok())
 }
 
 /// The charts of a sweep: each channel's service level and each group's cost against the

@@ -1,0 +1,5 @@
+//! Contact history: reading and writing contact logs, what a history observed per
+//! interval, and fitting a runnable scenario from one.
+
+pub mod fit;
+pub mod history;
