@@ -41,7 +41,7 @@
 //!
 //! Units everywhere: seconds for times, contacts per second for rates, Erlangs for loads.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 pub mod base;
 pub mod data;

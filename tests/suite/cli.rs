@@ -1136,13 +1136,7 @@ fn charts_render_as_png_and_svg() {
 
 /// Headless Chromium (Debian's `chromium`, installed by `.ci/run`): the page's DOM after
 /// loading, what the browser logged, and a screenshot.
-fn chromium(page: &Path, screenshot: &Path) -> (String, String) {
-    let bin = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()));
-    let Some(bin) = bin else {
-        panic!("this test needs headless Chromium: apt-get install chromium (.ci/run installs it)")
-    };
+fn chromium(bin: &str, page: &Path, screenshot: &Path) -> (String, String) {
     let profile = tmp_dir().join(format!("chromium-profile-{}", page.file_stem().unwrap().to_string_lossy()));
     let url = format!("file://{}", page.display());
     // The flags of a closed network: no background connections, no sandbox as root.
@@ -1190,6 +1184,13 @@ fn page_messages(log: &str) -> Vec<&str> {
 /// logs an error.
 #[test]
 fn html_report_renders_in_chromium() {
+    let Some(bin) = crate::common::tool(
+        "html_report_renders_in_chromium",
+        &["chromium", "chromium-browser", "google-chrome"],
+        "headless Chromium (apt-get install chromium)",
+    ) else {
+        return;
+    };
     let root = env!("CARGO_MANIFEST_DIR");
     let dir = tmp_dir().join("html");
     let _ = std::fs::remove_dir_all(&dir);
@@ -1212,7 +1213,7 @@ fn html_report_renders_in_chromium() {
     }
 
     let shot = dir.join("week.png");
-    let (dom, log) = chromium(&html, &shot);
+    let (dom, log) = chromium(&bin, &html, &shot);
     let messages = page_messages(&log);
     assert!(messages.is_empty(), "the page logged:\n{}", messages.join("\n"));
     for heading in [
@@ -1238,7 +1239,7 @@ fn html_report_renders_in_chromium() {
     // The detector sees what a page logs.
     let bad = dir.join("bad.html");
     std::fs::write(&bad, "<!DOCTYPE html><p>x</p><script>console.error('boom'); undefinedCall();</script>").unwrap();
-    let (_, log) = chromium(&bad, &dir.join("bad.png"));
+    let (_, log) = chromium(&bin, &bad, &dir.join("bad.png"));
     let messages = page_messages(&log);
     assert!(messages.iter().any(|m| m.contains("boom")), "console.error not seen in:\n{log}");
     assert!(messages.iter().any(|m| m.contains("undefinedCall")), "uncaught error not seen in:\n{log}");

@@ -4,8 +4,7 @@
 //!
 //! Run with `cargo test --release`.
 
-mod common;
-
+use crate::common::{ch, channel, group, grp, scenario};
 use ccsim::base::maths::student_t_quantile;
 use ccsim::engine::{Model, simulate};
 use ccsim::erlang::ErlangC;
@@ -14,7 +13,6 @@ use ccsim::report::Report;
 use ccsim::scenario::Scenario;
 use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
 use ccsim::stats::summary::Estimate;
-use common::{ch, channel, group, grp, scenario};
 use proptest::prelude::*;
 
 fn report(toml: &str) -> Report {

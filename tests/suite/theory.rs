@@ -11,15 +11,14 @@
 //! Run with `cargo test --release` (these simulate about 60 million calls).
 
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
-mod common;
 
+use crate::common::{channel, group, scenario};
 use ccsim::base::maths::student_t_quantile;
 use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
 use ccsim::scenario::Scenario;
 use ccsim::stats::kpi::ChannelKpi;
 use ccsim::stats::summary::Estimate;
-use common::{channel, group, scenario};
 
 fn reference(name: &str) -> Vec<Vec<String>> {
     let path = format!("{}/tests/data/reference/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -577,7 +576,12 @@ fn fit_recovers_the_truth() {
 
 /// One voice queue with waiting-time announcements, `per_hour` calls of 4 min on `agents`
 /// agents, ten days after a warm-up interval of 12 h.
-fn announcing_queue(per_hour: f64, agents: u32, patience: Option<&str>, predictor: &str) -> common::ScenarioBuilder {
+fn announcing_queue(
+    per_hour: f64,
+    agents: u32,
+    patience: Option<&str>,
+    predictor: &str,
+) -> crate::common::ScenarioBuilder {
     let mut phone = channel("phone", "voice")
         .per_hour(per_hour)
         .exponential_handle("4m")

@@ -1,6 +1,5 @@
 //! Shared test helpers: a scenario builder (so that tests say only what matters to them,
 //! not a whole TOML file) and report accessors.
-#![allow(dead_code)]
 
 use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
@@ -186,4 +185,29 @@ pub fn ch(r: &Report, name: &str, k: ChannelKpi) -> Estimate {
 /// A group KPI of a report.
 pub fn grp(r: &Report, name: &str, k: GroupKpi) -> Estimate {
     r.group(name).and_then(|g| g.get(k)).unwrap_or_else(|| panic!("{name}.{k:?}"))
+}
+
+/// The first of `candidates` that runs (`--version`), for a test that needs a tool beyond
+/// the Rust toolchain (Chromium, Slurm, Python). Without it the test is skipped and says
+/// so on the terminal — unless `CI=true`, where `.ci/run` installs the tool and the test
+/// is required: then its absence fails the test.
+pub fn tool(test: &str, candidates: &[&str], what: &str) -> Option<String> {
+    let found = candidates
+        .iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()));
+    match found {
+        Some(b) => Some((*b).to_string()),
+        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{test} needs {what}, and is required under CI=true (.ci/run installs it)")
+        }
+        None => {
+            // Straight to the terminal: the test harness captures only the print macros.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: needs {what}, which is not installed here (required when CI=true)"
+            );
+            None
+        }
+    }
 }
