@@ -456,7 +456,7 @@ pub enum ErlangFormat {
 
 /// A duration with its unit; whether 0 is allowed is the calculator's to say.
 fn duration_arg(s: &str) -> Result<f64, String> {
-    parse_duration(s)
+    parse_duration(s).map_err(|e| e.to_string())
 }
 
 fn rate_arg(s: &str) -> Result<f64, String> {
@@ -478,7 +478,7 @@ fn target_arg(s: &str) -> Result<(f64, f64), String> {
     if !(share > 0.0 && share < 1.0) {
         return Err(format!("target must be between 0 and 100 % (exclusive), got {p}"));
     }
-    Ok((share, parse_duration(t)?))
+    Ok((share, parse_duration(t).map_err(|e| e.to_string())?))
 }
 
 /// Runs the command line; returns the process exit code.
@@ -558,8 +558,7 @@ fn read_history(
         &path.display().to_string(),
         &ccsim::data::history::Columns { renamed },
         drop_bad_rows,
-    )
-    .map_err(Error::Input)?;
+    )?;
     for (line, col, msg) in h.dropped.iter().take(20) {
         eprintln!("{}:{line}:{col}: dropped: {msg}", path.display());
     }
@@ -621,7 +620,7 @@ fn write_html(report: &ccsim::report::Report, path: &std::path::Path) -> Result<
     let figures = ccsim::output::charts::for_run(report)
         .into_iter()
         .map(|c| {
-            let svg = c.svg().map_err(|m| Error::Run(format!("chart {}: {m}", c.stem)))?;
+            let svg = c.svg()?;
             Ok(Figure { channel: c.channel.clone().unwrap_or_default(), caption: c.title.clone(), svg })
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -648,8 +647,7 @@ fn runs_only(format: Format) -> Result<(), Error> {
 
 /// Writes `charts` into `dir` and lists the files on stderr.
 fn write_charts(charts: &[Chart], dir: &std::path::Path, formats: &[ImageFormat]) -> Result<(), Error> {
-    let paths =
-        ccsim::output::charts::write_all(charts, dir, formats).map_err(|m| Error::Run(format!("charts: {m}")))?;
+    let paths = ccsim::output::charts::write_all(charts, dir, formats)?;
     eprintln!("{} chart files written to {}", paths.len(), dir.display());
     Ok(())
 }

@@ -52,6 +52,10 @@ pub fn erlang_b_carried(a: f64, lines: u32) -> f64 {
 
 /// Erlang B with checked arguments: blocking probability of `load` Erlangs (finite, ≥ 0)
 /// offered to `lines` lines.
+///
+/// # Errors
+///
+/// [`Error::Input`] when the load is not finite and ≥ 0 or there are no lines.
 pub fn erlang_b_checked(load: f64, lines: u32) -> Result<f64, Error> {
     if !(load.is_finite() && load >= 0.0) {
         return Err(Error::Input(format!("the offered load must be a finite number ≥ 0 Erlangs, got {load}")));
@@ -83,6 +87,10 @@ pub struct ErlangC {
 impl ErlangC {
     /// An M/M/c queue: `rate` per second (finite, ≥ 0), mean handle time `aht` s (> 0),
     /// `agents` ≥ 1.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] when the rate, handle time or agents are out of range.
     pub fn new(rate: f64, aht: f64, agents: u32) -> Result<ErlangC, Error> {
         check_rate(rate)?;
         check_time("mean handle time", aht)?;
@@ -163,6 +171,10 @@ const MAX_QUEUE_STATES: f64 = 2e7;
 impl ErlangA {
     /// Computes the stationary distribution: `rate` per second (finite, ≥ 0), mean handle
     /// time `aht` s (> 0), `agents` ≥ 1, mean patience `patience` s (> 0).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] when the rate, handle time, agents or patience are out of range.
     pub fn new(rate: f64, aht: f64, agents: u32, patience: f64) -> Result<ErlangA, Error> {
         check_rate(rate)?;
         check_time("mean handle time", aht)?;
@@ -317,6 +329,10 @@ impl ErlangA {
 ///
 /// Arguments as for [`ErlangC::new`] and [`ErlangA::new`]; `within` ≥ 0 s, `target` in
 /// (0, 1).
+///
+/// # Errors
+///
+/// [`Error::Input`] when the rate, handle time, threshold, target or patience are out of range.
 pub fn agents_for_target(
     rate: f64,
     aht: f64,
@@ -371,6 +387,10 @@ fn min_agents(rate: f64, aht: f64, within: f64, target: f64, patience: Option<f6
 
 /// Non-preemptive priority M/M/c with a common handle time: mean wait of each class (s),
 /// class 0 the most urgent. `Ok(None)` if the total load reaches the agents.
+///
+/// # Errors
+///
+/// [`Error::Input`] when a rate, the handle time or the agents are out of range.
 pub fn priority_waits(rates: &[f64], aht: f64, agents: u32) -> Result<Option<Vec<f64>>, Error> {
     for &r in rates {
         check_rate(r)?;

@@ -2,15 +2,29 @@
 
 use std::fmt;
 
-/// What can go wrong, by who can fix it.
+/// What can go wrong, by who can fix it. Every fallible public function of the library
+/// returns it; the command line maps [`Error::is_bad_input`] to exit code 2.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// A scenario, or an override of one, is invalid: every problem, located.
     Scenario(ScenarioError),
-    /// An argument outside what is allowed (run options, Erlang calculators); the message
-    /// names the argument, what it got and what is allowed.
+    /// Another input file (a contact log, a saved result, a shard part, a template) is not
+    /// what was expected: every problem, located in that file.
+    File(ScenarioError),
+    /// An argument outside what is allowed (run options, Erlang calculators, durations);
+    /// the message names the argument, what it got and what is allowed.
     Input(String),
-    /// The run could not be carried out (for example, worker threads could not start).
+    /// A named parameter outside what is allowed (a distribution's `mean`, `cv`, …): the
+    /// caller knows where the parameter was written and adds the location.
+    Parameter {
+        /// The parameter's name, as written in files (`mean`, `cv`, `k`, …).
+        name: &'static str,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// The run could not be carried out (worker threads could not start, a replication
+    /// outgrew memory, a chart could not be drawn).
     Run(String),
     /// Reading or writing a file failed.
     Io {
@@ -22,18 +36,28 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the user's input is at fault (a scenario, an override or an argument),
-    /// rather than the machine: the command line exits 2 for these, 1 for the rest.
+    /// Whether the user's input is at fault (a scenario, an override, another input file
+    /// or an argument), rather than the machine: the command line exits 2 for these, 1 for
+    /// the rest.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::Scenario(_) | Error::Input(_))
+        matches!(self, Error::Scenario(_) | Error::File(_) | Error::Input(_) | Error::Parameter { .. })
+    }
+
+    /// The located problems, for errors that have them (a scenario or another input file).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Error::Scenario(e) | Error::File(e) => &e.problems,
+            _ => &[],
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Scenario(e) => write!(f, "{e}"),
+            Error::Scenario(e) | Error::File(e) => write!(f, "{e}"),
             Error::Input(m) | Error::Run(m) => write!(f, "{m}"),
+            Error::Parameter { name, message } => write!(f, "{name}: {message}"),
             Error::Io { path, source } => write!(f, "{path}: {source}"),
         }
     }
@@ -42,7 +66,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Scenario(e) => Some(e),
+            Error::Scenario(e) | Error::File(e) => Some(e),
             Error::Io { source, .. } => Some(source),
             _ => None,
         }
@@ -55,7 +79,7 @@ impl From<ScenarioError> for Error {
     }
 }
 
-/// One problem found in a scenario file.
+/// One problem found in an input file (a scenario, a contact log, a result file).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Field path such as `channel[0].arrivals.per_hour`.
@@ -68,7 +92,7 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Every problem found in one scenario file.
+/// Every problem found in one input file (the name says scenario: it is the most common).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioError {
     /// The file (as given).

@@ -42,6 +42,7 @@
 //! Units everywhere: seconds for times, contacts per second for rates, Erlangs for loads.
 
 #![deny(missing_docs)]
+#![warn(clippy::missing_errors_doc)]
 
 pub mod base;
 pub mod data;

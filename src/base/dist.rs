@@ -3,6 +3,7 @@
 //! A [`Dist`] is built only from validated parameters (see `scenario::validate`), so
 //! sampling never fails: every sample is a finite number of seconds ≥ 0.
 
+use crate::Error;
 use crate::base::time::format_number;
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardUniform};
@@ -30,73 +31,101 @@ enum Shape {
     Empirical { values: Box<[f64]>, mean: f64 },
 }
 
-/// Why a distribution's parameters were refused (the caller adds the location).
-pub type ParamError = (&'static str, String);
-
 impl Dist {
     /// Exponential with mean `mean` > 0.
-    pub fn exponential(mean: f64) -> Result<Dist, ParamError> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parameter`] naming the parameter outside its range.
+    pub fn exponential(mean: f64) -> Result<Dist, Error> {
         positive("mean", mean)?;
         Ok(Dist(Shape::Exponential { mean }))
     }
 
     /// Lognormal by mean > 0 and cv > 0.
-    pub fn lognormal(mean: f64, cv: f64) -> Result<Dist, ParamError> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parameter`] naming the parameter outside its range.
+    pub fn lognormal(mean: f64, cv: f64) -> Result<Dist, Error> {
         positive("mean", mean)?;
         cv_ok(cv)?;
         let inner = LogNormal::from_mean_cv(mean, cv)
-            .map_err(|e| ("cv", format!("lognormal refused mean {mean}, cv {cv}: {e}")))?;
+            .map_err(|e| param("cv", format!("lognormal refused mean {mean}, cv {cv}: {e}")))?;
         Ok(Dist(Shape::LogNormal { mean, inner }))
     }
 
     /// Gamma by mean > 0 and cv > 0.
-    pub fn gamma(mean: f64, cv: f64) -> Result<Dist, ParamError> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parameter`] naming the parameter outside its range.
+    pub fn gamma(mean: f64, cv: f64) -> Result<Dist, Error> {
         positive("mean", mean)?;
         cv_ok(cv)?;
         let shape = 1.0 / (cv * cv);
-        let inner =
-            Gamma::new(shape, mean / shape).map_err(|e| ("cv", format!("gamma refused mean {mean}, cv {cv}: {e}")))?;
+        let inner = Gamma::new(shape, mean / shape)
+            .map_err(|e| param("cv", format!("gamma refused mean {mean}, cv {cv}: {e}")))?;
         Ok(Dist(Shape::Gamma { mean, inner }))
     }
 
     /// Erlang-k with `k` ≥ 1 phases and mean > 0.
-    pub fn erlang(k: i64, mean: f64) -> Result<Dist, ParamError> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parameter`] naming the parameter outside its range.
+    pub fn erlang(k: i64, mean: f64) -> Result<Dist, Error> {
         positive("mean", mean)?;
         if !(1..=1000).contains(&k) {
-            return Err(("k", format!("erlang needs a whole number of phases k from 1 to 1000, got {k}")));
+            return Err(param("k", format!("erlang needs a whole number of phases k from 1 to 1000, got {k}")));
         }
         Ok(Dist(Shape::Erlang { k: k as u32, mean }))
     }
 
     /// A constant `value` ≥ 0.
-    pub fn deterministic(value: f64) -> Result<Dist, ParamError> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parameter`] naming the parameter outside its range.
+    pub fn deterministic(value: f64) -> Result<Dist, Error> {
         if !(value.is_finite() && value >= 0.0) {
-            return Err(("value", format!("must be a finite duration ≥ 0, got {}", format_number(value))));
+            return Err(param("value", format!("must be a finite duration ≥ 0, got {}", format_number(value))));
         }
         Ok(Dist(Shape::Deterministic { value }))
     }
 
     /// Uniform on `[min, max)`, 0 ≤ min < max.
-    pub fn uniform(min: f64, max: f64) -> Result<Dist, ParamError> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parameter`] naming the parameter outside its range.
+    pub fn uniform(min: f64, max: f64) -> Result<Dist, Error> {
         if !(min.is_finite() && max.is_finite() && min >= 0.0) {
-            return Err(("min", format!("must be finite and ≥ 0, got {}", format_number(min))));
+            return Err(param("min", format!("must be finite and ≥ 0, got {}", format_number(min))));
         }
         if max < min {
-            return Err(("max", format!("must be ≥ min ({min} s), got {max} s")));
+            return Err(param("max", format!("must be ≥ min ({min} s), got {max} s")));
         }
         Ok(Dist(Shape::Uniform { min, max }))
     }
 
     /// Resampling of `values` (non-empty, each finite and ≥ 0).
-    pub fn empirical(values: Vec<f64>) -> Result<Dist, ParamError> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parameter`] naming the parameter outside its range.
+    pub fn empirical(values: Vec<f64>) -> Result<Dist, Error> {
         if values.is_empty() {
-            return Err(("values", "needs at least one observation".into()));
+            return Err(param("values", "needs at least one observation"));
         }
         if values.len() > 1_000_000 {
-            return Err(("values", format!("at most 1000000 observations, got {}", values.len())));
+            return Err(param("values", format!("at most 1000000 observations, got {}", values.len())));
         }
         if let Some(v) = values.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-            return Err(("values", format!("observations must be finite durations ≥ 0, got {}", format_number(*v))));
+            return Err(param(
+                "values",
+                format!("observations must be finite durations ≥ 0, got {}", format_number(*v)),
+            ));
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         Ok(Dist(Shape::Empirical { values: values.into_boxed_slice(), mean }))
@@ -153,19 +182,27 @@ impl Dist {
     }
 }
 
-fn positive(field: &'static str, v: f64) -> Result<(), ParamError> {
+/// A parameter refused: its name and why.
+fn param(name: &'static str, message: impl Into<String>) -> Error {
+    Error::Parameter { name, message: message.into() }
+}
+
+fn positive(field: &'static str, v: f64) -> Result<(), Error> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err((field, format!("must be a duration > 0, got {} s", format_number(v))))
+        Err(Error::Parameter { name: field, message: format!("must be a duration > 0, got {} s", format_number(v)) })
     }
 }
 
-fn cv_ok(cv: f64) -> Result<(), ParamError> {
+fn cv_ok(cv: f64) -> Result<(), Error> {
     if cv.is_finite() && cv > 0.0 && cv <= 100.0 {
         Ok(())
     } else {
-        Err(("cv", format!("coefficient of variation must be > 0 and ≤ 100, got {}", format_number(cv))))
+        Err(Error::Parameter {
+            name: "cv",
+            message: format!("coefficient of variation must be > 0 and ≤ 100, got {}", format_number(cv)),
+        })
     }
 }
 

@@ -15,6 +15,7 @@
 //!
 //! Clock times are `"HH:MM"`, two digits each, from `"00:00"` to `"24:00"`.
 
+use crate::Error;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
@@ -150,7 +151,17 @@ pub fn canonical_duration(secs: f64) -> String {
 
 /// Parses a human duration into seconds. The error says what is allowed, and suggests
 /// the intended form where it can tell.
-pub fn parse_duration(text: &str) -> Result<f64, String> {
+///
+/// # Errors
+///
+/// [`Error::Input`] when `text` is not in the grammar, with the allowed forms and, where
+/// the intent is clear, a suggestion.
+pub fn parse_duration(text: &str) -> Result<f64, Error> {
+    duration_seconds(text).map_err(Error::Input)
+}
+
+/// [`parse_duration`] with the message alone.
+fn duration_seconds(text: &str) -> Result<f64, String> {
     if text.is_empty() {
         return Err(format!("empty duration; expected {ALLOWED}"));
     }
@@ -182,7 +193,17 @@ fn check_seconds(v: f64, text: &str) -> Result<f64, String> {
 
 /// Parses a clock time of day `HH:MM` (two digits each) into seconds after midnight.
 /// `24:00` is allowed (end of day).
-pub fn parse_clock(text: &str) -> Result<f64, String> {
+///
+/// # Errors
+///
+/// [`Error::Input`] when `text` is not `HH:MM` from 00:00 to 24:00, with a suggestion where
+/// the intent is clear.
+pub fn parse_clock(text: &str) -> Result<f64, Error> {
+    clock_seconds(text).map_err(Error::Input)
+}
+
+/// [`parse_clock`] with the message alone.
+fn clock_seconds(text: &str) -> Result<f64, String> {
     let shown = super::bounded(text, 40);
     let bad = |hint: String| {
         format!("`{shown}` is not a time of day; expected \"HH:MM\" such as \"08:30\" (00:00 to 24:00){hint}")
@@ -276,7 +297,7 @@ impl<'de> serde::Deserialize<'de> for Seconds {
                 check_seconds(v, &v.to_string()).map(Seconds).map_err(E::custom)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Seconds, E> {
-                parse_duration(v).map(Seconds).map_err(E::custom)
+                duration_seconds(v).map(Seconds).map_err(E::custom)
             }
         }
         d.deserialize_any(V)
@@ -296,7 +317,7 @@ impl<'de> serde::Deserialize<'de> for Clock {
                 f.write_str("a time of day such as \"08:30\"")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Clock, E> {
-                parse_clock(v).map(Clock).map_err(E::custom)
+                clock_seconds(v).map(Clock).map_err(E::custom)
             }
             /// An unquoted `08:30` is a TOML time (handed over as a table).
             fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Clock, A::Error> {
@@ -315,14 +336,14 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("20s"), Ok(20.0));
-        assert_eq!(parse_duration("4m"), Ok(240.0));
-        assert_eq!(parse_duration("1h30m"), Ok(5400.0));
-        assert_eq!(parse_duration("1.5h"), Ok(5400.0));
-        assert_eq!(parse_duration("2d12h"), Ok(216_000.0));
-        assert_eq!(parse_duration("250ms"), Ok(0.25));
-        assert_eq!(parse_duration("1m30s500ms"), Ok(90.5));
-        assert_eq!(parse_duration("0s"), Ok(0.0));
+        assert_eq!(duration_seconds("20s"), Ok(20.0));
+        assert_eq!(duration_seconds("4m"), Ok(240.0));
+        assert_eq!(duration_seconds("1h30m"), Ok(5400.0));
+        assert_eq!(duration_seconds("1.5h"), Ok(5400.0));
+        assert_eq!(duration_seconds("2d12h"), Ok(216_000.0));
+        assert_eq!(duration_seconds("250ms"), Ok(0.25));
+        assert_eq!(duration_seconds("1m30s500ms"), Ok(90.5));
+        assert_eq!(duration_seconds("0s"), Ok(0.0));
     }
 
     /// One grammar: the loose forms of the hardening issue are refused, each with the
@@ -350,24 +371,24 @@ mod tests {
             ("inf", None),
             ("NaN", None),
         ] {
-            let e = parse_duration(bad).expect_err(bad);
+            let e = duration_seconds(bad).expect_err(bad);
             assert!(e.contains("units d, h, m, s, ms") || e.starts_with("empty"), "{bad:?}: {e}");
             match meant {
                 Some(m) => assert!(e.contains(&format!("did you mean `{m}`?")), "{bad:?}: {e}"),
                 None => assert!(!e.contains("did you mean"), "{bad:?}: {e}"),
             }
         }
-        assert!(parse_duration("-3s").unwrap_err().contains("negative"));
+        assert!(duration_seconds("-3s").unwrap_err().contains("negative"));
         // Messages quote input in a bounded form.
         let long = "x".repeat(10_000);
-        assert!(parse_duration(&long).unwrap_err().len() < 400);
+        assert!(duration_seconds(&long).unwrap_err().len() < 400);
     }
 
     #[test]
     fn clocks() {
-        assert_eq!(parse_clock("08:30"), Ok(30_600.0));
-        assert_eq!(parse_clock("00:00"), Ok(0.0));
-        assert_eq!(parse_clock("24:00"), Ok(86_400.0));
+        assert_eq!(clock_seconds("08:30"), Ok(30_600.0));
+        assert_eq!(clock_seconds("00:00"), Ok(0.0));
+        assert_eq!(clock_seconds("24:00"), Ok(86_400.0));
         for (bad, meant) in [
             ("08:0", Some("08:00")),
             ("8:00", Some("08:00")),
@@ -382,7 +403,7 @@ mod tests {
             ("-1:00", None),
             ("123:00", None),
         ] {
-            let e = parse_clock(bad).expect_err(bad);
+            let e = clock_seconds(bad).expect_err(bad);
             match meant {
                 Some(m) => assert!(e.contains(&format!("did you mean \"{m}\"?")), "{bad:?}: {e}"),
                 None => assert!(!e.contains("did you mean"), "{bad:?}: {e}"),

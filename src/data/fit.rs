@@ -20,6 +20,7 @@
 //! Staffing cannot be inferred from who answered: it is copied from a template scenario,
 //! or a first guess is written from Erlang C per interval, to be refined with `ccsim staff`.
 
+use crate::Error;
 use crate::base::time::{canonical_duration, format_duration, format_when};
 use crate::data::history::{History, Outcome, Record};
 use crate::erlang::agents_for_target;
@@ -326,7 +327,16 @@ fn guess_kind(name: &str) -> ChannelKind {
 }
 
 /// Fits a scenario to a history.
-pub fn fit(h: &History, opts: &FitOptions) -> Result<Fit, String> {
+///
+/// # Errors
+///
+/// [`Error::Input`] when the interval does not divide a day, `days` is shorter than the
+/// history, or a channel has no answered contact to fit a handle time from.
+pub fn fit(h: &History, opts: &FitOptions) -> Result<Fit, Error> {
+    fit_history(h, opts).map_err(Error::Input)
+}
+
+fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
     let per_day = DAY / opts.interval;
     if !(per_day >= 1.0 && per_day.fract() == 0.0) {
         return Err(format!("--interval {} does not divide a day", format_duration(opts.interval)));

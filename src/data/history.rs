@@ -13,6 +13,7 @@
 //! `handle_s` (answered contacts), and optionally `type` and `group`. Other columns are
 //! ignored.
 
+use crate::Error;
 use crate::base::time::format_when;
 use crate::engine::{Contact, Model, Recorder};
 use crate::scenario::{DAY, Weekday};
@@ -125,7 +126,16 @@ pub fn parse_datetime(s: &str) -> Option<f64> {
 /// Reads a history file's text. `file` names it in messages. With `drop_bad_rows`, bad
 /// rows are left out and listed in [`History::dropped`]; otherwise the first ones are the
 /// error (`file:line:column: …`, at most 20, and how many more).
-pub fn read(text: &str, file: &str, cols: &Columns, drop_bad_rows: bool) -> Result<History, String> {
+///
+/// # Errors
+///
+/// [`Error::Input`] when the header lacks a required column, when a row is bad (without
+/// `drop_bad_rows`), or when no row is usable.
+pub fn read(text: &str, file: &str, cols: &Columns, drop_bad_rows: bool) -> Result<History, Error> {
+    read_rows(text, file, cols, drop_bad_rows).map_err(Error::Input)
+}
+
+fn read_rows(text: &str, file: &str, cols: &Columns, drop_bad_rows: bool) -> Result<History, String> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header: Vec<String> = rdr
         .headers()
@@ -286,6 +296,10 @@ pub struct ContactLog<'m, W: Write> {
 
 impl<'m, W: Write> ContactLog<'m, W> {
     /// A log of the contacts of `m` into `out`, header written.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of writing the header.
     pub fn new(m: &'m Model, out: W) -> io::Result<ContactLog<'m, W>> {
         let mut out = csv::Writer::from_writer(out);
         out.write_record(["channel", "type", "arrival_s", "day", "time", "wait_s", "outcome", "handle_s", "group"])
@@ -321,6 +335,10 @@ impl<'m, W: Write> ContactLog<'m, W> {
     }
 
     /// Flushes the log; the first write error, if any.
+    ///
+    /// # Errors
+    ///
+    /// The first I/O error met while writing rows.
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.error.take() {
             return Err(e);
@@ -366,14 +384,14 @@ mod tests {
     #[test]
     fn bad_rows_are_located() {
         let text = "channel,arrival_s,wait_s,outcome,handle_s\nphone,10,5,answered,200\nphone,x,5,answered,200\nphone,20,-3,abandoned,\nphone,30,1,hung up,\n";
-        let e = read(text, "h.csv", &Columns::default(), false).unwrap_err();
+        let e = read(text, "h.csv", &Columns::default(), false).unwrap_err().to_string();
         assert!(e.contains("h.csv:3:2: column `arrival_s`: `x`"), "{e}");
         assert!(e.contains("h.csv:4:3: column `wait_s`: the wait -3 is negative"), "{e}");
         assert!(e.contains("h.csv:5:4: column `outcome`: `hung up`"), "{e}");
         assert!(e.contains("3 of 4 rows are bad"), "{e}");
         let h = read(text, "h.csv", &Columns::default(), true).unwrap();
         assert_eq!((h.records.len(), h.dropped.len(), h.rows), (1, 3, 4));
-        let e = read("channel,when,wait_s\n", "h.csv", &Columns::default(), false).unwrap_err();
+        let e = read("channel,when,wait_s\n", "h.csv", &Columns::default(), false).unwrap_err().to_string();
         assert!(e.contains("h.csv:1: missing columns outcome, handle_s, arrival_s (or arrival)"), "{e}");
         let cols = Columns { renamed: vec![("arrival".into(), "when".into())] };
         let h =

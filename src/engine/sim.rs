@@ -29,12 +29,20 @@ use rand::SeedableRng;
 /// Fails (`Error::Run`) only when the replication holds more than
 /// [`MAX_CONTACTS_IN_SYSTEM`] contacts at once: the scenario overloads its agents beyond
 /// what memory allows (the up-front check of the scenario refuses most such plans).
+///
+/// # Errors
+///
+/// [`Error::Run`] when the replication outgrows the memory limit of a run.
 pub fn simulate(model: &Model, rep: u64) -> Result<RepStats, Error> {
     Ok(simulate_with(model, rep, Tally::new(model))?.finish())
 }
 
 /// Runs replication `rep` of the model, telling `recorder` what happens, and returns it
 /// (failing as [`simulate`] does).
+///
+/// # Errors
+///
+/// As [`simulate`].
 pub fn simulate_with<R: Recorder>(model: &Model, rep: u64, recorder: R) -> Result<R, Error> {
     // Two builds of the loop: one for plain models, where every test of a triage or
     // announcement feature is compiled away, and one for the rest.

@@ -19,6 +19,7 @@
 //! against the swept parameter with 95 % error bars; a staffing comparison
 //! ([`staffing`]) the required agents by interval, one line per target.
 
+use crate::Error;
 use crate::base::time::{format_clock, format_duration, format_when};
 use crate::report::Report;
 use crate::report::sweep::SweepReport;
@@ -634,33 +635,50 @@ impl Chart {
     }
 
     /// The chart as an SVG document.
-    pub fn svg(&self) -> Result<String, String> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Run`] when plotters cannot draw it.
+    pub fn svg(&self) -> Result<String, Error> {
         registered();
         let mut s = String::new();
         {
             let root = SVGBackend::with_string(&mut s, self.size()).into_drawing_area();
-            draw(&root, self)?;
-            root.present().map_err(|e| e.to_string())?;
+            draw(&root, self).and_then(|()| root.present().map_err(err)).map_err(|m| self.failed(m))?;
         }
         Ok(s)
     }
 
     /// Draws the chart into a PNG file.
-    pub fn png(&self, path: &Path) -> Result<(), String> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Run`] when plotters cannot draw it or write the file.
+    pub fn png(&self, path: &Path) -> Result<(), Error> {
         registered();
         let root = BitMapBackend::new(path, self.size()).into_drawing_area();
-        draw(&root, self)?;
-        root.present().map_err(|e| e.to_string())
+        draw(&root, self).and_then(|()| root.present().map_err(err)).map_err(|m| self.failed(m))
     }
 
     /// Writes the chart into `dir` as `<stem>.<ext>`; returns the file's path.
-    pub fn write(&self, dir: &Path, format: ImageFormat) -> Result<PathBuf, String> {
+    ///
+    /// # Errors
+    ///
+    /// As [`Chart::svg`] and [`Chart::png`]; [`Error::Io`] when the SVG file cannot be
+    /// written.
+    pub fn write(&self, dir: &Path, format: ImageFormat) -> Result<PathBuf, Error> {
         let path = dir.join(format!("{}.{}", self.stem, format.extension()));
         match format {
             ImageFormat::Png => self.png(&path)?,
-            ImageFormat::Svg => std::fs::write(&path, self.svg()?).map_err(|e| format!("{}: {e}", path.display()))?,
+            ImageFormat::Svg => std::fs::write(&path, self.svg()?)
+                .map_err(|source| Error::Io { path: path.display().to_string(), source })?,
         }
         Ok(path)
+    }
+
+    /// A drawing failure of this chart.
+    fn failed(&self, m: String) -> Error {
+        Error::Run(format!("charts: chart {}: {m}", self.stem))
     }
 }
 
@@ -1015,9 +1033,14 @@ fn draw_heat<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, h: &Heat) -> Dra
     Ok(())
 }
 
-/// Writes every chart of `charts` into `dir` in each of `formats`; returns the paths.
-pub fn write_all(charts: &[Chart], dir: &Path, formats: &[ImageFormat]) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+/// Writes every chart of `charts` into `dir` (created if needed) in each of `formats`;
+/// returns the paths.
+///
+/// # Errors
+///
+/// As [`Chart::write`]; [`Error::Io`] when the folder cannot be created.
+pub fn write_all(charts: &[Chart], dir: &Path, formats: &[ImageFormat]) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.display().to_string(), source })?;
     let mut paths = Vec::new();
     for c in charts {
         for &f in formats {

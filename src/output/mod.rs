@@ -30,6 +30,10 @@ use std::io::{self, Write};
 /// Writes a report in one output format.
 pub trait Exporter {
     /// Writes the whole report to `out`.
+    ///
+    /// # Errors
+    ///
+    /// The first I/O error of `out`.
     fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 

@@ -102,6 +102,10 @@ impl Results {
 
 /// Runs every replication of a scenario. Fails on options out of range (0 replications)
 /// or when worker threads cannot start.
+///
+/// # Errors
+///
+/// [`Error::Scenario`] for replications out of range; [`Error::Run`] when worker\nthreads cannot start or a replication outgrows memory.
 pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
     let mut scenario = match opts.replications {
         Some(r) => scenario.with_replications(r)?,
@@ -184,6 +188,10 @@ fn fold(model: &Model) -> Result<(Vec<Estimate>, Vec<crate::report::ForecastRepo
 }
 
 /// Runs one replication and returns its KPI vector (for tests and tools).
+///
+/// # Errors
+///
+/// As [`run`].
 pub fn replication_kpis(model: &Model, rep: u64) -> Result<Vec<f64>, Error> {
     Ok(kpi::compute(&model.scenario, &model.layout, &simulate(model, rep)?))
 }

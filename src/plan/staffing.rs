@@ -191,6 +191,10 @@ fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
 }
 
 /// Finds the plan (see the module documentation). `progress` is told each simulation run.
+///
+/// # Errors
+///
+/// [`Error::Input`] for a goal out of range or a group staffed by shifts;\n[`Error::Run`] when no plan meets every target within the rounds allowed.
 pub fn optimise(base: &Scenario, goal: &Goal, mut progress: impl FnMut(usize)) -> Result<Plan, Error> {
     let g = base.groups().get(goal.group).ok_or_else(|| Error::Input("no such group".into()))?;
     if !(goal.confidence > 0.5 && goal.confidence < 1.0) {

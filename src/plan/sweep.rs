@@ -40,6 +40,10 @@ pub const MAX_RANGE_VALUES: usize = 10_000;
 impl Axis {
     /// Parses `PATH=V1,V2,…` where each item is a value or a range `A..=B` or `A..=B:STEP`
     /// (numbers; the step is > 0). The error names the argument and says what is allowed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] naming the argument: no `=`, an empty value, a bad or empty range,\nor more values than allowed.
     pub fn parse(arg: &str) -> Result<Axis, Error> {
         let bad = |why: String| Error::Input(format!("--set {arg}: {why}"));
         let (path, list) = arg
@@ -110,6 +114,10 @@ fn split_top_level(list: &str) -> Vec<&str> {
 }
 
 /// The variants of a sweep: for each, the overrides that make it, in axis order.
+///
+/// # Errors
+///
+/// [`Error::Input`] without axes, for zipped axes of different lengths, or for more\nvariants than allowed.
 pub fn variants(axes: &[Axis], zip: bool) -> Result<Vec<Vec<(String, String)>>, Error> {
     if axes.is_empty() {
         return Err(Error::Input("a sweep needs at least one --set PATH=V1,V2,…".into()));
@@ -190,6 +198,10 @@ pub struct Plan {
 }
 
 /// Compiles the variants of `base` (each variant's overrides added to the base's own).
+///
+/// # Errors
+///
+/// [`Error::Scenario`] when a variant's overrides make the scenario invalid.
 pub fn plan(base: &Scenario, variants: &[Vec<(String, String)>], baseline: usize) -> Result<Plan, Error> {
     if baseline >= variants.len() {
         return Err(Error::Input(format!(
@@ -213,6 +225,10 @@ pub fn plan(base: &Scenario, variants: &[Vec<(String, String)>], baseline: usize
 impl Plan {
     /// The KPI vector of every `(variant, replication)` pair, in the order given, computed
     /// in parallel.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Run`] when a replication outgrows memory.
     pub fn simulate(&self, pairs: &[(usize, u64)]) -> Result<Vec<Vec<f64>>, Error> {
         #[cfg(feature = "parallel")]
         let iter = pairs.par_iter();
@@ -285,6 +301,10 @@ impl Fold {
 /// the base's replications each and common random numbers, comparing each with variant
 /// `baseline`. `progress` is called after each (variant, replication), with the number done
 /// and the total, from the calling thread.
+///
+/// # Errors
+///
+/// As [`plan`] and [`Plan::simulate`].
 pub fn sweep(
     base: &Scenario,
     variants: &[Vec<(String, String)>],
@@ -319,6 +339,10 @@ pub fn shard_replications(reps: u64, shard: u64, shards: u64) -> impl Iterator<I
 
 /// Runs shard `shard` of `shards` of a sweep: every variant of its replications. Returns
 /// `(replication, KPI vector of each variant)`, for [`merge`].
+///
+/// # Errors
+///
+/// As [`Plan::simulate`].
 pub fn run_shard(
     plan: &Plan,
     shard: u64,
@@ -341,6 +365,10 @@ pub fn run_shard(
 
 /// Folds the replications of every shard into the results the unsharded sweep gives,
 /// exactly: the same KPI vectors in the same order. Every replication must be there once.
+///
+/// # Errors
+///
+/// [`Error::Input`] when a replication is missing, given twice, or does not match the\nsweep's variants.
 pub fn merge(plan: Plan, mut replications: Vec<Replication>) -> Result<SweepResults, Error> {
     replications.sort_by_key(|x| x.0);
     let n = plan.models.len();

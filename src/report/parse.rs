@@ -68,12 +68,20 @@ fn kpis<K: Copy>(
 impl Report {
     /// Reads the JSON result of a run (what `ccsim run --format json` writes). The error
     /// names the first field that is missing or of the wrong type.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the first field that is missing or of the wrong type.
     pub fn from_json(json: &str) -> Result<Report, String> {
         let doc: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
         Report::from_value(&doc)
     }
 
     /// As [`Report::from_json`], from a parsed document.
+    ///
+    /// # Errors
+    ///
+    /// As [`Report::from_json`].
     pub fn from_value(doc: &Value) -> Result<Report, String> {
         let top = obj(doc, "the document")?;
         if top.contains_key("variants") {
@@ -379,6 +387,10 @@ impl Report {
 
 impl super::sweep::SweepReport {
     /// Reads the JSON result of a sweep (what `ccsim sweep --format json` writes).
+    ///
+    /// # Errors
+    ///
+    /// A message naming the first field that is missing or of the wrong type.
     pub fn from_json(json: &str) -> Result<super::sweep::SweepReport, String> {
         let doc: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
         let top = obj(&doc, "the document")?;

@@ -63,6 +63,10 @@ impl SweepReport {
     }
 
     /// Writes the sweep in `format`.
+    ///
+    /// # Errors
+    ///
+    /// The first I/O error of `out`; the Excel format is refused.
     pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
         match format {
             Format::Json => {

@@ -244,6 +244,10 @@ impl Scenario {
     }
 
     /// The same scenario with `n` replications (1 to the limit).
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] when `n` is 0 or above the limit.
     pub fn with_replications(&self, n: u32) -> Result<Scenario, ScenarioError> {
         if !(1..=limits::MAX_REPLICATIONS).contains(&u64::from(n)) {
             return Err(ScenarioError {
@@ -278,6 +282,10 @@ impl Scenario {
     /// let err = s.with_overrides(&[("agents.team.staff", "-1")]).unwrap_err();
     /// assert!(err.to_string().contains("--set agents.team.staff=-1"));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] naming the override: a path that does not exist, a value that does\nnot parse, or a scenario that is invalid with it.
     pub fn with_overrides(&self, set: &[(&str, &str)]) -> Result<Scenario, ScenarioError> {
         let mut all = self.source.overrides.clone();
         all.extend(set.iter().map(|(p, v)| (p.to_string(), v.to_string())));
@@ -298,6 +306,10 @@ impl Scenario {
     }
 
     /// Reads and validates a scenario file.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] when the file cannot be read, is not UTF-8, or is not a valid\nscenario (every problem, located).
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
         let fail = |line, column, message| ScenarioError {
@@ -323,6 +335,10 @@ impl Scenario {
     }
 
     /// Parses and validates scenario text; `file` names it in errors.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] with every problem of the text, located.
     pub fn from_toml(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let mut s = Scenario::check(text, file)?;
         s.source = Source { file: file.to_owned(), text: text.into(), overrides: Vec::new() };
@@ -396,6 +412,10 @@ impl Scenario {
     }
 
     /// The scenario file's text with the overrides applied: a runnable scenario file.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] when an override no longer applies to the text.
     pub fn overridden_text(&self) -> Result<String, ScenarioError> {
         overrides::apply_text(&self.source.text, &self.source.file, &self.source.overrides)
     }

@@ -5,6 +5,7 @@ use super::limits::*;
 use super::locate::FieldPath;
 use super::raw::*;
 use super::*;
+use crate::Error;
 use crate::base::time::{Seconds, format_clock, format_duration, format_number, format_when};
 use std::collections::{HashMap, HashSet};
 
@@ -1149,7 +1150,11 @@ fn dist(ck: &mut Check, p: &FieldPath, d: &RawDist) -> Option<Dist> {
         "uniform" => Dist::uniform(sec(d.min), sec(d.max)),
         _ => Dist::empirical(d.values.as_ref().map(|v| v.iter().map(|s| s.0).collect()).unwrap_or_default()),
     };
-    r.map_err(|(field, msg)| ck.err(p.key(field), msg)).ok()
+    r.map_err(|e| match e {
+        Error::Parameter { name, message } => ck.err(p.key(name), message),
+        other => ck.err(p.clone(), other.to_string()),
+    })
+    .ok()
 }
 
 fn day_list(ck: &mut Check, p: &FieldPath, days: &Option<Vec<String>>) -> [bool; 7] {
