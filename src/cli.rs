@@ -4,8 +4,6 @@
 
 use ccsim::Error;
 use ccsim::base::time::{format_duration, parse_duration};
-use ccsim::base::time::{format_number, format_when};
-use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b_carried, erlang_b_checked};
 use ccsim::output::Format as ReportFormat;
 use ccsim::output::charts::{Chart, ImageFormat, PlanLine};
 use ccsim::plan::run::{RunOptions, run};
@@ -247,6 +245,9 @@ pub struct StaffArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
     /// Override the scenario's number of replications.
     #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
     pub replications: Option<u32>,
@@ -361,8 +362,8 @@ impl Format {
         }
     }
 
-    fn exporter(self, intervals: bool, wide: bool) -> Box<dyn ccsim::output::Exporter> {
-        self.report_format().exporter(intervals, if wide { None } else { Some(terminal_width()) })
+    fn options(intervals: bool, wide: bool) -> ccsim::output::TableOptions {
+        ccsim::output::TableOptions { intervals, width: if wide { None } else { Some(terminal_width()) } }
     }
 }
 
@@ -616,7 +617,7 @@ fn cmd_fit(a: &FitArgs) -> Result<(), Error> {
 
 /// Writes the HTML report of `report`, with its charts, to `path`.
 fn write_html(report: &ccsim::report::Report, path: &std::path::Path) -> Result<(), Error> {
-    use ccsim::output::{Exporter, Figure, Html};
+    use ccsim::output::{Document, Figure, Html};
     let figures = ccsim::output::charts::for_run(report)
         .into_iter()
         .map(|c| {
@@ -625,7 +626,7 @@ fn write_html(report: &ccsim::report::Report, path: &std::path::Path) -> Result<
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let html = Html::new(figures);
-    write_atomically(path, |w| html.write(report, w))
+    write_atomically(path, |w| report.tables(&html, w))
 }
 
 fn cmd_report(result: &std::path::Path, out: &std::path::Path) -> Result<(), Error> {
@@ -664,37 +665,19 @@ fn cmd_chart(result: &std::path::Path, out: &std::path::Path, image: ImageChoice
     let bad = |m: String| Error::Input(format!("{}: {m}", result.display()));
     let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let charts = if doc.get("variants").is_some() {
-        ccsim::output::charts::for_sweep(&ccsim::report::sweep::SweepReport::from_json(&text).map_err(bad)?)
-    } else if let Some(plans) = doc.get("plans").and_then(|p| p.as_array()) {
-        let first = plans.first().ok_or_else(|| bad("`plans` is empty".into()))?;
-        let report =
-            ccsim::report::Report::from_value(&first["report"]).map_err(|e| bad(format!("plans[0].report: {e}")))?;
-        let lines = plans
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let headcount = p["plan"]
-                    .as_array()
-                    .and_then(|a| a.iter().map(|x| x.as_u64().map(|x| x as u32)).collect::<Option<Vec<u32>>>())
-                    .ok_or_else(|| bad(format!("`plans[{i}].plan` is not a list of headcounts")))?;
-                Ok(PlanLine { label: target_label(&p["target"]), headcount })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        let group = first["group"].as_str().unwrap_or("agents");
-        let start_day = Weekday::parse(report.start_day).unwrap_or(Weekday(0));
-        vec![staffing_chart(&report.scenario, group, start_day, report.interval_s, lines)]
+        ccsim::output::charts::for_sweep(
+            &ccsim::report::sweep::SweepReport::from_json(&text).map_err(|e| bad(e.to_string()))?,
+        )
+    } else if doc.get("plans").is_some() {
+        let s = ccsim::report::staffing::StaffingReport::from_json(&text).map_err(|e| bad(e.to_string()))?;
+        let first = s.plans.first().ok_or_else(|| bad("`plans` is empty".into()))?;
+        let lines = s.plans.iter().map(|p| PlanLine { label: p.label(), headcount: p.plan.clone() }).collect();
+        let r = &first.report;
+        vec![staffing_chart(&r.scenario, &first.group, r.start_day, r.interval_s, lines)]
     } else {
-        ccsim::output::charts::for_run(&ccsim::report::Report::from_value(&doc).map_err(bad)?)
+        ccsim::output::charts::for_run(&ccsim::report::Report::from_value(doc).map_err(|e| bad(e.to_string()))?)
     };
     write_charts(&charts, out, &image.formats())
-}
-
-/// A staffing target as JSON writes it (`{"share": 0.8, "within_s": 20}` or null), as text.
-fn target_label(t: &serde_json::Value) -> String {
-    match (t["share"].as_f64(), t["within_s"].as_f64()) {
-        (Some(s), Some(w)) => format!("{:.0} % in {}", 100.0 * s, format_duration(w)),
-        _ => "each channel's own target".into(),
-    }
 }
 
 /// Prints an error and returns its exit code: 2 for bad input, 1 for anything else. The
@@ -791,15 +774,16 @@ fn run_to_output(a: &RunArgs) -> Result<(), Error> {
     // A bad history is refused before anything is simulated.
     let history = a.actuals.as_ref().map(|p| read_history(p, &[], false)).transpose()?;
     let results = run(scenario, &opts)?;
-    let mut report = results.report();
+    let mut report = ccsim::report::Report::from(&results);
     if let (Some(path), Some(h)) = (&a.actuals, &history) {
         report.actuals = ccsim::data::history::observed(h, results.scenario());
         if report.actuals.is_empty() {
             return Err(Error::Input(format!("{}: no contact of the scenario's channels", path.display())));
         }
     }
-    let exporter = a.format.exporter(a.intervals, a.wide);
-    emit(&a.output, |w| exporter.write(&report, w))?;
+    let options = Format::options(a.intervals, a.wide);
+    let format = a.format.report_format();
+    emit(&a.output, |w| format.write(&report, options, w))?;
     if let Some(dir) = &a.charts {
         write_charts(&ccsim::output::charts::for_run(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }
@@ -937,7 +921,7 @@ fn cmd_sweep(a: &SweepArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let report = ccsim::report::sweep::SweepReport::new(&results);
     let format = a.format.report_format();
-    emit(&a.output, |w| report.write(format, w))?;
+    emit(&a.output, |w| format.write(&report, Default::default(), w))?;
     if let Some(dir) = &a.charts {
         write_charts(&ccsim::output::charts::for_sweep(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }
@@ -997,7 +981,7 @@ fn to_json_numbers(k: Vec<f64>) -> Vec<Option<f64>> {
 fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
     runs_only(a.format)?;
     use ccsim::plan::staffing::{Goal, optimise};
-    use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
+    use ccsim::scenario::ServiceTarget;
     let mut base = Scenario::load(&a.scenario)?;
     if let Some(r) = a.replications {
         base = base.with_replications(r)?;
@@ -1019,11 +1003,14 @@ fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
             )));
         }
     };
-    if let Some(path) = &a.write {
+    for path in [&a.write, &a.output].into_iter().flatten() {
         check_output(path, &a.scenario)?;
     }
-    let targets: Vec<Option<(f64, f64)>> =
-        if a.target.is_empty() { vec![None] } else { a.target.iter().map(|t| Some(*t)).collect() };
+    let targets: Vec<Option<ServiceTarget>> = if a.target.is_empty() {
+        vec![None]
+    } else {
+        a.target.iter().map(|&(share, within)| Some(ServiceTarget { share, within })).collect()
+    };
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut plans = Vec::new();
     for target in &targets {
@@ -1037,7 +1024,7 @@ fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
         if show {
             eprintln!();
         }
-        plans.push((target, plan));
+        plans.push((*target, plan));
     }
     if let Some(path) = &a.write {
         check_output(path, &a.scenario)?;
@@ -1045,95 +1032,15 @@ fn cmd_staff(a: &StaffArgs) -> Result<(), Error> {
         let text = plan.scenario.overridden_text()?;
         write_atomically(path, |w| w.write_all(text.as_bytes()))?;
     }
-    let g = &base.groups()[group];
-    let interval = base.interval();
-    let cost = |p: &ccsim::plan::staffing::Plan| p.agent_hours * g.cost_per_hour;
-    let label = |t: &Option<(f64, f64)>| {
-        t.map_or("each channel's own".to_string(), |(s, w)| format!("{:.0} % in {}", 100.0 * s, format_duration(w)))
-    };
+    let doc = ccsim::report::staffing::StaffingReport::new(&base, group, a.confidence, &plans);
     if let Some(dir) = &a.charts {
-        let lines = plans.iter().map(|(t, p)| PlanLine { label: label(t), headcount: p.headcount.clone() }).collect();
-        let chart = staffing_chart(base.name(), &g.name, base.start_day(), interval, lines);
+        let lines = doc.plans.iter().map(|p| PlanLine { label: p.label(), headcount: p.plan.clone() }).collect();
+        let g = &base.groups()[group];
+        let chart = staffing_chart(base.name(), &g.name, base.start_day(), base.interval(), lines);
         write_charts(&[chart], dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }
-    match a.format {
-        Format::Json => {
-            let list: Vec<serde_json::Value> = plans
-                .iter()
-                .map(|(t, p)| {
-                    let r = p.results.report();
-                    serde_json::json!({
-                        "target": t.map(|(s, w)| serde_json::json!({"share": s, "within_s": w})),
-                        "group": g.name,
-                        "agent_hours": p.agent_hours,
-                        "cost": cost(p),
-                        "runs": p.runs,
-                        "plan": p.headcount,
-                        "sipp": p.sipp,
-                        "sipp_misses_start_s": p.sipp_misses.iter().map(|i| *i as f64 * interval).collect::<Vec<_>>(),
-                        "report": serde_json::to_value(&r).unwrap_or_default(),
-                    })
-                })
-                .collect();
-            let v = serde_json::json!({"scenario": base.name(), "replications": base.replications(), "seed": base.seed(), "plans": list});
-            emit(&None, |w| writeln!(w, "{}", serde_json::to_string_pretty(&v).unwrap_or_default()))
-        }
-        _ => emit(&None, |w| {
-            writeln!(
-                w,
-                "{} — staffing of `{}` by interval; {} replications, confidence {:.0} %\n",
-                base.name(),
-                g.name,
-                base.replications(),
-                100.0 * a.confidence
-            )?;
-            writeln!(w, "target                 agent hours        cost  simulation runs")?;
-            for (t, p) in &plans {
-                writeln!(w, "{:<20} {:>13.1} {:>11.0} {:>16}", label(t), p.agent_hours, cost(p), p.runs)?;
-            }
-            let (t, p) = &plans[0];
-            writeln!(w, "\nPlan for {} (SIPP: the Erlang start, interval by interval)", label(t))?;
-            writeln!(w, "start       SIPP  plan  service level     abandon rate      ASA")?;
-            let r = p.results.report();
-            let first = base.first_counted_interval();
-            for (i, (&sipp, &n)) in p.sipp.iter().zip(&p.headcount).enumerate() {
-                if sipp == 0 && n == 0 {
-                    continue;
-                }
-                let start = i as f64 * interval;
-                let ch = &base.channels()[g.skills[0].channel].name;
-                let row =
-                    (i >= first).then(|| r.intervals.iter().find(|x| &x.channel == ch && x.start_s == start)).flatten();
-                let fmt = |k: ChannelKpi| {
-                    row.and_then(|x| x.get(k)).map_or(String::new(), |e| {
-                        if !e.mean.is_finite() {
-                            "–".into()
-                        } else if k == ChannelKpi::AsaS {
-                            format!("{:.1} s ± {:.1}", e.mean, e.ci95)
-                        } else {
-                            format!("{:.1} % ± {:.1}", 100.0 * e.mean, 100.0 * e.ci95)
-                        }
-                    })
-                };
-                let missed = if p.sipp_misses.contains(&i) { " (SIPP missed)" } else { "" };
-                writeln!(
-                    w,
-                    "{:<10} {:>5} {:>5}  {:<16}  {:<16}  {}{missed}",
-                    format_when(start, base.start_day()),
-                    sipp,
-                    n,
-                    fmt(ChannelKpi::ServiceLevel),
-                    fmt(ChannelKpi::AbandonRate),
-                    fmt(ChannelKpi::AsaS)
-                )?;
-            }
-            let cost_est = r.group(&g.name).and_then(|x| x.get(GroupKpi::Cost));
-            if let Some(c) = cost_est {
-                writeln!(w, "\ncost of the plan: {:.0}", c.mean)?;
-            }
-            Ok(())
-        }),
-    }
+    let format = a.format.report_format();
+    emit(&a.output, |w| format.write(&doc, Format::options(false, true), w))
 }
 
 fn cmd_merge(a: &MergeArgs) -> Result<(), Error> {
@@ -1200,7 +1107,7 @@ fn cmd_merge(a: &MergeArgs) -> Result<(), Error> {
     let results = ccsim::plan::sweep::merge(plan, reps)?;
     let report = ccsim::report::sweep::SweepReport::new(&results);
     let format = a.format.report_format();
-    emit(&a.output, |w| report.write(format, w))
+    emit(&a.output, |w| format.write(&report, Default::default(), w))
 }
 
 /// A pool of `n` worker threads.
@@ -1244,17 +1151,19 @@ fn cmd_validate(paths: &[PathBuf], deny_warnings: bool, set: &[String]) -> i32 {
     code
 }
 
-/// A load or count for the terminal: three decimals, or scientific beyond 10⁹.
-fn num(x: f64) -> String {
-    if x.abs() >= 1e9 { format_number(x) } else { format!("{x:.3}") }
-}
-
-fn print_json(v: serde_json::Value) {
-    out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-}
-
 fn cmd_erlang(cmd: ErlangCommand) -> i32 {
-    match cmd {
+    use ccsim::report::erlang::{AbandonResult, AgentsResult, BlockingResult, WaitingResult};
+    use ccsim::scenario::ServiceTarget;
+    let write = |format: ErlangFormat, doc: &dyn Fn(ReportFormat) -> std::io::Result<()>| -> i32 {
+        let _ = doc(match format {
+            ErlangFormat::Text => ReportFormat::Table,
+            ErlangFormat::Json => ReportFormat::Json,
+        });
+        0
+    };
+    let stdout = || std::io::BufWriter::new(std::io::stdout().lock());
+    let opts = ccsim::output::TableOptions::default();
+    let result = match cmd {
         ErlangCommand::B { erlangs, per_hour, aht, lines, format } => {
             let a = match (erlangs, per_hour, aht) {
                 (Some(a), _, _) => a,
@@ -1264,133 +1173,20 @@ fn cmd_erlang(cmd: ErlangCommand) -> i32 {
                     return 2;
                 }
             };
-            let b = match erlang_b_checked(a, lines) {
-                Ok(b) => b,
-                Err(e) => return fail(e),
-            };
-            match format {
-                ErlangFormat::Json => {
-                    print_json(serde_json::json!({"offered_erlangs": a, "lines": lines, "blocking": b}))
-                }
-                ErlangFormat::Text => {
-                    out!("Erlang B: {} Erlangs offered to {lines} lines", num(a));
-                    out!("  blocking probability   {:.4} %", 100.0 * b);
-                    out!("  carried load           {} Erlangs", num(erlang_b_carried(a, lines)));
-                }
-            }
-            0
+            BlockingResult::new(a, lines).map(|d| write(format, &|f| f.write(&d, opts, &mut stdout())))
         }
         ErlangCommand::C { load, agents, within, format } => {
-            let q = match ErlangC::new(load.per_hour / 3600.0, load.aht, agents) {
-                Ok(q) => q,
-                Err(e) => return fail(e),
-            };
-            match format {
-                ErlangFormat::Json => print_json(serde_json::json!({
-                    "per_hour": load.per_hour, "aht_s": load.aht, "agents": agents, "within_s": within,
-                    "offered_erlangs": q.load(), "stable": q.is_stable(), "p_wait": q.p_wait(),
-                    "service_level": q.service_level(within), "asa_s": if q.is_stable() { Some(q.asa()) } else { None },
-                    "occupancy": q.occupancy(),
-                })),
-                ErlangFormat::Text => {
-                    out!(
-                        "Erlang C: {} per hour, AHT {}, {agents} agents ({:.2} Erlangs offered)",
-                        load.per_hour,
-                        format_duration(load.aht),
-                        q.load()
-                    );
-                    if !q.is_stable() {
-                        out!(
-                            "  unstable: the offered load needs more than {agents} agents; the queue grows without bound"
-                        );
-                        return 0;
-                    }
-                    out!("  probability of waiting      {:.2} %", 100.0 * q.p_wait());
-                    out!(
-                        "  service level ({:>5})       {:.2} %",
-                        format_duration(within),
-                        100.0 * q.service_level(within)
-                    );
-                    out!("  ASA                         {:.1} s", q.asa());
-                    out!("  occupancy                   {:.2} %", 100.0 * q.occupancy());
-                }
-            }
-            0
+            WaitingResult::new(load.per_hour, load.aht, agents, within)
+                .map(|d| write(format, &|f| f.write(&d, opts, &mut stdout())))
         }
         ErlangCommand::A { load, agents, patience, within, format } => {
-            let q = match ErlangA::new(load.per_hour / 3600.0, load.aht, agents, patience) {
-                Ok(q) => q,
-                Err(e) => return fail(e),
-            };
-            match format {
-                ErlangFormat::Json => print_json(serde_json::json!({
-                    "per_hour": load.per_hour, "aht_s": load.aht, "agents": agents, "patience_s": patience, "within_s": within,
-                    "p_wait": q.p_wait(), "abandon_rate": q.p_abandon(), "service_level": q.answered_within(within),
-                    "service_level_of_answered": q.sl_of_answered(within), "asa_s": q.asa(),
-                    "mean_wait_s": q.mean_wait_all(), "occupancy": q.occupancy(),
-                })),
-                ErlangFormat::Text => {
-                    out!(
-                        "Erlang A: {} per hour, AHT {}, {agents} agents, mean patience {}",
-                        load.per_hour,
-                        format_duration(load.aht),
-                        format_duration(patience)
-                    );
-                    out!("  probability of waiting          {:.2} %", 100.0 * q.p_wait());
-                    out!("  abandon rate                    {:.2} %", 100.0 * q.p_abandon());
-                    out!(
-                        "  service level ({:>5}, offered)  {:.2} %",
-                        format_duration(within),
-                        100.0 * q.answered_within(within)
-                    );
-                    out!("  service level of answered       {:.2} %", 100.0 * q.sl_of_answered(within));
-                    out!("  ASA                             {:.1} s", q.asa());
-                    out!("  mean wait (all callers)         {:.1} s", q.mean_wait_all());
-                    out!("  occupancy                       {:.2} %", 100.0 * q.occupancy());
-                }
-            }
-            0
+            AbandonResult::new(load.per_hour, load.aht, agents, patience, within)
+                .map(|d| write(format, &|f| f.write(&d, opts, &mut stdout())))
         }
         ErlangCommand::Agents { load, target: (share, within), patience, format } => {
-            let rate = load.per_hour / 3600.0;
-            let found = match agents_for_target(rate, load.aht, within, share, patience) {
-                Ok(found) => found,
-                Err(e) => return fail(e),
-            };
-            let Some(n) = found else {
-                eprintln!(
-                    "ccsim: no headcount up to the search bound reaches {:.1} % in {}",
-                    100.0 * share,
-                    format_duration(within)
-                );
-                return 1;
-            };
-            // Arguments were checked by agents_for_target; c ≥ 1.
-            let sl = |c: u32| match patience {
-                None => ErlangC::new(rate, load.aht, c).map_or(f64::NAN, |q| q.service_level(within)),
-                Some(p) => ErlangA::new(rate, load.aht, c, p).map_or(f64::NAN, |q| q.answered_within(within)),
-            };
-            match format {
-                ErlangFormat::Json => print_json(serde_json::json!({
-                    "per_hour": load.per_hour, "aht_s": load.aht, "target": share, "within_s": within,
-                    "patience_s": patience, "min_agents": n, "service_level": sl(n),
-                })),
-                ErlangFormat::Text => {
-                    let model = if patience.is_some() { "Erlang A" } else { "Erlang C" };
-                    out!(
-                        "{model}: {} per hour, AHT {}, target {:.1} % in {}",
-                        load.per_hour,
-                        format_duration(load.aht),
-                        100.0 * share,
-                        format_duration(within)
-                    );
-                    out!("  minimum agents   {n}  (service level {:.2} %)", 100.0 * sl(n));
-                    if n > 1 {
-                        out!("  with {} agents   service level {:.2} %", n - 1, 100.0 * sl(n - 1));
-                    }
-                }
-            }
-            0
+            AgentsResult::new(load.per_hour, load.aht, ServiceTarget { share, within }, patience)
+                .map(|d| write(format, &|f| f.write(&d, opts, &mut stdout())))
         }
-    }
+    };
+    result.unwrap_or_else(fail)
 }

@@ -14,8 +14,9 @@
 //! ```
 //!
 //! ```
-//! use ccsim::output::{Exporter, Json};
+//! use ccsim::output::Format;
 //! use ccsim::plan::run::{RunOptions, run};
+//! use ccsim::report::Report;
 //! use ccsim::scenario::Scenario;
 //! use ccsim::stats::kpi::ChannelKpi;
 //!
@@ -24,11 +25,11 @@
 //! // What if the team had two more agents? (A checked change, by the path in the file.)
 //! let bigger = scenario.with_overrides(&[("agents.team.staff", "12")])?;
 //! let results = run(bigger, &RunOptions { replications: Some(4), ..Default::default() })?;
-//! let report = results.report();
+//! let report = Report::from(&results);
 //! let sl = report.channel("phone").and_then(|c| c.get(ChannelKpi::ServiceLevel)).unwrap();
 //! assert!(sl.mean > 0.8, "12 agents for 8 Erlangs answer most calls within 20 s");
 //! let mut json = Vec::new();
-//! Json.write(&report, &mut json)?;
+//! Format::Json.write(&report, Default::default(), &mut json)?;
 //! assert!(String::from_utf8(json)?.contains("\"service_level\""));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

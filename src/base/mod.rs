@@ -5,6 +5,7 @@
 pub mod dist;
 pub mod maths;
 pub mod rates;
+pub mod serde_maps;
 pub mod steps;
 pub mod time;
 

@@ -53,6 +53,20 @@ impl Weekday {
     }
 }
 
+/// Written as its short name (`"mon"`), read from a short or long name.
+impl serde::Serialize for Weekday {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Weekday {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        Weekday::parse(&s).ok_or_else(|| de::Error::custom(format!("`{s}` is not mon … sun")))
+    }
+}
+
 /// A duration in seconds as written in a scenario file: finite and not negative.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Seconds(pub f64);

@@ -403,8 +403,8 @@ mod tests {
 }
 
 /// What a history observed in one interval of a scenario's week, folded over the history's
-/// days with the same weekday and time of day.
-#[derive(Debug, Clone, PartialEq)]
+/// days with the same weekday and time of day. Undefined ratios are NaN (`null` in JSON).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Observed {
     /// Channel name.
     pub channel: String,
@@ -415,10 +415,13 @@ pub struct Observed {
     /// Contacts per day.
     pub offered: f64,
     /// Answered within the channel's threshold / (offered − short abandons).
+    #[serde(deserialize_with = "crate::base::serde_maps::nan_if_null")]
     pub service_level: f64,
     /// Mean wait of answered contacts (s).
+    #[serde(deserialize_with = "crate::base::serde_maps::nan_if_null")]
     pub asa_s: f64,
     /// Abandoned / offered.
+    #[serde(deserialize_with = "crate::base::serde_maps::nan_if_null")]
     pub abandon_rate: f64,
 }
 
@@ -448,7 +451,7 @@ pub fn observed(h: &History, s: &crate::scenario::Scenario) -> Vec<Observed> {
             c[0] += 1.0;
             match r.outcome {
                 Outcome::Answered => {
-                    c[1] += f64::from(u8::from(r.wait_s <= ch.within));
+                    c[1] += f64::from(u8::from(r.wait_s <= ch.target.within));
                     c[3] += 1.0;
                     c[4] += r.wait_s;
                 }

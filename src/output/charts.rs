@@ -195,7 +195,7 @@ fn registered() {
 
 /// The charts of a run: five per channel (the heat map only for runs of several days).
 pub fn for_run(r: &Report) -> Vec<Chart> {
-    let start_day = Weekday::parse(r.start_day).unwrap_or(Weekday(0));
+    let start_day = r.start_day;
     let x = XAxis::Time { start_day };
     let range = (r.warmup_s, r.horizon_s);
     let mid = |t: f64| t + r.interval_s / 2.0;
@@ -212,13 +212,13 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
             "{} ({}, target {:.0} % in {})",
             c.name,
             c.kind.name(),
-            100.0 * c.target,
-            format_duration(c.within_s)
+            100.0 * c.target.share,
+            format_duration(c.target.within)
         );
 
         // Service level.
         let sl = series_of(ChannelKpi::ServiceLevel, 1.0);
-        let marks = sl.iter().filter(|p| p.y.is_finite() && p.y < c.target).map(|p| (p.x, p.y)).collect();
+        let marks = sl.iter().filter(|p| p.y.is_finite() && p.y < c.target.share).map(|p| (p.x, p.y)).collect();
         out.push(Chart {
             stem: format!("{slug_c}-service-level"),
             title: format!("{heading}: service level by interval"),
@@ -227,7 +227,7 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
                 x: x.clone(),
                 range,
                 panels: vec![Panel {
-                    y_desc: format!("answered within {} (%)", format_duration(c.within_s)),
+                    y_desc: format!("answered within {} (%)", format_duration(c.target.within)),
                     unit: YUnit::Percent,
                     series: vec![Series {
                         label: "service level, 95 % band".into(),
@@ -235,7 +235,7 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
                         style: Style::Band,
                         points: sl,
                     }],
-                    hline: Some((c.target, format!("target {:.0} %", 100.0 * c.target))),
+                    hline: Some((c.target.share, format!("target {:.0} %", 100.0 * c.target.share))),
                     vline: None,
                     marks,
                 }],
@@ -354,12 +354,16 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
         // Wait distribution.
         if !c.wait_above.is_empty() {
             // Up to where the tail falls below 0.5 % (at least 1.5 T), not an empty plain.
-            let tail = c.wait_above.iter().rposition(|(_, e)| e.mean > 0.005).map_or(0, |j| j + 1);
-            let end = c.wait_above.get(tail).map_or(f64::INFINITY, |p| p.0).max(1.5 * c.within_s);
-            let last = c.wait_above.iter().map(|p| p.0).filter(|&t| t <= end).fold(0.0, f64::max).max(1.0);
+            let tail = c.wait_above.iter().rposition(|p| p.share.mean > 0.005).map_or(0, |j| j + 1);
+            let end = c.wait_above.get(tail).map_or(f64::INFINITY, |p| p.t_s).max(1.5 * c.target.within);
+            let last = c.wait_above.iter().map(|p| p.t_s).filter(|&t| t <= end).fold(0.0, f64::max).max(1.0);
             let (scale, unit) = time_unit(last);
-            let points =
-                c.wait_above.iter().filter(|p| p.0 <= last).map(|(t, e)| Point::of(t / scale, e, 1.0)).collect();
+            let points = c
+                .wait_above
+                .iter()
+                .filter(|p| p.t_s <= last)
+                .map(|p| Point::of(p.t_s / scale, &p.share, 1.0))
+                .collect();
             out.push(Chart {
                 stem: format!("{slug_c}-wait-distribution"),
                 title: format!("{heading}: wait of answered contacts"),
@@ -377,7 +381,10 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
                             points,
                         }],
                         hline: None,
-                        vline: Some((c.within_s / scale, format!("threshold {}", format_duration(c.within_s)))),
+                        vline: Some((
+                            c.target.within / scale,
+                            format!("threshold {}", format_duration(c.target.within)),
+                        )),
                         marks: Vec::new(),
                     }],
                 },
@@ -402,7 +409,7 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
                 stem: format!("{slug_c}-week"),
                 title: format!("{heading}: service level, day by time of day"),
                 channel: Some(c.name.clone()),
-                body: Body::Heat(Heat { cells, day_names, interval_s: r.interval_s, target: c.target }),
+                body: Body::Heat(Heat { cells, day_names, interval_s: r.interval_s, target: c.target.share }),
             });
         }
     }
@@ -435,13 +442,14 @@ fn numeric(v: &str) -> Option<f64> {
 /// The charts of a sweep: each channel's service level and each group's cost against the
 /// swept parameter (or the variant, when several parameters change), with 95 % error bars.
 pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
-    let Some((first_set, first, _)) = s.variants.first() else { return Vec::new() };
+    let Some(v0) = s.variants.first() else { return Vec::new() };
+    let (first_set, first) = (&v0.overrides, &v0.report);
     // One swept path whose values are all numbers: a numeric axis; else the variants.
     let changing: Vec<usize> = (0..first_set.len())
-        .filter(|&p| s.variants.iter().any(|v| v.0.get(p).map(|x| &x.1) != first_set.get(p).map(|x| &x.1)))
+        .filter(|&p| s.variants.iter().any(|v| v.overrides.get(p).map(|x| &x.1) != first_set.get(p).map(|x| &x.1)))
         .collect();
     let numbers: Option<Vec<f64>> = match changing.as_slice() {
-        [p] => s.variants.iter().map(|v| v.0.get(*p).and_then(|x| numeric(&x.1))).collect(),
+        [p] => s.variants.iter().map(|v| v.overrides.get(*p).and_then(|x| numeric(&x.1))).collect(),
         _ => None,
     };
     let (x, xs, range) = match (&numbers, changing.as_slice()) {
@@ -450,7 +458,7 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
             let pad = ((hi - lo) * 0.06).max(0.5);
             let desc = first_set[*p].0.clone();
             let axis = if xs.len() <= 16 {
-                XAxis::Points(desc, s.variants.iter().zip(xs).map(|(v, &x)| (x, v.0[*p].1.clone())).collect())
+                XAxis::Points(desc, s.variants.iter().zip(xs).map(|(v, &x)| (x, v.overrides[*p].1.clone())).collect())
             } else {
                 XAxis::Number(desc)
             };
@@ -463,7 +471,7 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
                 .enumerate()
                 .map(|(i, v)| {
                     let set: Vec<String> =
-                        changing.iter().filter_map(|&p| v.0.get(p)).map(|(_, val)| val.clone()).collect();
+                        changing.iter().filter_map(|&p| v.overrides.get(p)).map(|(_, val)| val.clone()).collect();
                     if set.is_empty() { i.to_string() } else { set.join(", ") }
                 })
                 .collect();
@@ -481,7 +489,7 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
             .variants
             .iter()
             .zip(&xs)
-            .map(|(v, &x)| kpi(&v.1).map_or(nan_point(x), |e| Point::of(x, &e, 1.0)))
+            .map(|(v, &x)| kpi(&v.report).map_or(nan_point(x), |e| Point::of(x, &e, 1.0)))
             .collect(),
     };
     let channel_kpi = |c: usize, k: ChannelKpi| move |r: &Report| r.channels.get(c).and_then(|ch| ch.get(k));
@@ -491,7 +499,7 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
         .enumerate()
         .map(|(c, ch)| {
             series(
-                format!("{} (target {:.0} %)", ch.name, 100.0 * ch.target),
+                format!("{} (target {:.0} %)", ch.name, 100.0 * ch.target.share),
                 c,
                 &channel_kpi(c, ChannelKpi::ServiceLevel),
             )
@@ -526,7 +534,8 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
         }
     };
     let what = if costed { "cost" } else { "ASA" };
-    let target = first.channels.first().map(|c| c.target).filter(|t| first.channels.iter().all(|c| c.target == *t));
+    let target =
+        first.channels.first().map(|c| c.target.share).filter(|t| first.channels.iter().all(|c| c.target.share == *t));
     vec![Chart {
         stem: "sweep".into(),
         title: format!("{}: service level and {what} by variant (mean, 95 % CI)", s.scenario),

@@ -1,6 +1,7 @@
-//! CSV output: one tidy table, a row per value.
+//! CSV output: a document's tidy table ([`super::Document::rows`]), one row per value,
+//! with numbers rounded to what their interval supports.
 //!
-//! Columns: `scope` (`channel`, `type`, `interval`, `group`, `group_interval`, `handled`,
+//! A run's columns: `scope` (`channel`, `type`, `interval`, `group`, `group_interval`, `handled`,
 //! `backlog`, `wait_above`, `issues`, `channel_issues`, `type_issues`, `segment_issues`,
 //! `segment`), `name` (channel, `channel/type`, group, segment, `segment/channel`, or
 //! `all` for every issue), `start_s` (interval
@@ -10,15 +11,9 @@
 //! Values are rounded to what their interval supports (`docs/kpis.md` §10); JSON has them
 //! raw.
 
-use super::Exporter;
-use crate::base::time::format_when;
-use crate::report::Report;
-use crate::scenario::{DAY, Weekday};
+use super::{Document, Rows};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
-
-/// One tidy CSV table (see the module documentation).
-pub struct Csv;
 
 /// `x` with `decimals` decimal places (a negative number rounds to tens, hundreds, …).
 fn fixed(x: f64, decimals: i32) -> String {
@@ -32,7 +27,7 @@ fn fixed(x: f64, decimals: i32) -> String {
 
 /// Ten significant digits, trailing zeros dropped: exact inputs and counts print as they
 /// are (`1395.125`, `0.8`, `450`) without binary noise (`1395.1250000000002`).
-fn exact(x: f64) -> String {
+pub(crate) fn exact(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
@@ -44,7 +39,7 @@ fn exact(x: f64) -> String {
 /// Mean and half-width rounded to what the interval supports: the half-width to two
 /// significant digits, the mean to the same decimal place. Without a positive half-width
 /// (one replication, or no variation) both are given to ten significant digits.
-pub(super) fn rounded(e: &Estimate) -> [String; 2] {
+pub(crate) fn rounded(e: &Estimate) -> [String; 2] {
     if !e.mean.is_finite() {
         return [String::new(), String::new()];
     }
@@ -61,82 +56,20 @@ pub(super) fn rounded(e: &Estimate) -> [String; 2] {
     [fixed(e.mean, decimals), fixed(e.ci95, decimals)]
 }
 
-impl Exporter for Csv {
-    fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let start_day = Weekday::parse(r.start_day).unwrap_or(Weekday(0));
-        let clock = |t: f64| -> [String; 2] {
-            let w = format_when(t, start_day);
-            let (d, c) = w.split_once(' ').unwrap_or((&w, ""));
-            [d.to_string(), c.to_string()]
-        };
-        let mut w = ::csv::Writer::from_writer(out);
-        w.write_record(["scope", "name", "start_s", "kpi", "mean", "ci95", "day", "time"])
-            .map_err(crate::base::csv_io_error)?;
-        let none = || [String::new(), String::new()];
-        let mut row = |scope: &str, name: &str, start: String, kpi: &str, e: &Estimate, when: [String; 2]| {
-            let [mean, ci] = rounded(e);
-            w.write_record([scope, name, &start, kpi, &mean, &ci, &when[0], &when[1]])
-                .map_err(crate::base::csv_io_error)
-        };
-        for c in &r.channels {
-            for (k, e) in &c.kpis {
-                row("channel", &c.name, String::new(), k.name(), e, none())?;
-            }
-            for t in &c.types {
-                for (k, e) in &t.kpis {
-                    row("type", &format!("{}/{}", c.name, t.name), String::new(), k.name(), e, none())?;
-                }
-            }
-        }
-        for g in &r.groups {
-            for (k, e) in &g.kpis {
-                row("group", &g.name, String::new(), k.name(), e, none())?;
-            }
-            for (c, e) in &g.handled {
-                row("handled", &g.name, String::new(), c, e, none())?;
-            }
-        }
-        for i in &r.intervals {
-            for (k, e) in &i.kpis {
-                row("interval", &i.channel, exact(i.start_s), k.name(), e, clock(i.start_s))?;
-            }
-        }
-        for i in &r.group_intervals {
-            for (k, e) in &i.kpis {
-                row("group_interval", &i.group, exact(i.start_s), k.name(), e, clock(i.start_s))?;
-            }
-        }
-        for b in &r.backlog {
-            for (d, e) in b.days.iter().enumerate() {
-                let [day, _] = clock(d as f64 * DAY);
-                row("backlog", &b.channel, (d + 1).to_string(), "waiting_end_of_day", e, [day, String::new()])?;
-            }
-        }
-        for c in &r.channels {
-            for (t, e) in &c.wait_above {
-                row("wait_above", &c.name, exact(*t), "wait_above", e, none())?;
-            }
-        }
-        for x in &r.issues {
-            let scope = match x.of {
-                crate::report::IssueOf::All => "issues",
-                crate::report::IssueOf::Channel(_) => "channel_issues",
-                crate::report::IssueOf::Type(..) => "type_issues",
-                crate::report::IssueOf::Segment(_) => "segment_issues",
-            };
-            for (k, e) in &x.kpis {
-                row(scope, &x.of.name(), String::new(), k.name(), e, none())?;
-            }
-        }
-        for g in &r.segments {
-            for (c, kpis) in &g.channels {
-                for (k, e) in kpis {
-                    row("segment", &format!("{}/{c}", g.name), String::new(), k.name(), e, none())?;
-                }
-            }
-        }
-        w.flush()
+/// A CSV writer as the sink of a document's rows.
+struct CsvRows<W: Write>(::csv::Writer<W>);
+
+impl<W: Write> Rows for CsvRows<W> {
+    fn row(&mut self, cells: &[&str]) -> io::Result<()> {
+        self.0.write_record(cells).map_err(crate::base::csv_io_error)
     }
+}
+
+/// Writes `doc`'s tidy table as CSV.
+pub(super) fn write<D: Document + ?Sized>(doc: &D, out: &mut dyn Write) -> io::Result<()> {
+    let mut rows = CsvRows(::csv::Writer::from_writer(out));
+    doc.rows(&mut rows)?;
+    rows.0.flush()
 }
 
 #[cfg(test)]

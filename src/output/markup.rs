@@ -1,13 +1,9 @@
-//! Table markups: the hooks a table format implements, and a blanket [`Exporter`] for
-//! every markup (one renderer, `text.rs`, lays out the report's tables).
+//! Table markups: the hooks a table format implements. Every document lays out its tables
+//! through these hooks ([`super::Document::tables`]), so a new table format is one markup.
 //!
 //! A markup says how a title, a table caption, a row and the divider under a table's
 //! header are written; cells arrive as plain text with the width of their column, the
 //! first column left-aligned and the others right-aligned.
-
-use super::Exporter;
-use crate::report::Report;
-use std::io::{self, Write};
 
 /// A table format: hooks called by the renderer, in this order per table: `caption`,
 /// `row` (the header), `divider`, `row` per data row, `table_end`. Only `intervals`,
@@ -76,11 +72,21 @@ pub trait Markup {
     fn end(&self) -> String {
         String::new()
     }
-}
 
-impl<M: Markup> Exporter for M {
-    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        super::text::render(self, report, out)
+    /// A short list of labelled values (an analytic result) — default: a two-column table
+    /// `quantity | value` through [`Markup::row`] and [`Markup::divider`].
+    fn fields(&self, items: &[(String, String)]) -> String {
+        let header = ["quantity".to_string(), "value".to_string()];
+        let mut widths = [header[0].chars().count(), header[1].chars().count()];
+        for (l, v) in items {
+            widths[0] = widths[0].max(l.chars().count());
+            widths[1] = widths[1].max(v.chars().count());
+        }
+        let mut out = self.row(&header, &widths) + &self.divider(&widths);
+        for (l, v) in items {
+            out += &self.row(&[l.clone(), v.clone()], &widths);
+        }
+        out + &self.table_end()
     }
 }
 
@@ -123,6 +129,12 @@ impl Markup for Table {
 
     fn divider(&self, widths: &[usize]) -> String {
         format!("{}\n", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("  "))
+    }
+
+    /// Indented `label  value` lines, values aligned.
+    fn fields(&self, items: &[(String, String)]) -> String {
+        let w = items.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+        items.iter().map(|(l, v)| format!("  {}  {v}\n", pad(l, w, true))).collect()
     }
 }
 

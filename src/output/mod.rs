@@ -1,40 +1,89 @@
 //! Output: every result document written in every format that fits it, and the charts.
 //!
-//! * [`Json`] — the machine-readable contract of `docs/kpis.md`.
-//! * [`Csv`] — one tidy table: `scope,name,start_s,kpi,mean,ci95,day,time`, rounded to the CI.
-//! * [`Table`] — aligned text for the terminal; [`Markdown`] — the same as Markdown tables.
-//!   Both are a [`markup::Markup`]: a few row and divider hooks behind one renderer.
-//! * `Xlsx` (feature `xlsx`) — an Excel workbook, one sheet per scope, numbers as numbers.
-//! * [`Html`] — the shareable report: one more markup (`html.rs`), with the scenario's
-//!   inputs, charts passed in as SVG, and the KPI definitions.
-//! * `charts` (feature `charts`) — PNG and SVG charts of runs, sweeps and staffing plans.
+//! A result document (a run's [`Report`](crate::report::Report), a
+//! [`SweepReport`](crate::report::sweep::SweepReport), a
+//! [`StaffingReport`](crate::report::staffing::StaffingReport), an Erlang result) is a
+//! [`Document`]: it lays out its tables through the hooks of a [`markup::Markup`], gives
+//! its tidy rows, and is serialised by serde. One dispatch, [`Format::write`], writes any
+//! document in any format:
+//!
+//! * [`Format::Table`] — aligned text for the terminal; [`Format::Markdown`] — the same
+//!   tables in Markdown (both markups, `markup.rs`);
+//! * [`Format::Json`] — the machine-readable contract of `docs/kpis.md` (`json.rs`);
+//! * [`Format::Csv`] — one tidy table, rounded to the confidence intervals (`csv.rs`);
+//! * `Format::Xlsx` (feature `xlsx`) — an Excel workbook where one fits (`xlsx.rs`).
+//!
+//! A new format is one file (a markup, or a writer over serde or rows) and one arm of
+//! [`Format::write`]. The HTML report is one more markup ([`Html`]), with charts
+//! ([`charts`], feature `charts`) passed in as SVG.
 
 #[cfg(feature = "charts")]
 pub mod charts;
 mod csv;
+mod erlang;
 pub mod html;
 mod json;
 pub mod markup;
+mod run;
+mod staffing;
+mod sweep;
 pub(crate) mod text;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 
-pub use self::csv::Csv;
 pub use self::html::{Figure, Html};
-pub use self::json::Json;
-pub use self::markup::{Markdown, Table};
+pub use self::markup::{Markdown, Markup, Table};
 
-use crate::report::Report;
 use std::io::{self, Write};
 
-/// Writes a report in one output format.
-pub trait Exporter {
-    /// Writes the whole report to `out`.
+/// A result document, writable in every format.
+pub trait Document: serde::Serialize {
+    /// Writes the document's tables through `markup` (aligned text, Markdown, HTML).
     ///
     /// # Errors
     ///
     /// The first I/O error of `out`.
-    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+    fn tables(&self, markup: &dyn Markup, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Gives the document as one tidy table: the header row first, then every row.
+    ///
+    /// # Errors
+    ///
+    /// The first error of `rows`.
+    fn rows(&self, rows: &mut dyn Rows) -> io::Result<()>;
+
+    /// Writes the document as an Excel workbook (default: refused — no workbook fits it).
+    ///
+    /// # Errors
+    ///
+    /// The first I/O error of `out`, or [`io::ErrorKind::Unsupported`] when no workbook
+    /// fits the document.
+    #[cfg(feature = "xlsx")]
+    fn workbook(&self, _out: &mut dyn Write) -> io::Result<()> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this result is written as table, markdown, csv or json, not xlsx",
+        ))
+    }
+}
+
+/// Where a document's tidy rows go (CSV; a workbook sheet).
+pub trait Rows {
+    /// One row of cells (the first call gives the header).
+    ///
+    /// # Errors
+    ///
+    /// The sink's I/O error.
+    fn row(&mut self, cells: &[&str]) -> io::Result<()>;
+}
+
+/// How tables are laid out (the table and Markdown formats).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Add the per-interval tables (JSON and CSV always have them).
+    pub intervals: bool,
+    /// The terminal's width: side-by-side tables wider than this are stacked (`None`: never).
+    pub width: Option<usize>,
 }
 
 /// The output formats.
@@ -48,7 +97,7 @@ pub enum Format {
     Json,
     /// One tidy CSV table.
     Csv,
-    /// An Excel workbook, one sheet per scope (feature `xlsx`).
+    /// An Excel workbook (feature `xlsx`; runs only).
     #[cfg(feature = "xlsx")]
     Xlsx,
 }
@@ -83,17 +132,20 @@ impl Format {
         false
     }
 
-    /// The exporter of this format; `intervals` adds per-interval tables to the table and
-    /// Markdown formats (JSON and CSV always have them); `width` is the terminal's width
-    /// for the table format (`None`: channels always side by side).
-    pub fn exporter(self, intervals: bool, width: Option<usize>) -> Box<dyn Exporter> {
+    /// Writes `doc` in this format to `out`: the one dispatch of every document and format.
+    ///
+    /// # Errors
+    ///
+    /// The first I/O error of `out`; [`io::ErrorKind::Unsupported`] for a workbook of a
+    /// document no workbook fits.
+    pub fn write<D: Document + ?Sized>(self, doc: &D, options: TableOptions, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            Format::Table => Box::new(Table { intervals, width }),
-            Format::Markdown => Box::new(Markdown { intervals }),
-            Format::Json => Box::new(Json),
-            Format::Csv => Box::new(Csv),
+            Format::Table => doc.tables(&Table { intervals: options.intervals, width: options.width }, out),
+            Format::Markdown => doc.tables(&Markdown { intervals: options.intervals }, out),
+            Format::Json => json::write(doc, out),
+            Format::Csv => csv::write(doc, out),
             #[cfg(feature = "xlsx")]
-            Format::Xlsx => Box::new(xlsx::Xlsx),
+            Format::Xlsx => doc.workbook(out),
         }
     }
 }

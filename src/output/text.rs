@@ -10,7 +10,7 @@
 use super::markup::Markup;
 use crate::base::time::{format_duration, format_when};
 use crate::report::{ChannelReport, Report};
-use crate::scenario::{DAY, Weekday};
+use crate::scenario::DAY;
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
@@ -70,7 +70,7 @@ fn marked(text: String, low: bool) -> String {
 
 /// Interval start as planners read it: `Mon 08:30`.
 pub(super) fn when(r: &Report, t: f64) -> String {
-    format_when(t, Weekday::parse(r.start_day).unwrap_or(Weekday(0)))
+    format_when(t, r.start_day)
 }
 
 /// The intervals worth a row: those with contacts or with agents to serve them (closed,
@@ -89,7 +89,7 @@ pub(super) fn misses(r: &Report, c: &ChannelReport) -> (usize, usize, Option<(f6
     for i in r.intervals.iter().filter(|i| i.channel == c.name) {
         let Some(sl) = i.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) else { continue };
         n += 1;
-        if below(&sl, c.target) {
+        if below(&sl, c.target.share) {
             low += 1;
             if worst.is_none_or(|(_, w)| sl.mean < w.mean) {
                 worst = Some((i.start_s, sl));
@@ -101,7 +101,7 @@ pub(super) fn misses(r: &Report, c: &ChannelReport) -> (usize, usize, Option<(f6
 
 /// The channel's heading: `phone (voice, 80 % in 20s)`.
 pub(super) fn channel_heading(c: &ChannelReport) -> String {
-    format!("{} ({}, {:.0} % in {})", c.name, c.kind.name(), 100.0 * c.target, format_duration(c.within_s))
+    format!("{} ({}, {:.0} % in {})", c.name, c.kind.name(), 100.0 * c.target.share, format_duration(c.target.within))
 }
 
 /// A table: caption, header and rows of plain-text cells.
@@ -130,7 +130,7 @@ impl Grid {
         w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1)
     }
 
-    pub fn write(&self, out: &mut dyn Write, markup: &impl Markup) -> io::Result<()> {
+    pub fn write(&self, out: &mut dyn Write, markup: &(impl Markup + ?Sized)) -> io::Result<()> {
         let width = self.widths();
         let caption = if self.folded { markup.folded_caption(&self.title) } else { markup.caption(&self.title) };
         write!(out, "{caption}")?;
@@ -149,7 +149,7 @@ fn channel_cells(r: &Report, c: &ChannelReport, kpis: &[ChannelKpi]) -> Vec<Stri
         .iter()
         .map(|&k| match c.get(k) {
             None => String::new(),
-            Some(e) => marked(with_ci(&e, k.def().unit), k == ChannelKpi::ServiceLevel && below(&e, c.target)),
+            Some(e) => marked(with_ci(&e, k.def().unit), k == ChannelKpi::ServiceLevel && below(&e, c.target.share)),
         })
         .collect();
     let (n, low, worst) = misses(r, c);
@@ -164,7 +164,7 @@ const MISS_LABELS: [&str; 2] = ["intervals below target", "worst interval"];
 /// into several tables of as many columns as fit the markup's width. Rows empty in every
 /// column of a table are left out.
 fn kpi_tables(
-    markup: &impl Markup,
+    markup: &(impl Markup + ?Sized),
     out: &mut dyn Write,
     title: &str,
     corner: &str,
@@ -200,7 +200,7 @@ fn kpi_tables(
 }
 
 /// The channels' KPIs; whether any is below its target.
-fn channels(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bool> {
+fn channels(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<bool> {
     let kpis: Vec<ChannelKpi> =
         ChannelKpi::ALL.iter().copied().filter(|&k| r.channels.iter().any(|c| c.get(k).is_some())).collect();
     let labels: Vec<String> =
@@ -213,7 +213,7 @@ fn channels(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result
 }
 
 /// Each channel's contact types; whether any is below its target.
-fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bool> {
+fn types(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<bool> {
     let mut any_low = false;
     for c in r.channels.iter().filter(|c| !c.types.is_empty()) {
         let kpis: Vec<ChannelKpi> =
@@ -227,12 +227,12 @@ fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bo
                 let mut cells = vec![
                     t.priority.to_string(),
                     value(t.share, Unit::Share),
-                    format!("{} in {}", value(t.target, Unit::Share), format_duration(t.within_s)),
+                    format!("{} in {}", value(t.target.share, Unit::Share), format_duration(t.target.within)),
                 ];
                 cells.extend(kpis.iter().map(|&k| match t.get(k) {
                     None => String::new(),
                     Some(e) => {
-                        let low = k == ChannelKpi::ServiceLevel && below(&e, t.target);
+                        let low = k == ChannelKpi::ServiceLevel && below(&e, t.target.share);
                         any_low |= low;
                         marked(with_ci(&e, k.def().unit), low)
                     }
@@ -247,18 +247,19 @@ fn types(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bo
 
 /// Customer issues and time to resolution: one column per type issues started as (the
 /// channel for channels with one type), per segment, and over all issues.
-fn issues(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn issues(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     use crate::report::IssueOf;
     use crate::stats::kpi::IssueKpi;
     let multi: Vec<&str> = r.channels.iter().filter(|c| !c.types.is_empty()).map(|c| c.name.as_str()).collect();
-    let shown: Vec<&crate::report::IssueReport> = r
+    let shown: Vec<(IssueOf, &crate::report::Kpis<IssueKpi>)> = r
         .issues
-        .iter()
-        .filter(|x| match &x.of {
+        .scopes()
+        .into_iter()
+        .filter(|(of, _)| match of {
             IssueOf::Channel(c) => !multi.contains(&c.as_str()),
             _ => true,
         })
-        .filter(|x| x.get(IssueKpi::Issues).is_some_and(|e| e.mean > 0.0))
+        .filter(|(_, k)| k.get(IssueKpi::Issues).is_some_and(|e| e.mean > 0.0))
         .collect();
     if shown.is_empty() {
         return Ok(());
@@ -271,11 +272,11 @@ fn issues(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
         IssueOf::All => 2,
     };
     let mut shown = shown;
-    shown.sort_by_key(|x| rank(&x.of));
+    shown.sort_by_key(|x| rank(&x.0));
     let columns: Vec<(String, Vec<String>)> = shown
         .iter()
-        .map(|x| {
-            let name = match &x.of {
+        .map(|(of, x)| {
+            let name = match of {
                 IssueOf::Segment(g) => format!("segment {g}"),
                 IssueOf::All => "all issues".into(),
                 other => other.name(),
@@ -289,10 +290,10 @@ fn issues(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
 }
 
 /// Each customer segment's contacts, per channel; whether any is below its target.
-fn segments(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<bool> {
+fn segments(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<bool> {
     let mut any_low = false;
     for c in &r.channels {
-        fn of<'a>(g: &'a crate::report::SegmentReport, c: &str) -> Option<&'a Vec<(ChannelKpi, Estimate)>> {
+        fn of<'a>(g: &'a crate::report::SegmentReport, c: &str) -> Option<&'a crate::report::Kpis<ChannelKpi>> {
             g.channels.iter().find(|x| x.0 == c).map(|x| &x.1)
         }
         let kpis: Vec<ChannelKpi> = ChannelKpi::ALL
@@ -309,7 +310,8 @@ fn segments(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result
             .segments
             .iter()
             .map(|g| {
-                let (target, within) = g.target.unwrap_or((c.target, c.within_s));
+                let t = g.target.unwrap_or(c.target);
+                let (target, within) = (t.share, t.within);
                 let mut cells = vec![
                     value(g.share, Unit::Share),
                     g.priority_boost.to_string(),
@@ -334,7 +336,7 @@ fn segments(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result
 
 /// Forecast uncertainty: the realised demand factor and how much of the service level's
 /// spread across replications it explains.
-fn forecast(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn forecast(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if r.forecast.is_empty() {
         return Ok(());
     }
@@ -352,7 +354,10 @@ fn forecast(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result
                 format!("{:.2}", f.day_cv),
                 format!("{:.2}", f.interval_cv),
                 format!("{:.3} ± {:.3}", f.demand_factor.mean, f.demand_factor.ci95),
-                if f.demand_factor.sd.is_finite() { format!("{:.3}", f.demand_factor.sd) } else { "–".into() },
+                {
+                    let sd = f.demand_factor.spread(r.replications);
+                    if sd.is_finite() { format!("{sd:.3}") } else { "–".into() }
+                },
                 value(f.service_level_share, Unit::Share),
             ]
         })
@@ -360,7 +365,7 @@ fn forecast(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result
     Grid { title: "Forecast uncertainty".into(), header, rows, folded: false }.write(out, markup)
 }
 
-fn groups(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn groups(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let kpis: Vec<GroupKpi> =
         GroupKpi::ALL.iter().copied().filter(|&k| r.groups.iter().any(|g| g.get(k).is_some())).collect();
     let labels: Vec<String> = kpis.iter().map(|k| k.def().label.to_string()).collect();
@@ -375,7 +380,7 @@ fn groups(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
     kpi_tables(markup, out, "Agent groups", "agent group", &labels, &columns)
 }
 
-fn backlog(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn backlog(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if r.backlog.is_empty() || r.backlog.iter().all(|b| b.days.is_empty()) {
         return Ok(());
     }
@@ -404,7 +409,7 @@ pub(super) const INTERVAL_KPIS: [ChannelKpi; 7] = [
     ChannelKpi::Occupancy,
 ];
 
-fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn intervals(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     for c in &r.channels {
         // Channels that announce waits also show, per interval, who balked and how many
         // promises were kept.
@@ -438,7 +443,7 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
                     let unit = k.def().unit;
                     let v = e.map_or(String::new(), |e| value(e.mean, unit));
                     if k == ChannelKpi::ServiceLevel {
-                        let low = e.is_some_and(|e| below(&e, c.target));
+                        let low = e.is_some_and(|e| below(&e, c.target.share));
                         row.push(marked(v, low));
                         row.push(e.map_or(String::new(), |e| half_width(&e, unit)));
                     } else {
@@ -452,7 +457,7 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
             })
             .collect();
         write!(out, "{}", markup.channel_figures(&c.name))?;
-        let title = format!("{} by interval of arrival (target {:.0} %)", channel_heading(c), 100.0 * c.target);
+        let title = format!("{} by interval of arrival (target {:.0} %)", channel_heading(c), 100.0 * c.target.share);
         Grid { title, header, rows, folded: true }.write(out, markup)?;
     }
     for g in &r.groups {
@@ -483,7 +488,7 @@ fn intervals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Resul
 /// The simulated day against what a history observed, interval by interval. A day's
 /// range is the replications' mean ± 1.96 standard deviations, narrowed by √k when the
 /// observed value folds k days: an observed service level outside it is marked `✗`.
-fn actuals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn actuals(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     for c in &r.channels {
         let obs: Vec<&crate::data::history::Observed> = r.actuals.iter().filter(|a| a.channel == c.name).collect();
         if obs.is_empty() {
@@ -511,10 +516,9 @@ fn actuals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<
             if a.offered == 0.0 && i.get(ChannelKpi::Offered).is_none_or(|e| e.mean == 0.0) {
                 continue;
             }
-            let get =
-                |k: ChannelKpi| i.get(k).unwrap_or(Estimate { mean: f64::NAN, ci95: f64::NAN, n: 0, sd: f64::NAN });
+            let get = |k: ChannelKpi| i.get(k).unwrap_or(Estimate::UNDEFINED);
             let sl = get(ChannelKpi::ServiceLevel);
-            let half = 1.96 * sl.sd / (a.days as f64).sqrt();
+            let half = 1.96 * sl.spread(r.replications) / (a.days as f64).sqrt();
             let (lo, hi) = ((sl.mean - half).max(0.0), (sl.mean + half).min(1.0));
             let range =
                 if half.is_finite() { format!("{:.0}–{:.0} %", 100.0 * lo, 100.0 * hi) } else { "–".into() };
@@ -559,7 +563,7 @@ fn actuals(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<
 }
 
 /// The scenario's key inputs as a table (for markups that ask for it).
-fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn inputs(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut rows = vec![
         vec!["horizon".into(), format_duration(r.horizon_s)],
         vec!["planning interval".into(), format_duration(r.interval_s)],
@@ -622,7 +626,7 @@ fn inputs(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<(
 }
 
 /// The definition of every KPI shown, from the catalogue (for markups that ask for it).
-fn definitions(markup: &impl Markup, out: &mut dyn Write) -> io::Result<()> {
+fn definitions(markup: &(impl Markup + ?Sized), out: &mut dyn Write) -> io::Result<()> {
     let mut rows: Vec<Vec<String>> = ChannelKpi::ALL
         .iter()
         .map(|k| vec![k.def().label.into(), format!("channel {}", k.name()), k.what().into()])
@@ -640,7 +644,7 @@ fn definitions(markup: &impl Markup, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Writes the report's tables in `markup`.
-pub(super) fn render(markup: &impl Markup, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn render(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let warm =
         if r.warmup_s > 0.0 { format!(", first {} warm-up", format_duration(r.warmup_s)) } else { String::new() };
     let head = format!(

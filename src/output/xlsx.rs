@@ -10,17 +10,12 @@
 //! 00:00 on a nominal date with the run's first weekday (the week of Monday 1 January
 //! 2024), shown as `Mon 09:30`. The header row of every sheet is frozen.
 
-use super::Exporter;
 use crate::report::Report;
 use crate::scenario::DAY;
 use crate::scenario::Weekday;
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
-use std::io::{self, Write};
-
-/// The Excel exporter (see the module documentation).
-pub struct Xlsx;
 
 /// Excel's serial day number of Monday 1 January 2024 (days since 1899-12-30).
 const MONDAY_2024_01_01: f64 = 45292.0;
@@ -120,9 +115,9 @@ fn pairs<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<String> {
     labels.flat_map(|l| [l.to_string(), format!("{l} ±")]).collect()
 }
 
-fn build(r: &Report) -> Result<Workbook, XlsxError> {
+pub(super) fn build(r: &Report) -> Result<Workbook, XlsxError> {
     let f = Formats::new();
-    let start_day = Weekday::parse(r.start_day).unwrap_or(Weekday(0));
+    let start_day = r.start_day;
     let mut wb = Workbook::new();
     let channel_kpis: Vec<ChannelKpi> =
         ChannelKpi::ALL.iter().copied().filter(|&k| r.channels.iter().any(|c| c.get(k).is_some())).collect();
@@ -137,10 +132,10 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
         for c in &r.channels {
             s.text(0, &c.name)?;
             s.text(1, c.kind.name())?;
-            s.number(2, c.target, Some(&f.share))?;
-            s.number(3, c.within_s / DAY, Some(&f.duration))?;
+            s.number(2, c.target.share, Some(&f.share))?;
+            s.number(3, c.target.within / DAY, Some(&f.duration))?;
             if let Some(sl) = c.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) {
-                s.ws.write_boolean(s.row, 4, sl.mean < c.target)?;
+                s.ws.write_boolean(s.row, 4, sl.mean < c.target.share)?;
             }
             for (i, &k) in channel_kpis.iter().enumerate() {
                 s.estimate(5 + 2 * i as u16, c.get(k), k.def().unit)?;
@@ -178,17 +173,17 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
         let mut head: Vec<String> = vec!["scope".into(), "name".into()];
         head.extend(pairs(IssueKpi::ALL.iter().map(|k| k.def().label)));
         s.header(&head)?;
-        for x in &r.issues {
-            let scope = match x.of {
+        for (of, kpis) in r.issues.scopes() {
+            let scope = match of {
                 crate::report::IssueOf::All => "all",
                 crate::report::IssueOf::Channel(_) => "channel",
                 crate::report::IssueOf::Type(..) => "type",
                 crate::report::IssueOf::Segment(_) => "segment",
             };
             s.text(0, scope)?;
-            s.text(1, &x.of.name())?;
+            s.text(1, &of.name())?;
             for (i, &k) in IssueKpi::ALL.iter().enumerate() {
-                s.estimate(2 + 2 * i as u16, x.get(k), k.def().unit)?;
+                s.estimate(2 + 2 * i as u16, kpis.get(k), k.def().unit)?;
             }
             s.next();
         }
@@ -244,7 +239,7 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
             s.text(0, &i.channel)?;
             s.when(1, i.start_s, start_day)?;
             s.number(2, i.start_s, None)?;
-            let target = r.channel(&i.channel).map_or(f64::NAN, |c| c.target);
+            let target = r.channel(&i.channel).map_or(f64::NAN, |c| c.target.share);
             if let Some(sl) = i.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) {
                 s.ws.write_boolean(s.row, 3, sl.mean < target)?;
             }
@@ -296,10 +291,10 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
             ["channel", "wait t", "answered waiting longer than t", "±"].iter().map(|x| x.to_string()).collect();
         s.header(&head)?;
         for c in &r.channels {
-            for (t, e) in &c.wait_above {
+            for p in &c.wait_above {
                 s.text(0, &c.name)?;
-                s.number(1, t / DAY, Some(&f.duration))?;
-                s.estimate(2, Some(*e), Unit::Share)?;
+                s.number(1, p.t_s / DAY, Some(&f.duration))?;
+                s.estimate(2, Some(p.share), Unit::Share)?;
                 s.next();
             }
         }
@@ -318,7 +313,7 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
             ("horizon", crate::base::time::format_duration(r.horizon_s)),
             ("interval", crate::base::time::format_duration(r.interval_s)),
             ("warm-up", crate::base::time::format_duration(r.warmup_s)),
-            ("first day", r.start_day.to_string()),
+            ("first day", r.start_day.name().to_string()),
             (
                 "dates",
                 "Interval starts are date-times in the week of Monday 1 January 2024, a nominal week with the run's weekdays.".into(),
@@ -337,12 +332,4 @@ fn build(r: &Report) -> Result<Workbook, XlsxError> {
         }
     }
     Ok(wb)
-}
-
-impl Exporter for Xlsx {
-    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut wb = build(report).map_err(io::Error::other)?;
-        let bytes = wb.save_to_buffer().map_err(io::Error::other)?;
-        out.write_all(&bytes)
-    }
 }

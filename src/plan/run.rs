@@ -6,7 +6,6 @@
 
 use crate::engine::{Model, simulate};
 use crate::error::Error;
-use crate::report::Report;
 use crate::scenario::Scenario;
 use crate::stats::kpi;
 use crate::stats::summary::{Accumulator, Estimate};
@@ -33,7 +32,20 @@ pub struct Results {
     pub estimates: Vec<Estimate>,
     /// Per channel with forecast uncertainty: how the replications' demand factors and
     /// service levels went together.
-    pub forecast: Vec<crate::report::ForecastReport>,
+    pub forecast: Vec<ForecastSpread>,
+}
+
+/// How one channel's forecast uncertainty played out over a run's replications.
+#[derive(Debug, Clone, Copy)]
+pub struct ForecastSpread {
+    /// The channel (index in the scenario).
+    pub channel: usize,
+    /// The replications' demand factor: expected counted arrivals with their multipliers
+    /// over the forecast's (mean 1; its standard deviation is the realised forecast error).
+    pub demand_factor: Estimate,
+    /// Share of the variance of the channel's service level across replications that the
+    /// demand factor explains (squared correlation).
+    pub service_level_share: f64,
 }
 
 /// Running sums of (x, y) pairs for a correlation.
@@ -91,13 +103,6 @@ impl Results {
     pub fn scenario(&self) -> &Scenario {
         &self.model.scenario
     }
-
-    /// The estimates arranged by channel, group and interval.
-    pub fn report(&self) -> Report {
-        let mut r = Report::new(&self.model.scenario, &self.model.layout, &self.estimates);
-        r.forecast = self.forecast.clone();
-        r
-    }
 }
 
 /// Runs every replication of a scenario. Fails on options out of range (0 replications)
@@ -105,7 +110,8 @@ impl Results {
 ///
 /// # Errors
 ///
-/// [`Error::Scenario`] for replications out of range; [`Error::Run`] when worker\nthreads cannot start or a replication outgrows memory.
+/// [`Error::Scenario`] for replications out of range; [`Error::Run`] when worker
+/// threads cannot start or a replication outgrows memory.
 pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
     let mut scenario = match opts.replications {
         Some(r) => scenario.with_replications(r)?,
@@ -132,7 +138,7 @@ pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
 }
 
 /// Runs the replications in parallel batches and folds their KPI vectors in order.
-fn fold(model: &Model) -> Result<(Vec<Estimate>, Vec<crate::report::ForecastReport>), Error> {
+fn fold(model: &Model) -> Result<(Vec<Estimate>, Vec<ForecastSpread>), Error> {
     let n = u64::from(model.scenario.replications());
     let mut acc = Accumulator::new(model.layout.len());
     let uncertain: Vec<usize> =
@@ -173,16 +179,7 @@ fn fold(model: &Model) -> Result<(Vec<Estimate>, Vec<crate::report::ForecastRepo
     let forecast = uncertain
         .iter()
         .enumerate()
-        .map(|(j, &c)| {
-            let ch = &model.scenario.channels[c];
-            crate::report::ForecastReport {
-                channel: ch.name.clone(),
-                day_cv: ch.forecast.day_cv,
-                interval_cv: ch.forecast.interval_cv,
-                demand_factor: factors[j],
-                service_level_share: pairs[j].r2(),
-            }
-        })
+        .map(|(j, &c)| ForecastSpread { channel: c, demand_factor: factors[j], service_level_share: pairs[j].r2() })
         .collect();
     Ok((acc.finish(), forecast))
 }

@@ -31,7 +31,7 @@ use crate::Error;
 use crate::base::maths::student_t_quantile;
 use crate::erlang::{ErlangA, agents_for_target};
 use crate::plan::run::{Results, RunOptions, run};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ServiceTarget};
 use crate::stats::kpi::ChannelKpi;
 
 /// What to optimise for.
@@ -39,9 +39,8 @@ use crate::stats::kpi::ChannelKpi;
 pub struct Goal {
     /// Index of the group whose plan is optimised.
     pub group: usize,
-    /// Service-level target `(share, threshold s)` for every channel of the group; `None`:
-    /// each channel's own.
-    pub target: Option<(f64, f64)>,
+    /// Service-level target for every channel of the group; `None`: each channel's own.
+    pub target: Option<ServiceTarget>,
     /// Largest abandon rate allowed in any interval, if any.
     pub max_abandon: Option<f64>,
     /// Confidence of "meets the target", in (0.5, 1).
@@ -78,7 +77,7 @@ fn staff_value(plan: &[u32]) -> String {
 fn with_plan(base: &Scenario, goal: &Goal, plan: &[u32]) -> Result<Scenario, Error> {
     // Entries by position: names may contain dots.
     let mut set = vec![(format!("agents.{}.staff", goal.group), staff_value(plan))];
-    if let Some((share, within)) = goal.target {
+    if let Some(ServiceTarget { share, within }) = goal.target {
         for sk in &base.groups()[goal.group].skills {
             let c = sk.channel;
             set.push((format!("channel.{c}.service_level.target"), format!("{share}")));
@@ -98,7 +97,7 @@ fn misses(results: &Results, goal: &Goal) -> Vec<usize> {
     for i in 0..l.intervals {
         let missed = s.groups()[goal.group].skills.iter().any(|sk| {
             let c = sk.channel;
-            let target = s.channels()[c].target;
+            let target = s.channels()[c].target.share;
             let offered = est[l.channel_interval(c, i, ChannelKpi::Offered)];
             if offered.mean.is_nan() || offered.mean <= 0.0 {
                 return false;
@@ -164,7 +163,7 @@ fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
                     None => never = true,
                 }
             }
-            let (t_share, t_within) = goal.target.unwrap_or((ch.target, ch.within));
+            let ServiceTarget { share: t_share, within: t_within } = goal.target.unwrap_or(ch.target);
             share = share.max(t_share);
             within = within.min(t_within);
         }
@@ -194,7 +193,8 @@ fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
 ///
 /// # Errors
 ///
-/// [`Error::Input`] for a goal out of range or a group staffed by shifts;\n[`Error::Run`] when no plan meets every target within the rounds allowed.
+/// [`Error::Input`] for a goal out of range or a group staffed by shifts;
+/// [`Error::Run`] when no plan meets every target within the rounds allowed.
 pub fn optimise(base: &Scenario, goal: &Goal, mut progress: impl FnMut(usize)) -> Result<Plan, Error> {
     let g = base.groups().get(goal.group).ok_or_else(|| Error::Input("no such group".into()))?;
     if !(goal.confidence > 0.5 && goal.confidence < 1.0) {

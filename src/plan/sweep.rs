@@ -43,7 +43,8 @@ impl Axis {
     ///
     /// # Errors
     ///
-    /// [`Error::Input`] naming the argument: no `=`, an empty value, a bad or empty range,\nor more values than allowed.
+    /// [`Error::Input`] naming the argument: no `=`, an empty value, a bad or empty range,
+    /// or more values than allowed.
     pub fn parse(arg: &str) -> Result<Axis, Error> {
         let bad = |why: String| Error::Input(format!("--set {arg}: {why}"));
         let (path, list) = arg
@@ -117,7 +118,8 @@ fn split_top_level(list: &str) -> Vec<&str> {
 ///
 /// # Errors
 ///
-/// [`Error::Input`] without axes, for zipped axes of different lengths, or for more\nvariants than allowed.
+/// [`Error::Input`] without axes, for zipped axes of different lengths, or for more
+/// variants than allowed.
 pub fn variants(axes: &[Axis], zip: bool) -> Result<Vec<Vec<(String, String)>>, Error> {
     if axes.is_empty() {
         return Err(Error::Input("a sweep needs at least one --set PATH=V1,V2,…".into()));
@@ -368,7 +370,8 @@ pub fn run_shard(
 ///
 /// # Errors
 ///
-/// [`Error::Input`] when a replication is missing, given twice, or does not match the\nsweep's variants.
+/// [`Error::Input`] when a replication is missing, given twice, or does not match the
+/// sweep's variants.
 pub fn merge(plan: Plan, mut replications: Vec<Replication>) -> Result<SweepResults, Error> {
     replications.sort_by_key(|x| x.0);
     let n = plan.models.len();

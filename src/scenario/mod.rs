@@ -285,7 +285,8 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`ScenarioError`] naming the override: a path that does not exist, a value that does\nnot parse, or a scenario that is invalid with it.
+    /// [`ScenarioError`] naming the override: a path that does not exist, a value that does
+    /// not parse, or a scenario that is invalid with it.
     pub fn with_overrides(&self, set: &[(&str, &str)]) -> Result<Scenario, ScenarioError> {
         let mut all = self.source.overrides.clone();
         all.extend(set.iter().map(|(p, v)| (p.to_string(), v.to_string())));
@@ -309,7 +310,8 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`ScenarioError`] when the file cannot be read, is not UTF-8, or is not a valid\nscenario (every problem, located).
+    /// [`ScenarioError`] when the file cannot be read, is not UTF-8, or is not a valid
+    /// scenario (every problem, located).
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
         let fail = |line, column, message| ScenarioError {
@@ -509,7 +511,8 @@ pub struct Routing {
 }
 
 /// How contacts arrive and wait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ChannelKind {
     /// Calls: customers wait on line and may abandon.
     Voice,
@@ -551,6 +554,19 @@ impl ChannelKind {
     }
 }
 
+/// A service-level target: a `share` of contacts answered within `within` seconds. The one
+/// shape of a target everywhere (channels, contact types, segments, staffing goals); in
+/// documents it is written as `"target": share, "within_s": within`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ServiceTarget {
+    /// Share of contacts to answer within the threshold, in (0, 1].
+    #[serde(rename = "target")]
+    pub share: f64,
+    /// The threshold T (s).
+    #[serde(rename = "within_s")]
+    pub within: f64,
+}
+
 /// One channel: arrivals, contact types and its service-level target.
 #[derive(Debug, Clone)]
 pub struct Channel {
@@ -558,10 +574,8 @@ pub struct Channel {
     pub name: String,
     /// How its contacts arrive and wait.
     pub kind: ChannelKind,
-    /// Service-level target: share of offered contacts answered within `within`, in (0, 1].
-    pub target: f64,
-    /// Service-level threshold T (s).
-    pub within: f64,
+    /// Service-level target: the share of offered contacts answered within its threshold T.
+    pub target: ServiceTarget,
     /// Contacts abandoning within this time (s) leave the service-level denominator.
     pub short_abandon: f64,
     /// Arrival rate (per second) over the horizon, opening hours already applied for live
@@ -845,9 +859,8 @@ pub struct ContactType {
     pub handle_time: Dist,
     /// `None`: never abandons.
     pub patience: Option<Dist>,
-    /// The type's own service-level threshold and target (s, share), reported per type;
-    /// `None`: the channel's.
-    pub service_level: Option<(f64, f64)>,
+    /// The type's own service-level target, reported per type; `None`: the channel's.
+    pub service_level: Option<ServiceTarget>,
     /// Share of arrivals that self-service (IVR, web) deflects: they never reach an agent
     /// and are reported as `deflected`, outside `offered`. In [0, 1).
     pub deflect: f64,
@@ -930,8 +943,8 @@ pub struct Segment {
     pub priority_boost: u32,
     /// Multiplies drawn patience (> 0).
     pub patience_factor: f64,
-    /// Its own service-level threshold and target (s, share), reported per segment.
-    pub service_level: Option<(f64, f64)>,
+    /// Its own service-level target, reported per segment.
+    pub service_level: Option<ServiceTarget>,
     /// The group its contacts are routed to, on the channels that group serves on arrival
     /// (`None`: no routing by segment): `(group index, dedicated)`. Dedicated: only that
     /// group serves them, and it serves nobody else; preferred: that group first, others

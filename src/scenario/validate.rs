@@ -519,19 +519,19 @@ fn plan_warnings(raw: &RawScenario, channels: &[Channel], groups: &[AgentGroup],
                 format!("`{}` receives contacts but no group serving it is scheduled while it is open: its work is never done", ch.name),
             );
         }
-        if ch.within == 0.0 {
+        if ch.target.within == 0.0 {
             w.err(
                 p.key("service_level").key("within"),
                 "is 0 s: only contacts answered at once count as within the target; did you mean a threshold such as \"20s\"?",
             );
         }
-        if ch.short_abandon > 0.0 && ch.short_abandon >= ch.within {
+        if ch.short_abandon > 0.0 && ch.short_abandon >= ch.target.within {
             w.err(
                 p.key("service_level").key("short_abandon"),
                 format!(
                     "({}) is not below `within` ({}): every contact abandoning before the threshold leaves the service level, so abandoning hides misses",
                     format_duration(ch.short_abandon),
-                    format_duration(ch.within)
+                    format_duration(ch.target.within)
                 ),
             );
         }
@@ -816,8 +816,7 @@ fn channel(ck: &mut Check, ctx: &Ctx, p: &FieldPath, rc: &RawChannel, channel_na
     Some(Channel {
         name: rc.name.clone()?,
         kind: kind?,
-        target: target?,
-        within: within?,
+        target: ServiceTarget { share: target?, within: within? },
         short_abandon,
         arrivals: arrivals?,
         types,
@@ -1747,8 +1746,8 @@ fn shares_add_up(ck: &mut Check, p: &FieldPath, what: &str, sum: f64) {
     }
 }
 
-/// A type's or segment's own `service_level = { target, within }`: (within s, target).
-fn own_target(ck: &mut Check, p: &FieldPath, sl: &RawServiceLevel) -> Option<(f64, f64)> {
+/// A type's or segment's own `service_level = { target, within }`.
+fn own_target(ck: &mut Check, p: &FieldPath, sl: &RawServiceLevel) -> Option<ServiceTarget> {
     let target = ck.required(p, "target", &sl.target, "target = 0.9, a share in (0, 1]").copied();
     let within = ck.required(p, "within", &sl.within, "within = \"10s\", the threshold").map(|w| w.0);
     if sl.short_abandon.is_some() {
@@ -1760,7 +1759,7 @@ fn own_target(ck: &mut Check, p: &FieldPath, sl: &RawServiceLevel) -> Option<(f6
         ck.err(p.key("target"), format!("must be a share from 0.01 to 1, such as 0.9; got {}", format_number(t)));
         return None;
     }
-    Some((within?, target?))
+    Some(ServiceTarget { share: target?, within: within? })
 }
 
 /// `preemptive = true` on a channel: live channels only.

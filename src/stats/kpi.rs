@@ -140,7 +140,23 @@ macro_rules! catalogue {
                 }
             }
         }
+
+        impl Kpi for $Enum {
+            const ALL: &'static [$Enum] = $Enum::ALL;
+            fn name(self) -> &'static str {
+                self.def().name
+            }
+        }
     };
+}
+
+/// A scope's KPI catalogue, as documents need it: every KPI in catalogue order, and the
+/// name each is written under in JSON and CSV.
+pub trait Kpi: Copy + PartialEq + 'static {
+    /// Every KPI of the scope, in catalogue order.
+    const ALL: &'static [Self];
+    /// The field name in JSON and CSV output.
+    fn name(self) -> &'static str;
 }
 
 const fn ch(name: &'static str, label: &'static str, unit: Unit, kinds: Kinds, per_type: bool) -> ChannelDef {

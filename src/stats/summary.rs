@@ -6,19 +6,44 @@
 use crate::base::maths::t95;
 
 /// A KPI across replications: mean and 95 % Student-t half-width.
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// JSON holds `{"mean": x, "ci95": h}` (`null` for NaN). An estimate read back from JSON
+/// knows no `n` (0) nor `sd` (NaN): [`Estimate::spread`] recovers the standard deviation
+/// from the half-width and the run's replications.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Estimate {
     /// NaN when no replication defined the KPI.
+    #[serde(deserialize_with = "crate::base::serde_maps::nan_if_null")]
     pub mean: f64,
     /// Half-width of the 95 % interval; NaN with fewer than two defined replications.
+    #[serde(deserialize_with = "crate::base::serde_maps::nan_if_null")]
     pub ci95: f64,
-    /// Replications in which the KPI was defined.
+    /// Replications in which the KPI was defined (0 when read from JSON).
+    #[serde(skip)]
     pub n: u32,
-    /// Sample standard deviation across replications (NaN with fewer than two).
+    /// Sample standard deviation across replications (NaN with fewer than two, or when
+    /// read from JSON).
+    #[serde(skip, default = "crate::base::serde_maps::nan")]
     pub sd: f64,
 }
 
 impl Estimate {
+    /// An undefined estimate (no replication defined the KPI).
+    pub const UNDEFINED: Estimate = Estimate { mean: f64::NAN, ci95: f64::NAN, n: 0, sd: f64::NAN };
+
+    /// The standard deviation across replications: its own when computed in this run, or,
+    /// for an estimate read from JSON, recovered from the half-width of a run of
+    /// `replications` (NaN with fewer than two).
+    pub fn spread(&self, replications: u32) -> f64 {
+        if self.n > 0 {
+            return self.sd;
+        }
+        if !(self.mean.is_finite() && self.ci95.is_finite() && replications >= 2) {
+            return f64::NAN;
+        }
+        self.ci95 * f64::from(replications).sqrt() / t95(replications as usize)
+    }
+
     /// Standard error of the mean (NaN with fewer than two replications).
     pub fn se(&self) -> f64 {
         self.sd / f64::from(self.n).sqrt()

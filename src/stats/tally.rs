@@ -155,8 +155,8 @@ impl Tally {
                 .channels
                 .iter()
                 .map(|c| ChannelInfo {
-                    within: c.within,
-                    per_step: 1.0 / super::kpi::wait_step(c.within),
+                    within: c.target.within,
+                    per_step: 1.0 / super::kpi::wait_step(c.target.within),
                     short_abandon: c.short_abandon,
                     multi_type: c.types.len() > 1,
                     ranged: c.announce.as_ref().is_some_and(crate::scenario::Announce::is_range),
@@ -165,9 +165,9 @@ impl Tally {
             type_within: s
                 .channels
                 .iter()
-                .flat_map(|c| c.types.iter().map(|t| t.service_level.map_or(c.within, |sl| sl.0)))
+                .flat_map(|c| c.types.iter().map(|t| t.service_level.map_or(c.target.within, |sl| sl.within)))
                 .collect(),
-            segment_within: s.segments.iter().map(|g| g.service_level.map(|sl| sl.0)).collect(),
+            segment_within: s.segments.iter().map(|g| g.service_level.map(|sl| sl.within)).collect(),
             type_waits: (0..m.n_types).map(|_| WaitHistogram::new()).collect(),
             segment_waits: (0..n_ch * s.segments.len()).map(|_| WaitHistogram::new()).collect(),
             type_ttr: (0..m.n_types).map(|_| WaitHistogram::new()).collect(),

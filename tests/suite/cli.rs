@@ -599,7 +599,10 @@ fn erlang_extremes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be computed"));
     let out = ccsim(&["erlang", "b", "--erlangs", "1e308", "--lines", "10"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("1e308 Erlangs offered") && text.contains("carried load           10.000"), "{text}");
+    assert!(
+        text.contains("1e308 Erlangs offered") && text.contains("carried load") && text.contains("10.000 Erlangs"),
+        "{text}"
+    );
     assert!(text.lines().all(|l| l.len() < 80), "{text}");
     let out = ccsim(&["erlang", "c", "--per-hour", "120", "--aht", "4m", "--agents", "10", "--within", "99999999999d"]);
     assert!(String::from_utf8_lossy(&out.stdout).lines().all(|l| l.len() < 80));
@@ -897,6 +900,68 @@ fn staff_command() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with --group"));
 }
 
+/// `ccsim staff` writes every format (and honours `--output`): each is read back and
+/// gives the JSON's plan, interval by interval — the CSV's `plan` column, the table's and
+/// the Markdown's `plan` column of the first target — and the JSON itself reads back into
+/// the library's document.
+#[test]
+fn staff_formats_read_back() {
+    let p = write("staff-formats.toml", GOOD);
+    let f = p.display().to_string();
+    let dir = tmp_dir().join("staff-formats");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut written = std::collections::BTreeMap::new();
+    for format in ["table", "markdown", "csv", "json"] {
+        let out_file = dir.join(format!("plan.{format}"));
+        let o = out_file.display().to_string();
+        let out = ccsim(&["staff", &f, "-r", "4", "--target", "80/20s", "--format", format, "--output", &o]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout.is_empty(), "{format}: --output leaves standard output empty");
+        written.insert(format, std::fs::read_to_string(&out_file).unwrap());
+    }
+    let doc = ccsim::report::staffing::StaffingReport::from_json(&written["json"]).unwrap();
+    let plan = &doc.plans[0];
+    assert_eq!(plan.label(), "80 % in 20s");
+    let start_day = plan.report.start_day;
+    let interval = plan.report.interval_s;
+    // The intervals a plan lists (agents or an Erlang start), as `Mon 08:00` and agents.
+    let want: Vec<(String, u32)> = plan
+        .plan
+        .iter()
+        .zip(&plan.sipp)
+        .enumerate()
+        .filter(|(_, (n, s))| **n > 0 || **s > 0)
+        .map(|(i, (n, _))| (ccsim::base::time::format_when(i as f64 * interval, start_day), *n))
+        .collect();
+    assert!(want.len() >= 4, "{want:?}");
+    let mut csv = ::csv::Reader::from_reader(written["csv"].as_bytes());
+    let header = csv.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let got: Vec<(String, u32)> = csv
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (format!("{} {}", &r[col("day")], &r[col("time")]), r[col("plan")].parse().unwrap()))
+        .collect();
+    assert_eq!(got, want, "CSV");
+    // Text tables: the rows under the plan's caption, `start | SIPP | plan | …`.
+    for (format, split) in [("table", "  "), ("markdown", "|")] {
+        let text = &written[format];
+        let from = text.find("Plan for 80 % in 20s").unwrap_or_else(|| panic!("{format}: {text}"));
+        let got: Vec<(String, u32)> = text[from..]
+            .lines()
+            .map(|l| l.split(split).map(str::trim).filter(|c| !c.is_empty()).collect::<Vec<_>>())
+            .filter(|cells| cells.len() >= 3 && cells[0].len() == 9 && cells[0].as_bytes()[3] == b' ')
+            .filter_map(|cells| Some((cells[0].to_string(), cells[2].parse().ok()?)))
+            .collect();
+        assert_eq!(got, want, "{format}");
+    }
+    // The Excel format is for runs; it is refused before anything is simulated.
+    assert_refused(
+        &["staff", &f, "--format", "xlsx", "-o", &dir.join("x.xlsx").display().to_string()],
+        "is for `ccsim run`",
+    );
+}
+
 /// Review regressions: a variant that changes a channel's kind keeps the table's columns
 /// (no panic); `--baseline` overrides a saved study's; a value with commas inside
 /// brackets is one value.
@@ -1131,7 +1196,10 @@ fn charts_render_as_png_and_svg() {
     }
     // Something that is not a result is refused with its name.
     let bogus = write("bogus.json", "{\"scenario\": \"x\"}");
-    assert_refused(&["chart", bogus.to_str().unwrap(), "--out", &d("x")], "bogus.json: `replications` is missing");
+    assert_refused(
+        &["chart", bogus.to_str().unwrap(), "--out", &d("x")],
+        "bogus.json: not a run's result: missing field `replications`",
+    );
 }
 
 /// Headless Chromium (Debian's `chromium`, installed by `.ci/run`): the page's DOM after

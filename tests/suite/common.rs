@@ -1,7 +1,7 @@
 //! Shared test helpers: a scenario builder (so that tests say only what matters to them,
 //! not a whole TOML file) and report accessors.
 
-use ccsim::plan::run::{RunOptions, run};
+use ccsim::plan::run::{Results, RunOptions, run};
 use ccsim::report::Report;
 use ccsim::scenario::Scenario;
 use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
@@ -209,5 +209,18 @@ pub fn tool(test: &str, candidates: &[&str], what: &str) -> Option<String> {
             );
             None
         }
+    }
+}
+
+/// `results.report()`: the run's report document (the library builds it with
+/// `Report::from(&results)`, keeping planning below documents).
+pub trait ReportOf {
+    /// The report of a finished run.
+    fn report(&self) -> Report;
+}
+
+impl ReportOf for Results {
+    fn report(&self) -> Report {
+        Report::from(self)
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Run with `cargo test --release`.
 
-use crate::common::{ch, channel, group, grp, scenario};
+use crate::common::{ReportOf, ch, channel, group, grp, scenario};
 use ccsim::base::maths::student_t_quantile;
 use ccsim::engine::{Model, simulate};
 use ccsim::erlang::ErlangC;
@@ -91,7 +91,7 @@ fn single_channel_numbers_are_unchanged() {
         let s = Scenario::load(format!("{dir}/scenarios/{name}.toml").as_ref()).unwrap();
         let results = run(s, &RunOptions { replications: Some(6), ..Default::default() }).unwrap();
         let mut out = Vec::new();
-        ccsim::output::Exporter::write(&ccsim::output::Json, &results.report(), &mut out).unwrap();
+        ccsim::output::Format::Json.write(&results.report(), Default::default(), &mut out).unwrap();
         let now: serde_json::Value = serde_json::from_slice(&out).unwrap();
         let mut checked = 0;
         same_numbers(&golden, &now, name, &mut checked);
@@ -104,43 +104,35 @@ fn single_channel_numbers_are_unchanged() {
 /// proptest's shape, in JSON, and a few in the table, Markdown and CSV formats.
 #[test]
 fn outputs_are_unchanged_since_the_redesign() {
-    use ccsim::output::{Csv, Exporter, Json, Markdown, Table};
+    use ccsim::output::{Format, TableOptions};
     let dir = env!("CARGO_MANIFEST_DIR");
     let base = format!("{dir}/tests/data/baseline");
+    let json = (Format::Json, TableOptions::default());
+    let tables = TableOptions { intervals: true, width: Some(100) };
     // (scenario file, recorded output, replications, format)
-    type Case = (String, String, Option<u32>, Box<dyn Exporter>);
+    type Case = (String, String, Option<u32>, (Format, TableOptions));
     let mut cases: Vec<Case> = Vec::new();
     for name in ["single-queue", "retail-day", "omnichannel", "benchmark"] {
-        cases.push((format!("{dir}/scenarios/{name}.toml"), format!("{name}.json"), None, Box::new(Json)));
+        cases.push((format!("{dir}/scenarios/{name}.toml"), format!("{name}.json"), None, json));
     }
     for name in ["single-queue", "retail-day"] {
-        cases.push((format!("{dir}/scenarios/{name}.toml"), format!("{name}-r6.json"), Some(6), Box::new(Json)));
+        cases.push((format!("{dir}/scenarios/{name}.toml"), format!("{name}-r6.json"), Some(6), json));
     }
     for n in 0..8 {
-        cases.push((format!("{base}/random-{n}.toml"), format!("random-{n}.json"), None, Box::new(Json)));
+        cases.push((format!("{base}/random-{n}.toml"), format!("random-{n}.json"), None, json));
     }
     let omni = format!("{dir}/scenarios/omnichannel.toml");
     let retail = format!("{dir}/scenarios/retail-day.toml");
-    cases.push((
-        omni.clone(),
-        "omnichannel.table.txt".into(),
-        None,
-        Box::new(Table { intervals: true, width: Some(100) }),
-    ));
-    cases.push((omni, "omnichannel.md".into(), None, Box::new(Markdown { intervals: true })));
-    cases.push((
-        retail.clone(),
-        "retail-day.table.txt".into(),
-        None,
-        Box::new(Table { intervals: true, width: Some(100) }),
-    ));
-    cases.push((retail, "retail-day.csv".into(), None, Box::new(Csv)));
+    cases.push((omni.clone(), "omnichannel.table.txt".into(), None, (Format::Table, tables)));
+    cases.push((omni, "omnichannel.md".into(), None, (Format::Markdown, tables)));
+    cases.push((retail.clone(), "retail-day.table.txt".into(), None, (Format::Table, tables)));
+    cases.push((retail, "retail-day.csv".into(), None, (Format::Csv, TableOptions::default())));
     let mut differ = Vec::new();
-    for (scenario, recorded, reps, exporter) in &cases {
+    for (scenario, recorded, reps, (format, options)) in &cases {
         let s = Scenario::load(scenario.as_ref()).unwrap();
         let results = run(s, &RunOptions { replications: *reps, ..Default::default() }).unwrap();
         let mut out = Vec::new();
-        exporter.write(&results.report(), &mut out).unwrap();
+        format.write(&results.report(), *options, &mut out).unwrap();
         // A deliberate change re-records: CCSIM_RECORD_BASELINE=1 cargo test --release
         // outputs_are_unchanged (then review the diff and say why in the commit).
         if std::env::var_os("CCSIM_RECORD_BASELINE").is_some() {
@@ -160,14 +152,14 @@ fn outputs_are_unchanged_since_the_redesign() {
 /// replications are refused by the library with the override named.
 #[test]
 fn overrides_are_checked_and_lossless() {
-    use ccsim::output::{Exporter, Json};
+    use ccsim::output::Format;
     let dir = env!("CARGO_MANIFEST_DIR");
     // The JSON of a run, byte for byte, less the `overrides` field that names the overrides.
     let json = |s: Scenario| {
         let mut report = run(s, &RunOptions { replications: Some(3), ..Default::default() }).unwrap().report();
         report.overrides.clear();
         let mut out = Vec::new();
-        Json.write(&report, &mut out).unwrap();
+        Format::Json.write(&report, Default::default(), &mut out).unwrap();
         out
     };
     for name in ["single-queue", "retail-day", "omnichannel"] {
@@ -178,7 +170,7 @@ fn overrides_are_checked_and_lossless() {
     let s = Scenario::load(format!("{dir}/scenarios/single-queue.toml").as_ref()).unwrap();
     let more = s.with_overrides(&[("agents.team.staff", "11"), ("channel.phone.service_level.within", "30s")]).unwrap();
     assert_eq!(more.groups()[0].headcount.max(), 11);
-    assert_eq!(more.channels()[0].within, 30.0);
+    assert_eq!(more.channels()[0].target.within, 30.0);
     assert_ne!(json(s.clone()), json(more));
     let err = s.with_overrides(&[("agents.team.shrinkage", "1.5")]).unwrap_err().to_string();
     assert!(err.contains("--set agents.team.shrinkage=1.5:") && err.contains("agents[0].shrinkage"), "{err}");
@@ -896,7 +888,7 @@ proptest! {
                         prop_assert_eq!(c.offered, c.answered + c.abandoned + c.told.balked + c.waiting_at_end, "conservation at {}", i);
                     }
                     let mut out = Vec::new();
-                    ccsim::output::Exporter::write(&ccsim::output::Json, &results.report(), &mut out).unwrap();
+                    ccsim::output::Format::Json.write(&results.report(), Default::default(), &mut out).unwrap();
                     prop_assert!(serde_json::from_slice::<serde_json::Value>(&out).is_ok());
                 }
             }
@@ -1109,14 +1101,14 @@ fn events_change_demand_only_inside_their_window() {
 /// value lies outside.
 #[test]
 fn forecast_uncertainty_is_poisson_gamma() {
-    use ccsim::output::{Exporter, Json};
+    use ccsim::output::Format;
     let day = |forecast: &str, reps: u32| {
         thursday("", reps)
             .replace("arrivals = { per_hour = 120 }", &format!("arrivals = {{ per_hour = 120 }}\n{forecast}"))
     };
     let json = |t: &str| {
         let mut out = Vec::new();
-        Json.write(&report(t), &mut out).unwrap();
+        Format::Json.write(&report(t), Default::default(), &mut out).unwrap();
         out
     };
     assert!(json(&day("", 8)) == json(&day("forecast = { day_cv = 0.0 }", 8)), "cv 0 changes nothing");
@@ -1181,7 +1173,7 @@ fn announcing(table: &str) -> String {
 
 fn json_of(toml: &str) -> serde_json::Value {
     let mut out = Vec::new();
-    ccsim::output::Exporter::write(&ccsim::output::Json, &report(toml), &mut out).unwrap();
+    ccsim::output::Format::Json.write(&report(toml), Default::default(), &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 
@@ -1379,12 +1371,8 @@ fn neutral_triage_fields_change_nothing() {
         let json = |t: &str| {
             let s = Scenario::from_toml(t, "x.toml").unwrap_or_else(|e| panic!("{e}"));
             let mut out = Vec::new();
-            ccsim::output::Exporter::write(
-                &ccsim::output::Json,
-                &run(s, &RunOptions::default()).unwrap().report(),
-                &mut out,
-            )
-            .unwrap();
+            let report = run(s, &RunOptions::default()).unwrap().report();
+            ccsim::output::Format::Json.write(&report, Default::default(), &mut out).unwrap();
             serde_json::from_slice::<serde_json::Value>(&out).unwrap()
         };
         let (a, mut b) = (json(&text), json(&neutral));

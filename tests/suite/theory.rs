@@ -12,7 +12,7 @@
 
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
 
-use crate::common::{channel, group, scenario};
+use crate::common::{ReportOf, channel, group, scenario};
 use ccsim::base::maths::student_t_quantile;
 use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
@@ -209,7 +209,7 @@ fn simulation_matches_erlang_c() {
         // at the threshold itself it is the service level of the answered, exactly.
         let phone = rep.channel("phone").unwrap();
         for j in [2, 8] {
-            let (at, p) = phone.wait_above[j];
+            let (at, p) = (phone.wait_above[j].t_s, phone.wait_above[j].share);
             checks.push(Check {
                 label: label(&format!("P(wait > {at} s)")),
                 sim: p,
@@ -217,9 +217,9 @@ fn simulation_matches_erlang_c() {
                 neighbour: Some(1.0 - more.service_level(at)),
             });
         }
-        assert_eq!(phone.wait_above[4].0, t);
+        assert_eq!(phone.wait_above[4].t_s, t);
         let sla = est(&rep, ChannelKpi::ServiceLevelOfAnswered).mean;
-        assert!((1.0 - phone.wait_above[4].1.mean - sla).abs() < 1e-12, "wait_above at T is 1 − SL of answered");
+        assert!((1.0 - phone.wait_above[4].share.mean - sla).abs() < 1e-12, "wait_above at T is 1 − SL of answered");
         let abandoned = est(&rep, ChannelKpi::Abandoned);
         assert_eq!(abandoned.mean, 0.0, "nobody abandons without patience");
     }
@@ -396,7 +396,7 @@ fn optimiser_plans_a_day_with_a_peak() {
     assert!(!plan.sipp_misses.is_empty(), "SIPP alone misses intervals after the peak");
     // A fresh run with other customers.
     let fresh = run(plan.scenario.with_seed(99), &RunOptions::default()).unwrap().report();
-    let target = s.channels()[0].target;
+    let target = s.channels()[0].target.share;
     let mut checked = 0;
     for row in fresh.intervals.iter().filter(|r| r.get(ChannelKpi::Offered).is_some_and(|e| e.mean > 0.0)) {
         let sl = row.get(ChannelKpi::ServiceLevel).unwrap();
@@ -423,7 +423,7 @@ fn optimiser_plans_a_day_with_a_peak() {
         });
         assert!(misses, "one agent fewer at interval {i} still meets every target");
     }
-    let tighter = Goal { target: Some((0.9, 20.0)), ..goal };
+    let tighter = Goal { target: Some(ccsim::scenario::ServiceTarget { share: 0.9, within: 20.0 }), ..goal };
     let more = optimise(&s, &tighter, |_| {}).unwrap();
     assert!(
         more.agent_hours > plan.agent_hours,
@@ -440,7 +440,7 @@ fn optimiser_plans_a_day_with_a_peak() {
     b.overrides.clear();
     let json = |r: &Report| {
         let mut out = Vec::new();
-        ccsim::output::Exporter::write(&ccsim::output::Json, r, &mut out).unwrap();
+        ccsim::output::Format::Json.write(r, Default::default(), &mut out).unwrap();
         out
     };
     assert!(json(&a) == json(&b), "the written plan gives the plan's results");

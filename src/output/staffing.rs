@@ -1,0 +1,145 @@
+//! A staffing comparison in every format.
+//!
+//! * Table and Markdown: the targets compared (agent hours, cost, simulation runs), then
+//!   the first target's plan interval by interval: the Erlang (SIPP) start, the plan, and
+//!   the service level, abandon rate and ASA it reaches, with its cost.
+//! * CSV: one row per plan, interval and channel of the group:
+//!   `target,group,start_s,day,time,sipp,plan,sipp_missed,channel,service_level,
+//!   service_level_ci95,abandon_rate,abandon_rate_ci95,asa_s,asa_s_ci95`, rounded to the
+//!   confidence intervals like a run's CSV.
+
+use super::csv::{exact, rounded};
+use super::text::Grid;
+use super::{Document, Markup, Rows};
+use crate::base::time::format_when;
+use crate::report::IntervalReport;
+use crate::report::staffing::{PlanReport, StaffingReport};
+use crate::stats::kpi::{ChannelKpi, GroupKpi};
+use std::io::{self, Write};
+
+/// The mark of an interval whose Erlang start missed a target in simulation.
+const MISSED: &str = "✗";
+
+/// The KPIs shown per interval of a plan.
+const SHOWN: [ChannelKpi; 3] = [ChannelKpi::ServiceLevel, ChannelKpi::AbandonRate, ChannelKpi::AsaS];
+
+/// Intervals of the horizon a plan lists: those with an Erlang start or agents planned.
+fn planned(p: &PlanReport) -> impl Iterator<Item = (usize, u32, u32)> + '_ {
+    p.sipp.iter().zip(&p.plan).enumerate().filter(|(_, (s, n))| **s > 0 || **n > 0).map(|(i, (&s, &n))| (i, s, n))
+}
+
+/// The simulated interval of `channel` starting at `start` (counted intervals only).
+fn simulated<'a>(p: &'a PlanReport, channel: &str, start: f64) -> Option<&'a IntervalReport> {
+    p.report.intervals.iter().find(|x| x.channel == channel && x.start_s == start)
+}
+
+/// The channels the planned group serves.
+fn channels(p: &PlanReport) -> Vec<String> {
+    p.report.group(&p.group).map(|g| g.skills.clone()).unwrap_or_default()
+}
+
+impl Document for StaffingReport {
+    fn tables(&self, m: &dyn Markup, out: &mut dyn Write) -> io::Result<()> {
+        let Some(first) = self.plans.first() else { return Ok(()) };
+        write!(
+            out,
+            "{}",
+            m.title(&format!(
+                "{} — staffing of `{}` by interval; {} replications, confidence {:.0} %",
+                self.scenario,
+                first.group,
+                self.replications,
+                100.0 * self.confidence
+            ))
+        )?;
+        let header = ["target", "agent hours", "cost", "simulation runs"].map(String::from).to_vec();
+        let rows = self
+            .plans
+            .iter()
+            .map(|p| vec![p.label(), format!("{:.1}", p.agent_hours), format!("{:.0}", p.cost), p.runs.to_string()])
+            .collect();
+        Grid { title: "Targets compared".into(), header, rows, folded: false }.write(out, m)?;
+        let r = &first.report;
+        let interval = r.interval_s;
+        let counted = (r.warmup_s / interval).round() as usize;
+        let channel = channels(first).into_iter().next().unwrap_or_default();
+        let cell = |i: usize, k: ChannelKpi| {
+            let row = (i >= counted).then(|| simulated(first, &channel, i as f64 * interval)).flatten();
+            row.and_then(|x| x.get(k)).map_or(String::new(), |e| {
+                if !e.mean.is_finite() {
+                    "–".into()
+                } else if k == ChannelKpi::AsaS {
+                    format!("{:.1} s ± {:.1}", e.mean, e.ci95)
+                } else {
+                    format!("{:.1} % ± {:.1}", 100.0 * e.mean, 100.0 * e.ci95)
+                }
+            })
+        };
+        let missed = |i: usize| first.sipp_misses_start_s.contains(&(i as f64 * interval));
+        let rows: Vec<Vec<String>> = planned(first)
+            .map(|(i, sipp, n)| {
+                let sipp = if missed(i) { format!("{sipp} {MISSED}") } else { sipp.to_string() };
+                let mut row = vec![format_when(i as f64 * interval, r.start_day), sipp, n.to_string()];
+                row.extend(SHOWN.iter().map(|&k| cell(i, k)));
+                row
+            })
+            .collect();
+        let any_missed = rows.iter().any(|r| r[1].ends_with(MISSED));
+        let header = ["start", "SIPP", "plan", "service level", "abandon rate", "ASA"].map(String::from).to_vec();
+        let title = format!("Plan for {} (SIPP: the Erlang start, interval by interval)", first.label());
+        Grid { title, header, rows, folded: true }.write(out, m)?;
+        if any_missed {
+            let why = format!("{MISSED} the Erlang (SIPP) start missed a target in this interval when simulated.");
+            write!(out, "{}", m.note(&why))?;
+        }
+        if let Some(c) = r.group(&first.group).and_then(|g| g.get(GroupKpi::Cost)) {
+            write!(out, "{}", m.note(&format!("cost of the plan: {:.0}", c.mean)))?;
+        }
+        Ok(())
+    }
+
+    fn rows(&self, out: &mut dyn Rows) -> io::Result<()> {
+        out.row(&[
+            "target",
+            "group",
+            "start_s",
+            "day",
+            "time",
+            "sipp",
+            "plan",
+            "sipp_missed",
+            "channel",
+            "service_level",
+            "service_level_ci95",
+            "abandon_rate",
+            "abandon_rate_ci95",
+            "asa_s",
+            "asa_s_ci95",
+        ])?;
+        for p in &self.plans {
+            let target = p.label();
+            let interval = p.report.interval_s;
+            for (i, sipp, n) in planned(p) {
+                let start = i as f64 * interval;
+                let when = format_when(start, p.report.start_day);
+                let (day, time) = when.split_once(' ').unwrap_or((&when, ""));
+                let missed = if p.sipp_misses_start_s.contains(&start) { "1" } else { "0" };
+                for c in channels(p) {
+                    let mut cells: Vec<String> = Vec::new();
+                    for k in SHOWN {
+                        let [mean, ci] = simulated(p, &c, start)
+                            .and_then(|x| x.get(k))
+                            .map_or_else(|| [String::new(), String::new()], |e| rounded(&e));
+                        cells.push(mean);
+                        cells.push(ci);
+                    }
+                    let (sipp, n, start) = (sipp.to_string(), n.to_string(), exact(start));
+                    let mut row: Vec<&str> = vec![&target, &p.group, &start, day, time, &sipp, &n, missed, &c];
+                    row.extend(cells.iter().map(String::as_str));
+                    out.row(&row)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
