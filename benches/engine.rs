@@ -124,16 +124,15 @@ fn validation(c: &mut Criterion) {
 /// two worker threads: all (variant, replication) pairs share one pool, so the ratio of
 /// the two times is the sweep's parallel speed-up.
 fn sweep(c: &mut Criterion) {
-    use ccsim::plan::sweep::{Axis, sweep, variants};
+    use ccsim::plan::sweep::Study;
     let text = "name = \"sweep\"\nseed = 3\nreplications = 8\nhorizon = \"8h\"\n[[channel]]\nname = \"phone\"\nkind = \"voice\"\nservice_level = { target = 0.8, within = \"20s\" }\narrivals = { per_hour = 1200 }\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\npatience = { dist = \"exponential\", mean = \"2m\" }\n[[agents]]\nname = \"team\"\nskills = [\"phone\"]\nstaff = 80\n";
     let base = Scenario::from_toml(text, "sweep.toml").unwrap();
-    let list = variants(&[Axis::parse("agents.team.staff=80..=95").unwrap()], false).unwrap();
+    let study = Study::new(base, &["agents.team.staff=80..=95".to_string()], false, None).unwrap();
     let mut g = c.benchmark_group("sweep-16-variants");
     g.sample_size(10);
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         g.bench_function(format!("{threads}-thread"), |b| {
-            b.iter(|| pool.install(|| black_box(sweep(&base, &list, 0, |_, _| {}).unwrap())))
+            b.iter(|| black_box(ccsim::plan::with_threads(Some(threads), || study.run(|_, _| {})).unwrap()))
         });
     }
     g.finish();

@@ -24,11 +24,11 @@ use crate::Error;
 use crate::base::time::{canonical_duration, format_duration, format_when};
 use crate::data::history::{History, Outcome, Record};
 use crate::erlang::agents_for_target;
-use crate::scenario::{ChannelKind, DAY, Weekday};
+use crate::scenario::{ChannelKind, DAY, Scenario, ServiceTarget, Weekday};
 use std::fmt::Write as _;
 
 /// How to fit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FitOptions {
     /// Name of the scenario written.
     pub name: String,
@@ -37,9 +37,8 @@ pub struct FitOptions {
     /// Channel kinds by channel name; others are guessed from the name (`chat`, `mail`,
     /// `social`), else voice.
     pub kinds: Vec<(String, ChannelKind)>,
-    /// Service-level target (share, threshold s) of every channel, and of the first guess
-    /// of staffing.
-    pub target: (f64, f64),
+    /// Service-level target of every channel, and of the first guess of staffing.
+    pub target: ServiceTarget,
     /// `[[agents]]` tables to use instead of the first guess (TOML text).
     pub agents: Option<String>,
     /// Where the history came from, for the header comment.
@@ -49,7 +48,7 @@ pub struct FitOptions {
 }
 
 /// A lognormal fit by moments.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct LogNormalFit {
     /// Mean (s).
     pub mean: f64,
@@ -64,7 +63,7 @@ pub struct LogNormalFit {
 }
 
 /// The patience of a channel, fitted from censored waits.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PatienceFit {
     /// Kaplan–Meier survival `(t, S(t))` at each distinct abandonment time.
     pub km: Vec<(f64, f64)>,
@@ -97,7 +96,7 @@ impl PatienceFit {
 }
 
 /// One contact type's fit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TypeFit {
     /// Type name.
     pub name: String,
@@ -108,7 +107,7 @@ pub struct TypeFit {
 }
 
 /// One channel's fit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ChannelFit {
     /// Channel name.
     pub name: String,
@@ -135,7 +134,7 @@ pub struct ChannelFit {
 }
 
 /// A fitted scenario.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Fit {
     /// Options used.
     pub options: FitOptions,
@@ -478,8 +477,8 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
     if opts.agents.is_none() {
         notes.push(format!(
             "staffing cannot be inferred from a contact log: a first guess from Erlang C ({:.0} % in {}) is written per interval; refine it with `ccsim staff`, or give --template with your [[agents]]",
-            100.0 * opts.target.0,
-            format_duration(opts.target.1)
+            100.0 * opts.target.share,
+            format_duration(opts.target.within)
         ));
     }
     Ok(Fit {
@@ -511,6 +510,20 @@ fn toml_str(s: &str) -> String {
 
 impl Fit {
     /// The fitted scenario as commented TOML (checked by the caller).
+    /// The fitted scenario: its text (a runnable scenario file) and the scenario checked
+    /// from it, named `file` in messages. What `ccsim fit` writes must load.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Scenario`] when the text does not check (a defect of the fit, reported as
+    /// such rather than written).
+    pub fn scenario(&self, file: &str) -> Result<(String, Scenario), Error> {
+        let text = self.scenario_toml();
+        let scenario = Scenario::from_toml(&text, file)?;
+        Ok((text, scenario))
+    }
+
+    /// The fitted scenario's text.
     pub fn scenario_toml(&self) -> String {
         let o = &self.options;
         let mut t = String::new();
@@ -547,8 +560,8 @@ impl Fit {
             let _ = writeln!(
                 t,
                 "service_level = {{ target = {}, within = \"{}\" }}",
-                o.target.0,
-                canonical_duration(o.target.1)
+                o.target.share,
+                canonical_duration(o.target.within)
             );
             let _ = writeln!(t, "# {} contacts: {} answered, {} abandoned.", c.counts.0, c.counts.1, c.counts.2);
             let factors: Vec<String> = c
@@ -638,7 +651,7 @@ impl Fit {
                             }
                             let rate = n / o.interval;
                             let agents = if c.kind.is_live() {
-                                agents_for_target(rate, aht, o.target.1, o.target.0, patience).ok().flatten()
+                                agents_for_target(rate, aht, o.target.within, o.target.share, patience).ok().flatten()
                             } else {
                                 Some((rate * aht).ceil() as u32 + 1)
                             };
@@ -740,4 +753,18 @@ impl Fit {
         }
         t
     }
+}
+
+/// The `[[agents]]` tables of a scenario file's text (`file` names it in messages), as TOML
+/// text for [`FitOptions::agents`]: a fit takes the groups of a current plan.
+///
+/// # Errors
+///
+/// [`Error::Input`] when the text is not TOML or has no `[[agents]]`.
+pub fn template_agents(text: &str, file: &str) -> Result<String, Error> {
+    let v: toml::Table = toml::from_str(text).map_err(|e| Error::Input(format!("{file}: {e}")))?;
+    let groups = v.get("agents").cloned().ok_or_else(|| Error::Input(format!("{file}: has no [[agents]]")))?;
+    let mut table = toml::Table::new();
+    table.insert("agents".into(), groups);
+    toml::to_string(&table).map_err(|e| Error::Run(format!("template: {e}")))
 }

@@ -81,6 +81,22 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// Renamed columns as given (`(standard name, name in the file)`), checked: every
+    /// standard name must be one of [`Columns::STANDARD`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Input`] naming the first unknown standard name.
+    pub fn renamed(renamed: Vec<(String, String)>) -> Result<Columns, Error> {
+        if let Some((s, _)) = renamed.iter().find(|(s, _)| !Columns::STANDARD.contains(&s.as_str())) {
+            return Err(Error::Input(format!(
+                "--column {s}=…: `{s}` is not a standard column; they are {}",
+                Columns::STANDARD.join(", ")
+            )));
+        }
+        Ok(Columns { renamed })
+    }
+
     /// The standard names.
     pub const STANDARD: [&'static str; 9] =
         ["channel", "arrival_s", "arrival", "wait_s", "outcome", "handle_s", "type", "group", "day"];
@@ -423,6 +439,17 @@ pub struct Observed {
     /// Abandoned / offered.
     #[serde(deserialize_with = "crate::base::serde_maps::nan_if_null")]
     pub abandon_rate: f64,
+}
+
+/// Reads a history file: [`read`] of the file's text.
+///
+/// # Errors
+///
+/// [`Error::Io`] when the file cannot be read; as [`read`].
+pub fn load(path: &std::path::Path, cols: &Columns, drop_bad_rows: bool) -> Result<History, Error> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+    read(&text, &path.display().to_string(), cols, drop_bad_rows)
 }
 
 /// The history's observations for every counted interval of `s` whose channel it has:

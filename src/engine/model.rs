@@ -5,7 +5,6 @@
 
 use super::streams::name_hash;
 use crate::scenario::{ChannelKind, RoutingPolicy, Scenario};
-use crate::stats::kpi::Layout;
 
 /// One waiting line: a channel's priority level, shared or owned by a routed segment.
 #[derive(Debug, Clone)]
@@ -32,8 +31,6 @@ pub(crate) struct GroupQueue {
 pub struct Model {
     /// The checked scenario the model was compiled from.
     pub scenario: Scenario,
-    /// Where each KPI sits in a replication's KPI vector.
-    pub layout: Layout,
     pub(crate) queues: Vec<QueueSpec>,
     /// Queue of each contact type and segment: `[channel][segment × types + type]`.
     pub(crate) type_queue: Vec<Vec<usize>>,
@@ -382,7 +379,6 @@ impl Model {
             .map(|t| t.handle_time.mean().max(t.patience.as_ref().map_or(0.0, |p| p.mean())))
             .fold(0.0, f64::max);
         let calendar_lookahead = 4.0 * longest;
-        let layout = Layout::new(s);
         let policy = s.routing.policy;
         let mut acc = 0.0;
         let mut segment_cum: Vec<f64> = s
@@ -432,7 +428,6 @@ impl Model {
             .map(|c| s.channels[c].announce.as_ref().map(|_| AnnounceModel::new(s, c, &arrival_groups[c])))
             .collect();
         Model {
-            layout,
             queues,
             type_queue,
             segment_cum,

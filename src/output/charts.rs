@@ -568,6 +568,17 @@ pub struct PlanLine {
     pub headcount: Vec<u32>,
 }
 
+/// The staffing chart of a staffing comparison: one line per plan (`lines`, in the order
+/// of its plans).
+pub fn staffing_of(doc: &crate::report::staffing::StaffingReport, lines: Vec<PlanLine>) -> Chart {
+    let (group, start_day, interval) = match doc.plans.first() {
+        Some(p) => (p.group.as_str(), p.report.start_day, p.report.interval_s),
+        None => ("agents", Weekday(0), 1800.0),
+    };
+    let title = format!("{}: agents required in {group} by interval, per target", doc.scenario);
+    staffing(&title, start_day, interval, &lines)
+}
+
 /// The staffing chart: required agents by interval, one step line per target compared.
 pub fn staffing(title: &str, start_day: Weekday, interval_s: f64, plans: &[PlanLine]) -> Chart {
     let n = plans.iter().map(|p| p.headcount.len()).max().unwrap_or(0);

@@ -1,7 +1,52 @@
 //! Planning: what a planner asks of the simulator — a run (replications in parallel,
 //! folded into means and confidence intervals), a sweep of variants with common random
 //! numbers, the shards of a sweep spread over machines, and the staffing optimiser.
+//!
+//! Every one of them simulates through one runner (`runner.rs`): a run is a sweep of one
+//! variant without overrides, a shard a sweep of some replications, a staffing round a run
+//! of a candidate plan. The runner builds the only pool of worker threads
+//! ([`with_threads`]); results never depend on the number of threads.
 
 pub mod run;
+mod runner;
+pub mod shard;
 pub mod staffing;
 pub mod sweep;
+
+pub use runner::with_threads;
+
+use crate::Error;
+use crate::engine::{Model, simulate};
+use crate::scenario::Scenario;
+use crate::stats::kpi::{self, Layout};
+
+/// A scenario compiled to run: the engine's model, and where each KPI sits in a
+/// replication's KPI vector.
+pub struct Variant {
+    /// The compiled model (it holds the scenario).
+    pub model: Model,
+    /// Where each KPI sits in a replication's KPI vector.
+    pub layout: Layout,
+}
+
+impl Variant {
+    /// Compiles a checked scenario.
+    pub fn new(scenario: Scenario) -> Variant {
+        let layout = Layout::new(&scenario);
+        Variant { model: Model::compile(scenario), layout }
+    }
+
+    /// The scenario it was compiled from.
+    pub fn scenario(&self) -> &Scenario {
+        &self.model.scenario
+    }
+
+    /// Runs replication `rep` and returns its KPI vector.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Run`] when the replication outgrows memory.
+    pub fn kpis(&self, rep: u64) -> Result<Vec<f64>, Error> {
+        Ok(kpi::compute(&self.model.scenario, &self.layout, &simulate(&self.model, rep)?))
+    }
+}

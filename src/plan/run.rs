@@ -1,16 +1,16 @@
-//! Replications in parallel, folded into means and confidence intervals.
+//! A run: every replication of one scenario, folded into means and confidence intervals —
+//! a sweep of one variant without overrides.
 //!
 //! Replication `r` of a scenario always runs with streams derived from (seed, r), and
 //! results are folded in replication order, so a run's output is byte-identical whatever
 //! the number of threads.
 
-use crate::engine::{Model, simulate};
+use super::{Variant, runner};
+use crate::engine::Model;
 use crate::error::Error;
 use crate::scenario::Scenario;
-use crate::stats::kpi;
+use crate::stats::kpi::{ChannelKpi, Layout};
 use crate::stats::summary::{Accumulator, Estimate};
-#[cfg(feature = "parallel")]
-use rayon::prelude::*;
 
 /// How to run: overrides of the scenario's replications and seed, and the thread count.
 #[derive(Debug, Clone, Default)]
@@ -24,15 +24,42 @@ pub struct RunOptions {
     pub threads: Option<usize>,
 }
 
-/// A finished run: the compiled model and the estimate of every KPI.
+impl RunOptions {
+    /// The scenario with these options' replications and seed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Scenario`] for replications out of range.
+    pub fn apply(&self, scenario: Scenario) -> Result<Scenario, Error> {
+        let scenario = match self.replications {
+            Some(r) => scenario.with_replications(r)?,
+            None => scenario,
+        };
+        Ok(match self.seed {
+            Some(s) => scenario.with_seed(s),
+            None => scenario,
+        })
+    }
+}
+
+/// A finished run: the compiled model, the KPI layout and the estimate of every KPI.
 pub struct Results {
-    /// The model that was run (it holds the scenario and the KPI layout).
+    /// The model that was run (it holds the scenario).
     pub model: Model,
-    /// One estimate per slot of `model.layout`.
+    /// Where each KPI sits in `estimates`.
+    pub layout: Layout,
+    /// One estimate per slot of `layout`.
     pub estimates: Vec<Estimate>,
     /// Per channel with forecast uncertainty: how the replications' demand factors and
     /// service levels went together.
     pub forecast: Vec<ForecastSpread>,
+}
+
+impl Results {
+    /// The scenario that was run (with the options applied).
+    pub fn scenario(&self) -> &Scenario {
+        &self.model.scenario
+    }
 }
 
 /// How one channel's forecast uncertainty played out over a run's replications.
@@ -98,97 +125,51 @@ pub fn demand_factor(model: &Model, rep: u64, c: usize) -> f64 {
     }
 }
 
-impl Results {
-    /// The scenario that was run (with the options applied).
-    pub fn scenario(&self) -> &Scenario {
-        &self.model.scenario
-    }
-}
-
-/// Runs every replication of a scenario. Fails on options out of range (0 replications)
-/// or when worker threads cannot start.
+/// Runs every replication of a scenario (with the options' replications and seed, on their
+/// threads).
 ///
 /// # Errors
 ///
 /// [`Error::Scenario`] for replications out of range; [`Error::Run`] when worker
 /// threads cannot start or a replication outgrows memory.
 pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
-    let mut scenario = match opts.replications {
-        Some(r) => scenario.with_replications(r)?,
-        None => scenario,
-    };
-    if let Some(s) = opts.seed {
-        scenario = scenario.with_seed(s);
-    }
-    let model = Model::compile(scenario);
-    #[cfg(feature = "parallel")]
-    let (estimates, forecast) = match opts.threads {
-        None => fold(&model)?,
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| Error::Run(format!("cannot start {n} worker threads: {e}")))?
-            .install(|| fold(&model))?,
-    };
-    // Without the `parallel` feature replications run one after another; `threads` has no
-    // effect, and the results are the same.
-    #[cfg(not(feature = "parallel"))]
-    let (estimates, forecast) = fold(&model)?;
-    Ok(Results { model, estimates, forecast })
+    let variant = Variant::new(opts.apply(scenario)?);
+    runner::with_threads(opts.threads, || fold(variant))
 }
 
-/// Runs the replications in parallel batches and folds their KPI vectors in order.
-fn fold(model: &Model) -> Result<(Vec<Estimate>, Vec<ForecastSpread>), Error> {
-    let n = u64::from(model.scenario.replications());
-    let mut acc = Accumulator::new(model.layout.len());
-    let uncertain: Vec<usize> =
-        (0..model.scenario.channels.len()).filter(|&c| model.scenario.channels[c].forecast.is_uncertain()).collect();
+/// Runs the replications through the runner and folds their KPI vectors in order, with the
+/// forecast spread of channels whose arrivals are doubly stochastic.
+fn fold(variant: Variant) -> Result<Results, Error> {
+    let model = &variant.model;
+    let s = &model.scenario;
+    let reps: Vec<u64> = (0..u64::from(s.replications())).collect();
+    let mut acc = Accumulator::new(variant.layout.len());
+    let uncertain: Vec<usize> = (0..s.channels.len()).filter(|&c| s.channels[c].forecast.is_uncertain()).collect();
     let mut factors = Accumulator::new(uncertain.len());
     let mut pairs = vec![Pairs::default(); uncertain.len()];
-    // Batches bound the memory held by finished replications waiting to be folded: a few
-    // per thread, fewer when each replication's KPI vector is large (≤ 128 MB in all).
-    #[cfg(feature = "parallel")]
-    let threads = rayon::current_num_threads() as u64;
-    #[cfg(not(feature = "parallel"))]
-    let threads = 1;
-    let fits = (128 << 20) / (model.layout.len() as u64 * 8).max(1);
-    let batch = fits.clamp(threads, threads * 4).max(1);
-    let mut start = 0;
-    while start < n {
-        let end = (start + batch).min(n);
-        #[cfg(feature = "parallel")]
-        let reps = (start..end).into_par_iter();
-        #[cfg(not(feature = "parallel"))]
-        let reps = start..end;
-        let kpis: Vec<Vec<f64>> = reps
-            .map(|r| simulate(model, r).map(|stats| kpi::compute(&model.scenario, &model.layout, &stats)))
-            .collect::<Result<_, Error>>()?;
-        for (r, k) in (start..end).zip(&kpis) {
+    let variants = std::slice::from_ref(&variant);
+    runner::replicate(
+        variants,
+        &reps,
+        |r, k| {
+            let k = &k[0];
             acc.push(k);
             if !uncertain.is_empty() {
                 let f: Vec<f64> = uncertain.iter().map(|&c| demand_factor(model, r, c)).collect();
                 for (j, &c) in uncertain.iter().enumerate() {
-                    pairs[j].push(f[j], k[model.layout.channel(c, crate::stats::kpi::ChannelKpi::ServiceLevel)]);
+                    pairs[j].push(f[j], k[variant.layout.channel(c, ChannelKpi::ServiceLevel)]);
                 }
                 factors.push(&f);
             }
-        }
-        start = end;
-    }
+        },
+        |_, _| {},
+    )?;
     let factors = factors.finish();
     let forecast = uncertain
         .iter()
         .enumerate()
         .map(|(j, &c)| ForecastSpread { channel: c, demand_factor: factors[j], service_level_share: pairs[j].r2() })
         .collect();
-    Ok((acc.finish(), forecast))
-}
-
-/// Runs one replication and returns its KPI vector (for tests and tools).
-///
-/// # Errors
-///
-/// As [`run`].
-pub fn replication_kpis(model: &Model, rep: u64) -> Result<Vec<f64>, Error> {
-    Ok(kpi::compute(&model.scenario, &model.layout, &simulate(model, rep)?))
+    let Variant { model, layout } = variant;
+    Ok(Results { model, layout, estimates: acc.finish(), forecast })
 }

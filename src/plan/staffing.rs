@@ -67,31 +67,41 @@ pub struct Plan {
     pub agent_hours: f64,
 }
 
-/// The per-interval staff list as an override value.
-fn staff_value(plan: &[u32]) -> String {
-    let v: Vec<String> = plan.iter().map(u32::to_string).collect();
-    format!("{{ per_interval = [{}] }}", v.join(", "))
-}
-
-/// The scenario with group `g` staffed by `plan` and the goal's target applied.
+/// The scenario with the goal's group staffed by `plan` and the goal's target applied to
+/// its channels: a typed, checked change (no text is re-read).
 fn with_plan(base: &Scenario, goal: &Goal, plan: &[u32]) -> Result<Scenario, Error> {
-    // Entries by position: names may contain dots.
-    let mut set = vec![(format!("agents.{}.staff", goal.group), staff_value(plan))];
-    if let Some(ServiceTarget { share, within }) = goal.target {
+    let mut s = base.with_staff_plan(goal.group, plan)?;
+    if let Some(target) = goal.target {
         for sk in &base.groups()[goal.group].skills {
-            let c = sk.channel;
-            set.push((format!("channel.{c}.service_level.target"), format!("{share}")));
-            set.push((format!("channel.{c}.service_level.within"), format!("{within}")));
+            s = s.with_target(sk.channel, target)?;
         }
     }
-    let pairs: Vec<(&str, &str)> = set.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
-    Ok(base.with_overrides(&pairs)?)
+    Ok(s)
+}
+
+/// The group to plan: the one called `name`, or the only group.
+///
+/// # Errors
+///
+/// [`Error::Input`] when no group has that name, or no name is given and there are
+/// several groups (the message lists them).
+pub fn group_named(base: &Scenario, name: Option<&str>) -> Result<usize, Error> {
+    let names = || base.groups().iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ");
+    match name {
+        Some(name) => base
+            .groups()
+            .iter()
+            .position(|g| g.name == name)
+            .ok_or_else(|| Error::Input(format!("--group {name}: no such group; the groups are: {}", names()))),
+        None if base.groups().len() == 1 => Ok(0),
+        None => Err(Error::Input(format!("the scenario has several groups; choose one with --group ({})", names()))),
+    }
 }
 
 /// Intervals (of the horizon) where some channel of the group misses a target.
 fn misses(results: &Results, goal: &Goal) -> Vec<usize> {
     let s = results.scenario();
-    let l = &results.model.layout;
+    let l = &results.layout;
     let est = &results.estimates;
     let mut out = Vec::new();
     for i in 0..l.intervals {

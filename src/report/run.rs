@@ -712,7 +712,7 @@ fn segment_reports(s: &Scenario, l: &Layout, est: &[Estimate]) -> Vec<SegmentRep
 impl From<&crate::plan::run::Results> for Report {
     fn from(results: &crate::plan::run::Results) -> Report {
         let s = &results.model.scenario;
-        let mut r = Report::new(s, &results.model.layout, &results.estimates);
+        let mut r = Report::new(s, &results.layout, &results.estimates);
         r.forecast = results
             .forecast
             .iter()

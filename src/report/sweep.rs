@@ -54,7 +54,7 @@ impl SweepReport {
                 .variants
                 .iter()
                 .map(|v| {
-                    let (s, l) = (&v.model.scenario, &v.model.layout);
+                    let (s, l) = (&v.model.scenario, &v.layout);
                     VariantReport {
                         overrides: v.overrides.clone(),
                         report: Report::new(s, l, &v.estimates),

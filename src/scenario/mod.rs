@@ -8,12 +8,14 @@
 //! Units in the checked types: times in **seconds** from the start of the horizon (time 0
 //! is midnight at the start of `start_day`), rates in contacts **per second**.
 
+mod axes;
 mod build;
 mod locate;
 mod overrides;
 mod raw;
 pub(crate) mod validate;
 
+pub use axes::{Axis, MAX_RANGE_VALUES};
 pub use locate::{FieldPath, LineIndex, Locator};
 pub use overrides::Override;
 
@@ -303,6 +305,101 @@ impl Scenario {
         if !set.iter().any(|(p, _)| *p == "seed") {
             s.seed = self.seed;
         }
+        Ok(s)
+    }
+
+    /// The scenario with group `g` staffed by `plan`, scheduled agents per interval of the
+    /// horizon: the checked change `--set agents.<g>.staff={ per_interval = [..] }` would
+    /// make, applied to the checked scenario directly (the staffing optimiser tries many
+    /// plans). The override is recorded, so [`Scenario::overridden_text`] writes the plan.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] when `g` is not a group, the plan does not have one value per
+    /// interval, a value exceeds the group limit, or the plan leaves a channel with arrivals
+    /// without agents (or with a backlog beyond what a run holds).
+    pub fn with_staff_plan(&self, g: usize, plan: &[u32]) -> Result<Scenario, ScenarioError> {
+        let value =
+            format!("{{ per_interval = [{}] }}", plan.iter().map(u32::to_string).collect::<Vec<_>>().join(", "));
+        let path = format!("agents.{g}.staff");
+        let fail = |message: String| ScenarioError {
+            file: self.source.file.clone(),
+            problems: vec![Problem { field: Some(format!("agents[{g}].staff")), line: None, column: None, message }],
+        };
+        if g >= self.groups.len() {
+            return Err(fail(format!("--set {path}: there are {} groups", self.groups.len())));
+        }
+        if plan.len() != self.n_intervals() {
+            return Err(fail(format!(
+                "--set {path}=…: has {} values; expected {} (one per interval of the horizon)",
+                plan.len(),
+                self.n_intervals()
+            )));
+        }
+        if let Some(n) = plan.iter().find(|&&n| n > limits::MAX_AGENTS_PER_GROUP) {
+            return Err(fail(format!(
+                "--set {path}=…: at most {} agents in a group, got {n}",
+                limits::MAX_AGENTS_PER_GROUP
+            )));
+        }
+        let mut steps: Vec<(f64, u32)> = Vec::new();
+        for (i, &n) in plan.iter().enumerate() {
+            if steps.last().map(|s| s.1) != Some(n) {
+                steps.push((i as f64 * self.interval, n));
+            }
+        }
+        let mut s = self.clone();
+        s.groups[g].headcount = Headcount { steps };
+        s.groups[g].from_shifts = false;
+        let problems = validate::staffing_problems(&s.channels, &s.groups, s.horizon);
+        if !problems.is_empty() {
+            return Err(ScenarioError {
+                file: self.source.file.clone(),
+                problems: problems
+                    .into_iter()
+                    .map(|(field, message)| Problem {
+                        field: Some(field.to_string()),
+                        line: None,
+                        column: None,
+                        message: format!("{message} (after --set {path}={value})"),
+                    })
+                    .collect(),
+            });
+        }
+        s.source.overrides.push((path, value));
+        Ok(s)
+    }
+
+    /// The scenario with channel `c`'s service-level target set to `target`: the checked
+    /// change `--set channel.<c>.service_level.target=…` and `….within=…` would make.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] when `c` is not a channel, the share is not from 0.01 to 1 or the
+    /// threshold is not a finite duration ≥ 0.
+    pub fn with_target(&self, c: usize, target: ServiceTarget) -> Result<Scenario, ScenarioError> {
+        let fail = |message: String| ScenarioError {
+            file: self.source.file.clone(),
+            problems: vec![Problem {
+                field: Some(format!("channel[{c}].service_level")),
+                line: None,
+                column: None,
+                message,
+            }],
+        };
+        if c >= self.channels.len() {
+            return Err(fail(format!("there are {} channels", self.channels.len())));
+        }
+        if !(target.share.is_finite() && (0.01..=1.0).contains(&target.share)) {
+            return Err(fail(format!("target must be a share from 0.01 to 1, got {}", target.share)));
+        }
+        if !(target.within.is_finite() && target.within >= 0.0) {
+            return Err(fail(format!("within must be a duration ≥ 0, got {} s", target.within)));
+        }
+        let mut s = self.clone();
+        s.channels[c].target = target;
+        s.source.overrides.push((format!("channel.{c}.service_level.target"), format!("{}", target.share)));
+        s.source.overrides.push((format!("channel.{c}.service_level.within"), format!("{}", target.within)));
         Ok(s)
     }
 

@@ -266,7 +266,7 @@ pub(super) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         }
         let mut lens = Vec::new();
         for (i, axis) in set.iter().enumerate() {
-            match crate::plan::sweep::Axis::parse(axis) {
+            match super::Axis::parse(axis) {
                 Ok(a) => lens.push(a.values.len()),
                 Err(e) => ck.err(sp.key("set").at(i), e.to_string().replacen(&format!("--set {axis}: "), "", 1)),
             }
@@ -1626,6 +1626,14 @@ fn shifts(ck: &mut Check, ctx: &Ctx, p: &FieldPath, list: &[RawShift]) -> Option
         return None;
     }
     Some(Headcount { steps })
+}
+
+/// Scenario-wide checks of the staffing against the demand, as `(field, message)`
+/// problems (for checked changes of a sealed scenario).
+pub(super) fn staffing_problems(channels: &[Channel], groups: &[AgentGroup], horizon: f64) -> Errors {
+    let mut ck = Check::default();
+    cross_checks(&mut ck, channels, groups, horizon);
+    ck.errors
 }
 
 fn cross_checks(ck: &mut Check, channels: &[Channel], groups: &[AgentGroup], horizon: f64) {

@@ -186,7 +186,7 @@ fn overrides_are_checked_and_lossless() {
 /// of two independently seeded runs.
 #[test]
 fn common_random_numbers_narrow_paired_differences() {
-    use ccsim::plan::sweep::{Axis, sweep, variants};
+    use ccsim::plan::sweep::Study;
     let base = scenario("crn")
         .seed(11)
         .replications(20)
@@ -196,15 +196,17 @@ fn common_random_numbers_narrow_paired_differences() {
         .channel(channel("phone", "voice").per_hour(600.0).exponential_patience("3m"))
         .group(group("team", &["phone"]).staff(44))
         .load();
-    let list = variants(&[Axis::parse("agents.team.staff=44,45").unwrap()], false).unwrap();
-    let results = sweep(&base, &list, 0, |_, _| {}).unwrap();
-    let sl = |est: &[ccsim::stats::summary::Estimate], m: &Model| est[m.layout.channel(0, ChannelKpi::ServiceLevel)];
+    let study = Study::new(base.clone(), &["agents.team.staff=44,45".to_string()], false, None).unwrap();
+    let results = study.run(|_, _| {}).unwrap();
+    let sl = |est: &[ccsim::stats::summary::Estimate], l: &ccsim::stats::kpi::Layout| {
+        est[l.channel(0, ChannelKpi::ServiceLevel)]
+    };
     let v45 = &results.variants[1];
-    let paired = sl(v45.vs_baseline.as_ref().unwrap(), &v45.model);
+    let paired = sl(v45.vs_baseline.as_ref().unwrap(), &v45.layout);
     // Independent: 45 agents with other customers (another seed).
     let other = run(base.with_overrides(&[("agents.team.staff", "45")]).unwrap().with_seed(12), &RunOptions::default())
         .unwrap();
-    let (a, b) = (sl(&results.variants[0].estimates, &results.variants[0].model), sl(&other.estimates, &other.model));
+    let (a, b) = (sl(&results.variants[0].estimates, &results.variants[0].layout), sl(&other.estimates, &other.layout));
     let independent = student_t_quantile(0.975, 19.0) * (a.se().powi(2) + b.se().powi(2)).sqrt();
     assert!(paired.mean > 0.0, "one more agent raises the service level: {paired:?}");
     assert!(3.0 * paired.ci95 <= independent, "paired ± {} vs independent ± {independent}", paired.ci95);
@@ -903,7 +905,7 @@ proptest! {
     #[test]
     fn invariants_hold(toml in random_scenario()) {
         let s = Scenario::from_toml(&toml, "random.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{toml}")))?;
-        let m = Model::compile(s);
+        let m = Model::compile(s.clone());
         for rep in 0..2 {
             let r = simulate(&m, rep).unwrap();
             for (i, c) in r.channel.iter().enumerate() {
@@ -927,7 +929,7 @@ proptest! {
             // Issues: every fresh contact of the counted horizon opens one, every issue ends
             // one way; contacts are fresh or repeat.
             use ccsim::stats::IssueScope;
-            let first = m.layout.first_interval;
+            let first = s.first_counted_interval();
             let fresh: u64 = (0..r.n_channels)
                 .flat_map(|c| (first..r.n_intervals).map(move |i| (c, i)))
                 .map(|(c, i)| { let x = &r.channel[r.channel_at(c, i)]; x.offered - x.repeat + x.contained_fresh })
@@ -946,8 +948,9 @@ proptest! {
             for c in &r.channel {
                 prop_assert!(c.repeat <= c.offered);
             }
-            let kpis = ccsim::plan::run::replication_kpis(&m, rep).unwrap();
-            let l = &m.layout;
+            let variant = ccsim::plan::Variant::new(s.clone());
+            let kpis = variant.kpis(rep).unwrap();
+            let l = &variant.layout;
             for c in 0..l.channels {
                 for k in [ChannelKpi::ServiceLevel, ChannelKpi::AbandonRate, ChannelKpi::OccupancyPresent, ChannelKpi::SlotUtilisation] {
                     let v = kpis[l.channel(c, k)];
@@ -1116,9 +1119,11 @@ fn forecast_uncertainty_is_poisson_gamma() {
 
     let cv = 0.2;
     let n = 400u64;
-    let m = Model::compile(Scenario::from_toml(&day(&format!("forecast = {{ day_cv = {cv} }}"), 1), "t.toml").unwrap());
-    let slot = m.layout.channel(0, ChannelKpi::Offered);
-    let xs: Vec<f64> = (0..n).map(|r| ccsim::plan::run::replication_kpis(&m, r).unwrap()[slot]).collect();
+    let v = ccsim::plan::Variant::new(
+        Scenario::from_toml(&day(&format!("forecast = {{ day_cv = {cv} }}"), 1), "t.toml").unwrap(),
+    );
+    let slot = v.layout.channel(0, ChannelKpi::Offered);
+    let xs: Vec<f64> = (0..n).map(|r| v.kpis(r).unwrap()[slot]).collect();
     let mean = xs.iter().sum::<f64>() / n as f64;
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let m4 = xs.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n as f64;

@@ -415,7 +415,7 @@ fn optimiser_plans_a_day_with_a_peak() {
         let r = run(s.with_overrides(&[(&format!("agents.{name}.staff"), &staff)]).unwrap(), &RunOptions::default())
             .unwrap();
         let est = &r.estimates;
-        let l = &r.model.layout;
+        let l = &r.layout;
         let t = student_t_quantile(0.95, f64::from(s.replications()) - 1.0);
         let misses = (0..l.intervals).any(|j| {
             let sl = est[l.channel_interval(0, j, ChannelKpi::ServiceLevel)];
@@ -479,7 +479,7 @@ fn fit_recovers_the_truth() {
         name: "fitted".into(),
         interval: 1800.0,
         kinds: Vec::new(),
-        target: (0.8, 20.0),
+        target: ccsim::scenario::ServiceTarget { share: 0.8, within: 20.0 },
         agents: None,
         source: "log.csv".into(),
         days: Some(56),
@@ -897,7 +897,7 @@ staff = 18
             );
             assert_eq!(x.ttr_quantiles, y.ttr_quantiles);
         }
-        let first = m.layout.first_interval;
+        let first = m.scenario.first_counted_interval();
         let (mut wait, mut handle, mut completed) = (0.0, 0.0, 0);
         for i in first..s.n_intervals {
             let x = &s.channel[s.channel_at(0, i)];

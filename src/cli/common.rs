@@ -1,0 +1,346 @@
+//! What the subcommands share: options declared once (flattened into each command), value
+//! parsers, loading a scenario with `--set`, printing warnings, and writing outputs
+//! (atomically to a file, or to standard output).
+
+use ccsim::Error;
+use ccsim::base::time::parse_duration;
+use ccsim::output::charts::{Chart, ImageFormat};
+use ccsim::output::{Document, TableOptions};
+use ccsim::plan::run::RunOptions;
+use ccsim::scenario::Scenario;
+use ccsim::scenario::limits::MAX_REPLICATIONS;
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `println!` that drops its text when standard output is closed (`ccsim … | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+pub(crate) use out;
+
+/// A scenario file and the changes made to it.
+#[derive(Args, Debug)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Change a field by its path in the file, then check the scenario again: for example
+    /// `--set agents.team.staff=44`, `--set channel.chat.service_level.within=30s`,
+    /// `--set channel.phone.arrivals.scale=1.2`; for staffing, `+N` adds N agents to every
+    /// interval and `*F` scales the plan (rounded). Repeat for several fields.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl ScenarioArgs {
+    /// The scenario with its overrides applied.
+    pub fn load(&self) -> Result<Scenario, Error> {
+        load(&self.scenario, &self.set)
+    }
+}
+
+/// Replications, seed and threads of a run.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct RunSettings {
+    /// Override the scenario's number of replications.
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
+    pub replications: Option<u32>,
+    /// Override the scenario's seed.
+    #[arg(long, short)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: every core). Results do not depend on it.
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+impl RunSettings {
+    /// As the library's run options.
+    pub fn options(self) -> RunOptions {
+        RunOptions { replications: self.replications, seed: self.seed, threads: self.threads.map(|t| t as usize) }
+    }
+}
+
+/// The output formats (the library's [`ccsim::output::Format`]).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text tables.
+    #[value(alias = "text")]
+    Table,
+    /// The JSON contract.
+    Json,
+    /// One tidy CSV table.
+    Csv,
+    /// Markdown tables.
+    Markdown,
+    /// An Excel workbook (runs only; needs --output unless standard output is redirected).
+    Xlsx,
+}
+
+/// Where and how a result is written.
+#[derive(Args, Debug)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Refuses the Excel format for results other than a run's, before anything runs.
+    pub fn runs_only(&self) -> Result<(), Error> {
+        if self.format == Format::Xlsx {
+            return Err(Error::Input("--format xlsx is for `ccsim run`; choose table, markdown, csv or json".into()));
+        }
+        Ok(())
+    }
+
+    /// Writes `doc` in the chosen format to `--output` or standard output.
+    pub fn write<D: Document>(&self, doc: &D, tables: TableOptions) -> Result<(), Error> {
+        use ccsim::output::Format as F;
+        let format = match self.format {
+            Format::Table => F::Table,
+            Format::Json => F::Json,
+            Format::Csv => F::Csv,
+            Format::Markdown => F::Markdown,
+            Format::Xlsx => F::Xlsx,
+        };
+        emit(&self.output, |w| format.write(doc, tables, w))
+    }
+}
+
+/// Which image formats `--charts` and `ccsim chart` write.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageChoice {
+    /// PNG only.
+    Png,
+    /// SVG only.
+    Svg,
+    /// Both.
+    Both,
+}
+
+impl ImageChoice {
+    /// The formats chosen.
+    pub fn formats(self) -> Vec<ImageFormat> {
+        match self {
+            ImageChoice::Png => vec![ImageFormat::Png],
+            ImageChoice::Svg => vec![ImageFormat::Svg],
+            ImageChoice::Both => vec![ImageFormat::Png, ImageFormat::Svg],
+        }
+    }
+}
+
+/// Writes `charts` into `dir` and lists the files on stderr.
+pub fn write_charts(charts: &[Chart], dir: &Path, formats: &[ImageFormat]) -> Result<(), Error> {
+    let paths = ccsim::output::charts::write_all(charts, dir, formats)?;
+    eprintln!("{} chart files written to {}", paths.len(), dir.display());
+    Ok(())
+}
+
+/// The width tables should fit: `COLUMNS` if set, else the terminal's, else 100.
+pub fn terminal_width() -> usize {
+    if let Some(w) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&w| w > 0) {
+        return w;
+    }
+    terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))
+}
+
+/// A progress bar on stderr (hidden unless stderr is a terminal and not `quiet`).
+pub fn progress_bar(len: u64, quiet: bool, unit: &str) -> indicatif::ProgressBar {
+    let show = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let target = if show { indicatif::ProgressDrawTarget::stderr() } else { indicatif::ProgressDrawTarget::hidden() };
+    let bar = indicatif::ProgressBar::with_draw_target(Some(len), target);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{eta}} left"))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// A duration with its unit; whether 0 is allowed is the calculator's to say.
+pub fn duration_arg(s: &str) -> Result<f64, String> {
+    parse_duration(s).map_err(|e| e.to_string())
+}
+
+/// Arrivals per hour, > 0.
+pub fn rate_arg(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of arrivals per hour"))?;
+    if !(v.is_finite() && v > 0.0) {
+        return Err(format!("arrivals per hour must be > 0, got {s}"));
+    }
+    Ok(v)
+}
+
+/// `80/20s` or `0.8/20s` → a target of 80 % within 20 s.
+pub fn target_arg(s: &str) -> Result<ccsim::scenario::ServiceTarget, String> {
+    let (p, t) =
+        s.split_once('/').ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
+    let percent = p.trim().ends_with('%');
+    let p: f64 = p.trim().trim_end_matches('%').parse().map_err(|_| format!("`{p}` is not a percentage"))?;
+    // `80`, `80%` and `0.8` mean 80 %; `0.5%` means half a percent.
+    let share = if percent || p > 1.0 { p / 100.0 } else { p };
+    if !(share > 0.0 && share < 1.0) {
+        return Err(format!("target must be between 0 and 100 % (exclusive), got {p}"));
+    }
+    Ok(ccsim::scenario::ServiceTarget { share, within: duration_arg(t)? })
+}
+
+/// `5%` or `0.05` → 0.05.
+pub fn share_arg(s: &str) -> Result<f64, String> {
+    let percent = s.trim().ends_with('%');
+    let v: f64 =
+        s.trim().trim_end_matches('%').parse().map_err(|_| format!("`{s}` is not a share; write 5% or 0.05"))?;
+    let v = if percent { v / 100.0 } else { v };
+    if !(0.0..=1.0).contains(&v) {
+        return Err(format!("`{s}` must be a share from 0 to 100 %"));
+    }
+    Ok(v)
+}
+
+/// `A=B` pairs of a repeated flag.
+pub fn pairs(flag: &str, list: &[String]) -> Result<Vec<(String, String)>, Error> {
+    list.iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+                .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+                .ok_or_else(|| Error::Input(format!("--{flag} {s}: write NAME=VALUE")))
+        })
+        .collect()
+}
+
+/// Loads a scenario and applies `--set PATH=VALUE` overrides to it.
+pub fn load(path: &Path, set: &[String]) -> Result<Scenario, Error> {
+    let s = Scenario::load(path)?;
+    let pairs: Vec<(&str, &str)> =
+        set.iter()
+            .map(|a| {
+                a.split_once('=').map(|(p, v)| (p.trim(), v)).filter(|(p, _)| !p.is_empty()).ok_or_else(|| {
+                    Error::Input(format!("--set {a}: write PATH=VALUE, such as --set agents.team.staff=44"))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    if pairs.is_empty() { Ok(s) } else { Ok(s.with_overrides(&pairs)?) }
+}
+
+/// Prints a scenario's warnings on stderr; with `deny`, they are errors. Returns whether
+/// the scenario may go on.
+pub fn warn(s: &Scenario, deny: bool) -> bool {
+    let label = if deny { "error (--deny-warnings)" } else { "warning" };
+    for w in s.warnings() {
+        let mut at = s.file().to_owned();
+        if let Some(l) = w.line {
+            at.push_str(&format!(":{l}"));
+            if let Some(c) = w.column {
+                at.push_str(&format!(":{c}"));
+            }
+        }
+        let field = w.field.as_ref().map_or(String::new(), |f| format!("{f}: "));
+        eprintln!("{at}: {label}: {field}{}", w.message);
+    }
+    !deny || s.warnings().is_empty()
+}
+
+/// Whether two paths name the same file (an output path that does not exist yet names no
+/// existing file).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Refuses an output path that cannot be written, before anything is simulated.
+pub fn check_output(out: &Path, scenario: &Path) -> Result<(), Error> {
+    if out == scenario || same_file(out, scenario) {
+        return Err(Error::Input(format!(
+            "--output {} is the scenario file itself; writing the report there would destroy the scenario — choose another file",
+            out.display()
+        )));
+    }
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if std::fs::symlink_metadata(out).is_err() && !dir.is_dir() {
+        let source =
+            std::io::Error::new(std::io::ErrorKind::NotFound, format!("the folder {} does not exist", dir.display()));
+        return Err(Error::Io { path: out.display().to_string(), source });
+    }
+    Ok(())
+}
+
+/// Writes an output. A regular file (or a new one) is written whole or not at all: into a
+/// temporary file beside it, synced, then renamed over it with the old file's permissions,
+/// so that a failed run never leaves half a file. Anything else (a device such as
+/// /dev/stdout, a pipe, a symbolic link) is written to directly.
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.display().to_string(), source };
+    let existing = std::fs::symlink_metadata(path).ok();
+    if existing.as_ref().is_some_and(|m| !m.file_type().is_file()) {
+        let f = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+        let mut w = std::io::BufWriter::new(f);
+        return write(&mut w).and_then(|()| w.flush()).map_err(io);
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let tmp = dir.join(format!(".{name}.ccsim-{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp).and_then(|f| {
+        if let Some(m) = &existing {
+            f.set_permissions(m.permissions())?;
+        }
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        w.flush()?;
+        w.get_ref().sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(io(e))
+        }
+    }
+}
+
+/// Writes an output to `--output` (atomically) or standard output. A reader that closes
+/// standard output early (`ccsim run … | head`) is not an error: the rest is dropped quietly,
+/// as command-line tools do.
+pub fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    match output {
+        Some(path) => write_atomically(path, write),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            match write(&mut w).and_then(|_| w.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    // Nothing more can be written; do not let the buffer try again on drop.
+                    std::mem::forget(w);
+                    Ok(())
+                }
+                r => r.map_err(|source| Error::Io { path: "the report".into(), source }),
+            }
+        }
+    }
+}
+
+/// Reads a contact history (a standard column renamed with `--column`), listing on stderr
+/// the rows left out.
+pub fn read_history(
+    path: &Path,
+    columns: &[String],
+    drop_bad_rows: bool,
+) -> Result<ccsim::data::history::History, Error> {
+    let columns = ccsim::data::history::Columns::renamed(pairs("column", columns)?)?;
+    let h = ccsim::data::history::load(path, &columns, drop_bad_rows)?;
+    for (line, col, msg) in h.dropped.iter().take(20) {
+        eprintln!("{}:{line}:{col}: dropped: {msg}", path.display());
+    }
+    if h.dropped.len() > 20 {
+        eprintln!("… and {} more rows dropped", h.dropped.len() - 20);
+    }
+    Ok(h)
+}

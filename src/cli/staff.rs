@@ -1,0 +1,90 @@
+//! `ccsim staff`: the fewest agents per interval that meet the targets, compared across
+//! targets, with the plan written back into the scenario.
+
+use super::common::{OutputArgs, check_output, share_arg, target_arg, write_atomically, write_charts};
+use ccsim::Error;
+use ccsim::output::charts::{ImageFormat, PlanLine};
+use ccsim::plan::staffing::{Goal, optimise};
+use ccsim::report::staffing::StaffingReport;
+use ccsim::scenario::limits::MAX_REPLICATIONS;
+use ccsim::scenario::{Scenario, ServiceTarget};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// The group to plan (default: the only group).
+    #[arg(long)]
+    group: Option<String>,
+    /// Service-level target PERCENT/THRESHOLD for the group's channels (default: each
+    /// channel's own). Repeat to compare targets side by side.
+    #[arg(long, value_parser = target_arg)]
+    target: Vec<ServiceTarget>,
+    /// Largest abandon rate allowed in any interval, such as 5%.
+    #[arg(long, value_parser = share_arg)]
+    max_abandon: Option<f64>,
+    /// Confidence with which every interval must meet its target.
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Write the scenario with the plan filled in (runnable as is); with several targets,
+    /// the plan of the first.
+    #[arg(long)]
+    write: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Override the scenario's number of replications.
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
+    replications: Option<u32>,
+    /// Override the scenario's seed.
+    #[arg(long, short)]
+    seed: Option<u64>,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Also draw the required agents by interval, one line per target (PNG and SVG), into
+    /// this folder.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
+}
+
+pub fn main(a: &Args) -> Result<(), Error> {
+    a.output.runs_only()?;
+    let mut base = Scenario::load(&a.scenario)?;
+    if let Some(r) = a.replications {
+        base = base.with_replications(r)?;
+    }
+    if let Some(s) = a.seed {
+        base = base.with_seed(s);
+    }
+    let group = ccsim::plan::staffing::group_named(&base, a.group.as_deref())?;
+    for path in [&a.write, &a.output.output].into_iter().flatten() {
+        check_output(path, &a.scenario)?;
+    }
+    let targets: Vec<Option<ServiceTarget>> =
+        if a.target.is_empty() { vec![None] } else { a.target.iter().copied().map(Some).collect() };
+    let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut plans = Vec::new();
+    for target in targets {
+        let goal = Goal { group, target, max_abandon: a.max_abandon, confidence: a.confidence, max_rounds: 60 };
+        let plan = optimise(&base, &goal, |runs| {
+            if show {
+                eprint!("\rsimulating plans: {runs} runs");
+            }
+        })?;
+        if show {
+            eprintln!();
+        }
+        plans.push((target, plan));
+    }
+    if let Some(path) = &a.write {
+        let text = plans[0].1.scenario.overridden_text()?;
+        write_atomically(path, |w| w.write_all(text.as_bytes()))?;
+    }
+    let doc = StaffingReport::new(&base, group, a.confidence, &plans);
+    if let Some(dir) = &a.charts {
+        let lines = doc.plans.iter().map(|p| PlanLine { label: p.label(), headcount: p.plan.clone() }).collect();
+        write_charts(&[ccsim::output::charts::staffing_of(&doc, lines)], dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+    }
+    a.output.write(&doc, Default::default())
+}
