@@ -9,7 +9,8 @@
 //!
 //!     cargo bench --bench engine
 
-use ccsim::engine::{Model, simulate};
+use ccsim::engine::Model;
+use ccsim::stats::tally::replicate as simulate;
 use ccsim::scenario::Scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};

@@ -273,37 +273,78 @@ pub fn check_output(out: &Path, scenario: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes an output. A regular file (or a new one) is written whole or not at all: into a
-/// temporary file beside it, synced, then renamed over it with the old file's permissions,
-/// so that a failed run never leaves half a file. Anything else (a device such as
-/// /dev/stdout, a pipe, a symbolic link) is written to directly.
-pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
-    let io = |source| Error::Io { path: path.display().to_string(), source };
-    let existing = std::fs::symlink_metadata(path).ok();
-    if existing.as_ref().is_some_and(|m| !m.file_type().is_file()) {
-        let f = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
-        let mut w = std::io::BufWriter::new(f);
-        return write(&mut w).and_then(|()| w.flush()).map_err(io);
-    }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.ccsim-{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp).and_then(|f| {
+/// An output file written whole or not at all: a regular file (or a new one) is written
+/// into a temporary file beside it, synced, then renamed over it with the old file's
+/// permissions on [`AtomicFile::commit`]; dropped uncommitted, the temporary file goes and
+/// the old file stays. Anything else (a device such as /dev/stdout, a pipe, a symbolic
+/// link) is written to directly.
+pub struct AtomicFile {
+    path: PathBuf,
+    /// The temporary file (`None`: writing straight to a device or link).
+    tmp: Option<PathBuf>,
+    writer: std::io::BufWriter<std::fs::File>,
+}
+
+impl AtomicFile {
+    /// Opens the file to write.
+    pub fn create(path: &Path) -> Result<AtomicFile, Error> {
+        let io = |source| Error::Io { path: path.display().to_string(), source };
+        let existing = std::fs::symlink_metadata(path).ok();
+        if existing.as_ref().is_some_and(|m| !m.file_type().is_file()) {
+            let f = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+            return Ok(AtomicFile { path: path.to_owned(), tmp: None, writer: std::io::BufWriter::new(f) });
+        }
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+        let tmp = dir.join(format!(".{name}.ccsim-{}.tmp", std::process::id()));
+        let f = std::fs::File::create(&tmp).map_err(io)?;
         if let Some(m) = &existing {
-            f.set_permissions(m.permissions())?;
+            f.set_permissions(m.permissions()).map_err(io)?;
         }
-        let mut w = std::io::BufWriter::new(f);
-        write(&mut w)?;
-        w.flush()?;
-        w.get_ref().sync_all()
-    });
-    match result.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(io(e))
+        Ok(AtomicFile { path: path.to_owned(), tmp: Some(tmp), writer: std::io::BufWriter::new(f) })
+    }
+
+    /// Where to write.
+    pub fn writer(&mut self) -> &mut std::io::BufWriter<std::fs::File> {
+        &mut self.writer
+    }
+
+    /// The error of writing this file.
+    pub fn error(&self, source: std::io::Error) -> Error {
+        Error::Io { path: self.path.display().to_string(), source }
+    }
+
+    /// Flushes, syncs and puts the file in place.
+    pub fn commit(mut self) -> Result<(), Error> {
+        let done = match &self.tmp {
+            // A device or link is written to directly: flushed, not synced (a device such
+            // as /dev/null cannot be).
+            None => self.writer.flush(),
+            Some(tmp) => self
+                .writer
+                .flush()
+                .and_then(|()| self.writer.get_ref().sync_all())
+                .and_then(|()| std::fs::rename(tmp, &self.path)),
+        };
+        done.map_err(|e| self.error(e))?;
+        self.tmp = None;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.tmp {
+            let _ = std::fs::remove_file(tmp);
         }
     }
+}
+
+/// Writes an output whole or not at all (see [`AtomicFile`]).
+pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    let mut file = AtomicFile::create(path)?;
+    write(file.writer()).map_err(|e| file.error(e))?;
+    file.commit()
 }
 
 /// Writes an output to `--output` (atomically) or standard output. A reader that closes

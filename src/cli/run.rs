@@ -1,10 +1,11 @@
 //! `ccsim run`: simulate a scenario and write its report, charts, HTML report and log.
 
 use super::common::{
-    Format, OutputArgs, RunSettings, ScenarioArgs, check_output, read_history, terminal_width, warn, write_atomically,
-    write_charts,
+    AtomicFile, Format, OutputArgs, RunSettings, ScenarioArgs, check_output, read_history, terminal_width, warn,
+    write_atomically, write_charts,
 };
 use ccsim::Error;
+use ccsim::data::history::ContactLog;
 use ccsim::output::charts::ImageFormat;
 use ccsim::output::{Document, Figure, Html, TableOptions};
 use ccsim::report::Report;
@@ -62,7 +63,21 @@ pub fn main(a: &Args) -> Result<(), Error> {
     }
     // A bad history is refused before anything is simulated.
     let history = a.actuals.as_ref().map(|p| read_history(p, &[], false)).transpose()?;
-    let results = ccsim::plan::run::run(scenario, &a.settings.options())?;
+    let opts = a.settings.options();
+    let results = match &a.log {
+        None => ccsim::plan::run::run(scenario, &opts)?,
+        Some(path) => {
+            // Replication 0 is logged while it is tallied, in one pass.
+            let mut file = AtomicFile::create(path)?;
+            let named = opts.apply(scenario.clone())?;
+            let log = ContactLog::new(&named, file.writer())
+                .map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+            let (results, log) = ccsim::plan::run::run_with(scenario, &opts, log)?;
+            log.finish().map_err(|e| Error::Io { path: path.display().to_string(), source: e })?;
+            file.commit()?;
+            results
+        }
+    };
     let mut report = Report::from(&results);
     if let (Some(path), Some(h)) = (&a.actuals, &history) {
         report.actuals = ccsim::data::history::observed(h, results.scenario());
@@ -77,14 +92,6 @@ pub fn main(a: &Args) -> Result<(), Error> {
     }
     if let Some(path) = &a.report {
         write_html(&report, path)?;
-    }
-    if let Some(path) = &a.log {
-        let model = &results.model;
-        write_atomically(path, |w| {
-            let log = ccsim::data::history::ContactLog::new(model, w)?;
-            let log = ccsim::engine::simulate_with(model, 0, log).map_err(|e| std::io::Error::other(e.to_string()))?;
-            log.finish()
-        })?;
     }
     Ok(())
 }

@@ -15,8 +15,9 @@
 
 use crate::Error;
 use crate::base::time::format_when;
-use crate::engine::{Contact, Model, Recorder};
-use crate::scenario::{DAY, Weekday};
+use crate::engine::recorder::{Abandonment, Answer, At, Heard};
+use crate::engine::{Contact, Recorder};
+use crate::scenario::{DAY, Scenario, Weekday};
 use std::io::{self, Write};
 
 /// What happened to a contact.
@@ -303,7 +304,7 @@ fn read_rows(text: &str, file: &str, cols: &Columns, drop_bad_rows: bool) -> Res
 /// A [`Recorder`] writing every contact of a replication as a history row (the columns of
 /// the module documentation, plus `day` and `time` for people).
 pub struct ContactLog<'m, W: Write> {
-    m: &'m Model,
+    s: &'m Scenario,
     out: csv::Writer<W>,
     /// Name of each global contact type.
     type_names: Vec<&'m str>,
@@ -311,24 +312,24 @@ pub struct ContactLog<'m, W: Write> {
 }
 
 impl<'m, W: Write> ContactLog<'m, W> {
-    /// A log of the contacts of `m` into `out`, header written.
+    /// A log of the contacts of a run of `s` into `out`, header written.
     ///
     /// # Errors
     ///
     /// The I/O error of writing the header.
-    pub fn new(m: &'m Model, out: W) -> io::Result<ContactLog<'m, W>> {
+    pub fn new(s: &'m Scenario, out: W) -> io::Result<ContactLog<'m, W>> {
         let mut out = csv::Writer::from_writer(out);
         out.write_record(["channel", "type", "arrival_s", "day", "time", "wait_s", "outcome", "handle_s", "group"])
             .map_err(crate::base::csv_io_error)?;
-        let type_names = m.scenario.channels.iter().flat_map(|c| c.types.iter().map(|t| t.name.as_str())).collect();
-        Ok(ContactLog { m, out, type_names, error: None })
+        let type_names = s.channels.iter().flat_map(|c| c.types.iter().map(|t| t.name.as_str())).collect();
+        Ok(ContactLog { s, out, type_names, error: None })
     }
 
     fn row(&mut self, k: &Contact, wait: f64, outcome: Outcome, group: Option<usize>) {
         if self.error.is_some() {
             return;
         }
-        let s = &self.m.scenario;
+        let s = self.s;
         let when = format_when(k.arrival(), s.start_day);
         let (day, time) = when.split_once(' ').unwrap_or((&when, ""));
         let handle = if outcome == Outcome::Answered { format!("{:.3}", k.handle_time()) } else { String::new() };
@@ -364,22 +365,22 @@ impl<'m, W: Write> ContactLog<'m, W> {
 }
 
 impl<W: Write> Recorder for ContactLog<'_, W> {
-    fn answered(&mut self, _now: f64, k: &Contact, g: usize, wait: f64, _from_queue: bool) {
-        self.row(k, wait, Outcome::Answered, Some(g));
+    fn answered(&mut self, e: Answer<'_>) {
+        self.row(e.contact, e.wait, Outcome::Answered, Some(e.group));
     }
 
-    fn abandoned(&mut self, _now: f64, k: &Contact, waited: f64) {
-        self.row(k, waited, Outcome::Abandoned, None);
+    fn abandoned(&mut self, e: Abandonment<'_>) {
+        self.row(e.contact, e.waited, Outcome::Abandoned, None);
     }
 
-    fn waiting_at_end(&mut self, end: f64, k: &Contact) {
-        self.row(k, end - k.arrival(), Outcome::Waiting, None);
+    fn waiting_at_end(&mut self, e: At<'_>) {
+        self.row(e.contact, e.now - e.contact.arrival(), Outcome::Waiting, None);
     }
 
     /// A caller who hangs up on hearing the announced wait is, to an ACD, an abandon
     /// after 0 s in queue.
-    fn balked(&mut self, _now: f64, k: &Contact, _told: &crate::scenario::Told) {
-        self.row(k, 0.0, Outcome::Abandoned, None);
+    fn balked(&mut self, e: Heard<'_>) {
+        self.row(e.contact, 0.0, Outcome::Abandoned, None);
     }
 }
 

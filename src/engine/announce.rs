@@ -6,7 +6,13 @@
 //! turns it into what is told with [`crate::scenario::Announce::tell`], and applies the
 //! customer's reaction. Nothing here runs for a channel without announcements.
 
-use crate::scenario::Told;
+use super::Model;
+use super::calendar::Event;
+use super::contacts::State;
+use super::core::Core;
+use super::recorder::{Fared, Heard, Recorder};
+use super::streams::{Purpose, stream};
+use crate::scenario::{Predictor, Told};
 
 /// What a waiting contact was told. Recorders receive it with the contact.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -223,6 +229,350 @@ impl PositionIndex {
                 self.add(slot, 1);
             }
         }
+    }
+}
+
+/// When a promise told at `now` runs out: now + its upper end; a told wait of 0 s (head of
+/// line for a contact about to head its queue) or an open bucket promises nothing (∞).
+fn promise_at(now: f64, t: &Told) -> f64 {
+    if t.high > 0.0 { now + t.high } else { f64::INFINITY }
+}
+
+/// Waiting-time announcements in one replication: each announcing channel's predictors,
+/// what each waiting contact was told, the exact positions of updated queues, and the
+/// promise and update events pending. Nothing here is made for a model without
+/// announcements.
+pub(crate) struct Announcements {
+    /// Per channel: its predictors' memory (channels with announcements).
+    announcers: Vec<Option<ChannelAnnouncer>>,
+    /// What each contact slot's contact was told (grown with the slot pool; read only for
+    /// contacts of announcing channels).
+    told: Vec<Announcement>,
+    /// Per queue: exact positions, for the queues of channels whose announcements are
+    /// updated (their contacts' numbers are in `told`).
+    positions: Vec<Option<PositionIndex>>,
+    /// Update events in the calendar (when they are all that is left, updates stop).
+    updates_pending: usize,
+    /// Promise events in the calendar.
+    promises_pending: usize,
+}
+
+impl Announcements {
+    /// The announcements of replication `rep` of `m` (empty without any).
+    pub fn new(m: &Model, rep: u64) -> Announcements {
+        let s = &m.scenario;
+        if !m.features.announce {
+            return Announcements {
+                announcers: Vec::new(),
+                told: Vec::new(),
+                positions: Vec::new(),
+                updates_pending: 0,
+                promises_pending: 0,
+            };
+        }
+        let announcers = s
+            .channels
+            .iter()
+            .zip(&m.channels)
+            .map(|(ch, table)| {
+                ch.announce.as_ref().map(|a| {
+                    let balk = a
+                        .reaction
+                        .balk
+                        .is_some()
+                        .then(|| rand::Rng::next_u64(&mut stream(s.seed, rep, table.salt, Purpose::Balk)));
+                    let window = match a.predictor {
+                        Predictor::MovingAverage(n) => n as usize,
+                        _ => 0,
+                    };
+                    ChannelAnnouncer::new(balk, window)
+                })
+            })
+            .collect();
+        let positions = (0..m.queues.len())
+            .map(|q| {
+                let updated = m.channels.iter().zip(&s.channels).any(|(table, ch)| {
+                    table.queues.contains(&q) && ch.announce.as_ref().is_some_and(|a| a.update.is_some())
+                });
+                updated.then(PositionIndex::default)
+            })
+            .collect();
+        Announcements { announcers, told: Vec::new(), positions, updates_pending: 0, promises_pending: 0 }
+    }
+
+    /// Whether channel `c` announces waits.
+    #[inline]
+    pub fn on(&self, c: usize) -> bool {
+        self.announcers.get(c).is_some_and(Option::is_some)
+    }
+
+    /// The run stopped (overload): no announcement event is pending any more.
+    pub fn stop(&mut self) {
+        self.updates_pending = 0;
+        self.promises_pending = 0;
+    }
+
+    /// Nothing but announcement events is left in the calendar and no arrival is to come:
+    /// contacts still waiting will never be served and nothing will change.
+    fn only_announcements_left<R: Recorder>(&self, core: &Core<'_, R>, no_more_arrivals: bool) -> bool {
+        no_more_arrivals && core.cal.len() == self.updates_pending + self.promises_pending
+    }
+
+    /// The balking uniform of a contact of channel `c` that arrived at `arrival` (NaN when
+    /// the channel's customers do not balk): a hash of the replication's balking key and
+    /// the arrival time, so that the same customer draws the same uniform in every variant
+    /// of a sweep, whatever it was told, and nothing is drawn for contacts answered at once.
+    fn balk_uniform(&self, c: usize, arrival: f64) -> f64 {
+        match &self.announcers[c] {
+            Some(ChannelAnnouncer { balk: Some(key), .. }) => {
+                (super::streams::mix(key ^ arrival.to_bits()) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+            }
+            _ => f64::NAN,
+        }
+    }
+
+    /// What contact `slot` of an announcing channel is told now (`None`: nothing, the
+    /// prediction being undefined or below the threshold), with the contacts ahead of it.
+    /// `queued`: the contact is in its queue already (an update), else it is about to join.
+    fn tell<R: Recorder>(&mut self, core: &mut Core<'_, R>, slot: u32, queued: bool) -> Option<(Told, u32)> {
+        let m = core.m;
+        let k = *core.contacts.get(slot);
+        let c = k.channel as usize;
+        let spec = m.scenario.channels[c].announce.as_ref()?;
+        let own = k.queue as usize;
+        // Contacts ahead: those at a higher priority, and those before it in its own queue.
+        let mut ahead = 0;
+        for &q in &m.channels[c].queues {
+            if q == own {
+                ahead += match (&self.positions[q], queued) {
+                    (Some(ix), true) => ix.ahead(self.told[slot as usize].seq),
+                    _ => core.queues.live(q),
+                };
+                break;
+            }
+            ahead += core.queues.live(q);
+        }
+        let rate = || {
+            let am = m.channels[c].announce.as_ref().map_or(&[][..], |a| &a.rates[..]);
+            // Groups with nobody on shift add nothing (not 0 × an infinite rate).
+            am.iter()
+                .filter(|&&(g, _)| core.work.groups[g].on_shift > 0)
+                .map(|&(g, mu)| f64::from(core.work.groups[g].on_shift) * mu)
+                .sum::<f64>()
+        };
+        let prediction = match spec.predictor {
+            Predictor::None => None,
+            Predictor::QueueLength => queue_length(ahead, rate()),
+            Predictor::QueueLengthAbandon => {
+                let theta = m.channels[c].announce.as_ref().map_or(0.0, |a| a.theta);
+                queue_length_abandon(ahead, rate(), theta)
+            }
+            Predictor::LastToEnterService => self.announcers[c].as_ref().map(|a| a.last_wait).filter(|w| !w.is_nan()),
+            Predictor::HeadOfLine => {
+                Some(core.queues.head(own, &core.contacts).map_or(0.0, |h| core.now - core.contacts.get(h).arrival))
+            }
+            Predictor::MovingAverage(_) => self.announcers[c].as_ref().and_then(ChannelAnnouncer::moving_average),
+        };
+        prediction.and_then(|p| spec.tell(p)).map(|t| (t, ahead))
+    }
+
+    /// Contact `slot` of an announcing channel found no agent: it is told its wait (if any
+    /// is predicted), and may balk — true: it hung up (recorded); the loop ends it.
+    /// Otherwise its patience is raised to the share of the wait it heard, and the loop
+    /// queues it.
+    pub fn before_queue<R: Recorder>(&mut self, core: &mut Core<'_, R>, slot: u32) -> bool {
+        let now = core.now;
+        if slot as usize >= self.told.len() {
+            self.told.resize(slot as usize + 1, Announcement::NONE);
+        }
+        self.told[slot as usize] = Announcement::NONE;
+        let told = self.tell(core, slot, false);
+        let k = *core.contacts.get(slot);
+        let spec = core.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
+        if let Some((t, ahead)) = told {
+            core.rec.announced(Heard { now, contact: &k, told: &t, first: true });
+            let balk_u = self.balk_uniform(k.channel as usize, k.arrival);
+            if spec.reaction.balk.as_ref().is_some_and(|b| balk_u < b.probability(t.heard)) {
+                core.rec.balked(Heard { now, contact: &k, told: &t, first: true });
+                return true;
+            }
+            self.told[slot as usize] =
+                Announcement { at: now, first: t, promise_at: promise_at(now, &t), ahead, ..Announcement::NONE };
+            let floor = now + spec.reaction.stay_share * t.heard;
+            let kk = core.contacts.get_mut(slot);
+            kk.abandon_at = kk.abandon_at.max(floor);
+        }
+        false
+    }
+
+    /// Contact `slot` of an announcing channel joined its queue: its position is kept, its
+    /// promise and first update scheduled.
+    pub fn after_queue<R: Recorder>(&mut self, core: &mut Core<'_, R>, slot: u32, no_more_arrivals: bool) {
+        let k = *core.contacts.get(slot);
+        if let Some(ix) = &mut self.positions[k.queue as usize] {
+            self.told[slot as usize].seq = ix.join();
+        }
+        self.schedule_promise(core, slot);
+        let spec = core.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
+        if let Some(u) = spec.update {
+            self.schedule_update(core, slot, core.now + u, no_more_arrivals);
+        }
+    }
+
+    /// Schedules the moment contact `slot`'s latest promise runs out, if breaking it
+    /// changes its patience and it could still be waiting then.
+    fn schedule_promise<R: Recorder>(&mut self, core: &mut Core<'_, R>, slot: u32) {
+        let k = core.contacts.get(slot);
+        let spec = core.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
+        let at = self.told[slot as usize].promise_at;
+        let f = spec.reaction.broken_promise;
+        // A factor changes a finite patience; any patience only when it is 0.
+        let matters = f != 1.0 && (k.abandon_at.is_finite() || f == 0.0);
+        // At most one pending event per contact: a later promise is re-scheduled by the
+        // pending earlier event when it comes (so waits told again and again leave no trail
+        // of stale events behind).
+        let pending = self.told[slot as usize].promise_event;
+        if matters && at.is_finite() && at < k.abandon_at && at < pending {
+            core.cal.push(at, Event::Promise(slot, k.generation));
+            self.told[slot as usize].promise_event = at;
+            self.promises_pending += 1;
+        }
+    }
+
+    /// Schedules contact `slot`'s next update at `at`, if it could still be waiting then
+    /// and something other than updates can still happen (otherwise it would wait, and be
+    /// updated, for ever: a contact nobody will serve at the end of the run).
+    fn schedule_update<R: Recorder>(&mut self, core: &mut Core<'_, R>, slot: u32, at: f64, no_more_arrivals: bool) {
+        let k = core.contacts.get(slot);
+        if at < k.abandon_at && !self.only_announcements_left(core, no_more_arrivals) {
+            core.cal.push(at, Event::Update(slot, k.generation));
+            self.updates_pending += 1;
+        }
+    }
+
+    /// A waiting contact's latest promise ran out: the patience it has left is multiplied
+    /// by the channel's `broken_promise` factor. Returns its new abandonment time, for the
+    /// loop to apply (`None`: nothing changes). A stale event does nothing and puts the
+    /// clock back to `before` (the event before it).
+    pub fn promise_broken<R: Recorder>(
+        &mut self,
+        core: &mut Core<'_, R>,
+        slot: u32,
+        generation: u32,
+        before: f64,
+    ) -> Option<f64> {
+        self.promises_pending -= 1;
+        let waiting = core.contacts.is(slot, generation, State::Waiting);
+        let a = &mut self.told[slot as usize];
+        if !waiting || a.promise_event != core.now {
+            core.now = before;
+            return None;
+        }
+        a.promise_event = f64::INFINITY;
+        if a.promise_at > core.now {
+            // An update promised a later time: wait for that one.
+            self.schedule_promise(core, slot);
+            return None;
+        }
+        if a.promise_at != core.now || a.broken {
+            return None;
+        }
+        a.broken = true;
+        let k = core.contacts.get(slot);
+        let spec = core.m.scenario.channels[k.channel as usize].announce.as_ref();
+        let f = spec.map_or(1.0, |a| a.reaction.broken_promise);
+        let now = core.now;
+        Some(if f == 0.0 {
+            now
+        } else if k.abandon_at.is_infinite() {
+            f64::INFINITY
+        } else {
+            now + (k.abandon_at - now) * f
+        })
+    }
+
+    /// A waiting contact hears an updated announcement (its promise starts again from now;
+    /// the patience floor only if it is the first it hears), and the next update is
+    /// scheduled. When nothing but announcements is left the update is dropped and the
+    /// clock stays at the last event that mattered (the end of the run).
+    pub fn update<R: Recorder>(
+        &mut self,
+        core: &mut Core<'_, R>,
+        (slot, generation): (u32, u32),
+        before: f64,
+        no_more_arrivals: bool,
+    ) {
+        self.updates_pending -= 1;
+        if self.only_announcements_left(core, no_more_arrivals) {
+            core.now = before;
+            return;
+        }
+        if !core.contacts.is(slot, generation, State::Waiting) {
+            return;
+        }
+        let now = core.now;
+        let told = self.tell(core, slot, true);
+        let k = *core.contacts.get(slot);
+        let spec = core.m.scenario.channels[k.channel as usize].announce.as_ref().expect("an announcing channel");
+        if let Some((t, ahead)) = told {
+            let a = &mut self.told[slot as usize];
+            let first = !a.was_told();
+            if first {
+                a.at = now;
+                a.first = t;
+                a.ahead = ahead;
+            }
+            a.promise_at = promise_at(now, &t);
+            a.broken = false;
+            core.rec.announced(Heard { now, contact: &k, told: &t, first });
+            // The patience floor follows the first announcement only: re-applied at every
+            // update it could hold a caller for ever (a head-of-line wait grows with time).
+            let floor = now + spec.reaction.stay_share * t.heard;
+            if first && floor > k.abandon_at {
+                // Above a patience that has not run out yet: never at once.
+                let at_once = core.set_abandon_at(slot, floor);
+                debug_assert!(!at_once);
+            }
+            self.schedule_promise(core, slot);
+        }
+        if let Some(u) = spec.update {
+            self.schedule_update(core, slot, now + u, no_more_arrivals);
+        }
+    }
+
+    /// An announcing channel's contact was answered after `wait` s: its predictors learn
+    /// the wait, and a contact that was told a wait is recorded as such.
+    #[cold]
+    pub fn answered<R: Recorder>(&mut self, core: &mut Core<'_, R>, slot: u32, wait: f64, from_queue: bool) {
+        let k = core.contacts.get(slot);
+        let Some(a) = &mut self.announcers[k.channel as usize] else { return };
+        a.answered(wait);
+        if let (true, Some(ix)) = (from_queue, &mut self.positions[k.queue as usize]) {
+            ix.leave(self.told[slot as usize].seq);
+        }
+        if from_queue && self.told[slot as usize].was_told() {
+            core.rec.answered_told(Fared { now: core.now, contact: k, announcement: &self.told[slot as usize] });
+        }
+    }
+
+    /// A waiting contact's abandonment event came: true when it is stale (an announcement
+    /// changed the patience since); otherwise an announcing channel's contact leaves its
+    /// position index and, if told, is recorded as such.
+    #[cold]
+    pub fn abandoning<R: Recorder>(&mut self, core: &mut Core<'_, R>, slot: u32) -> bool {
+        let k = core.contacts.get(slot);
+        if k.abandon_at != core.now {
+            return true;
+        }
+        if self.on(k.channel as usize) {
+            if let Some(ix) = &mut self.positions[k.queue as usize] {
+                ix.leave(self.told[slot as usize].seq);
+            }
+            if self.told[slot as usize].was_told() {
+                core.rec.abandoned_told(Fared { now: core.now, contact: k, announcement: &self.told[slot as usize] });
+            }
+        }
+        false
     }
 }
 

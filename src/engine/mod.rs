@@ -1,22 +1,30 @@
 //! The discrete-event engine: a checked [`Scenario`](crate::scenario::Scenario) compiled
 //! into routing tables and timelines ([`Model`]), and one replication run over it
-//! ([`simulate`], or [`simulate_with`] and a [`Recorder`] of your own).
+//! ([`simulate_with`], telling a [`Recorder`] what happens). The engine depends only on the
+//! scenario and the ground layer: the standard statistics (`stats::tally`) are a recorder
+//! above it.
 //!
 //! The modules split the engine by what each owns:
 //!
 //! | module       | owns                                                             |
 //! |--------------|------------------------------------------------------------------|
-//! | `model`      | the compiled, read-only tables shared by all replications         |
+//! | `model`      | the compiled, read-only tables (per channel, group and type)      |
 //! | `calendar`   | future events and their exact order                               |
 //! | `streams`    | the random streams and the common-random-numbers contract         |
 //! | `contacts`   | contacts in the system (slot pool with generations)               |
 //! | `queues`     | waiting lines with exact live counts                              |
 //! | `workforce`  | agents, groups, shifts, cuts, overtime, chat load buckets         |
 //! | `routing`    | pure decisions: which agent, which queue, which interruption      |
-//! | `announce`   | waiting-time predictors and what each waiting contact was told    |
-//! | `issues`     | customer issues, and the returns, redials and escalations to come |
+//! | `core`       | the state the loop and the features share, and a new contact      |
+//! | `arrivals`   | feature: arrival processes, events, thinning, forecast error      |
+//! | `announce`   | feature: waiting-time predictors, what each contact was told      |
+//! | `issues`     | feature: segments, deflection, resolution, returns, assistant     |
 //! | `recorder`   | the hooks through which measures observe a replication            |
-//! | `sim`        | the loop that applies decisions and calls the hooks               |
+//! | `sim`        | the loop that sequences the features and calls the hooks          |
+//!
+//! A feature owns its state and decisions in its module; the loop only sequences them. A
+//! model that uses none of the optional features runs a plain build of the loop where
+//! their tests are compiled away: it pays for none of them.
 //!
 //! The rules below are stated in full in `docs/model.md`.
 //!
@@ -57,21 +65,26 @@
 //!   channel at that point is reported as `waiting_at_end`.
 
 mod announce;
+mod arrivals;
 mod calendar;
 mod contacts;
+mod core;
 mod issues;
 mod model;
 mod queues;
-mod recorder;
+pub mod recorder;
 mod routing;
 mod sim;
 pub mod streams;
+#[cfg(test)]
+mod tests;
 mod workforce;
 
 pub use announce::Announcement;
+pub use arrivals::forecast_factor;
 pub use calendar::{Calendar, Event};
 pub use contacts::Contact;
 pub use issues::{IssueEnd, IssueView};
 pub use model::Model;
 pub use recorder::{NoRecorder, Recorder};
-pub use sim::{forecast_factor, simulate, simulate_with};
+pub use sim::simulate_with;

@@ -114,8 +114,8 @@ pub(crate) fn queue_for(
     if held >= work.groups[g].concurrency {
         return None;
     }
-    let list = &m.group_queues[g];
-    let live_end = m.group_live_end[g];
+    let list = &m.groups[g].queues;
+    let live_end = m.groups[g].live_end;
     let mut best: Option<(u32, f64, usize)> = None;
     // Aging: (score, arrival, queue).
     let mut aged: Option<(f64, f64, usize)> = None;

@@ -7,7 +7,7 @@
 //! to the [`Recorder`].
 
 use super::Model;
-use super::recorder::Recorder;
+use super::recorder::{AgentChange, Recorder};
 use super::streams::{Purpose, Stream, stream, uniform};
 
 /// A FIFO of agent ids in a ring whose size is a power of two (grows by doubling): the
@@ -140,7 +140,7 @@ impl Workforce {
                 partial: vec![Vec::new(); grp.concurrency as usize],
                 concurrency: grp.concurrency as u16,
                 interrupt_deferred: grp.interrupt_deferred,
-                rng: (grp.shrinkage > 0.0).then(|| stream(s.seed, rep, m.group_salt[g], Purpose::Shrinkage)),
+                rng: (grp.shrinkage > 0.0).then(|| stream(s.seed, rep, m.groups[g].salt, Purpose::Shrinkage)),
                 shrinkage: grp.shrinkage,
                 ..Group::default()
             })
@@ -177,7 +177,7 @@ impl Workforce {
                 };
                 self.agents[a as usize].leaving = false;
                 self.groups[g].on_shift += 1;
-                rec.overtime(now, g, -1.0);
+                rec.overtime(AgentChange { now, group: g, delta: -1.0 });
                 need -= 1;
                 fresh.push(a);
             }
@@ -191,7 +191,7 @@ impl Workforce {
                 agent.shift_start = now;
                 agent.idle_since = now;
                 self.groups[g].on_shift += 1;
-                rec.present(now, g, 1.0);
+                rec.present(AgentChange { now, group: g, delta: 1.0 });
                 need -= 1;
                 fresh.push(a);
             }
@@ -203,7 +203,7 @@ impl Workforce {
                 self.agents[a as usize].present = false;
                 grp.on_shift -= 1;
                 grp.off.push(a);
-                rec.present(now, g, -1.0);
+                rec.present(AgentChange { now, group: g, delta: -1.0 });
                 cut -= 1;
             }
             if cut > 0 {
@@ -225,7 +225,7 @@ impl Workforce {
                     agent.leaving = true;
                     agent.leave_pos = grp.leaving.len() as u32;
                     grp.leaving.push(a);
-                    rec.overtime(now, g, 1.0);
+                    rec.overtime(AgentChange { now, group: g, delta: 1.0 });
                     if grp.concurrency > 1 {
                         self.set_bucket(a);
                     }
@@ -269,8 +269,8 @@ impl Workforce {
             self.agents[moved as usize].leave_pos = pos as u32;
         }
         self.groups[g].off.push(a);
-        rec.present(now, g, -1.0);
-        rec.overtime(now, g, -1.0);
+        rec.present(AgentChange { now, group: g, delta: -1.0 });
+        rec.overtime(AgentChange { now, group: g, delta: -1.0 });
     }
 
     /// After taking work: an agent holding nothing joins the back of the idle queue; a

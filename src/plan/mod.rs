@@ -16,7 +16,7 @@ pub mod sweep;
 pub use runner::with_threads;
 
 use crate::Error;
-use crate::engine::{Model, simulate};
+use crate::engine::Model;
 use crate::scenario::Scenario;
 use crate::stats::kpi::{self, Layout};
 
@@ -47,6 +47,6 @@ impl Variant {
     ///
     /// [`Error::Run`] when the replication outgrows memory.
     pub fn kpis(&self, rep: u64) -> Result<Vec<f64>, Error> {
-        Ok(kpi::compute(&self.model.scenario, &self.layout, &simulate(&self.model, rep)?))
+        Ok(kpi::compute(&self.model.scenario, &self.layout, &crate::stats::tally::replicate(&self.model, rep)?))
     }
 }

@@ -6,11 +6,13 @@
 //! the number of threads.
 
 use super::{Variant, runner};
-use crate::engine::Model;
+use crate::engine::{Model, NoRecorder, Recorder, simulate_with};
 use crate::error::Error;
 use crate::scenario::Scenario;
+use crate::stats::kpi;
 use crate::stats::kpi::{ChannelKpi, Layout};
 use crate::stats::summary::{Accumulator, Estimate};
+use crate::stats::tally::Tally;
 
 /// How to run: overrides of the scenario's replications and seed, and the thread count.
 #[derive(Debug, Clone, Default)]
@@ -134,36 +136,54 @@ pub fn demand_factor(model: &Model, rep: u64, c: usize) -> f64 {
 /// threads cannot start or a replication outgrows memory.
 pub fn run(scenario: Scenario, opts: &RunOptions) -> Result<Results, Error> {
     let variant = Variant::new(opts.apply(scenario)?);
-    runner::with_threads(opts.threads, || fold(variant))
+    runner::with_threads(opts.threads, || fold(variant, None::<&mut NoRecorder>))
+}
+
+/// Runs every replication as [`run`] does, with `recorder` observing replication 0 too —
+/// a contact log, say — in the same pass (replication 0 is simulated once, for both).
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_with<R: Recorder + Send>(
+    scenario: Scenario,
+    opts: &RunOptions,
+    mut recorder: R,
+) -> Result<(Results, R), Error> {
+    let variant = Variant::new(opts.apply(scenario)?);
+    let results = runner::with_threads(opts.threads, || fold(variant, Some(&mut recorder)))?;
+    Ok((results, recorder))
 }
 
 /// Runs the replications through the runner and folds their KPI vectors in order, with the
-/// forecast spread of channels whose arrivals are doubly stochastic.
-fn fold(variant: Variant) -> Result<Results, Error> {
+/// forecast spread of channels whose arrivals are doubly stochastic. With `rep0`,
+/// replication 0 runs first on the calling thread, told to it too.
+fn fold<R: Recorder>(variant: Variant, rep0: Option<&mut R>) -> Result<Results, Error> {
     let model = &variant.model;
     let s = &model.scenario;
-    let reps: Vec<u64> = (0..u64::from(s.replications())).collect();
+    let first = u64::from(rep0.is_some());
+    let reps: Vec<u64> = (first..u64::from(s.replications())).collect();
     let mut acc = Accumulator::new(variant.layout.len());
     let uncertain: Vec<usize> = (0..s.channels.len()).filter(|&c| s.channels[c].forecast.is_uncertain()).collect();
     let mut factors = Accumulator::new(uncertain.len());
     let mut pairs = vec![Pairs::default(); uncertain.len()];
     let variants = std::slice::from_ref(&variant);
-    runner::replicate(
-        variants,
-        &reps,
-        |r, k| {
-            let k = &k[0];
-            acc.push(k);
-            if !uncertain.is_empty() {
-                let f: Vec<f64> = uncertain.iter().map(|&c| demand_factor(model, r, c)).collect();
-                for (j, &c) in uncertain.iter().enumerate() {
-                    pairs[j].push(f[j], k[variant.layout.channel(c, ChannelKpi::ServiceLevel)]);
-                }
-                factors.push(&f);
+    let mut each = |r: u64, k: &[Vec<f64>]| {
+        let k = &k[0];
+        acc.push(k);
+        if !uncertain.is_empty() {
+            let f: Vec<f64> = uncertain.iter().map(|&c| demand_factor(model, r, c)).collect();
+            for (j, &c) in uncertain.iter().enumerate() {
+                pairs[j].push(f[j], k[variant.layout.channel(c, ChannelKpi::ServiceLevel)]);
             }
-        },
-        |_, _| {},
-    )?;
+            factors.push(&f);
+        }
+    };
+    if let Some(observer) = rep0 {
+        let (tally, _) = simulate_with(model, 0, (Tally::new(model), observer))?;
+        each(0, &[kpi::compute(s, &variant.layout, &tally.finish())]);
+    }
+    runner::replicate(variants, &reps, &mut each, |_, _| {})?;
     let factors = factors.finish();
     let forecast = uncertain
         .iter()

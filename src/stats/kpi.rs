@@ -452,7 +452,7 @@ impl Layout {
         let groups = s.groups.len();
         let first_interval = s.first_counted_interval();
         let intervals = s.n_intervals() - first_interval;
-        let days = days_in(s.horizon);
+        let days = crate::base::time::days_in(s.horizon);
         let channel_interval_at = channels * NC;
         let group_at = channel_interval_at + channels * intervals * NC;
         let group_interval_at = group_at + groups * NG;
@@ -583,11 +583,6 @@ pub fn wait_step(within: f64) -> f64 {
 fn wait_above(steps: &[u64], j: usize) -> f64 {
     let total: u64 = steps.iter().sum();
     ratio(steps[j + 1..].iter().sum::<u64>() as f64, total as f64)
-}
-
-/// Days (whole or part) in a horizon.
-pub fn days_in(horizon: f64) -> usize {
-    (horizon / crate::scenario::DAY).ceil() as usize
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

@@ -7,10 +7,14 @@
 //! interval can still be answered.
 
 use super::histogram::WaitHistogram;
-use super::kpi::{WAIT_STEPS_KEPT, days_in};
+use super::kpi::WAIT_STEPS_KEPT;
 use super::{ChannelCounts, IssueCounts, IssueScope, RepStats};
-use crate::engine::{Announcement, Contact, IssueEnd, IssueView, Model, Recorder};
-use crate::scenario::Told;
+use crate::Error;
+use crate::base::time::days_in;
+use crate::engine::recorder::{
+    Abandonment, AgentChange, Answer, Assisted, At, DayEnd, Fared, Headcount, Heard, IntervalEnd, IssueEnded, Load,
+};
+use crate::engine::{Contact, IssueEnd, IssueView, Model, Recorder, simulate_with};
 
 /// A piecewise-constant level integrated over time (agents × seconds).
 #[derive(Clone, Copy, Default, Debug)]
@@ -129,7 +133,7 @@ impl Tally {
         let n_ch = s.channels.len();
         let n_g = s.groups.len();
         Tally {
-            stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon), m.n_types, s.segments.len()),
+            stats: RepStats::new(n_ch, n_g, n, days_in(s.horizon), m.types.len(), s.segments.len()),
             levels: s
                 .groups
                 .iter()
@@ -168,9 +172,9 @@ impl Tally {
                 .flat_map(|c| c.types.iter().map(|t| t.service_level.map_or(c.target.within, |sl| sl.within)))
                 .collect(),
             segment_within: s.segments.iter().map(|g| g.service_level.map(|sl| sl.within)).collect(),
-            type_waits: (0..m.n_types).map(|_| WaitHistogram::new()).collect(),
+            type_waits: (0..m.types.len()).map(|_| WaitHistogram::new()).collect(),
             segment_waits: (0..n_ch * s.segments.len()).map(|_| WaitHistogram::new()).collect(),
-            type_ttr: (0..m.n_types).map(|_| WaitHistogram::new()).collect(),
+            type_ttr: (0..m.types.len()).map(|_| WaitHistogram::new()).collect(),
             segment_ttr: (0..s.segments.len()).map(|_| WaitHistogram::new()).collect(),
             type_channel: s.channels.iter().enumerate().flat_map(|(c, ch)| ch.types.iter().map(move |_| c)).collect(),
             scoped: s.channels.iter().any(|c| c.types.len() > 1) || !s.segments.is_empty(),
@@ -407,54 +411,56 @@ impl Tally {
 
 impl Recorder for Tally {
     #[inline(always)]
-    fn arrival(&mut self, _now: f64, k: &Contact) {
-        let repeat = u64::from(k.is_repeat());
-        self.count(k, |x| {
+    fn arrival(&mut self, e: At<'_>) {
+        let repeat = u64::from(e.contact.is_repeat());
+        self.count(e.contact, |x| {
             x.offered += 1;
             x.repeat += repeat;
         });
     }
 
-    fn deflected(&mut self, _now: f64, k: &Contact) {
-        self.count(k, |x| x.deflected += 1);
+    fn deflected(&mut self, e: At<'_>) {
+        self.count(e.contact, |x| x.deflected += 1);
     }
 
-    fn assisted(&mut self, _now: f64, k: &Contact, contained: bool) {
-        let (c, e) = (u64::from(contained), u64::from(!contained));
-        let fresh = c & u64::from(!k.is_repeat());
-        self.count(k, |x| {
+    fn assisted(&mut self, e: Assisted<'_>) {
+        let (c, esc) = (u64::from(e.contained), u64::from(!e.contained));
+        let fresh = c & u64::from(!e.contact.is_repeat());
+        self.count(e.contact, |x| {
             x.contained += c;
-            x.escalated += e;
+            x.escalated += esc;
             x.contained_fresh += fresh;
         });
     }
 
-    fn preempted(&mut self, _now: f64, k: &Contact) {
-        self.count(k, |x| x.preempted += 1);
+    fn preempted(&mut self, e: At<'_>) {
+        self.count(e.contact, |x| x.preempted += 1);
     }
 
     #[inline(always)]
-    fn issue_ended(&mut self, now: f64, _k: &Contact, v: &IssueView, end: IssueEnd) {
+    fn issue_ended(&mut self, e: IssueEnded<'_>) {
+        let v = e.issue;
         if !v.counted {
             return;
         }
-        let ttr = now - v.start;
-        add_issue(&mut self.stats.issues[v.origin], v, end, ttr);
-        if end == IssueEnd::Resolved {
+        let ttr = e.now - v.start;
+        add_issue(&mut self.stats.issues[v.origin], v, e.end, ttr);
+        if e.end == IssueEnd::Resolved {
             self.type_ttr[v.origin].record(ttr);
         }
         if self.stats.n_segments > 0 {
-            self.segment_issue_ended(v, end, ttr);
+            self.segment_issue_ended(v, e.end, ttr);
         }
     }
 
     #[inline]
-    fn queued(&mut self, _now: f64, k: &Contact) {
-        self.hist.pending[k.channel() * self.n_intervals + k.interval()] += 1;
+    fn queued(&mut self, e: At<'_>) {
+        self.hist.pending[e.contact.channel() * self.n_intervals + e.contact.interval()] += 1;
     }
 
     #[inline(always)]
-    fn answered(&mut self, _now: f64, k: &Contact, g: usize, wait: f64, from_queue: bool) {
+    fn answered(&mut self, e: Answer<'_>) {
+        let (k, wait, g) = (e.contact, e.wait, e.group);
         let (c, i) = (k.channel(), k.interval());
         self.count_within(
             k,
@@ -474,19 +480,20 @@ impl Recorder for Tally {
             // are never negative.
             let x = (wait * self.channels[c].per_step).min(WAIT_STEPS_KEPT as f64);
             let whole = x as i32;
-            let k = ((whole + i32::from(x > f64::from(whole))) as usize).min(WAIT_STEPS_KEPT - 1);
-            self.stats.wait_steps[c][k] += 1;
+            let step = ((whole + i32::from(x > f64::from(whole))) as usize).min(WAIT_STEPS_KEPT - 1);
+            self.stats.wait_steps[c][step] += 1;
             self.stats.handled[g * self.n_channels + c] += 1;
             self.stats.group_wait_s[g] += wait;
             self.record_interval_wait(c, i, wait);
         }
-        if from_queue {
+        if e.from_queue {
             self.leave_queue(c, i);
         }
     }
 
     #[inline(always)]
-    fn completed(&mut self, now: f64, k: &Contact) {
+    fn completed(&mut self, e: At<'_>) {
+        let k = e.contact;
         let handle = k.handle_time();
         self.count(k, |x| {
             x.completed += 1;
@@ -494,7 +501,7 @@ impl Recorder for Tally {
         });
         if self.derive_issues && k.interval() >= self.first_counted {
             // The contact is its whole issue, resolved now.
-            let ttr = now - k.arrival();
+            let ttr = e.now - k.arrival();
             self.type_ttr[k.contact_type()].record(ttr);
             if self.stats.n_segments > 0 {
                 self.segment_ttr[k.segment()].record(ttr);
@@ -503,7 +510,9 @@ impl Recorder for Tally {
     }
 
     #[inline]
-    fn abandoned(&mut self, _now: f64, k: &Contact, waited: f64) {
+    fn abandoned(&mut self, e: Abandonment<'_>) {
+        let k = e.contact;
+        let waited = e.waited;
         // Strictly within: with the default threshold of 0 s the denominator is all offered.
         let short = u64::from(waited < self.channels[k.channel()].short_abandon);
         self.count(k, |x| {
@@ -514,41 +523,42 @@ impl Recorder for Tally {
         self.leave_queue(k.channel(), k.interval());
     }
 
-    fn scheduled(&mut self, now: f64, g: usize, n: u32) {
-        self.levels[g].scheduled.set(now, f64::from(n));
+    fn scheduled(&mut self, e: Headcount) {
+        self.levels[e.group].scheduled.set(e.now, f64::from(e.agents));
     }
 
-    fn available(&mut self, now: f64, g: usize, n: u32) {
-        self.levels[g].available.set(now, f64::from(n));
-    }
-
-    #[inline]
-    fn present(&mut self, now: f64, g: usize, delta: f64) {
-        self.levels[g].present.add(now, delta);
+    fn available(&mut self, e: Headcount) {
+        self.levels[e.group].available.set(e.now, f64::from(e.agents));
     }
 
     #[inline]
-    fn overtime(&mut self, now: f64, g: usize, delta: f64) {
-        self.levels[g].overtime.add(now, delta);
+    fn present(&mut self, e: AgentChange) {
+        self.levels[e.group].present.add(e.now, e.delta);
+    }
+
+    #[inline]
+    fn overtime(&mut self, e: AgentChange) {
+        self.levels[e.group].overtime.add(e.now, e.delta);
     }
 
     #[inline(always)]
-    fn busy(&mut self, now: f64, g: usize, c: usize, delta: f64) {
-        let lv = &mut self.levels[g];
-        lv.busy.add(now, delta);
+    fn busy(&mut self, e: Load) {
+        let lv = &mut self.levels[e.group];
+        lv.busy.add(e.now, e.delta);
         if lv.sole_channel.is_none() {
-            self.busy_on[g * self.n_channels + c].add(now, delta);
+            self.busy_on[e.group * self.n_channels + e.channel].add(e.now, e.delta);
         }
     }
 
     #[inline(always)]
-    fn held(&mut self, now: f64, g: usize, c: usize, delta: f64) {
-        if !self.levels[g].one_at_a_time {
-            self.held_on[g * self.n_channels + c].add(now, delta);
+    fn held(&mut self, e: Load) {
+        if !self.levels[e.group].one_at_a_time {
+            self.held_on[e.group * self.n_channels + e.channel].add(e.now, e.delta);
         }
     }
 
-    fn interval_end(&mut self, now: f64, i: usize) {
+    fn interval_end(&mut self, e: IntervalEnd) {
+        let (now, i) = (e.now, e.interval);
         let n_ch = self.n_channels;
         for (g, lv) in self.levels.iter_mut().enumerate() {
             let gi = self.stats.group_at(g, i);
@@ -579,13 +589,14 @@ impl Recorder for Tally {
         }
     }
 
-    fn day_end(&mut self, d: usize, c: usize, waiting: u32) {
-        if let Some(slot) = self.stats.backlog_end_of_day[c].get_mut(d) {
-            *slot = u64::from(waiting);
+    fn day_end(&mut self, e: DayEnd) {
+        if let Some(slot) = self.stats.backlog_end_of_day[e.channel].get_mut(e.day) {
+            *slot = u64::from(e.waiting);
         }
     }
 
-    fn waiting_at_end(&mut self, end: f64, k: &Contact) {
+    fn waiting_at_end(&mut self, e: At<'_>) {
+        let (k, end) = (e.contact, e.now);
         let arrival = k.arrival();
         self.count_within(
             k,
@@ -598,24 +609,26 @@ impl Recorder for Tally {
         self.hist.pending[k.channel() * self.n_intervals + k.interval()] -= 1;
     }
 
-    fn unfinished(&mut self, k: &Contact) {
-        self.count(k, |x| x.unfinished += 1);
+    fn unfinished(&mut self, e: At<'_>) {
+        self.count(e.contact, |x| x.unfinished += 1);
     }
 
-    fn announced(&mut self, _now: f64, k: &Contact, _told: &Told, first: bool) {
-        self.count(k, |x| {
+    fn announced(&mut self, e: Heard<'_>) {
+        let first = u64::from(e.first);
+        self.count(e.contact, |x| {
             x.told.announcements += 1;
-            x.told.told += u64::from(first);
+            x.told.told += first;
         });
     }
 
-    fn balked(&mut self, _now: f64, k: &Contact, _told: &Told) {
-        self.count(k, |x| x.told.balked += 1);
+    fn balked(&mut self, e: Heard<'_>) {
+        self.count(e.contact, |x| x.told.balked += 1);
     }
 
-    fn answered_told(&mut self, now: f64, k: &Contact, a: &Announcement) {
+    fn answered_told(&mut self, e: Fared<'_>) {
+        let (k, a, now) = (e.contact, e.announcement, e.now);
         let actual = a.actual(now);
-        let e = a.first.heard - actual;
+        let err = a.first.heard - actual;
         let promised = u64::from(a.promised());
         let kept = promised & u64::from(now <= a.promise_at);
         let ranged = self.channels[k.channel()].ranged;
@@ -623,9 +636,9 @@ impl Recorder for Tally {
         self.count(k, |x| {
             let t = &mut x.told;
             t.answered += 1;
-            t.error_s += e;
-            t.abs_error_s += e.abs();
-            t.sq_error_s2 += e * e;
+            t.error_s += err;
+            t.abs_error_s += err.abs();
+            t.sq_error_s2 += err * err;
             t.wait_s += actual;
             t.promised += promised;
             t.promise_kept += kept;
@@ -634,8 +647,18 @@ impl Recorder for Tally {
         });
     }
 
-    fn abandoned_told(&mut self, now: f64, k: &Contact, a: &Announcement) {
-        let broken = u64::from(now >= a.promise_at);
-        self.count(k, |x| x.told.abandoned_broken += broken);
+    fn abandoned_told(&mut self, e: Fared<'_>) {
+        let broken = u64::from(e.now >= e.announcement.promise_at);
+        self.count(e.contact, |x| x.told.abandoned_broken += broken);
     }
+}
+
+/// One replication of `m` with the standard statistics: the default run of the engine.
+///
+/// # Errors
+///
+/// [`Error::Run`] when the replication outgrows memory (see
+/// [`simulate_with`]).
+pub fn replicate(m: &Model, rep: u64) -> Result<RepStats, Error> {
+    Ok(simulate_with(m, rep, Tally::new(m))?.finish())
 }

@@ -6,13 +6,14 @@
 
 use crate::common::{ReportOf, ch, channel, group, grp, scenario};
 use ccsim::base::maths::student_t_quantile;
-use ccsim::engine::{Model, simulate};
+use ccsim::engine::Model;
 use ccsim::erlang::ErlangC;
 use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
 use ccsim::scenario::Scenario;
 use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
 use ccsim::stats::summary::Estimate;
+use ccsim::stats::tally::replicate as simulate;
 use proptest::prelude::*;
 
 fn report(toml: &str) -> Report {
@@ -1018,8 +1019,8 @@ fn arrival_times(toml: &str, rep: u64) -> Vec<f64> {
 fn arrivals(toml: &str, rep: u64) -> Vec<(f64, f64)> {
     struct Times(Vec<(f64, f64)>);
     impl ccsim::engine::Recorder for Times {
-        fn arrival(&mut self, now: f64, k: &ccsim::engine::Contact) {
-            self.0.push((now, k.handle_time()));
+        fn arrival(&mut self, e: ccsim::engine::recorder::At<'_>) {
+            self.0.push((e.now, e.contact.handle_time()));
         }
     }
     let m = Model::compile(Scenario::from_toml(toml, "t.toml").unwrap());
@@ -1244,16 +1245,19 @@ struct Outcomes {
 }
 
 impl ccsim::engine::Recorder for Outcomes {
-    fn balked(&mut self, _now: f64, _k: &ccsim::engine::Contact, told: &ccsim::scenario::Told) {
+    fn balked(&mut self, e: ccsim::engine::recorder::Heard<'_>) {
+        let told = e.told;
         self.balked += 1;
         self.least_balked = if self.balked == 1 { told.heard } else { self.least_balked.min(told.heard) };
     }
-    fn answered_told(&mut self, now: f64, _k: &ccsim::engine::Contact, a: &ccsim::engine::Announcement) {
+    fn answered_told(&mut self, e: ccsim::engine::recorder::Fared<'_>) {
+        let (now, a) = (e.now, e.announcement);
         self.answered += 1;
         self.most_answered = self.most_answered.max(a.first.heard);
         self.late += u64::from(now > a.promise_at);
     }
-    fn abandoned_told(&mut self, now: f64, _k: &ccsim::engine::Contact, a: &ccsim::engine::Announcement) {
+    fn abandoned_told(&mut self, e: ccsim::engine::recorder::Fared<'_>) {
+        let (now, a) = (e.now, e.announcement);
         self.abandoned[usize::from(now >= a.promise_at) + usize::from(now > a.promise_at)] += 1;
         // Up to the rounding of arrival + heard wait.
         self.impatient += u64::from(a.actual(now) < self.stay_share * a.first.heard - 1e-9 * now.max(1.0));

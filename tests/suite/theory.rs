@@ -472,7 +472,7 @@ fn fit_recovers_the_truth() {
     let truth = Scenario::from_toml(&text, "truth.toml").unwrap();
     let model = Model::compile(truth.clone());
     let mut log = Vec::new();
-    let l = ContactLog::new(&model, &mut log).unwrap();
+    let l = ContactLog::new(&model.scenario, &mut log).unwrap();
     simulate_with(&model, 0, l).unwrap().finish().unwrap();
     let h = read(std::str::from_utf8(&log).unwrap(), "log.csv", &Columns::default(), false).unwrap();
     let opts = FitOptions {
@@ -653,7 +653,8 @@ struct PredictionErrors {
 }
 
 impl ccsim::engine::Recorder for PredictionErrors {
-    fn answered_told(&mut self, now: f64, c: &ccsim::engine::Contact, a: &ccsim::engine::Announcement) {
+    fn answered_told(&mut self, e: ccsim::engine::recorder::Fared<'_>) {
+        let (now, c, a) = (e.now, e.contact, e.announcement);
         if c.interval() == 0 {
             return; // the warm-up, as in the KPIs
         }
@@ -849,8 +850,9 @@ fn time_to_resolution_follows_the_geometric_law() {
 /// such a model does by default) gives the same counts and percentiles.
 #[test]
 fn single_contact_issues_resolve_in_wait_plus_handle() {
-    use ccsim::engine::{Model, simulate};
+    use ccsim::engine::Model;
     use ccsim::stats::IssueScope;
+    use ccsim::stats::tally::replicate as simulate;
     let toml = r#"
 name = "single"
 seed = 3
