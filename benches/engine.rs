@@ -10,8 +10,8 @@
 //!     cargo bench --bench engine
 
 use ccsim::engine::Model;
-use ccsim::stats::tally::replicate as simulate;
 use ccsim::scenario::Scenario;
+use ccsim::stats::tally::replicate as simulate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Exp1};

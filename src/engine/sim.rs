@@ -135,7 +135,7 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
 
     /// Applies calendar event `ev` at the current time; `before` is the time of the event
     /// before.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn dispatch(&mut self, ev: Event, before: f64) {
         match ev {
             Event::Departure(slot, g) => self.departure(slot, g),
@@ -345,7 +345,7 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
         }
         core.rec.held(Load { now, group: g, channel: c, delta: 1.0 });
         let grp = &core.work.groups[g];
-        let interruptible = grp.interrupt_deferred && !spec.kind.is_live();
+        let interruptible = m.features.interrupt && grp.interrupt_deferred && !spec.kind.is_live();
         if grp.concurrency > 1 {
             core.work.set_bucket(a);
         }
@@ -390,7 +390,7 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
         Some(a)
     }
 
-    #[inline]
+    #[inline(always)]
     fn departure(&mut self, slot: u32, generation: u32) {
         let core = &mut self.core;
         if !core.contacts.is(slot, generation, State::InService) {
@@ -410,7 +410,9 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
         }
         let core = &mut self.core;
         core.contacts.release(slot);
-        core.work.drop_deferred_work(a);
+        if core.m.features.interrupt {
+            core.work.drop_deferred_work(a);
+        }
         let agent = &mut core.work.agents[a as usize];
         let g = agent.group as usize;
         agent.held -= 1;

@@ -43,21 +43,22 @@ impl WaitHistogram {
         self.total
     }
 
+    /// The bucket of a wait: for a positive wait, the bits above its top five mantissa
+    /// bits are (biased exponent, sub-bucket) — one subtraction from the bucket's index
+    /// (exponents below the range go to bucket 1, above it, and ∞ or NaN, to the last).
     #[inline]
     fn bucket(w: f64) -> usize {
         if w <= 0.0 {
             return 0;
         }
-        let bits = w.to_bits();
-        let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
-        if exp < MIN_EXP {
-            return 1;
+        // Waits are positive here: the sign bit is 0 (a negative NaN lands past the top).
+        const LOW: u64 = ((1023 + MIN_EXP) as u64) << SUB_BITS;
+        let x = (w.to_bits() >> (52 - SUB_BITS)).wrapping_sub(LOW);
+        if x >= (OCTAVES * SUB) as u64 {
+            // Below the range (wrapped around) or above it.
+            return if (w.to_bits() >> 52) < (1023 + MIN_EXP) as u64 { 1 } else { BUCKETS - 1 };
         }
-        if exp >= MAX_EXP {
-            return BUCKETS - 1;
-        }
-        let sub = ((bits >> (52 - SUB_BITS)) & (SUB as u64 - 1)) as usize;
-        2 + (exp - MIN_EXP) as usize * SUB + sub
+        2 + x as usize
     }
 
     /// The middle of a bucket, in seconds.
@@ -81,6 +82,12 @@ impl WaitHistogram {
             *a = a.saturating_add(*b);
         }
         self.total += other.total;
+    }
+
+    /// Records `n` zero waits at once (as `n` calls of `record(0.0)` would).
+    pub fn add_zeros(&mut self, n: u32) {
+        self.counts[0] = self.counts[0].saturating_add(n);
+        self.total += u64::from(n);
     }
 
     /// Records one wait (s).
@@ -140,6 +147,39 @@ mod tests {
         assert_eq!(h.quantile(0.6), 0.0);
         assert!((h.quantile(0.61) / 30.0 - 1.0).abs() < 1.0 / 64.0);
         assert!(WaitHistogram::new().quantile(0.5).is_nan());
+    }
+
+    /// The bucket is the one of its exponent and top mantissa bits, across the range and
+    /// beyond it.
+    #[test]
+    fn buckets_follow_exponent_and_mantissa() {
+        let slow = |w: f64| -> usize {
+            if w <= 0.0 {
+                return 0;
+            }
+            let bits = w.to_bits();
+            let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
+            if exp < MIN_EXP {
+                return 1;
+            }
+            if exp >= MAX_EXP {
+                return BUCKETS - 1;
+            }
+            let sub = ((bits >> (52 - SUB_BITS)) & (SUB as u64 - 1)) as usize;
+            2 + (exp - MIN_EXP) as usize * SUB + sub
+        };
+        let mut w = 1e-300;
+        while w < 1e300 {
+            for x in [w, w * 1.013, w * 1.5, w * 1.999] {
+                assert_eq!(WaitHistogram::bucket(x), slow(x), "{x}");
+            }
+            w *= 1.7;
+        }
+        for x in
+            [0.0, -1.0, f64::INFINITY, f64::NAN, -f64::NAN, f64::MIN_POSITIVE, 2f64.powi(MIN_EXP), 2f64.powi(MAX_EXP)]
+        {
+            assert_eq!(WaitHistogram::bucket(x), slow(x), "{x}");
+        }
     }
 
     #[test]

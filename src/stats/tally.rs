@@ -83,6 +83,9 @@ struct Histograms {
     /// Contacts of each (channel, interval) still waiting.
     pending: Vec<u32>,
     pool: Vec<WaitHistogram>,
+    /// Zero waits of each (channel, interval) not yet in its histogram (most contacts are
+    /// answered at once: counted here, they cost no histogram update).
+    zeros: Vec<u32>,
     /// Per channel, every counted interval's waits: each interval's histogram is added
     /// when it is finalised (the same counts as recording each wait twice).
     total: Vec<WaitHistogram>,
@@ -149,6 +152,7 @@ impl Tally {
                 open: (0..n_ch * n).map(|_| None).collect(),
                 pending: vec![0; n_ch * n],
                 pool: Vec::new(),
+                zeros: vec![0; n_ch * n],
                 total: (0..n_ch).map(|_| WaitHistogram::new()).collect(),
             },
             interval: 0,
@@ -308,6 +312,11 @@ impl Tally {
 
     fn finalise_interval(&mut self, c: usize, i: usize) {
         let idx = c * self.n_intervals + i;
+        let zeros = std::mem::take(&mut self.hist.zeros[idx]);
+        if zeros > 0 {
+            let pool = &mut self.hist.pool;
+            self.hist.open[idx].get_or_insert_with(|| pool.pop().unwrap_or_default()).add_zeros(zeros);
+        }
         if let Some(mut h) = self.hist.open[idx].take() {
             self.stats.channel[idx].wait_quantiles = [h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)];
             // Only counted intervals have histograms (see `answered`).
@@ -462,6 +471,23 @@ impl Recorder for Tally {
     fn answered(&mut self, e: Answer<'_>) {
         let (k, wait, g) = (e.contact, e.wait, e.group);
         let (c, i) = (k.channel(), k.interval());
+        if wait == 0.0 && !self.scoped {
+            // Answered at once (most contacts): within every threshold, in the first wait
+            // step, and nothing to add to the sums of waits.
+            let ci = c * self.n_intervals + i;
+            let x = &mut self.stats.channel[ci];
+            x.answered += 1;
+            x.answered_within += 1;
+            if i >= self.first_counted {
+                self.stats.wait_steps[c][0] += 1;
+                self.stats.handled[g * self.n_channels + c] += 1;
+                self.hist.zeros[ci] += 1;
+            }
+            if e.from_queue {
+                self.leave_queue(c, i);
+            }
+            return;
+        }
         self.count_within(
             k,
             |t| wait <= t,
