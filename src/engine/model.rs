@@ -449,11 +449,7 @@ fn type_tables(s: &Scenario) -> Vec<TypeTable> {
                 None => Vec::new(),
                 Some(r) if r.to.is_empty() => vec![(c, t, 1.0)],
                 Some(r) => {
-                    r.to.iter()
-                        .map(|&(d, cum)| {
-                            (d, crate::scenario::validate::target_type(&s.channels[d], &ty.name).unwrap_or(0), cum)
-                        })
-                        .collect()
+                    r.to.iter().map(|&(d, cum)| (d, s.channels[d].type_for(&ty.name).unwrap_or(0), cum)).collect()
                 }
             },
         })

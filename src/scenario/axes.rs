@@ -2,6 +2,8 @@
 //! path (as for [`Scenario::with_overrides`](super::Scenario::with_overrides)) and the
 //! values it takes, with numeric ranges expanded.
 
+use super::check::Check;
+use super::locate::FieldPath;
 use crate::Error;
 
 /// One axis of a sweep: a field path and the values it takes.
@@ -91,6 +93,59 @@ fn split_top_level(list: &str) -> Vec<&str> {
     }
     out.push(&list[start..]);
     out
+}
+
+/// A saved study as written: the axes `ccsim sweep` uses when given no `--set`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub set: Option<Vec<String>>,
+    pub zip: Option<bool>,
+    pub baseline: Option<u64>,
+}
+
+/// A study saved in the scenario's `[sweep]` table: the axes of `ccsim sweep` when it is
+/// given no `--set`, as `PATH=VALUES` texts (checked), whether they zip, and the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedSweep {
+    /// Axes, each `PATH=V1,V2,…` (ranges allowed), as on the command line.
+    pub set: Vec<String>,
+    /// Pair the axes' values one by one.
+    pub zip: bool,
+    /// The variant the others are compared with.
+    pub baseline: usize,
+}
+
+/// The `[sweep]` table at `sp`: every axis parses, and the baseline is one of the variants.
+/// (That each axis names a field of the scenario is checked when the sweep runs.)
+pub(crate) fn saved_sweep(ck: &mut Check, sp: &FieldPath, sw: &RawSweep) -> SavedSweep {
+    let set = sw.set.as_deref().unwrap_or_default();
+    if set.is_empty() {
+        ck.err(sp.key("set"), "is missing or empty: list axes such as set = [\"agents.team.staff=40..=46\"]");
+    }
+    let mut lens = Vec::new();
+    for (i, axis) in set.iter().enumerate() {
+        match Axis::parse(axis) {
+            Ok(a) => lens.push(a.values.len()),
+            Err(e) => ck.err(sp.key("set").at(i), e.to_string().replacen(&format!("--set {axis}: "), "", 1)),
+        }
+    }
+    let zip = sw.zip.unwrap_or(false);
+    let variants = if zip {
+        lens.first().copied().unwrap_or(0)
+    } else {
+        lens.iter().try_fold(1usize, |a, &n| a.checked_mul(n)).unwrap_or(usize::MAX)
+    };
+    if let Some(b) = sw.baseline
+        && !lens.is_empty()
+        && b as usize >= variants
+    {
+        ck.err(
+            sp.key("baseline"),
+            format!("is {b}, but the sweep has {variants} variants (0 to {})", variants.saturating_sub(1)),
+        );
+    }
+    SavedSweep { set: set.to_vec(), zip, baseline: sw.baseline.unwrap_or(0) as usize }
 }
 
 #[cfg(test)]

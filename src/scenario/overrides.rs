@@ -17,7 +17,7 @@
 //! Errors name the override (`--set agents.team.staff=-4: …`) when they concern the
 //! field it set, and say which overrides were applied otherwise.
 
-use super::{Problem, ScenarioError};
+use crate::error::{Problem, ScenarioError};
 use toml::{Table, Value};
 
 /// One override as given: path and value text.
@@ -190,8 +190,10 @@ pub(super) fn apply_text(text: &str, file: &str, overrides: &[Override]) -> Resu
     toml::to_string(&doc).map_err(|e| fail(format!("cannot apply the overrides: {e}")))
 }
 
-/// Applies `overrides` in order to the scenario text and re-checks it.
-pub(super) fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<super::Scenario, ScenarioError> {
+/// Applies `overrides` in order to the scenario text: the new text, and the field each
+/// override set (as a problem names it, `agents[0].staff`), for [`attribute`]. Every
+/// override that does not apply is reported.
+pub(super) fn rewrite(text: &str, file: &str, overrides: &[Override]) -> Result<(String, Vec<String>), ScenarioError> {
     let fail = |problems: Vec<Problem>| ScenarioError { file: file.to_owned(), problems };
     let mut doc: Table = text.parse().map_err(|_| {
         fail(vec![Problem {
@@ -231,27 +233,32 @@ pub(super) fn apply(text: &str, file: &str, overrides: &[Override]) -> Result<su
             message: format!("cannot apply the overrides: {e}"),
         }])
     })?;
-    super::Scenario::from_toml(&new_text, file).map_err(|e| {
-        let applied: Vec<String> = overrides.iter().map(|(p, v)| format!("{p}={v}")).collect();
-        let problems = e
-            .problems
-            .into_iter()
-            .map(|p| {
-                let owner = p.field.as_deref().and_then(|f| {
-                    // The last override of a field is the one in force.
-                    overrides.iter().zip(&fields).rev().find(|(_, set)| {
-                        f == set.as_str() || f.starts_with(&format!("{set}.")) || f.starts_with(&format!("{set}["))
-                    })
-                });
-                let message = match owner {
-                    Some(((path, value), _)) => format!("--set {path}={value}: {}", p.message),
-                    None => format!("{} (after --set {})", p.message, applied.join(", ")),
-                };
-                Problem { field: p.field, line: None, column: None, message }
-            })
-            .collect();
-        fail(problems)
-    })
+    Ok((new_text, fields))
+}
+
+/// The problems of the text [`rewrite`] made, each attributed to the override that set its
+/// field (`--set PATH=VALUE: …`), or said to come after all of them. Lines refer to the
+/// rewritten text, so they are dropped.
+pub(super) fn attribute(e: ScenarioError, overrides: &[Override], fields: &[String]) -> ScenarioError {
+    let applied: Vec<String> = overrides.iter().map(|(p, v)| format!("{p}={v}")).collect();
+    let problems = e
+        .problems
+        .into_iter()
+        .map(|p| {
+            let owner = p.field.as_deref().and_then(|f| {
+                // The last override of a field is the one in force.
+                overrides.iter().zip(fields).rev().find(|(_, set)| {
+                    f == set.as_str() || f.starts_with(&format!("{set}.")) || f.starts_with(&format!("{set}["))
+                })
+            });
+            let message = match owner {
+                Some(((path, value), _)) => format!("--set {path}={value}: {}", p.message),
+                None => format!("{} (after --set {})", p.message, applied.join(", ")),
+            };
+            Problem { field: p.field, line: None, column: None, message }
+        })
+        .collect();
+    ScenarioError { file: e.file, problems }
 }
 
 #[cfg(test)]
