@@ -7,7 +7,7 @@
 //! batches of whole replications (every variant of each), enough to keep every worker
 //! busy, few enough that the vectors waiting to be folded stay under 128 MB.
 
-use super::Variant;
+use super::variant::Variant;
 use crate::Error;
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;

@@ -3,8 +3,9 @@
 //! deferred work (`docs/model.md` §6–§8).
 
 use super::build;
-use super::channel::{ChannelKind, RawChannel};
+use super::channel::RawChannel;
 use super::check::{Check, Ctx, check_name, day_list, name_of};
+use super::kind::ChannelKind;
 use super::limits::{MAX_AGENTS_PER_GROUP, MAX_CONCURRENCY};
 use super::locate::FieldPath;
 use crate::base::time::{Clock, DAY, Seconds, format_clock, format_duration, format_number};

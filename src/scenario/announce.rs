@@ -2,9 +2,9 @@
 //! channel tells waiting customers about their wait, and how they react
 //! (`[channel.reaction]`).
 
-use super::channel::ChannelKind;
 use super::check::{Check, at_most_a_day};
 use super::contact_type::ContactType;
+use super::kind::ChannelKind;
 use super::locate::FieldPath;
 use crate::base::dist::Dist;
 use crate::base::time::{DAY, Seconds, format_duration, format_number};

@@ -66,12 +66,7 @@ pub(crate) type Windows = Vec<(f64, f64)>;
 /// A channel's opening hours: `(whole days, cut at the horizon)`. Whole days spread daily
 /// volumes over a full day (a day cut by the horizon keeps its full hours); the engine gets
 /// the windows cut at the horizon. Open all the time when `open` is left out.
-pub(crate) fn opening_hours(
-    ck: &mut Check,
-    ctx: &Ctx,
-    p: &FieldPath,
-    open: Option<&RawOpen>,
-) -> (Windows, Windows) {
+pub(crate) fn opening_hours(ck: &mut Check, ctx: &Ctx, p: &FieldPath, open: Option<&RawOpen>) -> (Windows, Windows) {
     let days = match (open, ctx.usable) {
         (None, _) => vec![(0.0, ctx.days() as f64 * DAY)],
         (Some(o), true) => open_windows(ck, ctx, &p.key("open"), o),

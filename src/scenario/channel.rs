@@ -8,6 +8,7 @@ use super::check::{Check, Ctx, check_name};
 use super::contact_type::{ChannelDefaults, ContactType, RawType, contact_types, with_type_fields};
 use super::dist::dist;
 use super::events::Overlay;
+use super::kind::ChannelKind;
 use super::limits::MAX_CONCURRENCY;
 use super::locate::FieldPath;
 use super::target::{RawServiceLevel, ServiceTarget, channel_target};
@@ -44,50 +45,6 @@ with_type_fields! {
 pub struct RawForecast {
     pub day_cv: Option<f64>,
     pub interval_cv: Option<f64>,
-}
-
-/// How contacts arrive and wait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChannelKind {
-    /// Calls: customers wait on line and may abandon.
-    Voice,
-    /// Chats: live, and an agent may hold several at once.
-    Chat,
-    /// Email: a deferred backlog, worked while open.
-    Email,
-    /// Social media messages: a deferred backlog, worked while open.
-    Social,
-}
-
-impl ChannelKind {
-    /// The allowed values, for error messages.
-    pub const ALLOWED: &'static str = "\"voice\", \"chat\", \"email\" or \"social\"";
-    /// Parses a kind name.
-    pub fn parse(s: &str) -> Option<ChannelKind> {
-        match s {
-            "voice" => Some(ChannelKind::Voice),
-            "chat" => Some(ChannelKind::Chat),
-            "email" => Some(ChannelKind::Email),
-            "social" => Some(ChannelKind::Social),
-            _ => None,
-        }
-    }
-
-    /// Customers wait on line (and may abandon) rather than in a deferrable backlog.
-    pub fn is_live(self) -> bool {
-        matches!(self, ChannelKind::Voice | ChannelKind::Chat)
-    }
-
-    /// The kind's name in files and output.
-    pub fn name(self) -> &'static str {
-        match self {
-            ChannelKind::Voice => "voice",
-            ChannelKind::Chat => "chat",
-            ChannelKind::Email => "email",
-            ChannelKind::Social => "social",
-        }
-    }
 }
 
 /// One channel: arrivals, contact types and its service-level target.

@@ -2,8 +2,6 @@
 //! and clock, or one range of the horizon — that multiply a channel's volume and handle
 //! time or add contacts, compiled per channel into an [`Overlay`].
 
-use super::build;
-use super::channel::Channel;
 use super::check::{Check, Ctx, Errors, check_name, day_list};
 use super::locate::FieldPath;
 use crate::base::rates::RateFn;
@@ -229,16 +227,4 @@ fn overlaps(events: &[(usize, DemandEvent)], channel_names: &[&str]) -> Errors {
         }
     }
     warnings
-}
-
-/// Compiles each channel's events into its [`Overlay`] (channels no event affects keep
-/// `None`).
-pub(crate) fn apply(channels: &mut [Channel], events: &[DemandEvent], horizon: f64) {
-    for (c, ch) in channels.iter_mut().enumerate() {
-        let mine: Vec<&DemandEvent> = events.iter().filter(|e| e.channels.contains(&c)).collect();
-        if !mine.is_empty() {
-            let open = ch.kind.is_live().then_some(ch.open.as_slice());
-            ch.overlay = Some(build::overlay(&ch.arrivals, &mine, open, horizon));
-        }
-    }
 }

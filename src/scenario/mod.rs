@@ -11,7 +11,7 @@
 //! **Layout: raw → checked → sealed.** Each table of the file has one module holding its
 //! raw serde structure (as written), its checked type and the checks between them:
 //! `channel`, `contact_type`, `arrivals`, `announce`, `agents`, `segments`, `events`,
-//! `routing`, `target`, `dist`, `axes` (`[sweep]`). `validate` checks
+//! `routing`, `target`, `dist`, `axes` (`[sweep]`), `kind` (channel kinds). `validate` checks
 //! the scenario's own fields and sequences the tables; `coverage` checks across tables
 //! (staffing against demand, warnings); `load` parses text, locates problems and makes
 //! checked changes; `sealed` holds the checked [`Scenario`]. A new field on a table is an
@@ -29,6 +29,7 @@ mod contact_type;
 mod coverage;
 mod dist;
 mod events;
+mod kind;
 pub mod limits;
 mod load;
 mod locate;
@@ -44,9 +45,10 @@ mod validate;
 pub use agents::{AgentGroup, Headcount, Skill};
 pub use announce::{Announce, AnnounceFormat, Balk, Predictor, Reaction, Told};
 pub use axes::{Axis, MAX_RANGE_VALUES, SavedSweep};
-pub use channel::{Channel, ChannelKind, Forecast};
+pub use channel::{Channel, Forecast};
 pub use contact_type::{Assistant, ContactType, Redial, Resolution, Returns};
 pub use events::{DemandEvent, Overlay};
+pub use kind::ChannelKind;
 pub use locate::{FieldPath, LineIndex, Locator};
 pub use overrides::Override;
 pub use routing::{Routing, RoutingPolicy};

@@ -16,8 +16,9 @@ use super::axes::{RawSweep, saved_sweep};
 use super::channel::{Channel, RawChannel, channel, return_types};
 use super::check::{Check, Ctx, Errors, check_name, name_of};
 
+use super::build;
 use super::coverage::{cross_checks, plan_warnings};
-use super::events::{RawEvent, demand_events};
+use super::events::{DemandEvent, RawEvent, demand_events};
 use super::limits::*;
 use super::locate::FieldPath;
 use super::routing::{RawRouting, routing};
@@ -76,7 +77,7 @@ pub(crate) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
     let (events, event_warnings) =
         if ctx.usable { demand_events(&mut ck, &ctx, &raw.event, &channel_names) } else { (Vec::new(), Vec::new()) };
     if ck.errors.is_empty() && channels.len() == raw.channel.len() {
-        super::events::apply(&mut channels, &events, ctx.horizon);
+        overlays(&mut channels, &events, ctx.horizon);
     }
     if ck.errors.is_empty() {
         cross_checks(&mut ck, &channels, &groups, ctx.horizon);
@@ -262,5 +263,17 @@ fn result_cells(ck: &mut Check, ctx: &Ctx, channels: usize, groups: usize) {
                 "{n} intervals × {channels} channels and {groups} groups make {cells} result cells, more than the {MAX_RESULT_CELLS} one run keeps; use a longer interval or a shorter horizon"
             ),
         );
+    }
+}
+
+/// Compiles each channel's events into its overlay (channels no event affects keep
+/// `None`).
+fn overlays(channels: &mut [Channel], events: &[DemandEvent], horizon: f64) {
+    for (c, ch) in channels.iter_mut().enumerate() {
+        let mine: Vec<&DemandEvent> = events.iter().filter(|e| e.channels.contains(&c)).collect();
+        if !mine.is_empty() {
+            let open = ch.kind.is_live().then_some(ch.open.as_slice());
+            ch.overlay = Some(build::overlay(&ch.arrivals, &mine, open, horizon));
+        }
     }
 }

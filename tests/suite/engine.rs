@@ -4,7 +4,7 @@
 //!
 //! Run with `cargo test --release`.
 
-use crate::common::{ReportOf, ch, channel, group, grp, scenario};
+use crate::common::{ChannelBuilder, GroupBuilder, ReportOf, ScenarioBuilder, ch, channel, group, grp, scenario};
 use ccsim::base::maths::student_t_quantile;
 use ccsim::engine::Model;
 use ccsim::erlang::ErlangC;
@@ -15,11 +15,6 @@ use ccsim::stats::kpi::{ChannelKpi, GroupKpi};
 use ccsim::stats::summary::Estimate;
 use ccsim::stats::tally::replicate as simulate;
 use proptest::prelude::*;
-
-fn report(toml: &str) -> Report {
-    let s = Scenario::from_toml(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"));
-    run(s, &RunOptions::default()).unwrap().report()
-}
 
 /// Within a Student-t interval at confidence 1 − alpha (from the run's own spread).
 fn within(e: Estimate, expected: f64, alpha: f64) -> bool {
@@ -32,34 +27,31 @@ fn clearly_below(a: Estimate, b: Estimate) -> bool {
     a.mean + 4.0 * a.se() < b.mean - 4.0 * b.se()
 }
 
-const VOICE: &str = r#"
-name = "reduction"
-seed = 5
-replications = 12
-horizon = "48h"
-interval = "1h"
-warmup = "2h"
+/// Two days of one line of `kind` (130 contacts an hour, lognormal handle times,
+/// exponential patience) answered by `team`.
+fn reduction(kind: &str, team: GroupBuilder) -> ScenarioBuilder {
+    scenario("reduction")
+        .seed(5)
+        .replications(12)
+        .horizon("48h")
+        .interval("1h")
+        .warmup("2h")
+        .channel(channel("line", kind).per_hour(130.0).lognormal_handle("4m", 0.9).exponential_patience("2m"))
+        .group(team)
+}
 
-[[channel]]
-name = "line"
-kind = "KIND"
-service_level = { target = 0.8, within = "20s" }
-arrivals = { per_hour = 130 }
-handle_time = { dist = "lognormal", mean = "4m", cv = 0.9 }
-patience = { dist = "exponential", mean = "2m" }
-
-[[agents]]
-name = "team"
-skills = ["line"]
-staff = { per_interval = [9, 9, 10, 11, 12, 12, 11, 10, 10, 11, 12, 11, 10, 9, 9, 10, 11, 12, 12, 11, 10, 10, 9, 9] }
-"#;
+/// The team of [`reduction`], with a staffing profile over the day.
+fn reduction_team() -> GroupBuilder {
+    group("team", &["line"])
+        .staff_per_interval(&[9, 9, 10, 11, 12, 12, 11, 10, 10, 11, 12, 11, 10, 9, 9, 10, 11, 12, 12, 11, 10, 10, 9, 9])
+}
 
 /// A chat channel whose agents hold one chat at a time, with no slowdown, is a voice
 /// channel: identical numbers, replication by replication.
 #[test]
 fn chat_with_concurrency_one_is_voice() {
-    let voice = report(&VOICE.replace("KIND", "voice"));
-    let chat = report(&VOICE.replace("KIND", "chat"));
+    let voice = reduction("voice", reduction_team()).report();
+    let chat = reduction("chat", reduction_team()).report();
     let (v, c) = (voice.channel("line").unwrap(), chat.channel("line").unwrap());
     let mut compared = 0;
     for (k, e) in &v.kpis {
@@ -274,7 +266,7 @@ fn email_waits_over_closed_hours() {
         let email = channel("email", "email")
             .service_level(1.0, "24h")
             .open("09:00", "17:00")
-            .set("arrivals", format!("{{ per_interval = [{}] }}", vol.join(", ")))
+            .per_interval(&vol)
             .exponential_handle("5m");
         scenario("email")
             .seed(3)
@@ -316,12 +308,11 @@ fn email_waits_over_closed_hours() {
 fn deferred_contacts_not_yet_due_are_not_misses() {
     // One day; email and letters arrive 08:00–23:00; the office works 08:00–18:00.
     let vol: Vec<&str> = (0..48).map(|i| if (16..46).contains(&i) { "16" } else { "0" }).collect();
-    let arrivals = format!("{{ per_interval = [{}] }}", vol.join(", "));
     let office = |name: &str, within: &str| {
         channel(name, "email")
             .service_level(0.9, within)
             .open("08:00", "18:00")
-            .set("arrivals", arrivals.clone())
+            .per_interval(&vol)
             .exponential_handle("5m")
     };
     let r = scenario("late")
@@ -394,46 +385,24 @@ fn backlog_at_midnight_whatever_the_interval() {
     assert_eq!(a, b);
 }
 
-const TWO_LINES: &str = r#"
-name = "policies"
-seed = 4
-replications = 16
-horizon = "400h"
-interval = "40h"
-warmup = "40h"
-[routing]
-policy = "POLICY"
-live_first = LIVE_FIRST
-[[channel]]
-name = "x"
-kind = "voice"
-service_level = { target = 0.8, within = "20s" }
-arrivals = { per_hour = 70 }
-handle_time = { dist = "exponential", mean = "4m" }
-[[channel.type]]
-name = "x"
-share = 1.0
-priority = 2
-[[channel]]
-name = "y"
-kind = "KIND_Y"
-service_level = { target = 0.8, within = "20s" }
-arrivals = { per_hour = 70 }
-handle_time = { dist = "exponential", mean = "4m" }
-[[channel.type]]
-name = "y"
-share = 1.0
-priority = 1
-[[agents]]
-name = "team"
-skills = ["x", "y"]
-staff = 11
-"#;
+/// A line `name` of `kind` with 70 contacts an hour of one type of priority `priority`.
+fn line(name: &str, kind: &str, priority: u32) -> ChannelBuilder {
+    channel(name, kind).per_hour(70.0).contact_type(name, 1.0, priority, &[])
+}
 
-fn two_lines(policy: &str, kind_y: &str, live_first: bool) -> Report {
-    report(
-        &TWO_LINES.replace("POLICY", policy).replace("KIND_Y", kind_y).replace("LIVE_FIRST", &live_first.to_string()),
-    )
+/// Line `x` (priority 2) and a voice line `y` (priority 1), served by one team of 11 in the
+/// order of `policy`.
+fn two_lines(policy: &str, live_first: bool, x: ChannelBuilder) -> ScenarioBuilder {
+    scenario("policies")
+        .seed(4)
+        .replications(16)
+        .horizon("400h")
+        .interval("40h")
+        .warmup("40h")
+        .routing(policy, live_first)
+        .channel(x)
+        .channel(line("y", "voice", 1))
+        .group(group("team", &["x", "y"]).staff(11))
 }
 
 /// The routing policies order work as documented: skill preference first, priority first,
@@ -441,10 +410,10 @@ fn two_lines(policy: &str, kind_y: &str, live_first: bool) -> Report {
 #[test]
 fn routing_policies() {
     // Preference: x is listed first, so x waits less although y has the higher priority.
-    let pref = two_lines("preference", "voice", true);
+    let pref = two_lines("preference", true, line("x", "voice", 2)).report();
     assert!(clearly_below(ch(&pref, "x", ChannelKpi::AsaS), ch(&pref, "y", ChannelKpi::AsaS)));
     // Priority: y (priority 1) first.
-    let prio = two_lines("priority", "voice", true);
+    let prio = two_lines("priority", true, line("x", "voice", 2)).report();
     assert!(clearly_below(ch(&prio, "y", ChannelKpi::AsaS), ch(&prio, "x", ChannelKpi::AsaS)));
     // The pooled mean wait is that of one M/M/11 queue whatever the order (work-conserving).
     let pooled = ErlangC::new(140.0 / 3600.0, 240.0, 11).unwrap().asa();
@@ -458,15 +427,10 @@ fn routing_policies() {
 /// first in its skills; without it, the skill order rules.
 #[test]
 fn live_work_comes_before_deferred_work() {
-    let toml = |live_first: bool| {
-        TWO_LINES
-            .replace("POLICY", "preference")
-            .replace("LIVE_FIRST", &live_first.to_string())
-            .replace("kind = \"voice\"\nservice_level = { target = 0.8, within = \"20s\" }\narrivals = { per_hour = 70 }\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\n[[channel.type]]\nname = \"x\"", "kind = \"email\"\nservice_level = { target = 0.8, within = \"4h\" }\narrivals = { per_hour = 70 }\nhandle_time = { dist = \"exponential\", mean = \"4m\" }\n[[channel.type]]\nname = \"x\"")
-            .replace("KIND_Y", "voice")
-    };
-    let live = report(&toml(true));
-    let skill_order = report(&toml(false));
+    let run =
+        |live_first: bool| two_lines("preference", live_first, line("x", "email", 2).service_level(0.8, "4h")).report();
+    let live = run(true);
+    let skill_order = run(false);
     assert_eq!(live.channel("x").unwrap().kind.name(), "email");
     let phone_live = ch(&live, "y", ChannelKpi::AsaS);
     let phone_order = ch(&skill_order, "y", ChannelKpi::AsaS);
@@ -478,38 +442,20 @@ fn live_work_comes_before_deferred_work() {
 /// interrupted emails keep their full handle time.
 #[test]
 fn interrupting_deferred_work() {
-    let toml = |interrupt: bool| {
-        format!(
-            r#"
-name = "interrupt"
-seed = 21
-replications = 12
-horizon = "200h"
-interval = "20h"
-warmup = "20h"
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = "20s" }}
-arrivals = {{ per_hour = 60 }}
-handle_time = {{ dist = "exponential", mean = "4m" }}
-patience = {{ dist = "exponential", mean = "3m" }}
-[[channel]]
-name = "email"
-kind = "email"
-service_level = {{ target = 1.0, within = "8h" }}
-arrivals = {{ per_hour = 40 }}
-handle_time = {{ dist = "exponential", mean = "6m" }}
-[[agents]]
-name = "blended"
-skills = ["phone", "email"]
-staff = 10
-interrupt_deferred = {interrupt}
-"#
-        )
+    let run = |interrupt: bool| {
+        scenario("interrupt")
+            .seed(21)
+            .replications(12)
+            .horizon("200h")
+            .interval("20h")
+            .warmup("20h")
+            .channel(channel("phone", "voice").per_hour(60.0).exponential_patience("3m"))
+            .channel(channel("email", "email").service_level(1.0, "8h").per_hour(40.0).exponential_handle("6m"))
+            .group(group("blended", &["phone", "email"]).staff(10).interrupt_deferred(interrupt))
+            .report()
     };
-    let with = report(&toml(true));
-    let without = report(&toml(false));
+    let with = run(true);
+    let without = run(false);
     assert!(clearly_below(ch(&with, "phone", ChannelKpi::AsaS), ch(&without, "phone", ChannelKpi::AsaS)));
     assert!(clearly_below(ch(&without, "email", ChannelKpi::FrtS), ch(&with, "email", ChannelKpi::FrtS)));
     assert!(within(ch(&with, "email", ChannelKpi::AhtS), 360.0, 0.001), "{:?}", ch(&with, "email", ChannelKpi::AhtS));
@@ -520,33 +466,25 @@ interrupt_deferred = {interrupt}
 /// utilisation stays within [0, 1] and the stretch lengthens handle times.
 #[test]
 fn chat_concurrency_and_stretch() {
-    let toml = |conc: u32, stretch: &str| {
-        format!(
-            r#"
-name = "chat"
-seed = 6
-replications = 12
-horizon = "200h"
-interval = "20h"
-warmup = "20h"
-[[channel]]
-name = "chat"
-kind = "chat"
-service_level = {{ target = 0.8, within = "40s" }}
-arrivals = {{ per_hour = 100 }}
-handle_time = {{ dist = "exponential", mean = "6m" }}
-patience = {{ dist = "exponential", mean = "3m" }}
-concurrency_stretch = {stretch}
-[[agents]]
-name = "chat team"
-skills = ["chat"]
-staff = 6
-concurrency = {conc}
-"#
-        )
+    let run = |conc: u32| {
+        let chat = channel("chat", "chat")
+            .service_level(0.8, "40s")
+            .per_hour(100.0)
+            .exponential_handle("6m")
+            .exponential_patience("3m")
+            .concurrency_stretch(&[1.0, 1.3, 1.6]);
+        scenario("chat")
+            .seed(6)
+            .replications(12)
+            .horizon("200h")
+            .interval("20h")
+            .warmup("20h")
+            .channel(chat)
+            .group(group("chat team", &["chat"]).staff(6).concurrency(conc))
+            .report()
     };
-    let one = report(&toml(1, "[1.0, 1.3, 1.6]"));
-    let three = report(&toml(3, "[1.0, 1.3, 1.6]"));
+    let one = run(1);
+    let three = run(3);
     assert!(clearly_below(ch(&three, "chat", ChannelKpi::AbandonRate), ch(&one, "chat", ChannelKpi::AbandonRate)));
     assert!(clearly_below(ch(&one, "chat", ChannelKpi::ServiceLevel), ch(&three, "chat", ChannelKpi::ServiceLevel)));
     let slots = ch(&three, "chat", ChannelKpi::SlotUtilisation).mean;
@@ -561,38 +499,23 @@ concurrency = {conc}
 /// Overflow: the secondary group answers only contacts that waited its delay.
 #[test]
 fn overflow_after_delay() {
-    let toml = |after: &str| {
-        format!(
-            r#"
-name = "overflow"
-seed = 9
-replications = 12
-horizon = "200h"
-interval = "20h"
-warmup = "20h"
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = "20s" }}
-arrivals = {{ per_hour = 200 }}
-handle_time = {{ dist = "exponential", mean = "4m" }}
-patience = {{ dist = "exponential", mean = "3m" }}
-[[agents]]
-name = "primary"
-skills = ["phone"]
-staff = 13
-[[agents]]
-name = "backup"
-skills = [{{ channel = "phone", after = "{after}" }}]
-staff = 3
-"#
-        )
+    let run = |after: &str| {
+        scenario("overflow")
+            .seed(9)
+            .replications(12)
+            .horizon("200h")
+            .interval("20h")
+            .warmup("20h")
+            .channel(channel("phone", "voice").per_hour(200.0).exponential_patience("3m"))
+            .group(group("primary", &["phone"]).staff(13))
+            .group(group("backup", &["phone"]).overflow("phone", after).staff(3))
+            .report()
     };
-    let r = report(&toml("45s"));
+    let r = run("45s");
     let backup = grp(&r, "backup", GroupKpi::AsaS);
     assert!(grp(&r, "backup", GroupKpi::Handled).mean > 100.0);
     assert!(backup.mean >= 45.0, "every contact the backup answered waited 45 s: {backup:?}");
-    let never = report(&toml("100d"));
+    let never = run("100d");
     assert_eq!(grp(&never, "backup", GroupKpi::Handled).mean, 0.0);
     assert!(clearly_below(ch(&never, "phone", ChannelKpi::ServiceLevel), ch(&r, "phone", ChannelKpi::ServiceLevel)));
 }
@@ -601,8 +524,7 @@ staff = 3
 /// scheduled hours.
 #[test]
 fn shrinkage_and_cost() {
-    let toml = VOICE.replace("KIND", "voice").replace("staff = {", "shrinkage = 0.35\ncost_per_hour = 20\nstaff = {");
-    let r = report(&toml);
+    let r = reduction("voice", reduction_team().shrinkage(0.35).cost_per_hour(20.0)).report();
     let staffed = grp(&r, "team", GroupKpi::StaffedHours).mean;
     let available = grp(&r, "team", GroupKpi::AvailableHours);
     assert!(within(available, 0.65 * staffed, 0.001), "{available:?} vs {}", 0.65 * staffed);
@@ -981,49 +903,41 @@ proptest! {
 
 // ---- demand: events and forecast uncertainty ------------------------------------------
 
-/// One Thursday of a phone line open 08:00–20:00 at 120 calls an hour, with `events`.
-fn thursday(events: &str, reps: u32) -> String {
-    format!(
-        r#"
-name = "thursday"
-seed = 17
-replications = {reps}
-horizon = "24h"
-interval = "30m"
-start_day = "thu"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = "20s" }}
-open = {{ from = "08:00", to = "20:00" }}
-arrivals = {{ per_hour = 120 }}
-handle_time = {{ dist = "exponential", mean = "3m" }}
-patience = {{ dist = "exponential", mean = "2m" }}
-
-[[agents]]
-name = "team"
-skills = ["phone"]
-staff = 12
-{events}
-"#
-    )
+/// One Thursday of a phone line open 08:00–20:00 at 120 calls an hour, with a forecast
+/// error of `day_cv` if given.
+fn thursday(reps: u32, day_cv: Option<f64>) -> ScenarioBuilder {
+    let mut phone = channel("phone", "voice")
+        .open("08:00", "20:00")
+        .per_hour(120.0)
+        .exponential_handle("3m")
+        .exponential_patience("2m");
+    if let Some(cv) = day_cv {
+        phone = phone.forecast_day_cv(cv);
+    }
+    scenario("thursday")
+        .seed(17)
+        .replications(reps)
+        .horizon("24h")
+        .interval("30m")
+        .start_day("thu")
+        .channel(phone)
+        .group(group("team", &["phone"]).staff(12))
 }
 
 /// Arrival times of replication `rep`, in order.
-fn arrival_times(toml: &str, rep: u64) -> Vec<f64> {
-    arrivals(toml, rep).into_iter().map(|a| a.0).collect()
+fn arrival_times(s: &ScenarioBuilder, rep: u64) -> Vec<f64> {
+    arrivals(s, rep).into_iter().map(|a| a.0).collect()
 }
 
 /// Arrival time and drawn handle time of every contact of replication `rep`, in order.
-fn arrivals(toml: &str, rep: u64) -> Vec<(f64, f64)> {
+fn arrivals(s: &ScenarioBuilder, rep: u64) -> Vec<(f64, f64)> {
     struct Times(Vec<(f64, f64)>);
     impl ccsim::engine::Recorder for Times {
         fn arrival(&mut self, e: ccsim::engine::recorder::At<'_>) {
             self.0.push((e.now, e.contact.handle_time()));
         }
     }
-    let m = Model::compile(Scenario::from_toml(toml, "t.toml").unwrap());
+    let m = Model::compile(s.load());
     ccsim::engine::simulate_with(&m, rep, Times(Vec::new())).unwrap().0
 }
 
@@ -1033,12 +947,14 @@ fn arrivals(toml: &str, rep: u64) -> Vec<(f64, f64)> {
 /// the calls that arrive while it is on.
 #[test]
 fn events_change_demand_only_inside_their_window() {
-    let plain = thursday("", 40);
-    let tv = thursday(
-        "[[event]]\nname = \"TV advert\"\ndays = [\"thu\"]\nfrom = \"10:00\"\nto = \"12:00\"\nvolume = 2.0\nhandle_time = 1.2\n",
-        40,
+    let plain = thursday(40, None);
+    let tv = thursday(40, None).event(
+        "TV advert",
+        "10:00",
+        "12:00",
+        &["days = [\"thu\"]", "volume = 2.0", "handle_time = 1.2"],
     );
-    let (a, b) = (report(&plain), report(&tv));
+    let (a, b) = (plain.report(), tv.report());
     let window = 10.0 * 3600.0..12.0 * 3600.0;
     let mut checked = 0;
     for (x, y) in a.intervals.iter().zip(&b.intervals) {
@@ -1071,25 +987,21 @@ fn events_change_demand_only_inside_their_window() {
         assert!(ti.len() > pi.len() + 100);
     }
     // Halving thins the channel's own calls; an added volume adds its contacts.
-    let half =
-        report(&thursday("[[event]]\nname = \"outage page\"\nfrom = \"10:00\"\nto = \"12:00\"\nvolume = 0.5\n", 40));
-    let more = report(&thursday("[[event]]\nname = \"mailing\"\nfrom = \"14:00\"\nto = \"16:00\"\nadd = 200\n", 40));
+    let half = thursday(40, None).event("outage page", "10:00", "12:00", &["volume = 0.5"]).report();
+    let more = thursday(40, None).event("mailing", "14:00", "16:00", &["add = 200"]).report();
     for i in half.intervals.iter().filter(|i| window.contains(&i.start_s)) {
         assert!(within(i.get(ChannelKpi::Offered).unwrap(), 30.0, 0.001), "{}", i.start_s);
     }
     let total = |r: &Report| r.channel("phone").unwrap().get(ChannelKpi::Offered).unwrap();
     let d = total(&more).mean - total(&a).mean;
     assert!((d - 200.0).abs() < 4.0 * total(&more).se(), "200 contacts added, got {d}");
-    let ti = arrival_times(
-        &thursday("[[event]]\nname = \"outage page\"\nfrom = \"10:00\"\nto = \"12:00\"\nvolume = 0.5\n", 1),
-        0,
-    );
+    let ti = arrival_times(&thursday(1, None).event("outage page", "10:00", "12:00", &["volume = 0.5"]), 0);
     let pi = arrival_times(&plain, 0);
     assert!(ti.iter().all(|x| pi.contains(x)), "thinning keeps a subset of the channel's own calls");
     // The customers outside the window are the same, handle times included, whether
     // events add contacts or thin them inside it (their draws come from other streams).
     for event in ["volume = 2.0", "volume = 0.5", "add = 150"] {
-        let with = thursday(&format!("[[event]]\nname = \"e\"\nfrom = \"10:00\"\nto = \"12:00\"\n{event}\n"), 1);
+        let with = thursday(1, None).event("e", "10:00", "12:00", &[event]);
         let outside = |v: Vec<(f64, f64)>| v.into_iter().filter(|a| !window.contains(&a.0)).collect::<Vec<_>>();
         assert_eq!(
             outside(arrivals(&plain, 2)),
@@ -1106,23 +1018,17 @@ fn events_change_demand_only_inside_their_window() {
 #[test]
 fn forecast_uncertainty_is_poisson_gamma() {
     use ccsim::output::Format;
-    let day = |forecast: &str, reps: u32| {
-        thursday("", reps)
-            .replace("arrivals = { per_hour = 120 }", &format!("arrivals = {{ per_hour = 120 }}\n{forecast}"))
-    };
-    let json = |t: &str| {
+    let json = |s: ScenarioBuilder| {
         let mut out = Vec::new();
-        Format::Json.write(&report(t), Default::default(), &mut out).unwrap();
+        Format::Json.write(&s.report(), Default::default(), &mut out).unwrap();
         out
     };
-    assert!(json(&day("", 8)) == json(&day("forecast = { day_cv = 0.0 }", 8)), "cv 0 changes nothing");
-    assert!(json(&day("", 8)) != json(&day("forecast = { day_cv = 0.2 }", 8)));
+    assert!(json(thursday(8, None)) == json(thursday(8, Some(0.0))), "cv 0 changes nothing");
+    assert!(json(thursday(8, None)) != json(thursday(8, Some(0.2))));
 
     let cv = 0.2;
     let n = 400u64;
-    let v = ccsim::plan::Variant::new(
-        Scenario::from_toml(&day(&format!("forecast = {{ day_cv = {cv} }}"), 1), "t.toml").unwrap(),
-    );
+    let v = ccsim::plan::Variant::new(thursday(1, Some(cv)).load());
     let slot = v.layout.channel(0, ChannelKpi::Offered);
     let xs: Vec<f64> = (0..n).map(|r| v.kpis(r).unwrap()[slot]).collect();
     let mean = xs.iter().sum::<f64>() / n as f64;
@@ -1140,46 +1046,32 @@ fn forecast_uncertainty_is_poisson_gamma() {
 
 // ---- waiting-time announcements: the customers' reaction ---------------------------------
 
-/// A busy phone line with two priorities, exponential patience and an overflow group.
-const ANNOUNCING: &str = r#"
-name = "announcing"
-seed = 8
-replications = 8
-horizon = "12h"
-interval = "1h"
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = { target = 0.8, within = "30s" }
-arrivals = { per_hour = 640 }
-handle_time = { dist = "lognormal", mean = "4m", cv = 0.8 }
-patience = { dist = "exponential", mean = "4m" }
-[[channel.type]]
-name = "urgent"
-share = 0.2
-priority = 1
-[[channel.type]]
-name = "rest"
-share = 0.8
-priority = 2
-ANNOUNCE
-[[agents]]
-name = "team"
-skills = ["phone"]
-staff = 38
-[[agents]]
-name = "backup"
-skills = [{ channel = "phone", after = "2m" }]
-staff = 2
-"#;
-
-fn announcing(table: &str) -> String {
-    ANNOUNCING.replace("ANNOUNCE", table)
+/// A busy phone line with two priorities and exponential patience.
+fn announcing_phone() -> ChannelBuilder {
+    channel("phone", "voice")
+        .service_level(0.8, "30s")
+        .per_hour(640.0)
+        .lognormal_handle("4m", 0.8)
+        .exponential_patience("4m")
+        .contact_type("urgent", 0.2, 1, &[])
+        .contact_type("rest", 0.8, 2, &[])
 }
 
-fn json_of(toml: &str) -> serde_json::Value {
+/// Twelve hours of `phone` answered by a team and an overflow group.
+fn announcing(phone: ChannelBuilder) -> ScenarioBuilder {
+    scenario("announcing")
+        .seed(8)
+        .replications(8)
+        .horizon("12h")
+        .interval("1h")
+        .channel(phone)
+        .group(group("team", &["phone"]).staff(38))
+        .group(group("backup", &["phone"]).overflow("phone", "2m").staff(2))
+}
+
+fn json_of(s: &ScenarioBuilder) -> serde_json::Value {
     let mut out = Vec::new();
-    ccsim::output::Format::Json.write(&report(toml), Default::default(), &mut out).unwrap();
+    ccsim::output::Format::Json.write(&s.report(), Default::default(), &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
 }
 
@@ -1206,17 +1098,14 @@ fn without_announcement_kpis(v: &mut serde_json::Value) {
 /// to the run without announcements, the announcement fields aside.
 #[test]
 fn announcements_without_reaction_change_nothing() {
-    let plain = json_of(&announcing(""));
-    let table = r#"[channel.announce]
-predictor = "queue_length"
-format = "buckets"
-buckets = ["2m", "5m", "10m"]
-update = "30s"
-[channel.reaction]
-balk = { curve = "logistic", half = "5m", spread = "1m", share = 0 }
-stay_share = 0
-broken_promise = 1"#;
-    let mut told = json_of(&announcing(table));
+    let plain = json_of(&announcing(announcing_phone()));
+    let phone = announcing_phone()
+        .announce(r#"predictor = "queue_length", format = "buckets", buckets = ["2m", "5m", "10m"], update = "30s""#)
+        .reaction(concat!(
+            r#"balk = { curve = "logistic", half = "5m", spread = "1m", share = 0 }, "#,
+            "stay_share = 0, broken_promise = 1"
+        ));
+    let mut told = json_of(&announcing(phone));
     let phone = &told["channels"]["phone"];
     let (announced, made) =
         (phone["announced"]["mean"].as_f64().unwrap(), phone["announcements"]["mean"].as_f64().unwrap());
@@ -1264,9 +1153,8 @@ impl ccsim::engine::Recorder for Outcomes {
     }
 }
 
-fn outcomes(table: &str, stay_share: f64) -> Outcomes {
-    let s = Scenario::from_toml(&announcing(table), "test.toml").unwrap_or_else(|e| panic!("{e}"));
-    let m = Model::compile(s);
+fn outcomes(phone: ChannelBuilder, stay_share: f64) -> Outcomes {
+    let m = Model::compile(announcing(phone).load());
     let mut all = Outcomes { stay_share, least_balked: f64::INFINITY, ..Default::default() };
     for rep in 0..4 {
         let o = ccsim::engine::simulate_with(&m, rep, Outcomes { stay_share, ..Default::default() }).unwrap();
@@ -1290,26 +1178,25 @@ fn outcomes(table: &str, stay_share: f64) -> Outcomes {
 /// promise with factor 0 ends the wait at the promise's end.
 #[test]
 fn customers_react_to_what_they_are_told() {
-    let base = "[channel.announce]\npredictor = \"queue_length\"\nstep = \"1m\"\n";
+    let told = || announcing_phone().announce(r#"predictor = "queue_length", step = "1m""#);
     // Everyone told more than a minute balks, nobody else.
-    let o = outcomes(&format!("{base}[channel.reaction]\nbalk = {{ curve = \"step\", above = \"1m\" }}\n"), 0.0);
+    let o = outcomes(told().reaction(r#"balk = { curve = "step", above = "1m" }"#), 0.0);
     assert!(o.balked > 100 && o.answered > 1000, "{} balked, {} answered", o.balked, o.answered);
     assert!(o.least_balked > 60.0, "balked on hearing {}", o.least_balked);
     assert!(o.most_answered <= 60.0, "answered after hearing {}", o.most_answered);
     // Customers wait at least the whole heard wait: none abandons before it ends.
-    let o = outcomes(&format!("{base}[channel.reaction]\nstay_share = 1\n"), 1.0);
+    let o = outcomes(told().reaction("stay_share = 1"), 1.0);
     assert_eq!(o.impatient, 0);
     assert!(o.abandoned.iter().sum::<u64>() > 100);
-    let control = outcomes(base, 1.0);
+    let control = outcomes(told(), 1.0);
     assert!(control.impatient > 100, "without the floor many leave earlier ({})", control.impatient);
     // Factor 0: a customer still waiting when the promise breaks hangs up then, exactly.
-    let o = outcomes(&format!("{base}[channel.reaction]\nbroken_promise = 0\n"), 0.0);
+    let o = outcomes(told().reaction("broken_promise = 0"), 0.0);
     assert_eq!((o.late, o.abandoned[2]), (0, 0), "nobody waits past the promise");
     assert!(o.abandoned[1] > 100, "{:?}", o.abandoned);
     // Even callers who would never give up.
-    let patient = announcing(&format!("{base}[channel.reaction]\nbroken_promise = 0\n"))
-        .replace("patience = { dist = \"exponential\", mean = \"4m\" }\n", "");
-    let m = Model::compile(Scenario::from_toml(&patient, "test.toml").unwrap());
+    let patient = announcing(told().reaction("broken_promise = 0").remove("patience"));
+    let m = Model::compile(patient.load());
     let o = ccsim::engine::simulate_with(&m, 0, Outcomes::default()).unwrap();
     assert_eq!((o.abandoned[0], o.abandoned[2], o.late), (0, 0, 0), "{:?}", o.abandoned);
     assert!(o.abandoned[1] > 100, "{:?}", o.abandoned);
@@ -1325,14 +1212,14 @@ fn updates_stop_when_nothing_else_can_happen() {
     let stranded = |announce: bool| {
         let mut phone = channel("phone", "voice").per_hour(120.0);
         if announce {
-            phone = phone.set("announce", "{ predictor = \"head_of_line\", update = \"30s\" }");
+            phone = phone.announce(r#"predictor = "head_of_line", update = "30s""#);
         }
         scenario("stranded")
             .replications(20)
             .horizon("2h")
             .interval("1h")
             .channel(phone)
-            .group(group("team", &["phone"]).set("staff", "{ per_interval = [4, 0] }"))
+            .group(group("team", &["phone"]).staff_per_interval(&[4, 0]))
     };
     // Head-of-line waits grow as fast as time when nobody is served; callers holding on for
     // what they hear are held by their first announcement only, so they do give up.
@@ -1344,16 +1231,16 @@ fn updates_stop_when_nothing_else_can_happen() {
             channel("phone", "voice")
                 .per_hour(120.0)
                 .exponential_patience("2m")
-                .set("announce", "{ predictor = \"head_of_line\", update = \"30s\" }")
-                .set("reaction", "{ stay_share = 1 }"),
+                .announce(r#"predictor = "head_of_line", update = "30s""#)
+                .reaction("stay_share = 1"),
         )
-        .group(group("team", &["phone"]).set("staff", "{ per_interval = [4, 0] }"));
+        .group(group("team", &["phone"]).staff_per_interval(&[4, 0]));
     let held = holding.report();
     assert!(held.channel("phone").unwrap().get(ChannelKpi::Abandoned).unwrap().mean > 50.0);
     let s = stranded(true);
-    let mut told = json_of(&s.toml());
+    let mut told = json_of(&s);
     without_announcement_kpis(&mut told);
-    assert_eq!(told, json_of(&stranded(false).toml()));
+    assert_eq!(told, json_of(&stranded(false)));
     let r = s.report();
     let phone = r.channel("phone").unwrap();
     assert!(phone.get(ChannelKpi::WaitingAtEnd).unwrap().mean > 50.0);

@@ -6,6 +6,7 @@
 //! * `engine` — the model's behaviour: reductions to simpler models, deferred work,
 //!   routing, chat, overflow, events, announcements, triage, and properties that hold for
 //!   any scenario.
+//! * `architecture` — the layers and the import graph, read from the sources.
 //! * `theory` — the simulator against closed forms and an independent reference
 //!   (Erlang B, C, A, priority queues, announcements, issues).
 //!
@@ -13,6 +14,7 @@
 //! installed, are required when `CI=true`, and otherwise say on the terminal that they
 //! were skipped and why ([`common::tool`]).
 
+mod architecture;
 mod cli;
 #[allow(dead_code)]
 mod common;

@@ -12,7 +12,7 @@
 
 use ccsim::erlang::{ErlangA, ErlangC, agents_for_target, erlang_b};
 
-use crate::common::{ReportOf, channel, group, scenario};
+use crate::common::{ReportOf, ScenarioBuilder, channel, deterministic, group, scenario};
 use ccsim::base::maths::student_t_quantile;
 use ccsim::plan::run::{RunOptions, run};
 use ccsim::report::Report;
@@ -281,44 +281,27 @@ fn simulation_matches_erlang_b() {
     assert_checks(&checks);
 }
 
-/// Runs one voice channel with a priority class per entry of `per_hour` (calls per hour,
-/// class 1 the most urgent), exponential handle time `aht` and `c` agents, long enough for
-/// tight intervals; `channel_extra` adds lines to the channel.
-fn priority_classes(per_hour: &[f64], aht: f64, c: u32, seed: u64, channel_extra: &str) -> Report {
+/// One voice channel with a priority class per entry of `per_hour` (calls per hour, class 1
+/// the most urgent), exponential handle time `aht` and `c` agents, long enough for tight
+/// intervals; `preemptive` lets urgent calls interrupt less urgent ones.
+fn priority_classes(per_hour: &[f64], aht: f64, c: u32, seed: u64, preemptive: bool) -> ScenarioBuilder {
     let total: f64 = per_hour.iter().sum();
-    let types: String = per_hour
-        .iter()
-        .enumerate()
-        .map(|(k, x)| {
-            format!("[[channel.type]]\nname = \"class{}\"\nshare = {}\npriority = {}\n", k + 1, x / total, k + 1)
-        })
-        .collect();
+    let mut phone = channel("phone", "voice").per_hour(total).exponential_handle(&aht.to_string());
+    if preemptive {
+        phone = phone.preemptive(true);
+    }
+    for (k, x) in per_hour.iter().enumerate() {
+        phone = phone.contact_type(&format!("class{}", k + 1), x / total, k as u32 + 1, &[]);
+    }
     let interval_h = (600_000.0 / total / 10.0).ceil().min(785.0);
-    let toml = format!(
-        r#"
-name = "priority"
-seed = {seed}
-replications = 24
-horizon = "{h}h"
-interval = "{interval_h}h"
-warmup = "{interval_h}h"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-{channel_extra}service_level = {{ target = 0.8, within = 20 }}
-arrivals = {{ per_hour = {total} }}
-handle_time = {{ dist = "exponential", mean = {aht} }}
-{types}
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = {c}
-"#,
-        h = interval_h * 11.0
-    );
-    let scenario = Scenario::from_toml(&toml, "priority.toml").unwrap_or_else(|e| panic!("{e}"));
-    run(scenario, &RunOptions::default()).unwrap().report()
+    scenario("priority")
+        .seed(seed)
+        .replications(24)
+        .horizon(&format!("{}h", interval_h * 11.0))
+        .interval(&format!("{interval_h}h"))
+        .warmup(&format!("{interval_h}h"))
+        .channel(phone)
+        .group(group("agents", &["phone"]).staff(c))
 }
 
 /// Two or three priority classes sharing one queue's agents: the non-preemptive priority
@@ -334,7 +317,7 @@ fn simulation_matches_priority_mmc() {
         let waits = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
         // The neighbour: the same classes served in one FIFO queue (no priority).
         let fifo = ErlangC::new(total / 3600.0, aht, c).unwrap().asa();
-        let report = priority_classes(&per_hour, aht, c, 99, "");
+        let report = priority_classes(&per_hour, aht, c, 99, false).report();
         let phone = report.channel("phone").unwrap();
         let load = total / 3600.0 * aht / f64::from(c);
         for (k, t) in phone.types.iter().enumerate() {
@@ -576,16 +559,11 @@ fn fit_recovers_the_truth() {
 
 /// One voice queue with waiting-time announcements, `per_hour` calls of 4 min on `agents`
 /// agents, ten days after a warm-up interval of 12 h.
-fn announcing_queue(
-    per_hour: f64,
-    agents: u32,
-    patience: Option<&str>,
-    predictor: &str,
-) -> crate::common::ScenarioBuilder {
+fn announcing_queue(per_hour: f64, agents: u32, patience: Option<&str>, predictor: &str) -> ScenarioBuilder {
     let mut phone = channel("phone", "voice")
         .per_hour(per_hour)
         .exponential_handle("4m")
-        .set("announce", format!("{{ predictor = {predictor:?} }}"));
+        .announce(&format!("predictor = {predictor:?}"));
     if let Some(p) = patience {
         phone = phone.exponential_patience(p);
     }
@@ -736,7 +714,7 @@ fn preemptive_top_class_waits_match_mmc_alone() {
         let load: f64 = loads.iter().sum();
         let cobham = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
         let alone = ErlangC::new(rates[0], aht, c).unwrap().asa();
-        let report = priority_classes(&per_hour, aht, c, 7, "preemptive = true\n");
+        let report = priority_classes(&per_hour, aht, c, 7, true).report();
         let phone = report.channel("phone").unwrap();
         assert!(phone.get(ChannelKpi::Preempted).unwrap().mean > 0.0, "nothing was preempted");
         checks.push(Check {
@@ -753,36 +731,23 @@ fn preemptive_top_class_waits_match_mmc_alone() {
 /// A one-channel scenario with ample agents (nobody waits), deterministic handle time h,
 /// first-contact resolution p and a deterministic return delay d, arrivals only in the
 /// first 36 h of 48 so that every issue ends inside the horizon.
-fn geometric_issues(p: f64, cap: Option<u32>, h: f64, d: f64) -> Report {
-    let cap = cap.map_or(String::new(), |k| format!("max_contacts = {k}"));
-    let arrivals: Vec<String> = (0..48).map(|i| if i < 36 { "100" } else { "0" }.to_string()).collect();
-    let toml = format!(
-        r#"
-name = "geometric"
-seed = 5
-replications = 20
-horizon = "48h"
-interval = "1h"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = 20 }}
-arrivals = {{ per_interval = [{arrivals}] }}
-handle_time = {{ dist = "deterministic", value = {h} }}
-fcr = {p}
-returns = {{ after = {{ dist = "deterministic", value = {d} }} }}
-{cap}
-
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = 80
-"#,
-        arrivals = arrivals.join(", ")
-    );
-    let scenario = Scenario::from_toml(&toml, "geometric.toml").unwrap_or_else(|e| panic!("{e}"));
-    run(scenario, &RunOptions::default()).unwrap().report()
+fn geometric_issues(p: f64, cap: Option<u32>, h: f64, d: f64) -> ScenarioBuilder {
+    let arrivals: Vec<u32> = (0..48).map(|i| if i < 36 { 100 } else { 0 }).collect();
+    let mut phone = channel("phone", "voice")
+        .per_interval(&arrivals)
+        .deterministic_handle(&h.to_string())
+        .fcr(p)
+        .returns_after(&deterministic(&d.to_string()));
+    if let Some(k) = cap {
+        phone = phone.max_contacts(k);
+    }
+    scenario("geometric")
+        .seed(5)
+        .replications(20)
+        .horizon("48h")
+        .interval("1h")
+        .channel(phone)
+        .group(group("agents", &["phone"]).staff(80))
 }
 
 /// Time to resolution across repeat contacts: with ample agents, contacts per issue are
@@ -795,7 +760,7 @@ fn time_to_resolution_follows_the_geometric_law() {
     use ccsim::stats::kpi::IssueKpi;
     let (p, h, d) = (0.5, 300.0, 1800.0);
     let ttr = |p: f64| h / p + d * (1.0 / p - 1.0);
-    let r = geometric_issues(p, None, h, d);
+    let r = geometric_issues(p, None, h, d).report();
     let all = r.issues_of(&IssueOf::All).unwrap();
     assert_eq!(all.get(IssueKpi::Unresolved).unwrap().mean, 0.0, "every issue ends inside the horizon");
     assert_eq!(r.channel("phone").unwrap().get(ChannelKpi::AsaS).unwrap().mean, 0.0, "nobody waits");
@@ -821,7 +786,7 @@ fn time_to_resolution_follows_the_geometric_law() {
     ];
     let k = 3;
     let capped = |p: f64| (1.0 - (1.0 - p).powi(k)) / p;
-    let r = geometric_issues(p, Some(k as u32), h, d);
+    let r = geometric_issues(p, Some(k as u32), h, d).report();
     let all = r.issues_of(&IssueOf::All).unwrap();
     let issues = all.get(IssueKpi::Issues).unwrap().mean;
     let gave_up = all.get(IssueKpi::GaveUpAtCap).unwrap();
@@ -853,40 +818,25 @@ fn single_contact_issues_resolve_in_wait_plus_handle() {
     use ccsim::engine::Model;
     use ccsim::stats::IssueScope;
     use ccsim::stats::tally::replicate as simulate;
-    let toml = r#"
-name = "single"
-seed = 3
-replications = 4
-horizon = "8h"
-interval = "30m"
-warmup = "30m"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = { target = 0.8, within = 20 }
-arrivals = { per_hour = 300 }
-patience = { dist = "exponential", mean = "2m" }
-fcr = 1.0
-[[channel.type]]
-name = "urgent"
-share = 0.3
-priority = 1
-handle_time = { dist = "lognormal", mean = "5m", cv = 0.7 }
-[[channel.type]]
-name = "routine"
-share = 0.7
-priority = 2
-handle_time = { dist = "exponential", mean = "3m" }
-
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = 18
-"#;
-    let fast = Model::compile(Scenario::from_toml(toml, "single.toml").unwrap());
+    let single = scenario("single")
+        .seed(3)
+        .replications(4)
+        .horizon("8h")
+        .interval("30m")
+        .warmup("30m")
+        .channel(
+            channel("phone", "voice")
+                .per_hour(300.0)
+                .remove("handle_time")
+                .exponential_patience("2m")
+                .fcr(1.0)
+                .contact_type("urgent", 0.3, 1, &["handle_time = { dist = \"lognormal\", mean = \"5m\", cv = 0.7 }"])
+                .contact_type("routine", 0.7, 2, &["handle_time = { dist = \"exponential\", mean = \"3m\" }"]),
+        )
+        .group(group("agents", &["phone"]).staff(18));
+    let fast = Model::compile(single.load());
     assert!(!fast.tracks_issues());
-    let m = Model::compile(Scenario::from_toml(toml, "single.toml").unwrap()).tracking_every_issue();
+    let m = Model::compile(single.load()).tracking_every_issue();
     for rep in 0..4 {
         let s = simulate(&m, rep).unwrap();
         let d = simulate(&fast, rep).unwrap();
@@ -928,29 +878,19 @@ fn assistant_containment_sets_time_to_resolution() {
     use ccsim::report::IssueOf;
     use ccsim::stats::kpi::IssueKpi;
     let (c, b, h) = (0.3, 60.0, 300.0);
-    let toml = format!(
-        r#"
-name = "assistant"
-seed = 8
-replications = 20
-horizon = "24h"
-interval = "1h"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = 20 }}
-arrivals = {{ per_hour = 200 }}
-handle_time = {{ dist = "deterministic", value = {h} }}
-assistant = {{ contain = {c}, time = {{ dist = "deterministic", value = {b} }} }}
-
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = 60
-"#
-    );
-    let r = run(Scenario::from_toml(&toml, "assistant.toml").unwrap(), &RunOptions::default()).unwrap().report();
+    let r = scenario("assistant")
+        .seed(8)
+        .replications(20)
+        .horizon("24h")
+        .interval("1h")
+        .channel(
+            channel("phone", "voice")
+                .per_hour(200.0)
+                .deterministic_handle(&h.to_string())
+                .assistant(c, &deterministic(&b.to_string())),
+        )
+        .group(group("agents", &["phone"]).staff(60))
+        .report();
     let all = r.issues_of(&IssueOf::All).unwrap();
     let phone = r.channel("phone").unwrap();
     assert_eq!(phone.get(ChannelKpi::AsaS).unwrap().mean, 0.0, "nobody waits");
@@ -984,39 +924,21 @@ fn aging_priority_spans_strict_priority_and_fifo() {
     let fifo = ErlangC::new(total, aht, c).unwrap().asa();
     let mut checks = Vec::new();
     for (per_minute, name) in [(1e-6, "strict"), (1e6, "fifo")] {
-        let toml = format!(
-            r#"
-name = "aging"
-seed = 11
-replications = 24
-horizon = "400h"
-interval = "40h"
-warmup = "40h"
-routing = {{ policy = "aging", aging_per_minute = {per_minute} }}
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = 20 }}
-arrivals = {{ per_hour = {} }}
-handle_time = {{ dist = "exponential", mean = {aht} }}
-[[channel.type]]
-name = "class1"
-share = 0.5
-priority = 1
-[[channel.type]]
-name = "class2"
-share = 0.5
-priority = 2
-
-[[agents]]
-name = "agents"
-skills = ["phone"]
-staff = {c}
-"#,
-            total * 3600.0
-        );
-        let r = run(Scenario::from_toml(&toml, "aging.toml").unwrap(), &RunOptions::default()).unwrap().report();
+        let phone = channel("phone", "voice")
+            .per_hour(total * 3600.0)
+            .exponential_handle(&aht.to_string())
+            .contact_type("class1", 0.5, 1, &[])
+            .contact_type("class2", 0.5, 2, &[]);
+        let r = scenario("aging")
+            .seed(11)
+            .replications(24)
+            .horizon("400h")
+            .interval("40h")
+            .warmup("40h")
+            .aging(per_minute)
+            .channel(phone)
+            .group(group("agents", &["phone"]).staff(c))
+            .report();
         let phone = r.channel("phone").unwrap();
         for (k, &strict) in cobham.iter().enumerate() {
             let (expected, neighbour) = if name == "strict" { (strict, fifo) } else { (fifo, strict) };
@@ -1038,45 +960,18 @@ staff = {c}
 fn dedicated_segment_is_its_own_mmc_queue() {
     let (aht, per_hour) = (240.0, 450.0);
     let (gold_share, desk, team) = (0.3, 10u32, 24u32);
-    let toml = format!(
-        r#"
-name = "dedicated"
-seed = 21
-replications = 20
-horizon = "200h"
-interval = "20h"
-warmup = "20h"
-
-[[channel]]
-name = "phone"
-kind = "voice"
-service_level = {{ target = 0.8, within = 20 }}
-arrivals = {{ per_hour = {per_hour} }}
-handle_time = {{ dist = "exponential", mean = {aht} }}
-
-[[segment]]
-name = "gold"
-share = {gold_share}
-group = "gold desk"
-dedicated = true
-
-[[segment]]
-name = "standard"
-share = {}
-
-[[agents]]
-name = "gold desk"
-skills = ["phone"]
-staff = {desk}
-
-[[agents]]
-name = "team"
-skills = ["phone"]
-staff = {team}
-"#,
-        1.0 - gold_share
-    );
-    let r = run(Scenario::from_toml(&toml, "dedicated.toml").unwrap(), &RunOptions::default()).unwrap().report();
+    let r = scenario("dedicated")
+        .seed(21)
+        .replications(20)
+        .horizon("200h")
+        .interval("20h")
+        .warmup("20h")
+        .channel(channel("phone", "voice").per_hour(per_hour).exponential_handle(&aht.to_string()))
+        .segment("gold", gold_share, &["group = \"gold desk\"", "dedicated = true"])
+        .segment("standard", 1.0 - gold_share, &[])
+        .group(group("gold desk", &["phone"]).staff(desk))
+        .group(group("team", &["phone"]).staff(team))
+        .report();
     let asa = |g: &str| {
         let seg = r.segments.iter().find(|x| x.name == g).unwrap();
         seg.channels[0].1.iter().find(|x| x.0 == ChannelKpi::AsaS).unwrap().1
