@@ -117,219 +117,256 @@ fn pairs<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<String> {
 
 pub(super) fn build(r: &Report) -> Result<Workbook, XlsxError> {
     let f = Formats::new();
-    let start_day = r.start_day;
     let mut wb = Workbook::new();
     let channel_kpis: Vec<ChannelKpi> =
         ChannelKpi::ALL.iter().copied().filter(|&k| r.channels.iter().any(|c| c.get(k).is_some())).collect();
-
-    {
-        let ws = wb.add_worksheet().set_name("Channels")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let mut head: Vec<String> =
-            ["channel", "kind", "target", "threshold", "below target"].iter().map(|x| x.to_string()).collect();
-        head.extend(pairs(channel_kpis.iter().map(|k| k.def().label)));
-        s.header(&head)?;
-        for c in &r.channels {
-            s.text(0, &c.name)?;
-            s.text(1, c.kind.name())?;
-            s.number(2, c.target.share, Some(&f.share))?;
-            s.number(3, c.target.within / DAY, Some(&f.duration))?;
-            if let Some(sl) = c.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) {
-                s.ws.write_boolean(s.row, 4, sl.mean < c.target.share)?;
-            }
-            for (i, &k) in channel_kpis.iter().enumerate() {
-                s.estimate(5 + 2 * i as u16, c.get(k), k.def().unit)?;
-            }
-            s.next();
-        }
-    }
-
+    channels_sheet(&mut wb, &f, r, &channel_kpis)?;
     if r.channels.iter().any(|c| !c.types.is_empty()) {
-        let ws = wb.add_worksheet().set_name("Contact types")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let kpis: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.def().per_type).collect();
-        let mut head: Vec<String> =
-            ["channel", "type", "priority", "share of arrivals"].iter().map(|x| x.to_string()).collect();
-        head.extend(pairs(kpis.iter().map(|k| k.def().label)));
-        s.header(&head)?;
-        for c in &r.channels {
-            for t in &c.types {
-                s.text(0, &c.name)?;
-                s.text(1, &t.name)?;
-                s.number(2, f64::from(t.priority), None)?;
-                s.number(3, t.share, Some(&f.share))?;
-                for (i, &k) in kpis.iter().enumerate() {
-                    s.estimate(4 + 2 * i as u16, t.get(k), k.def().unit)?;
-                }
-                s.next();
-            }
-        }
+        types_sheet(&mut wb, &f, r)?;
     }
-
-    {
-        use crate::stats::kpi::IssueKpi;
-        let ws = wb.add_worksheet().set_name("Issues")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let mut head: Vec<String> = vec!["scope".into(), "name".into()];
-        head.extend(pairs(IssueKpi::ALL.iter().map(|k| k.def().label)));
-        s.header(&head)?;
-        for (of, kpis) in r.issues.scopes() {
-            let scope = match of {
-                crate::report::IssueOf::All => "all",
-                crate::report::IssueOf::Channel(_) => "channel",
-                crate::report::IssueOf::Type(..) => "type",
-                crate::report::IssueOf::Segment(_) => "segment",
-            };
-            s.text(0, scope)?;
-            s.text(1, &of.name())?;
-            for (i, &k) in IssueKpi::ALL.iter().enumerate() {
-                s.estimate(2 + 2 * i as u16, kpis.get(k), k.def().unit)?;
-            }
-            s.next();
-        }
-    }
-
+    issues_sheet(&mut wb, &f, r)?;
     if !r.segments.is_empty() {
-        let ws = wb.add_worksheet().set_name("Segments")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let kpis: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.def().per_type).collect();
-        let mut head: Vec<String> =
-            ["segment", "channel", "share", "priority boost"].iter().map(|x| x.to_string()).collect();
-        head.extend(pairs(kpis.iter().map(|k| k.def().label)));
-        s.header(&head)?;
-        for g in &r.segments {
-            for (c, list) in &g.channels {
-                s.text(0, &g.name)?;
-                s.text(1, c)?;
-                s.number(2, g.share, Some(&f.share))?;
-                s.number(3, f64::from(g.priority_boost), None)?;
-                for (i, &k) in kpis.iter().enumerate() {
-                    s.estimate(4 + 2 * i as u16, list.iter().find(|x| x.0 == k).map(|x| x.1), k.def().unit)?;
-                }
-                s.next();
-            }
-        }
+        segments_sheet(&mut wb, &f, r)?;
     }
-
-    {
-        let ws = wb.add_worksheet().set_name("Agent groups")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let mut head: Vec<String> = vec!["group".into(), "skills".into()];
-        head.extend(pairs(GroupKpi::ALL.iter().map(|k| k.def().label)));
-        s.header(&head)?;
-        for g in &r.groups {
-            s.text(0, &g.name)?;
-            s.text(1, &g.skills.join(", "))?;
-            for (i, &k) in GroupKpi::ALL.iter().enumerate() {
-                s.estimate(2 + 2 * i as u16, g.get(k), k.def().unit)?;
-            }
-            s.next();
-        }
-    }
-
-    {
-        let ws = wb.add_worksheet().set_name("Intervals")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let mut head: Vec<String> =
-            ["channel", "start", "start (s)", "below target"].iter().map(|x| x.to_string()).collect();
-        head.extend(pairs(channel_kpis.iter().map(|k| k.def().label)));
-        s.header(&head)?;
-        s.ws.set_column_width(1, 12)?;
-        for i in &r.intervals {
-            s.text(0, &i.channel)?;
-            s.when(1, i.start_s, start_day)?;
-            s.number(2, i.start_s, None)?;
-            let target = r.channel(&i.channel).map_or(f64::NAN, |c| c.target.share);
-            if let Some(sl) = i.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) {
-                s.ws.write_boolean(s.row, 3, sl.mean < target)?;
-            }
-            for (n, &k) in channel_kpis.iter().enumerate() {
-                s.estimate(4 + 2 * n as u16, i.get(k), k.def().unit)?;
-            }
-            s.next();
-        }
-    }
-
-    {
-        let ws = wb.add_worksheet().set_name("Group intervals")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let mut head: Vec<String> = ["group", "start", "start (s)"].iter().map(|x| x.to_string()).collect();
-        head.extend(pairs(GroupIntervalKpi::ALL.iter().map(|k| k.def().label)));
-        s.header(&head)?;
-        s.ws.set_column_width(1, 12)?;
-        for i in &r.group_intervals {
-            s.text(0, &i.group)?;
-            s.when(1, i.start_s, start_day)?;
-            s.number(2, i.start_s, None)?;
-            for (n, &k) in GroupIntervalKpi::ALL.iter().enumerate() {
-                s.estimate(3 + 2 * n as u16, i.get(k), k.def().unit)?;
-            }
-            s.next();
-        }
-    }
-
+    groups_sheet(&mut wb, &f, r)?;
+    intervals_sheet(&mut wb, &f, r, &channel_kpis)?;
+    group_intervals_sheet(&mut wb, &f, r)?;
     if !r.backlog.is_empty() {
-        let ws = wb.add_worksheet().set_name("Backlog")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let head: Vec<String> =
-            ["channel", "end of day", "waiting", "waiting ±"].iter().map(|x| x.to_string()).collect();
-        s.header(&head)?;
-        for b in &r.backlog {
-            for (d, e) in b.days.iter().enumerate() {
-                s.text(0, &b.channel)?;
-                s.number(1, serial((d as f64 + 1.0) * DAY, start_day), Some(&f.when))?;
-                s.estimate(2, Some(*e), Unit::Count)?;
-                s.next();
-            }
-        }
+        backlog_sheet(&mut wb, &f, r)?;
     }
-
-    {
-        let ws = wb.add_worksheet().set_name("Wait distribution")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        let head: Vec<String> =
-            ["channel", "wait t", "answered waiting longer than t", "±"].iter().map(|x| x.to_string()).collect();
-        s.header(&head)?;
-        for c in &r.channels {
-            for p in &c.wait_above {
-                s.text(0, &c.name)?;
-                s.number(1, p.t_s / DAY, Some(&f.duration))?;
-                s.estimate(2, Some(p.share), Unit::Share)?;
-                s.next();
-            }
-        }
-    }
-
-    {
-        let ws = wb.add_worksheet().set_name("About")?;
-        let mut s = Sheet { ws, f: &f, row: 0 };
-        s.header(&["field".into(), "value".into()])?;
-        s.ws.set_column_width(1, 80)?;
-        let rows: Vec<(&str, String)> = vec![
-            ("scenario", r.scenario.clone()),
-            ("description", r.description.clone().unwrap_or_default()),
-            ("replications", r.replications.to_string()),
-            ("seed", r.seed.to_string()),
-            ("horizon", crate::base::time::format_duration(r.horizon_s)),
-            ("interval", crate::base::time::format_duration(r.interval_s)),
-            ("warm-up", crate::base::time::format_duration(r.warmup_s)),
-            ("first day", r.start_day.name().to_string()),
-            (
-                "dates",
-                "Interval starts are date-times in the week of Monday 1 January 2024, a nominal week with the run's weekdays.".into(),
-            ),
-            ("values", "Means over replications; ± is the half-width of the 95 % confidence interval (Student t).".into()),
-        ];
-        for (k, v) in rows {
-            s.text(0, k)?;
-            s.text(1, &v)?;
-            s.next();
-        }
-        for (p, v) in &r.overrides {
-            s.text(0, &format!("override {p}"))?;
-            s.text(1, v)?;
-            s.next();
-        }
-    }
+    wait_sheet(&mut wb, &f, r)?;
+    about_sheet(&mut wb, &f, r)?;
     Ok(wb)
+}
+
+/// The "Channels" sheet.
+fn channels_sheet(wb: &mut Workbook, f: &Formats, r: &Report, channel_kpis: &[ChannelKpi]) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Channels")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let mut head: Vec<String> =
+        ["channel", "kind", "target", "threshold", "below target"].iter().map(|x| x.to_string()).collect();
+    head.extend(pairs(channel_kpis.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    for c in &r.channels {
+        s.text(0, &c.name)?;
+        s.text(1, c.kind.name())?;
+        s.number(2, c.target.share, Some(&f.share))?;
+        s.number(3, c.target.within / DAY, Some(&f.duration))?;
+        if let Some(sl) = c.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) {
+            s.ws.write_boolean(s.row, 4, sl.mean < c.target.share)?;
+        }
+        for (i, &k) in channel_kpis.iter().enumerate() {
+            s.estimate(5 + 2 * i as u16, c.get(k), k.def().unit)?;
+        }
+        s.next();
+    }
+    Ok(())
+}
+
+/// The "Contact types" sheet.
+fn types_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Contact types")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let kpis: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.def().per_type).collect();
+    let mut head: Vec<String> =
+        ["channel", "type", "priority", "share of arrivals"].iter().map(|x| x.to_string()).collect();
+    head.extend(pairs(kpis.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    for c in &r.channels {
+        for t in &c.types {
+            s.text(0, &c.name)?;
+            s.text(1, &t.name)?;
+            s.number(2, f64::from(t.priority), None)?;
+            s.number(3, t.share, Some(&f.share))?;
+            for (i, &k) in kpis.iter().enumerate() {
+                s.estimate(4 + 2 * i as u16, t.get(k), k.def().unit)?;
+            }
+            s.next();
+        }
+    }
+    Ok(())
+}
+
+/// The "Issues" sheet.
+fn issues_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    use crate::stats::kpi::IssueKpi;
+    let ws = wb.add_worksheet().set_name("Issues")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let mut head: Vec<String> = vec!["scope".into(), "name".into()];
+    head.extend(pairs(IssueKpi::ALL.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    for (of, kpis) in r.issues.scopes() {
+        let scope = match of {
+            crate::report::IssueOf::All => "all",
+            crate::report::IssueOf::Channel(_) => "channel",
+            crate::report::IssueOf::Type(..) => "type",
+            crate::report::IssueOf::Segment(_) => "segment",
+        };
+        s.text(0, scope)?;
+        s.text(1, &of.name())?;
+        for (i, &k) in IssueKpi::ALL.iter().enumerate() {
+            s.estimate(2 + 2 * i as u16, kpis.get(k), k.def().unit)?;
+        }
+        s.next();
+    }
+    Ok(())
+}
+
+/// The "Segments" sheet.
+fn segments_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Segments")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let kpis: Vec<ChannelKpi> = ChannelKpi::ALL.iter().copied().filter(|k| k.def().per_type).collect();
+    let mut head: Vec<String> =
+        ["segment", "channel", "share", "priority boost"].iter().map(|x| x.to_string()).collect();
+    head.extend(pairs(kpis.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    for g in &r.segments {
+        for (c, list) in &g.channels {
+            s.text(0, &g.name)?;
+            s.text(1, c)?;
+            s.number(2, g.share, Some(&f.share))?;
+            s.number(3, f64::from(g.priority_boost), None)?;
+            for (i, &k) in kpis.iter().enumerate() {
+                s.estimate(4 + 2 * i as u16, list.iter().find(|x| x.0 == k).map(|x| x.1), k.def().unit)?;
+            }
+            s.next();
+        }
+    }
+    Ok(())
+}
+
+/// The "Agent groups" sheet.
+fn groups_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Agent groups")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let mut head: Vec<String> = vec!["group".into(), "skills".into()];
+    head.extend(pairs(GroupKpi::ALL.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    for g in &r.groups {
+        s.text(0, &g.name)?;
+        s.text(1, &g.skills.join(", "))?;
+        for (i, &k) in GroupKpi::ALL.iter().enumerate() {
+            s.estimate(2 + 2 * i as u16, g.get(k), k.def().unit)?;
+        }
+        s.next();
+    }
+    Ok(())
+}
+
+/// The "Intervals" sheet.
+fn intervals_sheet(wb: &mut Workbook, f: &Formats, r: &Report, channel_kpis: &[ChannelKpi]) -> Result<(), XlsxError> {
+    let start_day = r.start_day;
+    let ws = wb.add_worksheet().set_name("Intervals")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let mut head: Vec<String> =
+        ["channel", "start", "start (s)", "below target"].iter().map(|x| x.to_string()).collect();
+    head.extend(pairs(channel_kpis.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    s.ws.set_column_width(1, 12)?;
+    for i in &r.intervals {
+        s.text(0, &i.channel)?;
+        s.when(1, i.start_s, start_day)?;
+        s.number(2, i.start_s, None)?;
+        let target = r.channel(&i.channel).map_or(f64::NAN, |c| c.target.share);
+        if let Some(sl) = i.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) {
+            s.ws.write_boolean(s.row, 3, sl.mean < target)?;
+        }
+        for (n, &k) in channel_kpis.iter().enumerate() {
+            s.estimate(4 + 2 * n as u16, i.get(k), k.def().unit)?;
+        }
+        s.next();
+    }
+    Ok(())
+}
+
+/// The "Group intervals" sheet.
+fn group_intervals_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    let start_day = r.start_day;
+    let ws = wb.add_worksheet().set_name("Group intervals")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let mut head: Vec<String> = ["group", "start", "start (s)"].iter().map(|x| x.to_string()).collect();
+    head.extend(pairs(GroupIntervalKpi::ALL.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    s.ws.set_column_width(1, 12)?;
+    for i in &r.group_intervals {
+        s.text(0, &i.group)?;
+        s.when(1, i.start_s, start_day)?;
+        s.number(2, i.start_s, None)?;
+        for (n, &k) in GroupIntervalKpi::ALL.iter().enumerate() {
+            s.estimate(3 + 2 * n as u16, i.get(k), k.def().unit)?;
+        }
+        s.next();
+    }
+    Ok(())
+}
+
+/// The "Backlog" sheet.
+fn backlog_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    let start_day = r.start_day;
+    let ws = wb.add_worksheet().set_name("Backlog")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let head: Vec<String> = ["channel", "end of day", "waiting", "waiting ±"].iter().map(|x| x.to_string()).collect();
+    s.header(&head)?;
+    for b in &r.backlog {
+        for (d, e) in b.days.iter().enumerate() {
+            s.text(0, &b.channel)?;
+            s.number(1, serial((d as f64 + 1.0) * DAY, start_day), Some(&f.when))?;
+            s.estimate(2, Some(*e), Unit::Count)?;
+            s.next();
+        }
+    }
+    Ok(())
+}
+
+/// The "Wait distribution" sheet.
+fn wait_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Wait distribution")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let head: Vec<String> =
+        ["channel", "wait t", "answered waiting longer than t", "±"].iter().map(|x| x.to_string()).collect();
+    s.header(&head)?;
+    for c in &r.channels {
+        for p in &c.wait_above {
+            s.text(0, &c.name)?;
+            s.number(1, p.t_s / DAY, Some(&f.duration))?;
+            s.estimate(2, Some(p.share), Unit::Share)?;
+            s.next();
+        }
+    }
+    Ok(())
+}
+
+/// The "About" sheet.
+fn about_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("About")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    s.header(&["field".into(), "value".into()])?;
+    s.ws.set_column_width(1, 80)?;
+    let rows: Vec<(&str, String)> = vec![
+        ("scenario", r.scenario.clone()),
+        ("description", r.description.clone().unwrap_or_default()),
+        ("replications", r.replications.to_string()),
+        ("seed", r.seed.to_string()),
+        ("horizon", crate::base::time::format_duration(r.horizon_s)),
+        ("interval", crate::base::time::format_duration(r.interval_s)),
+        ("warm-up", crate::base::time::format_duration(r.warmup_s)),
+        ("first day", r.start_day.name().to_string()),
+        (
+            "dates",
+            "Interval starts are date-times in the week of Monday 1 January 2024, a nominal week with the run's weekdays.".into(),
+        ),
+        ("values", "Means over replications; ± is the half-width of the 95 % confidence interval (Student t).".into()),
+    ];
+    for (k, v) in rows {
+        s.text(0, k)?;
+        s.text(1, &v)?;
+        s.next();
+    }
+    for (p, v) in &r.overrides {
+        s.text(0, &format!("override {p}"))?;
+        s.text(1, v)?;
+        s.next();
+    }
+    Ok(())
 }
