@@ -1,12 +1,11 @@
 //! `ccsim staff`: the fewest agents per interval that meet the targets, compared across
 //! targets, with the plan written back into the scenario.
 
-use super::common::{OutputArgs, check_output, share_arg, target_arg, write_atomically, write_charts};
+use super::common::{OutputArgs, RunSettings, check_output, share_arg, target_arg, write_atomically, write_charts};
 use ccsim::Error;
 use ccsim::output::charts::{ImageFormat, PlanLine};
 use ccsim::plan::staffing::{Goal, optimise};
 use ccsim::report::staffing::StaffingReport;
-use ccsim::scenario::limits::MAX_REPLICATIONS;
 use ccsim::scenario::{Scenario, ServiceTarget};
 use std::path::PathBuf;
 
@@ -33,12 +32,9 @@ pub struct Args {
     write: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
-    /// Override the scenario's number of replications.
-    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
-    replications: Option<u32>,
-    /// Override the scenario's seed.
-    #[arg(long, short)]
-    seed: Option<u64>,
+    /// Replications (of every candidate plan), seed, threads.
+    #[command(flatten)]
+    settings: RunSettings,
     /// No progress on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -50,13 +46,8 @@ pub struct Args {
 
 pub fn main(a: &Args) -> Result<(), Error> {
     a.output.runs_only()?;
-    let mut base = Scenario::load(&a.scenario)?;
-    if let Some(r) = a.replications {
-        base = base.with_replications(r)?;
-    }
-    if let Some(s) = a.seed {
-        base = base.with_seed(s);
-    }
+    let opts = a.settings.options();
+    let base = opts.apply(Scenario::load(&a.scenario)?)?;
     let group = ccsim::plan::staffing::group_named(&base, a.group.as_deref())?;
     for path in [&a.write, &a.output.output].into_iter().flatten() {
         check_output(path, &a.scenario)?;
@@ -67,10 +58,12 @@ pub fn main(a: &Args) -> Result<(), Error> {
     let mut plans = Vec::new();
     for target in targets {
         let goal = Goal { group, target, max_abandon: a.max_abandon, confidence: a.confidence, max_rounds: 60 };
-        let plan = optimise(&base, &goal, |runs| {
-            if show {
-                eprint!("\rsimulating plans: {runs} runs");
-            }
+        let plan = ccsim::plan::with_threads(opts.threads, || {
+            optimise(&base, &goal, |runs| {
+                if show {
+                    eprint!("\rsimulating plans: {runs} runs");
+                }
+            })
         })?;
         if show {
             eprintln!();

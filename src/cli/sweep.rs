@@ -1,14 +1,13 @@
 //! `ccsim sweep`: run a scenario's variants with common random numbers and compare each
 //! with the baseline; or run one shard of the sweep and write its part.
 
-use super::common::{OutputArgs, check_output, emit, progress_bar, write_charts};
+use super::common::{OutputArgs, RunSettings, check_output, emit, progress_bar, write_charts};
 use ccsim::Error;
 use ccsim::output::charts::ImageFormat;
 use ccsim::plan::shard::{Part, shard_replications};
 use ccsim::plan::sweep::Study;
 use ccsim::report::sweep::SweepReport;
 use ccsim::scenario::Scenario;
-use ccsim::scenario::limits::MAX_REPLICATIONS;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -29,15 +28,9 @@ pub struct Args {
     baseline: Option<usize>,
     #[command(flatten)]
     output: OutputArgs,
-    /// Override the scenario's number of replications (per variant).
-    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
-    replications: Option<u32>,
-    /// Override the scenario's seed.
-    #[arg(long, short)]
-    seed: Option<u64>,
-    /// Worker threads (default: every core). Results do not depend on it.
-    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=1024))]
-    threads: Option<u32>,
+    /// Replications (of every variant), seed, threads.
+    #[command(flatten)]
+    settings: RunSettings,
     /// No progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long, short)]
     quiet: bool,
@@ -70,18 +63,12 @@ pub fn main(a: &Args) -> Result<(), Error> {
     if let Some(out) = &a.output.output {
         check_output(out, &a.scenario)?;
     }
-    let mut base = Scenario::load(&a.scenario)?;
-    if let Some(r) = a.replications {
-        base = base.with_replications(r)?;
-    }
-    if let Some(s) = a.seed {
-        base = base.with_seed(s);
-    }
-    let study = Study::new(base, &a.set, a.zip, a.baseline)?;
+    let opts = a.settings.options();
+    let study = Study::new(opts.apply(Scenario::load(&a.scenario)?)?, &a.set, a.zip, a.baseline)?;
     let reps = u64::from(study.base.replications());
     let shard_reps = a.shard.map_or(reps, |(i, n)| shard_replications(reps, i, n).count() as u64);
     let bar = progress_bar(study.variants.len() as u64 * shard_reps, a.quiet, "replications");
-    let threads = a.threads.map(|t| t as usize);
+    let threads = opts.threads;
     let progress = |done: usize, _: usize| bar.set_position(done as u64);
     if let Some((shard, shards)) = a.shard {
         let part = ccsim::plan::with_threads(threads, || Part::run(&study, shard, shards, progress))?;
