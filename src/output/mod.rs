@@ -123,6 +123,18 @@ impl Format {
         Format::all().into_iter().find(|(n, _)| *n == name).map(|x| x.1)
     }
 
+    /// What the format is, for a list of choices.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Table => "Aligned text tables",
+            Format::Markdown => "Markdown tables",
+            Format::Json => "The JSON contract",
+            Format::Csv => "One tidy CSV table",
+            #[cfg(feature = "xlsx")]
+            Format::Xlsx => "An Excel workbook (runs only; needs --output unless standard output is redirected)",
+        }
+    }
+
     /// Whether the format is binary (not for a terminal).
     pub fn is_binary(self) -> bool {
         #[cfg(feature = "xlsx")]
