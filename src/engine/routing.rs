@@ -69,12 +69,12 @@ pub(crate) fn agent_for(
 }
 
 /// A live contact of channel `c` found no free agent: the deferred contact to interrupt,
-/// in one of `groups` that allows it: the one with the most work left (ties: lowest agent
-/// id). Returns `(agent, contact slot)`.
+/// in one of `groups` that allows it: the one its agent started last, so the least work in
+/// hand is set aside (ties: lowest agent id). Only what a router knows decides — when each
+/// item was picked up — never the drawn work left. Returns `(agent, contact slot)`.
 pub(crate) fn interruption(
     m: &Model,
     work: &Workforce,
-    contacts: &Contacts,
     c: usize,
     groups: impl Iterator<Item = usize>,
 ) -> Option<(u32, u32)> {
@@ -86,10 +86,9 @@ pub(crate) fn interruption(
         if !work.groups[g].interrupt_deferred {
             continue;
         }
-        for &(a, slot) in &work.groups[g].deferred_work {
-            let end = contacts.get(slot).mark;
-            if best.is_none_or(|(e, b, _)| end > e || (end == e && a < b)) {
-                best = Some((end, a, slot));
+        for &(a, slot, since) in &work.groups[g].deferred_work {
+            if best.is_none_or(|(s, b, _)| since > s || (since == s && a < b)) {
+                best = Some((since, a, slot));
             }
         }
     }

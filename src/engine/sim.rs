@@ -56,8 +56,9 @@ pub(crate) struct Sim<'m, R: Recorder, const PLAIN: bool> {
     arrivals: Arrivals,
     announce: Announcements,
     issues: IssueFlow,
-    /// Per agent: the contact it holds (kept with preemptive channels only).
-    holding: Vec<u32>,
+    /// Per agent: the contact it holds and since when it holds it (s) — what a router
+    /// knows of a call in progress (kept with preemptive channels only).
+    holding: Vec<(u32, f64)>,
     n_intervals: usize,
     /// Agents gaining capacity at a staffing change.
     scratch: Vec<u32>,
@@ -321,9 +322,9 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
         k.agent = a;
         if !PLAIN && m.features.preemptive {
             if a as usize >= self.holding.len() {
-                self.holding.resize(a as usize + 1, u32::MAX);
+                self.holding.resize(a as usize + 1, (u32::MAX, 0.0));
             }
-            self.holding[a as usize] = slot;
+            self.holding[a as usize] = (slot, now);
         }
         let agent = &mut core.work.agents[a as usize];
         let g = agent.group as usize;
@@ -350,7 +351,7 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
             core.work.set_bucket(a);
         }
         if interruptible {
-            core.work.add_deferred_work(a, slot);
+            core.work.add_deferred_work(a, slot, now);
         }
         if !resumed {
             // Answered when its service first starts; a resumed contact only continues.
@@ -371,7 +372,7 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
         if !core.m.features.interrupt {
             return None;
         }
-        let (a, slot) = routing::interruption(core.m, &core.work, &core.contacts, c, groups)?;
+        let (a, slot) = routing::interruption(core.m, &core.work, c, groups)?;
         let now = core.now;
         core.work.drop_deferred_work(a);
         let k = core.contacts.get_mut(slot);
@@ -475,9 +476,11 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
 
     /// A contact of the most urgent level of preemptive channel `c` (in `slot`) found no
     /// free agent: the agent of a group serving `c` on arrival (one contact at a time, not
-    /// leaving) that holds the least urgent contact of `c` below that level (ties: the most
-    /// work left, then the lowest agent id) is freed; its contact goes back to the front of
-    /// its queue with the work it had left, to resume later. Returns the freed agent.
+    /// leaving) that holds the least urgent contact of `c` below that level (ties: the one
+    /// it started last, then the lowest agent id) is freed; its contact goes back to the
+    /// front of its queue with the work it had left, to resume later. Returns the freed
+    /// agent. The choice uses only what a router knows — priorities and when each call
+    /// was connected — never the drawn handle time left.
     #[cold]
     fn preempt(&mut self, c: usize, slot: u32) -> Option<u32> {
         let core = &mut self.core;
@@ -489,7 +492,7 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
             return None;
         }
         let mut best: Option<(u32, f64, u32)> = None;
-        for (a, &held_slot) in self.holding.iter().enumerate() {
+        for (a, &(held_slot, since)) in self.holding.iter().enumerate() {
             let agent = &core.work.agents[a];
             let g = agent.group as usize;
             if agent.held != 1 || agent.leaving || !agent.present || core.work.groups[g].concurrency != 1 {
@@ -503,13 +506,12 @@ impl<'m, R: Recorder, const PLAIN: bool> Sim<'m, R, PLAIN> {
                 continue;
             }
             let p = m.queues[k.queue as usize].priority;
-            let left = k.mark - now;
-            if p > top && best.is_none_or(|(bp, bl, _)| p > bp || (p == bp && left > bl)) {
-                best = Some((p, left, a as u32));
+            if p > top && best.is_none_or(|(bp, bs, _)| p > bp || (p == bp && since > bs)) {
+                best = Some((p, since, a as u32));
             }
         }
         let (_, _, a) = best?;
-        let victim = self.holding[a as usize];
+        let victim = self.holding[a as usize].0;
         let k = core.contacts.get_mut(victim);
         k.mark -= now;
         k.state = State::Interrupted;

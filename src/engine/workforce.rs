@@ -109,9 +109,9 @@ pub(crate) struct Group {
     off: Vec<u32>,
     /// Agents in overtime.
     pub leaving: Vec<u32>,
-    /// (agent, contact slot) of agents working on deferred contacts that a live contact may
-    /// interrupt (groups with `interrupt_deferred` only).
-    pub deferred_work: Vec<(u32, u32)>,
+    /// (agent, contact slot, since when the agent has it, s) of agents working on deferred
+    /// contacts that a live contact may interrupt (groups with `interrupt_deferred` only).
+    pub deferred_work: Vec<(u32, u32, f64)>,
     pub interrupt_deferred: bool,
     /// Every agent the group has had.
     members: Vec<u32>,
@@ -317,12 +317,13 @@ impl Workforce {
         }
     }
 
-    /// Agent `a` of a group with `interrupt_deferred` started deferred contact `slot`.
-    pub fn add_deferred_work(&mut self, a: u32, slot: u32) {
+    /// Agent `a` of a group with `interrupt_deferred` started deferred contact `slot` at
+    /// `now`.
+    pub fn add_deferred_work(&mut self, a: u32, slot: u32, now: f64) {
         let g = self.agents[a as usize].group as usize;
         let list = &mut self.groups[g].deferred_work;
         self.agents[a as usize].defer_pos = Some(list.len() as u32);
-        list.push((a, slot));
+        list.push((a, slot, now));
     }
 
     /// Removes an agent from its group's list of interruptible deferred work, if there.
@@ -334,7 +335,7 @@ impl Workforce {
         let g = self.agents[a as usize].group as usize;
         let list = &mut self.groups[g].deferred_work;
         list.swap_remove(pos as usize);
-        if let Some(&(moved, _)) = list.get(pos as usize) {
+        if let Some(&(moved, _, _)) = list.get(pos as usize) {
             self.agents[moved as usize].defer_pos = Some(pos);
         }
     }

@@ -728,6 +728,53 @@ fn preemptive_top_class_waits_match_mmc_alone() {
     assert_checks(&checks);
 }
 
+/// Preemptive resume with identical exponential service keeps the number in system of
+/// FCFS M/M/c (the order of service does not change it), so by Little's law the classes'
+/// times in system obey the conservation law λ₁T₁ + λ₂T₂ = λ·T(M/M/c), with T₁ that of
+/// the top class alone (it never sees the other). Times in system are the time to
+/// resolution of single-contact issues (arrival to the end of the service that resolves
+/// them). Neighbours: the non-preemptive priority times (Cobham), which a victim chosen by
+/// the drawn work left comes close to; for all contacts, M/M/c with one agent more.
+#[test]
+fn preemption_keeps_the_conservation_law() {
+    use ccsim::report::IssueOf;
+    use ccsim::stats::kpi::IssueKpi;
+    let (c, aht, loads) = (7u32, 200.0, [0.45, 0.40]);
+    let rates: Vec<f64> = loads.iter().map(|l| l * f64::from(c) / aht).collect();
+    let per_hour: Vec<f64> = rates.iter().map(|x| x * 3600.0).collect();
+    let total: f64 = rates.iter().sum();
+    let in_system = |rate: f64, agents: u32| ErlangC::new(rate, aht, agents).unwrap().asa() + aht;
+    let t_all = in_system(total, c);
+    let t1 = in_system(rates[0], c);
+    let t2 = (total * t_all - rates[0] * t1) / rates[1];
+    let cobham = ccsim::erlang::priority_waits(&rates, aht, c).unwrap().unwrap();
+    let report = priority_classes(&per_hour, aht, c, 11, true).report();
+    let ttr = |of: IssueOf| report.issues_of(&of).unwrap().get(IssueKpi::TtrS).unwrap();
+    let phone = report.channel("phone").unwrap();
+    assert!(phone.get(ChannelKpi::Preempted).unwrap().mean > 1000.0, "preemption must happen often");
+    let of_type = |t: &str| IssueOf::Type("phone".into(), t.into());
+    assert_checks(&[
+        Check {
+            label: "preemptive M/M/7: class 1 time in system".into(),
+            sim: ttr(of_type("class1")),
+            expected: t1,
+            neighbour: Some(cobham[0] + aht),
+        },
+        Check {
+            label: "preemptive M/M/7: class 2 time in system".into(),
+            sim: ttr(of_type("class2")),
+            expected: t2,
+            neighbour: Some(cobham[1] + aht),
+        },
+        Check {
+            label: "preemptive M/M/7: time in system of all".into(),
+            sim: ttr(IssueOf::All),
+            expected: t_all,
+            neighbour: Some(in_system(total, c + 1)),
+        },
+    ]);
+}
+
 /// A one-channel scenario with ample agents (nobody waits), deterministic handle time h,
 /// first-contact resolution p and a deterministic return delay d, arrivals only in the
 /// first 36 h of 48 so that every issue ends inside the horizon.
