@@ -93,7 +93,7 @@ pub(super) fn spread_volumes(volumes: &[f64], interval: f64, windows: &[(f64, f6
 }
 
 /// Open seconds of `windows` within `[a, b)`.
-pub(super) fn open_seconds(windows: &[(f64, f64)], a: f64, b: f64) -> f64 {
+pub(crate) fn open_seconds(windows: &[(f64, f64)], a: f64, b: f64) -> f64 {
     crate::base::steps::integral(windows.iter().map(|&(s, e)| (s, e, 1.0)), a, b)
 }
 

@@ -4,7 +4,9 @@
 
 use super::agents::AgentGroup;
 use super::channel::{Channel, RawChannel};
+use super::build::open_seconds;
 use super::check::{Check, Ctx, Errors};
+use super::events::{DemandEvent, RawEvent};
 use super::limits::{MAX_AGENTS_TOTAL, MAX_CONTACTS_IN_SYSTEM};
 use super::locate::FieldPath;
 use crate::base::time::{format_duration, format_number};
@@ -221,4 +223,55 @@ fn target_warnings(w: &mut Check, p: &FieldPath, ch: &Channel) {
             ),
         );
     }
+}
+
+/// Events that add volume while a live channel they affect is closed: nothing arrives then,
+/// so the contacts an event adds there are lost, and a volume factor above 1 raises
+/// nothing. Warned, at the window's end (`to` or `end`), with the contacts lost: for a
+/// window of the clock (`from`/`to`) that runs past closing or falls on a closed day, and
+/// for a range of the horizon (`start`/`end`) whose added contacts fall partly in closed
+/// hours or that lies wholly in them. An event that only changes handle times warns
+/// nothing (no contact is lost).
+pub(crate) fn closed_event_warnings(raw: &[RawEvent], events: &[DemandEvent], channels: &[Channel]) -> Errors {
+    let mut w = Check::default();
+    for (i, (re, e)) in raw.iter().zip(events).enumerate() {
+        let clock = re.to.is_some();
+        let at = FieldPath::root().key("event").at(i).key(if clock { "to" } else { "end" });
+        let length: f64 = e.windows.iter().map(|(a, b)| b - a).sum();
+        for &c in &e.channels {
+            let ch = &channels[c];
+            if !ch.kind.is_live() {
+                continue;
+            }
+            let (mut closed, mut lost) = (0.0, 0.0);
+            for &(a, b) in &e.windows {
+                let shut = (b - a) - open_seconds(&ch.open, a, b);
+                closed += shut;
+                lost += e.add * shut / (b - a);
+            }
+            let raises = e.volume > 1.0 && (clock || closed >= length - 1e-9);
+            if closed <= 1e-9 || !(lost > 0.0 || raises) {
+                continue;
+            }
+            let mut effect = Vec::new();
+            if lost > 0.0 {
+                effect.push(format!("about {} of the {} contacts it adds are lost", format_number(lost.round()), format_number((e.add * e.windows.len() as f64).round())));
+            }
+            if raises {
+                effect.push(format!("its volume × {} applies only while open", format_number(e.volume)));
+            }
+            w.err(
+                at.clone(),
+                format!(
+                    "`{}` is closed for {} of this event's {} ({} % of its time: after closing or on closed days) and nothing arrives then: {}; move the window inside the opening hours if that is not meant",
+                    ch.name,
+                    format_duration(closed),
+                    if e.windows.len() == 1 { "window".to_string() } else { format!("{} windows", e.windows.len()) },
+                    format_number((closed / length * 1000.0).round() / 10.0),
+                    effect.join(", and "),
+                ),
+            );
+        }
+    }
+    w.errors
 }

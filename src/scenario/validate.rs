@@ -17,7 +17,7 @@ use super::channel::{Channel, RawChannel, channel, return_types};
 use super::check::{Check, Ctx, Errors, check_name, name_of};
 
 use super::build;
-use super::coverage::{cross_checks, plan_warnings};
+use super::coverage::{closed_event_warnings, cross_checks, plan_warnings};
 use super::events::{DemandEvent, RawEvent, demand_events};
 use super::limits::*;
 use super::locate::FieldPath;
@@ -89,6 +89,7 @@ pub(crate) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
     }
     let mut warnings = plan_warnings(&raw.channel, &channels, &groups, &ctx);
     warnings.extend(event_warnings);
+    warnings.extend(closed_event_warnings(&raw.event, &events, &channels));
     let scenario = Scenario {
         name: raw.name.unwrap_or_default(),
         description: raw.description,

@@ -681,6 +681,67 @@ fn warnings_for_plans_that_cannot_work() {
     expect_error("tiny-target", &bad("target = 0.80", "target = 5e-324"), 10, &["a target below 1 % means nothing"]);
 }
 
+/// Issue 28: an event that runs past closing, or falls on a closed day, loses the volume
+/// it adds there (nothing arrives while a live channel is closed): a located warning with
+/// the contacts lost, an error under `--deny-warnings`. An event that only changes handle
+/// times over nights loses nothing and warns nothing.
+#[test]
+fn events_outside_opening_hours_warn() {
+    let text = r#"name = "advert"
+horizon = "7d"
+interval = "30m"
+[[channel]]
+name = "phone"
+kind = "voice"
+service_level = { target = 0.8, within = "20s" }
+arrivals = { per_hour = 100 }
+handle_time = { dist = "exponential", mean = "4m" }
+open = { from = "08:00", to = "20:00", days = ["mon", "tue", "wed", "thu", "fri"] }
+[[agents]]
+name = "team"
+skills = ["phone"]
+staff = 10
+[[event]]
+name = "TV advert"
+days = ["wed"]
+from = "19:00"
+to = "21:00"
+add = 300
+[[event]]
+name = "Sunday mailing"
+days = ["sun"]
+from = "10:00"
+to = "12:00"
+volume = 2.0
+[[event]]
+name = "new invoice layout"
+start = "1d08h"
+end = "2d08h"
+handle_time = 1.25
+"#;
+    let p = write("closed-events.toml", text);
+    let file = p.display().to_string();
+    let out = ccsim(&["validate", "--deny-warnings", &file]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("{file}:19:6: error (--deny-warnings): event[0].to: `phone` is closed for 1h"))
+            && err.contains("about 150 of the 300 contacts it adds are lost"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{file}:25:6: error (--deny-warnings): event[1].to: `phone` is closed for 2h"))
+            && err.contains("(100 % of its time")
+            && err.contains("its volume × 2 applies only while open"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 2, "the handle-time event over nights warns nothing: {err}");
+    // Inside the opening hours: no warning.
+    let inside = write("open-events.toml", &text.replace("to = \"21:00\"", "to = \"20:00\"").replace("[\"sun\"]", "[\"mon\"]"));
+    let out = ccsim(&["validate", "--deny-warnings", &inside.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// A channel's own handle time is checked once, even when every type has its own.
 #[test]
 fn channel_distribution_is_checked_once() {
