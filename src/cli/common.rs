@@ -44,6 +44,24 @@ impl ScenarioArgs {
     }
 }
 
+/// What a result reports beyond the whole horizon: KPIs aggregated over windows.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReportArgs {
+    /// Also report every channel's and group's KPIs aggregated over a window of the
+    /// horizon, with their confidence intervals: [DAYS] [HH:MM-HH:MM] [daily], such as
+    /// "Wed 19:00-21:00", "Mon-Fri 08:00-12:00", "Sat,Sun", or "daily" for each day. Repeat
+    /// for several; adds to the scenario's `[report] windows`.
+    #[arg(long = "window", value_name = "WINDOW")]
+    pub windows: Vec<String>,
+}
+
+impl ReportArgs {
+    /// The scenario with the windows added.
+    pub fn apply(&self, s: Scenario) -> Result<Scenario, Error> {
+        Ok(s.with_windows(&self.windows)?)
+    }
+}
+
 /// Replications, seed and threads of a run.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct RunSettings {

@@ -1,8 +1,8 @@
 //! `ccsim run`: simulate a scenario and write its report, charts, HTML report and log.
 
 use super::common::{
-    AtomicFile, Format, OutputArgs, RunSettings, ScenarioArgs, check_output, read_history, terminal_width, warn,
-    write_atomically, write_charts,
+    AtomicFile, Format, OutputArgs, ReportArgs, RunSettings, ScenarioArgs, check_output, read_history, terminal_width,
+    warn, write_atomically, write_charts,
 };
 use ccsim::Error;
 use ccsim::data::history::ContactLog;
@@ -19,6 +19,8 @@ pub struct Args {
     output: OutputArgs,
     #[command(flatten)]
     settings: RunSettings,
+    #[command(flatten)]
+    report_args: ReportArgs,
     /// Add per-interval tables (table and markdown formats; JSON and CSV always have them).
     #[arg(long)]
     intervals: bool,
@@ -57,7 +59,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
     {
         return Err(Error::Input("--format xlsx writes a binary workbook: give --output FILE.xlsx".into()));
     }
-    let scenario = a.scenario.load()?;
+    let scenario = a.report_args.apply(a.scenario.load()?)?;
     if !warn(&scenario, a.deny_warnings) {
         return Err(Error::Input(format!("{}: warnings are errors with --deny-warnings", file.display())));
     }

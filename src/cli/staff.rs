@@ -1,7 +1,9 @@
 //! `ccsim staff`: the fewest agents per interval that meet the targets, compared across
 //! targets, with the plan written back into the scenario.
 
-use super::common::{OutputArgs, RunSettings, check_output, share_arg, target_arg, write_atomically, write_charts};
+use super::common::{
+    OutputArgs, ReportArgs, RunSettings, check_output, share_arg, target_arg, write_atomically, write_charts,
+};
 use ccsim::Error;
 use ccsim::output::charts::{ImageFormat, PlanLine};
 use ccsim::plan::staffing::{Goal, optimise};
@@ -35,6 +37,8 @@ pub struct Args {
     /// Replications (of every candidate plan), seed, threads.
     #[command(flatten)]
     settings: RunSettings,
+    #[command(flatten)]
+    report_args: ReportArgs,
     /// No progress on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -47,7 +51,7 @@ pub struct Args {
 pub fn main(a: &Args) -> Result<(), Error> {
     a.output.runs_only()?;
     let opts = a.settings.options();
-    let base = opts.apply(Scenario::load(&a.scenario)?)?;
+    let base = opts.apply(a.report_args.apply(Scenario::load(&a.scenario)?)?)?;
     let group = ccsim::plan::staffing::group_named(&base, a.group.as_deref())?;
     for path in [&a.write, &a.output.output].into_iter().flatten() {
         check_output(path, &a.scenario)?;

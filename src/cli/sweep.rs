@@ -1,7 +1,7 @@
 //! `ccsim sweep`: run a scenario's variants with common random numbers and compare each
 //! with the baseline; or run one shard of the sweep and write its part.
 
-use super::common::{OutputArgs, RunSettings, check_output, emit, progress_bar, write_charts};
+use super::common::{OutputArgs, ReportArgs, RunSettings, check_output, emit, progress_bar, write_charts};
 use ccsim::Error;
 use ccsim::output::charts::ImageFormat;
 use ccsim::plan::shard::{Part, shard_replications};
@@ -31,6 +31,8 @@ pub struct Args {
     /// Replications (of every variant), seed, threads.
     #[command(flatten)]
     settings: RunSettings,
+    #[command(flatten)]
+    report_args: ReportArgs,
     /// No progress bar (it is shown only when stderr is a terminal anyway).
     #[arg(long, short)]
     quiet: bool,
@@ -64,7 +66,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
         check_output(out, &a.scenario)?;
     }
     let opts = a.settings.options();
-    let study = Study::new(opts.apply(Scenario::load(&a.scenario)?)?, &a.set, a.zip, a.baseline)?;
+    let study = Study::new(opts.apply(a.report_args.apply(Scenario::load(&a.scenario)?)?)?, &a.set, a.zip, a.baseline)?;
     let reps = u64::from(study.base.replications());
     let shard_reps = a.shard.map_or(reps, |(i, n)| shard_replications(reps, i, n).count() as u64);
     let bar = progress_bar(study.variants.len() as u64 * shard_reps, a.quiet, "replications");

@@ -77,6 +77,19 @@ impl Document for Report {
                 row(scope, &of.name(), String::new(), k.name(), e, none())?;
             }
         }
+        for w in &r.windows {
+            let when = [w.days.clone(), w.clock.clone()];
+            for (name, kpis) in &w.channels {
+                for (k, e) in kpis {
+                    row("window", name, exact(w.start_s), k.name(), e, when.clone())?;
+                }
+            }
+            for (name, kpis) in &w.groups {
+                for (k, e) in kpis {
+                    row("group_window", name, exact(w.start_s), k.name(), e, when.clone())?;
+                }
+            }
+        }
         for g in &r.segments {
             for (c, kpis) in &g.channels {
                 for (k, e) in kpis {

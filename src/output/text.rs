@@ -380,6 +380,55 @@ fn groups(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> i
     kpi_tables(markup, out, "Agent groups", "agent group", &labels, &columns)
 }
 
+/// Each reporting window: its channels' KPIs (columns) and its groups' (below); whether
+/// any channel is below its target in a window.
+fn windows(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<bool> {
+    let mut low = false;
+    for w in &r.windows {
+        let kpis: Vec<ChannelKpi> =
+            ChannelKpi::ALL.iter().copied().filter(|&k| w.channels.iter().any(|c| c.1.get(k).is_some())).collect();
+        let labels: Vec<String> = kpis.iter().map(|k| k.def().label.to_string()).collect();
+        let columns: Vec<(String, Vec<String>)> = w
+            .channels
+            .iter()
+            .map(|(name, got)| {
+                let target = r.channel(name).map_or(f64::NAN, |c| c.target.share);
+                let cells = kpis
+                    .iter()
+                    .map(|&k| match got.get(k) {
+                        None => String::new(),
+                        Some(e) => {
+                            let below_target = k == ChannelKpi::ServiceLevel && below(&e, target);
+                            low |= below_target;
+                            marked(with_ci(&e, k.def().unit), below_target)
+                        }
+                    })
+                    .collect();
+                (r.channel(name).map_or(name.clone(), channel_heading), cells)
+            })
+            .collect();
+        let span = format!("{} interval(s) from {}", w.intervals, when(r, w.start_s));
+        kpi_tables(markup, out, &format!("Window {} — {span}", w.name), "channel", &labels, &columns)?;
+        if w.groups.is_empty() {
+            continue;
+        }
+        let gk: Vec<GroupIntervalKpi> =
+            GroupIntervalKpi::ALL.iter().copied().filter(|&k| w.groups.iter().any(|g| g.1.get(k).is_some())).collect();
+        let labels: Vec<String> = gk.iter().map(|k| k.def().label.to_string()).collect();
+        let columns: Vec<(String, Vec<String>)> = w
+            .groups
+            .iter()
+            .map(|(name, got)| {
+                let cells =
+                    gk.iter().map(|&k| got.get(k).map_or(String::new(), |e| with_ci(&e, k.def().unit))).collect();
+                (name.clone(), cells)
+            })
+            .collect();
+        kpi_tables(markup, out, &format!("Window {} — agent groups", w.name), "agent group", &labels, &columns)?;
+    }
+    Ok(low)
+}
+
 fn backlog(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if r.backlog.is_empty() || r.backlog.iter().all(|b| b.days.is_empty()) {
         return Ok(());
@@ -671,6 +720,7 @@ pub(super) fn render(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn 
     issues(markup, r, out)?;
     forecast(markup, r, out)?;
     groups(markup, r, out)?;
+    low |= windows(markup, r, out)?;
     backlog(markup, r, out)?;
     if markup.intervals() {
         intervals(markup, r, out)?;

@@ -129,6 +129,9 @@ pub(super) fn build(r: &Report) -> Result<Workbook, XlsxError> {
         segments_sheet(&mut wb, &f, r)?;
     }
     groups_sheet(&mut wb, &f, r)?;
+    if !r.windows.is_empty() {
+        windows_sheet(&mut wb, &f, r, &channel_kpis)?;
+    }
     intervals_sheet(&mut wb, &f, r, &channel_kpis)?;
     group_intervals_sheet(&mut wb, &f, r)?;
     if !r.backlog.is_empty() {
@@ -250,6 +253,30 @@ fn groups_sheet(wb: &mut Workbook, f: &Formats, r: &Report) -> Result<(), XlsxEr
             s.estimate(2 + 2 * i as u16, g.get(k), k.def().unit)?;
         }
         s.next();
+    }
+    Ok(())
+}
+
+/// The "Windows" sheet: each reporting window's channel KPIs.
+fn windows_sheet(wb: &mut Workbook, f: &Formats, r: &Report, channel_kpis: &[ChannelKpi]) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("Windows")?;
+    let mut s = Sheet { ws, f, row: 0 };
+    let mut head: Vec<String> =
+        ["window", "days", "clock", "intervals", "channel"].iter().map(|x| x.to_string()).collect();
+    head.extend(pairs(channel_kpis.iter().map(|k| k.def().label)));
+    s.header(&head)?;
+    for w in &r.windows {
+        for (name, kpis) in &w.channels {
+            s.text(0, &w.name)?;
+            s.text(1, &w.days)?;
+            s.text(2, &w.clock)?;
+            s.number(3, w.intervals as f64, None)?;
+            s.text(4, name)?;
+            for (i, &k) in channel_kpis.iter().enumerate() {
+                s.estimate(5 + 2 * i as u16, kpis.get(k), k.def().unit)?;
+            }
+            s.next();
+        }
     }
     Ok(())
 }

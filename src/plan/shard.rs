@@ -30,6 +30,9 @@ pub struct Part {
     pub file: String,
     /// The scenario file's text.
     pub text: String,
+    /// The overrides applied to the text before the sweep (`--window` adds one), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::base::serde_maps::pairs")]
+    pub overrides: Vec<(String, String)>,
     /// Replications per variant.
     pub replications: u32,
     /// Seed of the sweep.
@@ -98,6 +101,7 @@ impl Part {
             format: PART_FORMAT.into(),
             file: base.file().to_owned(),
             text: base.source_text().to_owned(),
+            overrides: base.overrides().to_vec(),
             replications: base.replications(),
             seed: base.seed(),
             set: study.set.clone(),
@@ -170,6 +174,7 @@ pub fn merge(parts: &[(String, Part)]) -> Result<SweepResults, Error> {
     let mut seen: Vec<Option<&str>> = Vec::new();
     for (file, part) in parts {
         let same = part.text == first.text
+            && part.overrides == first.overrides
             && part.replications == first.replications
             && part.seed == first.seed
             && part.set == first.set
@@ -195,8 +200,12 @@ pub fn merge(parts: &[(String, Part)]) -> Result<SweepResults, Error> {
     if let Some(missing) = (0..first.shards).find(|&s| seen.get(s as usize).is_none_or(Option::is_none)) {
         return Err(Error::Input(format!("shard {missing}/{} is missing", first.shards)));
     }
-    let base =
-        Scenario::from_toml(&first.text, &first.file)?.with_replications(first.replications)?.with_seed(first.seed);
+    let mut base = Scenario::from_toml(&first.text, &first.file)?;
+    if !first.overrides.is_empty() {
+        let set: Vec<(&str, &str)> = first.overrides.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
+        base = base.with_overrides(&set)?;
+    }
+    let base = base.with_replications(first.replications)?.with_seed(first.seed);
     let study = Study::new(base, &first.set, first.zip, Some(first.baseline))?;
     let plan = study.compile()?;
     let mut reps: Vec<(u64, &str, &PartReplication)> =

@@ -161,6 +161,34 @@ pub struct Report {
     /// Observed values of a contact history, interval by interval (`run --actuals`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actuals: Vec<Observed>,
+    /// Reporting windows (`--window`, `[report] windows`): every channel's and group's
+    /// KPIs over each window's intervals.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<WindowReport>,
+}
+
+/// The KPIs of every channel and group over one reporting window (its counted intervals
+/// together), each with its confidence interval over the replications. Wait percentiles
+/// are not kept per window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WindowReport {
+    /// Its name (`Wed 19:00-21:00`, `day 3 Wed`).
+    pub name: String,
+    /// Its days part (`Wed`, `Mon-Fri`, `day 3 Wed`, `every day`).
+    pub days: String,
+    /// Its clock part (`19:00-21:00`, `all day`).
+    pub clock: String,
+    /// Counted intervals it covers.
+    pub intervals: usize,
+    /// Start of its first interval (s).
+    pub start_s: f64,
+    /// Per channel, in scenario order: the channel KPIs over the window.
+    #[serde(with = "pairs")]
+    pub channels: Vec<(String, Kpis<ChannelKpi>)>,
+    /// Per group, in scenario order: the group's per-interval KPIs over the window (agents
+    /// are means over it).
+    #[serde(with = "pairs")]
+    pub groups: Vec<(String, Kpis<GroupIntervalKpi>)>,
 }
 
 /// Which issues an [`IssuesReport`] scope covers.
@@ -574,6 +602,7 @@ impl Report {
             backlog,
             forecast: Vec::new(),
             actuals: Vec::new(),
+            windows: window_reports(s, l, est),
             events: s
                 .events()
                 .iter()
@@ -644,6 +673,49 @@ fn interval_report(
             .map(|e| e.name.clone())
             .collect(),
     }
+}
+
+/// Every reporting window's channel and group KPIs.
+fn window_reports(s: &Scenario, l: &Layout, est: &[Estimate]) -> Vec<WindowReport> {
+    let percentile = |k: &ChannelKpi| matches!(k, ChannelKpi::WaitP50S | ChannelKpi::WaitP90S | ChannelKpi::WaitP99S);
+    s.windows()
+        .iter()
+        .enumerate()
+        .map(|(w, win)| WindowReport {
+            name: win.name.clone(),
+            days: win.days.clone(),
+            clock: win.clock.clone(),
+            intervals: win.intervals.len(),
+            start_s: win.intervals[0] as f64 * s.interval,
+            channels: s
+                .channels
+                .iter()
+                .enumerate()
+                .map(|(c, ch)| {
+                    let kpis = ChannelKpi::ALL
+                        .iter()
+                        .filter(|k| k.applies(ch) && !percentile(k))
+                        .map(|&k| (k, est[l.window_channel(w, c, k)]))
+                        .collect();
+                    (ch.name.clone(), kpis)
+                })
+                .collect(),
+            groups: s
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, grp)| {
+                    let has_chat = grp.skills.iter().any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
+                    let kpis = GroupIntervalKpi::ALL
+                        .iter()
+                        .filter(|k| has_chat || !k.def().chat_only)
+                        .map(|&k| (k, est[l.window_group(w, g, k)]))
+                        .collect();
+                    (grp.name.clone(), kpis)
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// Issue KPIs of every scope.

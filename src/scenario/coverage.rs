@@ -3,8 +3,8 @@
 //! legal but almost certainly mistakes (warnings, each at the field to look at).
 
 use super::agents::AgentGroup;
-use super::channel::{Channel, RawChannel};
 use super::build::open_seconds;
+use super::channel::{Channel, RawChannel};
 use super::check::{Check, Ctx, Errors};
 use super::events::{DemandEvent, RawEvent};
 use super::limits::{MAX_AGENTS_TOTAL, MAX_CONTACTS_IN_SYSTEM};
@@ -255,7 +255,11 @@ pub(crate) fn closed_event_warnings(raw: &[RawEvent], events: &[DemandEvent], ch
             }
             let mut effect = Vec::new();
             if lost > 0.0 {
-                effect.push(format!("about {} of the {} contacts it adds are lost", format_number(lost.round()), format_number((e.add * e.windows.len() as f64).round())));
+                effect.push(format!(
+                    "about {} of the {} contacts it adds are lost",
+                    format_number(lost.round()),
+                    format_number((e.add * e.windows.len() as f64).round())
+                ));
             }
             if raises {
                 effect.push(format!("its volume × {} applies only while open", format_number(e.volume)));

@@ -14,6 +14,35 @@ use crate::error::{Problem, ScenarioError};
 use std::path::Path;
 
 impl Scenario {
+    /// The scenario with reporting windows `specs` added to its own (`[report] windows`;
+    /// see [`Window`](super::Window) for the form): the checked change `--set
+    /// report.windows=[..]` would make, recorded as that override.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] naming the window that is not understood, not on interval
+    /// boundaries or covers no counted interval.
+    pub fn with_windows(&self, specs: &[String]) -> Result<Scenario, ScenarioError> {
+        if specs.is_empty() {
+            return Ok(self.clone());
+        }
+        let all: Vec<String> = self.window_specs.iter().chain(specs).cloned().collect();
+        let value = toml::Value::Array(all.iter().cloned().map(toml::Value::String).collect()).to_string();
+        // Problems of a window are said of the `--window` that gave it.
+        let set = format!("--set report.windows={value}: ");
+        self.with_overrides(&[("report.windows", &value)]).map_err(|mut e| {
+            for p in &mut e.problems {
+                let spec = p.field.as_deref().and_then(|f| f.strip_prefix("report.windows[")).and_then(|f| {
+                    f.split_once(']').and_then(|(i, _)| i.parse::<usize>().ok()).and_then(|i| all.get(i))
+                });
+                if let Some(spec) = spec {
+                    p.message = format!("--window {spec}: {}", p.message.replacen(&set, "", 1));
+                }
+            }
+            e
+        })
+    }
+
     /// The scenario with fields changed by path, as a user reads them in the file
     /// (`("agents.team.staff", "44")`, `("channel.chat.service_level.within", "30s")`; see
     /// `overrides.rs` for the path and value forms), then checked again as a whole.

@@ -11,7 +11,8 @@
 //! **Layout: raw → checked → sealed.** Each table of the file has one module holding its
 //! raw serde structure (as written), its checked type and the checks between them:
 //! `channel`, `contact_type`, `arrivals`, `announce`, `agents`, `segments`, `events`,
-//! `routing`, `target`, `dist`, `axes` (`[sweep]`), `kind` (channel kinds). `validate` checks
+//! `routing`, `target`, `dist`, `axes` (`[sweep]`), `kind` (channel kinds), `windows`
+//! (`[report]`). `validate` checks
 //! the scenario's own fields and sequences the tables; `coverage` checks across tables
 //! (staffing against demand, warnings); `load` parses text, locates problems and makes
 //! checked changes; `sealed` holds the checked [`Scenario`]. A new field on a table is an
@@ -41,6 +42,7 @@ mod target;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod windows;
 
 pub use agents::{AgentGroup, Headcount, Skill};
 pub use announce::{Announce, AnnounceFormat, Balk, Predictor, Reaction, Told};
@@ -55,6 +57,7 @@ pub use routing::{Routing, RoutingPolicy};
 pub use sealed::Scenario;
 pub use segments::Segment;
 pub use target::ServiceTarget;
+pub use windows::{MAX_WINDOWS, Window};
 
 pub use crate::base::time::{DAY, Weekday};
 pub use crate::error::{Problem, ScenarioError};

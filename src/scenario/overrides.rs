@@ -23,6 +23,9 @@ use toml::{Table, Value};
 /// One override as given: path and value text.
 pub type Override = (String, String);
 
+/// Top-level tables a file may leave out, created by an override that sets a field in them.
+const OPTIONAL_TABLES: [&str; 3] = ["report", "routing", "sweep"];
+
 /// Arrays of tables whose entries are addressed by name.
 fn named_entry(arr: &[Value], seg: &str) -> Option<usize> {
     arr.iter()
@@ -82,6 +85,9 @@ fn set(doc: &mut Table, path: &str, value: Value) -> Result<String, String> {
             return Ok(field);
         }
         let here = keys_of(table);
+        if i == 0 && OPTIONAL_TABLES.contains(&seg) && table.get(seg).is_none() {
+            table.insert(seg.to_owned(), Value::Table(Table::new()));
+        }
         match table.get_mut(seg) {
             Some(Value::Table(t)) => {
                 table = t;

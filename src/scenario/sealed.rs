@@ -10,6 +10,7 @@ use super::overrides::Override;
 use super::routing::Routing;
 use super::segments::Segment;
 use super::target::ServiceTarget;
+use super::windows::Window;
 use crate::base::time::Weekday;
 use crate::error::{Problem, ScenarioError};
 
@@ -46,6 +47,10 @@ pub struct Scenario {
     pub(crate) events: Vec<DemandEvent>,
     /// Customer segments (`[[segment]]`), in file order; empty: one undivided customer base.
     pub(crate) segments: Vec<Segment>,
+    /// Reporting windows (`[report] windows`), in the order written.
+    pub(crate) windows: Vec<Window>,
+    /// The window specs as written, for [`Scenario::with_windows`].
+    pub(crate) window_specs: Vec<String>,
 }
 
 /// Where a scenario came from: its file, text and the overrides applied to it.
@@ -115,6 +120,11 @@ impl Scenario {
     /// Agent groups, in file order.
     pub fn groups(&self) -> &[AgentGroup] {
         &self.groups
+    }
+
+    /// Reporting windows (`[report] windows`, or added with [`Scenario::with_windows`]).
+    pub fn windows(&self) -> &[Window] {
+        &self.windows
     }
 
     /// Customer segments, in file order (empty without `[[segment]]`).

@@ -24,6 +24,7 @@ use super::locate::FieldPath;
 use super::routing::{RawRouting, routing};
 use super::sealed::Scenario;
 use super::segments::{RawSegment, segments};
+use super::windows::{RawReport, windows};
 use crate::base::time::{DAY, Seconds, Weekday, format_duration};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -50,6 +51,7 @@ pub struct RawScenario {
     pub event: Vec<RawEvent>,
     #[serde(default)]
     pub segment: Vec<RawSegment>,
+    pub report: Option<RawReport>,
 }
 
 /// Checks a raw scenario: the checked scenario and its warnings (plans that are legal but
@@ -84,6 +86,9 @@ pub(crate) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         result_cells(&mut ck, &ctx, channels.len(), groups.len());
     }
     let saved_sweep = raw.sweep.as_ref().map(|sw| saved_sweep(&mut ck, &root.key("sweep"), sw));
+    let first_counted = (warmup / ctx.interval).round() as usize;
+    let specs = raw.report.as_ref().and_then(|r| r.windows.as_deref()).unwrap_or_default();
+    let windows = windows(&mut ck, &ctx, &root.key("report").key("windows"), specs, first_counted);
     if !ck.errors.is_empty() {
         return Err(ck.errors);
     }
@@ -107,6 +112,8 @@ pub(crate) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         saved_sweep,
         events,
         segments,
+        windows,
+        window_specs: specs.to_vec(),
     };
     Ok((scenario, warnings))
 }

@@ -442,6 +442,9 @@ pub struct Layout {
     pub segments: usize,
     n_types: usize,
     issues_at: usize,
+    /// Reporting windows of the scenario.
+    pub windows: usize,
+    windows_at: usize,
     len: usize,
 }
 
@@ -469,7 +472,9 @@ impl Layout {
         let segments_at = wait_at + channels * WAIT_POINTS;
         let segments = s.segments.len();
         let issues_at = segments_at + channels * segments * NC;
-        let len = issues_at + (n_types + channels + segments + 1) * NI;
+        let windows_at = issues_at + (n_types + channels + segments + 1) * NI;
+        let windows = s.windows.len();
+        let len = windows_at + windows * (channels * NC + groups * NGI);
         Layout {
             channels,
             groups,
@@ -488,6 +493,8 @@ impl Layout {
             segments,
             n_types,
             issues_at,
+            windows,
+            windows_at,
             len,
         }
     }
@@ -558,6 +565,16 @@ impl Layout {
             IssueScope::All => self.n_types + self.channels + self.segments,
         };
         self.issues_at + row * NI + k as usize
+    }
+
+    /// KPI `k` of channel `c` over reporting window `w`.
+    pub fn window_channel(&self, w: usize, c: usize, k: ChannelKpi) -> usize {
+        self.windows_at + w * (self.channels * NC + self.groups * NGI) + c * NC + k as usize
+    }
+
+    /// KPI `k` of group `g` over reporting window `w`.
+    pub fn window_group(&self, w: usize, g: usize, k: GroupIntervalKpi) -> usize {
+        self.windows_at + w * (self.channels * NC + self.groups * NGI) + self.channels * NC + g * NGI + k as usize
     }
 
     /// The issue scope of contact type `t` (index within the channel) of channel `c`.
@@ -672,17 +689,53 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             out[layout.handled(g, c)] = r.handled[g * s.channels.len() + c] as f64;
         }
     }
+    for (w, window) in s.windows.iter().enumerate() {
+        windows(s, layout, r, w, &window.intervals, &mut out);
+    }
     out
 }
 
-/// Occupancy of a channel over a range of intervals: `[occupancy, occupancy_present,
+/// The channel and group KPIs of reporting window `w` (its horizon `intervals`), into
+/// `out`: counts summed over its intervals, then each KPI as over the whole horizon; wait
+/// percentiles are not kept per window (undefined); agents are means over the window.
+fn windows(s: &Scenario, layout: &Layout, r: &RepStats, w: usize, intervals: &[usize], out: &mut [f64]) {
+    for (c, ch) in s.channels.iter().enumerate() {
+        let mut total = ChannelCounts::default();
+        for &i in intervals {
+            total.add(&r.channel[r.channel_at(c, i)]);
+        }
+        let occ = channel_occupancy(s, r, c, intervals.iter().copied());
+        for &k in ChannelKpi::ALL.iter().filter(|k| k.applies(ch)) {
+            out[layout.window_channel(w, c, k)] = channel_value(k, &total, [f64::NAN; 3], occ, ch.kind);
+        }
+    }
+    for (g, grp) in s.groups.iter().enumerate() {
+        let has_chat = grp.skills.iter().any(|sk| s.channels[sk.channel].kind == ChannelKind::Chat);
+        let mut total = GroupTime::default();
+        let mut chat = ChatTime::default();
+        for &i in intervals {
+            let t = &r.group[r.group_at(g, i)];
+            total.add(t);
+            let ct = ChatTime::of(s, r, g, i, t.present_s);
+            chat.held += ct.held;
+            chat.present += ct.present;
+        }
+        let span = s.interval * intervals.len() as f64;
+        for &k in GroupIntervalKpi::ALL {
+            out[layout.window_group(w, g, k)] =
+                group_interval_value(k, &total, chat, f64::from(grp.concurrency), has_chat, span);
+        }
+    }
+}
+
+/// Occupancy of a channel over some intervals (`range`, in the horizon): `[occupancy, occupancy_present,
 /// slot_utilisation]`.
 ///
 /// A blended group's agent time is shared among its channels in proportion to the time it
 /// spent busy on each (equally among its skills if it was never busy), so that a channel
 /// served by one dedicated group gets exactly busy / available, and every channel of a
 /// single blended group gets the group's occupancy.
-pub fn channel_occupancy(s: &Scenario, r: &RepStats, c: usize, range: std::ops::Range<usize>) -> [f64; 3] {
+pub fn channel_occupancy(s: &Scenario, r: &RepStats, c: usize, range: impl Iterator<Item = usize> + Clone) -> [f64; 3] {
     let mut busy = 0.0;
     let mut held = 0.0;
     let mut avail = 0.0;

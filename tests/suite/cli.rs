@@ -737,7 +737,8 @@ handle_time = 1.25
     );
     assert_eq!(err.lines().count(), 2, "the handle-time event over nights warns nothing: {err}");
     // Inside the opening hours: no warning.
-    let inside = write("open-events.toml", &text.replace("to = \"21:00\"", "to = \"20:00\"").replace("[\"sun\"]", "[\"mon\"]"));
+    let inside =
+        write("open-events.toml", &text.replace("to = \"21:00\"", "to = \"20:00\"").replace("[\"sun\"]", "[\"mon\"]"));
     let out = ccsim(&["validate", "--deny-warnings", &inside.display().to_string()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -1279,3 +1279,75 @@ fn neutral_triage_fields_change_nothing() {
         assert_eq!(a, b, "{name}");
     }
 }
+
+/// Reporting windows are the whole horizon's or one interval's KPIs when they cover
+/// exactly that: a window of every counted interval reproduces the channel's and group's
+/// whole-horizon numbers, a window of one interval that interval's, replication by
+/// replication (so the estimates agree to rounding); daily windows add up to the total;
+/// percentiles are not reported per window. The JSON reads back with its windows.
+#[test]
+fn windows_reduce_to_the_horizon_and_to_intervals() {
+    use ccsim::stats::kpi::GroupIntervalKpi;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/campaign-week.toml");
+    let s = Scenario::load(path.as_ref()).unwrap();
+    let windows = ["daily".to_string(), "Tue 10:00-10:30".into(), "Mon-Sun".into()];
+    let s = s.with_windows(&windows).unwrap();
+    let r = run(s, &RunOptions { replications: Some(6), ..Default::default() }).unwrap().report();
+    let close = |a: Estimate, b: Estimate, what: &str| {
+        let tol = 1e-9 * (1.0 + a.mean.abs());
+        assert!(
+            (a.mean - b.mean).abs() <= tol && (a.ci95 - b.ci95).abs() <= 1e-9 * (1.0 + a.ci95.abs()),
+            "{what}: {a:?} vs {b:?}"
+        );
+    };
+    assert_eq!(r.windows.len(), 7 + 2, "seven days, one interval, the whole week");
+    let week = r.windows.iter().find(|w| w.name == "Mon-Sun").unwrap();
+    let one = r.windows.iter().find(|w| w.name == "Tue 10:00-10:30").unwrap();
+    assert_eq!(one.intervals, 1);
+    for c in &r.channels {
+        let in_week = &week.channels.iter().find(|x| x.0 == c.name).unwrap().1;
+        for k in [
+            ChannelKpi::Offered,
+            ChannelKpi::ServiceLevel,
+            ChannelKpi::AsaS,
+            ChannelKpi::AbandonRate,
+            ChannelKpi::AhtS,
+            ChannelKpi::Occupancy,
+        ] {
+            close(in_week.get(k).unwrap(), c.get(k).unwrap(), &format!("{} {k:?} over the week", c.name));
+        }
+        assert!(in_week.get(ChannelKpi::WaitP90S).is_none(), "no percentiles per window");
+        let interval = r.intervals.iter().find(|i| i.channel == c.name && i.start_s == one.start_s).unwrap();
+        let in_one = &one.channels.iter().find(|x| x.0 == c.name).unwrap().1;
+        for k in [ChannelKpi::Offered, ChannelKpi::ServiceLevel, ChannelKpi::AsaS, ChannelKpi::Occupancy] {
+            close(in_one.get(k).unwrap(), interval.get(k).unwrap(), &format!("{} {k:?} at Tue 10:00", c.name));
+        }
+        let daily: f64 = r
+            .windows
+            .iter()
+            .filter(|w| w.name.starts_with("day "))
+            .map(|w| w.channels.iter().find(|x| x.0 == c.name).unwrap().1.get(ChannelKpi::Offered).unwrap().mean)
+            .sum();
+        let total = c.get(ChannelKpi::Offered).unwrap().mean;
+        assert!((daily - total).abs() <= 1e-6 * total, "{}: days add up to {daily}, the week has {total}", c.name);
+    }
+    for g in &r.group_intervals {
+        if g.start_s == one.start_s {
+            let in_one = &one.groups.iter().find(|x| x.0 == g.group).unwrap().1;
+            close(
+                in_one.get(GroupIntervalKpi::Scheduled).unwrap(),
+                g.get(GroupIntervalKpi::Scheduled).unwrap(),
+                "scheduled",
+            );
+        }
+    }
+    let mut json = Vec::new();
+    ccsim::output::Format::Json.write(&r, Default::default(), &mut json).unwrap();
+    let back = Report::from_json(std::str::from_utf8(&json).unwrap()).unwrap();
+    assert_eq!(back.windows.len(), r.windows.len());
+    let (a, b) = (
+        back.windows[8].channels[0].1.get(ChannelKpi::ServiceLevel).unwrap(),
+        week.channels[0].1.get(ChannelKpi::ServiceLevel).unwrap(),
+    );
+    assert_eq!((a.mean, a.ci95), (b.mean, b.ci95), "the JSON reads back");
+}
