@@ -53,12 +53,26 @@ pub struct ReportArgs {
     /// for several; adds to the scenario's `[report] windows`.
     #[arg(long = "window", value_name = "WINDOW")]
     pub windows: Vec<String>,
+    /// Show only these KPIs (comma-separated or repeated), in every format: such as
+    /// service_level,abandon_rate,repeat or cost. Default: all.
+    #[arg(long = "kpi", value_name = "KPI")]
+    pub kpis: Vec<String>,
+    /// Show only these scopes (comma-separated or repeated): channels, types, segments,
+    /// groups, issues, intervals, windows. Default: all (a sweep's CSV leaves out the
+    /// per-interval values unless intervals is chosen).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
 }
 
 impl ReportArgs {
     /// The scenario with the windows added.
     pub fn apply(&self, s: Scenario) -> Result<Scenario, Error> {
         Ok(s.with_windows(&self.windows)?)
+    }
+
+    /// The KPIs and scopes chosen.
+    pub fn selection(&self) -> Result<ccsim::report::Selection, Error> {
+        ccsim::report::Selection::parse(&self.kpis, &self.scopes)
     }
 }
 

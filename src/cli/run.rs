@@ -59,6 +59,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
     {
         return Err(Error::Input("--format xlsx writes a binary workbook: give --output FILE.xlsx".into()));
     }
+    a.report_args.selection()?;
     let scenario = a.report_args.apply(a.scenario.load()?)?;
     if !warn(&scenario, a.deny_warnings) {
         return Err(Error::Input(format!("{}: warnings are errors with --deny-warnings", file.display())));
@@ -88,7 +89,14 @@ pub fn main(a: &Args) -> Result<(), Error> {
         }
     }
     let width = if a.wide { None } else { Some(terminal_width()) };
-    a.output.write(&report, TableOptions { intervals: a.intervals, width })?;
+    let selection = a.report_args.selection()?;
+    if selection.is_everything() {
+        a.output.write(&report, TableOptions { intervals: a.intervals, width })?;
+    } else {
+        let mut chosen = report.clone();
+        chosen.select(&selection);
+        a.output.write(&chosen, TableOptions { intervals: a.intervals, width })?;
+    }
     if let Some(dir) = &a.charts {
         write_charts(&ccsim::output::charts::for_run(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }

@@ -50,6 +50,7 @@ pub struct Args {
 
 pub fn main(a: &Args) -> Result<(), Error> {
     a.output.runs_only()?;
+    let selection = a.report_args.selection()?;
     let opts = a.settings.options();
     let base = opts.apply(a.report_args.apply(Scenario::load(&a.scenario)?)?)?;
     let group = ccsim::plan::staffing::group_named(&base, a.group.as_deref())?;
@@ -83,5 +84,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
         let lines = doc.plans.iter().map(|p| PlanLine { label: p.label(), headcount: p.plan.clone() }).collect();
         write_charts(&[ccsim::output::charts::staffing_of(&doc, lines)], dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }
-    a.output.write(&doc, Default::default())
+    let mut chosen = doc.clone();
+    chosen.select(&selection);
+    a.output.write(&chosen, Default::default())
 }

@@ -65,6 +65,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
     if let Some(out) = &a.output.output {
         check_output(out, &a.scenario)?;
     }
+    let selection = a.report_args.selection()?;
     let opts = a.settings.options();
     let study = Study::new(opts.apply(a.report_args.apply(Scenario::load(&a.scenario)?)?)?, &a.set, a.zip, a.baseline)?;
     let reps = u64::from(study.base.replications());
@@ -80,7 +81,9 @@ pub fn main(a: &Args) -> Result<(), Error> {
     let results = ccsim::plan::with_threads(threads, || study.run(progress))?;
     bar.finish_and_clear();
     let report = SweepReport::new(&results);
-    a.output.write(&report, Default::default())?;
+    let mut chosen = report.clone();
+    chosen.select(&selection);
+    a.output.write(&chosen, Default::default())?;
     if let Some(dir) = &a.charts {
         write_charts(&ccsim::output::charts::for_sweep(&report), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }

@@ -9,7 +9,7 @@
 //!   confidence intervals like a run's CSV.
 
 use super::csv::{exact, rounded};
-use super::text::Grid;
+use super::text::{Grid, with_ci};
 use super::{Document, Markup, Rows};
 use crate::base::time::format_when;
 use crate::report::IntervalReport;
@@ -20,8 +20,13 @@ use std::io::{self, Write};
 /// The mark of an interval whose Erlang start missed a target in simulation.
 const MISSED: &str = "✗";
 
-/// The KPIs shown per interval of a plan.
+/// The KPIs shown per interval of a plan unless others are chosen (`--kpi`).
 const SHOWN: [ChannelKpi; 3] = [ChannelKpi::ServiceLevel, ChannelKpi::AbandonRate, ChannelKpi::AsaS];
+
+/// The channel KPIs shown per interval: those chosen, else [`SHOWN`].
+fn shown(r: &StaffingReport) -> Vec<ChannelKpi> {
+    r.selection.chosen::<ChannelKpi>().filter(|k| !k.is_empty()).unwrap_or(SHOWN.to_vec())
+}
 
 /// Intervals of the horizon a plan lists: those with an Erlang start or agents planned.
 fn planned(p: &PlanReport) -> impl Iterator<Item = (usize, u32, u32)> + '_ {
@@ -65,27 +70,21 @@ impl Document for StaffingReport {
         let channel = channels(first).into_iter().next().unwrap_or_default();
         let cell = |i: usize, k: ChannelKpi| {
             let row = (i >= counted).then(|| simulated(first, &channel, i as f64 * interval)).flatten();
-            row.and_then(|x| x.get(k)).map_or(String::new(), |e| {
-                if !e.mean.is_finite() {
-                    "–".into()
-                } else if k == ChannelKpi::AsaS {
-                    format!("{:.1} s ± {:.1}", e.mean, e.ci95)
-                } else {
-                    format!("{:.1} % ± {:.1}", 100.0 * e.mean, 100.0 * e.ci95)
-                }
-            })
+            row.and_then(|x| x.get(k)).map_or(String::new(), |e| with_ci(&e, k.def().unit))
         };
+        let kpis = shown(self);
         let missed = |i: usize| first.sipp_misses_start_s.contains(&(i as f64 * interval));
         let rows: Vec<Vec<String>> = planned(first)
             .map(|(i, sipp, n)| {
                 let sipp = if missed(i) { format!("{sipp} {MISSED}") } else { sipp.to_string() };
                 let mut row = vec![format_when(i as f64 * interval, r.start_day), sipp, n.to_string()];
-                row.extend(SHOWN.iter().map(|&k| cell(i, k)));
+                row.extend(kpis.iter().map(|&k| cell(i, k)));
                 row
             })
             .collect();
         let any_missed = rows.iter().any(|r| r[1].ends_with(MISSED));
-        let header = ["start", "SIPP", "plan", "service level", "abandon rate", "ASA"].map(String::from).to_vec();
+        let mut header = ["start", "SIPP", "plan"].map(String::from).to_vec();
+        header.extend(kpis.iter().map(|k| k.def().label.to_string()));
         let title = format!("Plan for {} (SIPP: the Erlang start, interval by interval)", first.label());
         Grid { title, header, rows, folded: true }.write(out, m)?;
         if any_missed {
@@ -99,23 +98,16 @@ impl Document for StaffingReport {
     }
 
     fn rows(&self, out: &mut dyn Rows) -> io::Result<()> {
-        out.row(&[
-            "target",
-            "group",
-            "start_s",
-            "day",
-            "time",
-            "sipp",
-            "plan",
-            "sipp_missed",
-            "channel",
-            "service_level",
-            "service_level_ci95",
-            "abandon_rate",
-            "abandon_rate_ci95",
-            "asa_s",
-            "asa_s_ci95",
-        ])?;
+        let kpis = shown(self);
+        let mut header: Vec<String> =
+            ["target", "group", "start_s", "day", "time", "sipp", "plan", "sipp_missed", "channel"]
+                .map(String::from)
+                .to_vec();
+        for k in &kpis {
+            header.push(k.name().to_string());
+            header.push(format!("{}_ci95", k.name()));
+        }
+        out.row(&header.iter().map(String::as_str).collect::<Vec<_>>())?;
         for p in &self.plans {
             let target = p.label();
             let interval = p.report.interval_s;
@@ -126,7 +118,7 @@ impl Document for StaffingReport {
                 let missed = if p.sipp_misses_start_s.contains(&start) { "1" } else { "0" };
                 for c in channels(p) {
                     let mut cells: Vec<String> = Vec::new();
-                    for k in SHOWN {
+                    for &k in &kpis {
                         let [mean, ci] = simulated(p, &c, start)
                             .and_then(|x| x.get(k))
                             .map_or_else(|| [String::new(), String::new()], |e| rounded(&e));

@@ -1,17 +1,100 @@
 //! A sweep in every format: one row per variant (its overrides, then its KPIs and their
 //! paired differences from the baseline).
 //!
-//! * CSV: `variant,overrides,scope,name,kpi,mean,ci95,diff_mean,diff_ci95` for channel and
-//!   group KPIs.
+//! * CSV: `variant,overrides,scope,name,kpi,mean,ci95,diff_mean,diff_ci95,start_s,day,time`
+//!   for every value of the variants' reports except the per-interval ones (those too when
+//!   `--scope intervals` is chosen), rounded to their intervals like a run's CSV.
 //! * Table and Markdown: per variant, the overrides, then for each channel its service
 //!   level (with the paired difference from the baseline), ASA, abandon rate and
-//!   occupancy, and each group's cost.
+//!   occupancy, each group's cost, and each window's service level with its difference;
+//!   with `--kpi`, the chosen KPIs, each with its difference.
 
+use super::csv::rounded;
+use super::run::walk;
+use super::text::{value, with_ci};
 use super::{Document, Markup, Rows};
 use crate::report::sweep::SweepReport;
+use crate::report::{Report, Scope};
 use crate::stats::kpi::{ChannelKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
+
+/// One column of the variants table: its header and how to read a variant's value and
+/// difference.
+struct Column {
+    /// The channel, group or window and channel it is of.
+    subject: String,
+    /// The KPI's label.
+    label: &'static str,
+    unit: Unit,
+    /// Also a column of paired differences.
+    diff: bool,
+    get: Box<dyn Fn(&Report) -> Option<Estimate>>,
+}
+
+/// The columns of the variants table, from the first variant's report and the selection.
+fn columns(sweep: &SweepReport, first: &Report) -> Vec<Column> {
+    let sel = &sweep.selection;
+    let chosen = sel.chosen::<ChannelKpi>();
+    let defaults = [
+        ChannelKpi::ServiceLevel,
+        ChannelKpi::AsaS,
+        ChannelKpi::AbandonRate,
+        ChannelKpi::BalkRate,
+        ChannelKpi::PromiseKept,
+        ChannelKpi::Occupancy,
+    ];
+    let mut cols = Vec::new();
+    if sel.shows(Scope::Channels) {
+        for (c, ch) in first.channels.iter().enumerate() {
+            // The same columns in every row: the KPIs the first variant reports for a
+            // channel (balking and promises only with announcements).
+            let ks: Vec<ChannelKpi> = chosen.clone().unwrap_or(defaults.to_vec());
+            for k in ks.into_iter().filter(|&k| ch.get(k).is_some()) {
+                cols.push(Column {
+                    subject: ch.name.clone(),
+                    label: k.def().label,
+                    unit: k.def().unit,
+                    diff: chosen.is_some() || k == ChannelKpi::ServiceLevel,
+                    get: Box::new(move |r: &Report| r.channels.get(c).and_then(|x| x.get(k))),
+                });
+            }
+        }
+    }
+    if sel.shows(Scope::Groups) {
+        let ks = sel.chosen::<GroupKpi>().unwrap_or(vec![GroupKpi::Cost]);
+        for (g, grp) in first.groups.iter().enumerate() {
+            for &k in ks.iter().filter(|&&k| grp.get(k).is_some()) {
+                cols.push(Column {
+                    subject: grp.name.clone(),
+                    label: k.def().label,
+                    unit: k.def().unit,
+                    diff: sel.chosen::<GroupKpi>().is_some(),
+                    get: Box::new(move |r: &Report| r.groups.get(g).and_then(|x| x.get(k))),
+                });
+            }
+        }
+    }
+    if sel.shows(Scope::Windows) {
+        let ks = chosen.clone().unwrap_or(vec![ChannelKpi::ServiceLevel]);
+        for (w, win) in first.windows.iter().enumerate() {
+            for (c, (name, kpis)) in win.channels.iter().enumerate() {
+                for &k in ks.iter().filter(|&&k| kpis.get(k).is_some()) {
+                    cols.push(Column {
+                        subject: format!("{} {name}", win.name),
+                        label: k.def().label,
+                        unit: k.def().unit,
+                        diff: true,
+                        get: Box::new(move |r: &Report| {
+                            r.windows.get(w).and_then(|x| x.channels.get(c)).and_then(|x| x.1.get(k))
+                        }),
+                    });
+                }
+            }
+        }
+    }
+    cols
+}
 
 impl Document for SweepReport {
     fn tables(&self, m: &dyn Markup, out: &mut dyn Write) -> io::Result<()> {
@@ -29,55 +112,25 @@ impl Document for SweepReport {
         )?;
         let Some(first) = self.variants.first().map(|v| &v.report) else { return Ok(()) };
         let mut header = vec!["variant".to_string()];
-        let paths: Vec<&str> = self.variants[0].overrides.iter().map(|(p, _)| p.as_str()).collect();
-        header.extend(paths.iter().map(|p| p.to_string()));
-        let kpis = [
-            ChannelKpi::ServiceLevel,
-            ChannelKpi::AsaS,
-            ChannelKpi::AbandonRate,
-            ChannelKpi::BalkRate,
-            ChannelKpi::PromiseKept,
-            ChannelKpi::Occupancy,
-        ];
-        // The same columns in every row: the KPIs the first variant reports for a channel
-        // (balking and promises only with announcements); a variant that changes the
-        // channel shows what it has.
-        let shown: Vec<Vec<ChannelKpi>> =
-            first.channels.iter().map(|ch| kpis.iter().copied().filter(|&k| ch.get(k).is_some()).collect()).collect();
-        for (ch, ks) in first.channels.iter().zip(&shown) {
-            for k in ks {
-                header.push(format!("{} {}", ch.name, k.def().label));
-                if *k == ChannelKpi::ServiceLevel {
-                    header.push(format!("{} Δ service level", ch.name));
-                }
+        header.extend(self.variants[0].overrides.iter().map(|(p, _)| p.clone()));
+        let cols = columns(self, first);
+        for c in &cols {
+            header.push(format!("{} {}", c.subject, c.label));
+            if c.diff {
+                header.push(format!("{} Δ {}", c.subject, c.label));
             }
         }
-        header.extend(first.groups.iter().map(|g| format!("{} cost", g.name)));
         let mut rows = Vec::new();
         for (i, v) in self.variants.iter().enumerate() {
-            let (set, report, diff) = (&v.overrides, &v.report, &v.vs_baseline);
             let mut row = vec![if i == self.baseline { format!("{i} (baseline)") } else { i.to_string() }];
-            row.extend(set.iter().map(|(_, v)| v.clone()));
-            for (c, ks) in shown.iter().enumerate() {
-                let ch = report.channels.get(c);
-                for k in ks {
-                    row.push(
-                        ch.and_then(|ch| ch.get(*k))
-                            .map_or("–".into(), |e| crate::output::text::with_ci(&e, k.def().unit)),
-                    );
-                    if *k == ChannelKpi::ServiceLevel {
-                        let d = diff.as_ref().and_then(|d| d.channels.get(c)).and_then(|d| d.get(*k));
-                        row.push(d.map_or("–".into(), |d| signed(&d)));
-                    }
+            row.extend(v.overrides.iter().map(|(_, v)| v.clone()));
+            for c in &cols {
+                row.push((c.get)(&v.report).map_or("–".into(), |e| with_ci(&e, c.unit)));
+                if c.diff {
+                    let d = v.vs_baseline.as_ref().and_then(|d| (c.get)(d));
+                    row.push(d.map_or("–".into(), |d| signed(&d, c.unit)));
                 }
             }
-            row.extend((0..first.groups.len()).map(|g| {
-                report
-                    .groups
-                    .get(g)
-                    .and_then(|g| g.get(GroupKpi::Cost))
-                    .map_or("–".into(), |e| crate::output::text::with_ci(&e, Unit::Money))
-            }));
             rows.push(row);
         }
         let mut width = vec![0usize; header.len()];
@@ -95,41 +148,65 @@ impl Document for SweepReport {
         write!(out, "{}", m.table_end())
     }
 
-    /// Columns `variant,overrides,scope,name,kpi,mean,ci95,diff_mean,diff_ci95`, for
-    /// channel and group KPIs.
+    /// Columns `variant,overrides,scope,name,kpi,mean,ci95,diff_mean,diff_ci95,start_s,
+    /// day,time`: every value of each variant's report (per-interval ones only when chosen
+    /// with `--scope intervals`), with its paired difference when the variant is
+    /// comparable with the baseline.
     fn rows(&self, out: &mut dyn Rows) -> io::Result<()> {
-        out.row(&["variant", "overrides", "scope", "name", "kpi", "mean", "ci95", "diff_mean", "diff_ci95"])?;
-        let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
+        out.row(&[
+            "variant",
+            "overrides",
+            "scope",
+            "name",
+            "kpi",
+            "mean",
+            "ci95",
+            "diff_mean",
+            "diff_ci95",
+            "start_s",
+            "day",
+            "time",
+        ])?;
+        let per_interval = self.selection.scopes.contains(&Scope::Intervals);
         for (i, v) in self.variants.iter().enumerate() {
-            let (set, report, diff) = (&v.overrides, &v.report, &v.vs_baseline);
-            let (variant, set) = (i.to_string(), overrides_text(set));
-            // One row per KPI of a channel or group, with its paired difference if any.
-            let mut row = |scope: &str, name: &str, kpi: &str, est: &Estimate, d: Option<Estimate>| {
-                let d = d.map_or([String::new(), String::new()], |d| [cell(d.mean), cell(d.ci95)]);
-                out.row(&[&variant, &set, scope, name, kpi, &cell(est.mean), &cell(est.ci95), &d[0], &d[1]])
-            };
-            for (c, ch) in report.channels.iter().enumerate() {
-                for (k, est) in &ch.kpis {
-                    row("channel", &ch.name, k.name(), est, diff.as_ref().and_then(|d| d.channels[c].get(*k)))?;
-                }
+            let (variant, set) = (i.to_string(), overrides_text(&v.overrides));
+            // The differences, in the same order as the values (the reports have the same
+            // shape when comparable).
+            let mut diffs: Vec<Estimate> = Vec::new();
+            if let Some(d) = &v.vs_baseline {
+                walk(d, per_interval, &mut |x| {
+                    diffs.push(*x.estimate);
+                    Ok(())
+                })?;
             }
-            for (g, grp) in report.groups.iter().enumerate() {
-                for (k, est) in &grp.kpis {
-                    row("group", &grp.name, k.name(), est, diff.as_ref().and_then(|d| d.groups[g].get(*k)))?;
-                }
-            }
+            let mut n = 0;
+            walk(&v.report, per_interval, &mut |x| {
+                let [mean, ci] = rounded(x.estimate);
+                let [dm, dc] = diffs.get(n).map_or([String::new(), String::new()], rounded);
+                n += 1;
+                out.row(&[
+                    &variant, &set, x.scope, &x.name, x.kpi, &mean, &ci, &dm, &dc, &x.start, &x.when[0], &x.when[1],
+                ])
+            })?;
         }
         Ok(())
     }
 }
 
-/// A paired difference of a share, in points: `+2.1 ± 0.4 pt`.
-fn signed(d: &Estimate) -> String {
+/// A paired difference with its sign: shares in points (`+2.1 ± 0.4 pt`), other values in
+/// their unit (`-3.2 s ± 0.8`).
+fn signed(d: &Estimate, unit: Unit) -> String {
     if !d.mean.is_finite() {
         return "–".into();
     }
-    let ci = if d.ci95.is_finite() { format!(" ± {:.1}", 100.0 * d.ci95) } else { String::new() };
-    format!("{:+.1}{ci} pt", 100.0 * d.mean)
+    if unit == Unit::Share {
+        let ci = if d.ci95.is_finite() { format!(" ± {:.1}", 100.0 * d.ci95) } else { String::new() };
+        return format!("{:+.1}{ci} pt", 100.0 * d.mean);
+    }
+    let v = value(d.mean, unit);
+    let v = if d.mean >= 0.0 { format!("+{v}") } else { v };
+    let ci = if d.ci95.is_finite() { format!(" ± {}", value(d.ci95, unit)) } else { String::new() };
+    format!("{v}{ci}")
 }
 
 fn overrides_text(set: &[(String, String)]) -> String {

@@ -203,10 +203,25 @@ fn kpi_tables(
 fn channels(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<bool> {
     let kpis: Vec<ChannelKpi> =
         ChannelKpi::ALL.iter().copied().filter(|&k| r.channels.iter().any(|c| c.get(k).is_some())).collect();
-    let labels: Vec<String> =
-        kpis.iter().map(|k| k.def().label.to_string()).chain(MISS_LABELS.iter().map(|s| s.to_string())).collect();
-    let columns: Vec<(String, Vec<String>)> =
-        r.channels.iter().map(|c| (channel_heading(c), channel_cells(r, c, &kpis))).collect();
+    if kpis.is_empty() {
+        return Ok(false);
+    }
+    // The misses come from the intervals (left out when another scope is chosen).
+    let misses = if r.intervals.is_empty() { 0 } else { MISS_LABELS.len() };
+    let labels: Vec<String> = kpis
+        .iter()
+        .map(|k| k.def().label.to_string())
+        .chain(MISS_LABELS.iter().take(misses).map(|s| s.to_string()))
+        .collect();
+    let columns: Vec<(String, Vec<String>)> = r
+        .channels
+        .iter()
+        .map(|c| {
+            let mut cells = channel_cells(r, c, &kpis);
+            cells.truncate(kpis.len() + misses);
+            (channel_heading(c), cells)
+        })
+        .collect();
     let any_low = columns.iter().flat_map(|c| &c.1).any(|cell| cell.ends_with(BELOW));
     kpi_tables(markup, out, "Channels", "channel", &labels, &columns)?;
     Ok(any_low)
@@ -250,6 +265,15 @@ fn types(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io
 fn issues(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     use crate::report::IssueOf;
     use crate::stats::kpi::IssueKpi;
+    // Issues differ from contacts only with triage features (repeats, deflection, an
+    // assistant, segments); otherwise first-contact resolution is only answered / offered,
+    // so the table is left out — unless KPIs were chosen and issue KPIs are among them.
+    let triage = [ChannelKpi::Repeat, ChannelKpi::Deflected, ChannelKpi::Contained];
+    let configured = !r.segments.is_empty() || r.channels.iter().any(|c| triage.iter().any(|&k| c.get(k).is_some()));
+    let chosen = r.issues.all.len() < IssueKpi::ALL.len();
+    if !configured && !chosen {
+        return Ok(());
+    }
     let multi: Vec<&str> = r.channels.iter().filter(|c| !c.types.is_empty()).map(|c| c.name.as_str()).collect();
     let shown: Vec<(IssueOf, &crate::report::Kpis<IssueKpi>)> = r
         .issues
@@ -259,7 +283,7 @@ fn issues(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> i
             IssueOf::Channel(c) => !multi.contains(&c.as_str()),
             _ => true,
         })
-        .filter(|(_, k)| k.get(IssueKpi::Issues).is_some_and(|e| e.mean > 0.0))
+        .filter(|(_, k)| k.get(IssueKpi::Issues).map_or(!k.is_empty(), |e| e.mean > 0.0))
         .collect();
     if shown.is_empty() {
         return Ok(());
@@ -368,6 +392,9 @@ fn forecast(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) ->
 fn groups(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let kpis: Vec<GroupKpi> =
         GroupKpi::ALL.iter().copied().filter(|&k| r.groups.iter().any(|g| g.get(k).is_some())).collect();
+    if kpis.is_empty() {
+        return Ok(());
+    }
     let labels: Vec<String> = kpis.iter().map(|k| k.def().label.to_string()).collect();
     let columns: Vec<(String, Vec<String>)> = r
         .groups

@@ -8,7 +8,9 @@
 
 pub mod erlang;
 mod run;
+mod select;
 pub mod staffing;
 pub mod sweep;
 
 pub use run::*;
+pub use select::{Scope, Selection, kpi_names};

@@ -7,7 +7,8 @@
 //! or `null` (each channel's own target) and `report` the plan's run (the JSON contract of
 //! a run).
 
-use super::Report;
+use super::run::Report;
+use super::select::{Scope, Selection};
 use crate::Error;
 use crate::plan::staffing::Plan;
 use crate::scenario::{Scenario, ServiceTarget};
@@ -28,6 +29,9 @@ pub struct StaffingReport {
     pub confidence: f64,
     /// One plan per target, in the order given.
     pub plans: Vec<PlanReport>,
+    /// The KPIs and scopes chosen (`--kpi`, `--scope`); absent: everything.
+    #[serde(default, skip_serializing_if = "Selection::is_everything")]
+    pub selection: Selection,
 }
 
 /// One optimised plan.
@@ -79,7 +83,22 @@ impl StaffingReport {
                     report: Report::from(&p.results),
                 })
                 .collect(),
+            selection: Selection::default(),
         }
+    }
+
+    /// The comparison narrowed to `sel` (see [`Report::select`]): each plan's run keeps its
+    /// intervals (the plan is read interval by interval) and the chosen KPIs, which its
+    /// tables and CSV then show beside the plan.
+    pub fn select(&mut self, sel: &Selection) {
+        let mut keep = sel.clone();
+        if !keep.scopes.is_empty() && !keep.scopes.contains(&Scope::Intervals) {
+            keep.scopes.push(Scope::Intervals);
+        }
+        for p in &mut self.plans {
+            p.report.select(&keep);
+        }
+        self.selection = sel.clone();
     }
 
     /// Reads the JSON result of a staffing comparison (what `ccsim staff --format json`

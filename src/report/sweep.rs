@@ -7,7 +7,8 @@
 //! every `{mean, ci95}` is the paired difference variant − baseline (`null` when the
 //! variant's channels, groups or intervals differ from the baseline's).
 
-use super::Report;
+use super::run::Report;
+use super::select::Selection;
 use crate::Error;
 use crate::base::serde_maps::pairs;
 use crate::plan::sweep::SweepResults;
@@ -39,6 +40,9 @@ pub struct SweepReport {
     pub baseline: usize,
     /// Every variant, in sweep order.
     pub variants: Vec<VariantReport>,
+    /// The KPIs and scopes chosen (`--kpi`, `--scope`); absent: everything.
+    #[serde(default, skip_serializing_if = "Selection::is_everything")]
+    pub selection: Selection,
 }
 
 impl SweepReport {
@@ -62,7 +66,20 @@ impl SweepReport {
                     }
                 })
                 .collect(),
+            selection: Selection::default(),
         }
+    }
+
+    /// The sweep narrowed to `sel` (see [`Report::select`]): every variant's report and
+    /// paired differences; its tables then show the chosen KPIs.
+    pub fn select(&mut self, sel: &Selection) {
+        for v in &mut self.variants {
+            v.report.select(sel);
+            if let Some(d) = &mut v.vs_baseline {
+                d.select(sel);
+            }
+        }
+        self.selection = sel.clone();
     }
 
     /// Reads the JSON result of a sweep (what `ccsim sweep --format json` writes).
