@@ -29,8 +29,11 @@ struct Column {
     unit: Unit,
     /// Also a column of paired differences.
     diff: bool,
-    get: Box<dyn Fn(&Report) -> Option<Estimate>>,
+    get: Reader,
 }
+
+/// How a column reads its value from a variant's report (or its differences).
+type Reader = Box<dyn Fn(&Report) -> Option<Estimate>>;
 
 /// The columns of the variants table, from the first variant's report and the selection.
 fn columns(sweep: &SweepReport, first: &Report) -> Vec<Column> {

@@ -88,14 +88,14 @@ impl Selection {
         let kpis = split(kpis);
         if let Some(bad) = kpis.iter().find(|k| !names.contains(&k.as_str())) {
             return Err(Error::Parameter {
-                name: "--kpi".into(),
+                name: "--kpi",
                 message: format!("`{bad}` is not a KPI; the KPIs are {}", names.join(", ")),
             });
         }
         let mut out = Vec::new();
         for s in split(scopes) {
             let scope = Scope::parse(&s).ok_or_else(|| Error::Parameter {
-                name: "--scope".into(),
+                name: "--scope",
                 message: format!(
                     "`{s}` is not a scope; the scopes are {}",
                     Scope::ALL.iter().map(|x| x.0).collect::<Vec<_>>().join(", ")
