@@ -5,6 +5,7 @@
 
 mod chart;
 mod common;
+mod compare;
 mod erlang;
 mod fit;
 mod merge;
@@ -76,6 +77,13 @@ enum Command {
         after_help = "Examples:\n  ccsim fit scenarios/history/contacts.csv --out fitted.toml\n  ccsim fit export.csv --out fitted.toml --column arrival=CallStart --column wait_s=QueueSecs --kind Web=chat --template current.toml"
     )]
     Fit(fit::Args),
+    /// Two saved runs side by side: every KPI of both and its difference B − A with a 95 %
+    /// interval, paired replication by replication when the runs share seed and
+    /// replications (common random numbers).
+    #[command(
+        after_help = "Examples:\n  ccsim run scenarios/retail-day.toml --format json -o now.json\n  ccsim run scenarios/retail-day.toml --set 'agents.phone team.staff=+1' --format json -o plus1.json\n  ccsim compare now.json plus1.json --kpi service_level,abandon_rate,cost"
+    )]
+    Compare(compare::Args),
     /// Analytic Erlang B, C and A formulas and minimum staffing.
     #[command(subcommand)]
     Erlang(erlang::Command),
@@ -102,6 +110,7 @@ where
         Command::Merge(a) => merge::main(&a),
         Command::Chart(a) => chart::main(&a),
         Command::Report(a) => report::main(&a),
+        Command::Compare(a) => compare::main(&a),
         Command::Fit(a) => fit::main(&a),
         Command::Erlang(c) => erlang::main(c),
     };

@@ -19,6 +19,7 @@
 
 #[cfg(feature = "charts")]
 pub mod charts;
+mod compare;
 mod csv;
 mod erlang;
 pub mod html;

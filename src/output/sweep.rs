@@ -9,8 +9,8 @@
 //!   occupancy, each group's cost, and each window's service level with its difference;
 //!   with `--kpi`, the chosen KPIs, each with its difference.
 
+use super::csv::exact;
 use super::csv::rounded;
-use super::run::walk;
 use super::text::{value, with_ci};
 use super::{Document, Markup, Rows};
 use crate::report::sweep::SweepReport;
@@ -177,18 +177,19 @@ impl Document for SweepReport {
             // shape when comparable).
             let mut diffs: Vec<Estimate> = Vec::new();
             if let Some(d) = &v.vs_baseline {
-                walk(d, per_interval, &mut |x| {
+                d.values(per_interval, &mut |x| {
                     diffs.push(*x.estimate);
-                    Ok(())
+                    Ok::<(), io::Error>(())
                 })?;
             }
             let mut n = 0;
-            walk(&v.report, per_interval, &mut |x| {
+            v.report.values(per_interval, &mut |x| {
                 let [mean, ci] = rounded(x.estimate);
                 let [dm, dc] = diffs.get(n).map_or([String::new(), String::new()], rounded);
                 n += 1;
+                let start = x.start.map_or(String::new(), exact);
                 out.row(&[
-                    &variant, &set, x.scope, &x.name, x.kpi, &mean, &ci, &dm, &dc, &x.start, &x.when[0], &x.when[1],
+                    &variant, &set, x.scope, &x.name, x.kpi, &mean, &ci, &dm, &dc, &start, &x.when[0], &x.when[1],
                 ])
             })?;
         }

@@ -55,6 +55,22 @@ pub struct Results {
     /// Per channel with forecast uncertainty: how the replications' demand factors and
     /// service levels went together.
     pub forecast: Vec<ForecastSpread>,
+    /// Each replication's whole-horizon values, for paired comparisons of saved runs (empty
+    /// beyond [`KEPT_REPLICATIONS`] replications).
+    pub replicated: Replicated,
+}
+
+/// Most replications whose values a run keeps one by one (their memory and JSON grow with
+/// them; beyond this many, intervals are narrow enough to compare runs unpaired).
+pub const KEPT_REPLICATIONS: u32 = 500;
+
+/// The whole-horizon values of every replication of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Replicated {
+    /// The KPI-vector slots kept ([`Layout::whole_horizon_slots`]).
+    pub slots: Vec<usize>,
+    /// Per replication in order, the value of each kept slot (NaN: undefined).
+    pub values: Vec<Vec<f64>>,
 }
 
 impl Results {
@@ -168,9 +184,15 @@ fn fold<R: Recorder>(variant: Variant, rep0: Option<&mut R>) -> Result<Results, 
     let mut factors = Accumulator::new(uncertain.len());
     let mut pairs = vec![Pairs::default(); uncertain.len()];
     let variants = std::slice::from_ref(&variant);
+    let keep = s.replications() <= KEPT_REPLICATIONS;
+    let slots = if keep { variant.layout.whole_horizon_slots() } else { Vec::new() };
+    let mut kept: Vec<Vec<f64>> = Vec::new();
     let mut each = |r: u64, k: &[Vec<f64>]| {
         let k = &k[0];
         acc.push(k);
+        if keep {
+            kept.push(slots.iter().map(|&i| k[i]).collect());
+        }
         if !uncertain.is_empty() {
             let f: Vec<f64> = uncertain.iter().map(|&c| demand_factor(model, r, c)).collect();
             for (j, &c) in uncertain.iter().enumerate() {
@@ -191,5 +213,6 @@ fn fold<R: Recorder>(variant: Variant, rep0: Option<&mut R>) -> Result<Results, 
         .map(|(j, &c)| ForecastSpread { channel: c, demand_factor: factors[j], service_level_share: pairs[j].r2() })
         .collect();
     let Variant { model, layout } = variant;
-    Ok(Results { model, layout, estimates: acc.finish(), forecast })
+    let replicated = Replicated { slots, values: kept };
+    Ok(Results { model, layout, estimates: acc.finish(), forecast, replicated })
 }

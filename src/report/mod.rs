@@ -6,6 +6,7 @@
 //! A report is built from the checked scenario, the KPI layout and the estimates alone
 //! ([`Report::new`]): it knows nothing of the engine.
 
+pub mod compare;
 pub mod erlang;
 mod run;
 mod select;

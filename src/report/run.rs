@@ -9,6 +9,7 @@
 use crate::Error;
 use crate::base::serde_maps::{Named, named, nan_if_null, pairs};
 use crate::base::time::Weekday;
+use crate::base::time::{DAY, format_when};
 use crate::data::history::Observed;
 use crate::scenario::{ChannelKind, Scenario, ServiceTarget};
 use crate::stats::IssueScope;
@@ -165,6 +166,24 @@ pub struct Report {
     /// KPIs over each window's intervals.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<WindowReport>,
+    /// Each replication's value of every whole-horizon and window KPI, in the order of the
+    /// CSV (runs of at most [`KEPT_REPLICATIONS`](crate::plan::run::KEPT_REPLICATIONS)
+    /// replications): what `ccsim compare` pairs two saved runs by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_replication: Vec<ReplicationValues>,
+}
+
+/// One KPI of one scope, replication by replication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationValues {
+    /// Its scope, as in the CSV (`channel`, `type`, `group`, `window`, …).
+    pub scope: String,
+    /// Its subject, as in the CSV.
+    pub name: String,
+    /// The KPI's name.
+    pub kpi: String,
+    /// Its value in each replication, in order (`null`: undefined there).
+    pub values: Vec<Option<f64>>,
 }
 
 /// The KPIs of every channel and group over one reporting window (its counted intervals
@@ -603,6 +622,7 @@ impl Report {
             forecast: Vec::new(),
             actuals: Vec::new(),
             windows: window_reports(s, l, est),
+            per_replication: Vec::new(),
             events: s
                 .events()
                 .iter()
@@ -781,6 +801,127 @@ fn segment_reports(s: &Scenario, l: &Layout, est: &[Estimate]) -> Vec<SegmentRep
 
 /// The report of a finished run: its estimates arranged by scope, with how its forecast
 /// uncertainty played out.
+/// One value of a report, as a tidy row describes it.
+pub struct Value<'a> {
+    /// `channel`, `type`, `interval`, `window`, … (see `csv.rs`).
+    pub scope: &'static str,
+    /// The channel, group, `channel/type`, segment, … it belongs to.
+    pub name: String,
+    /// Interval or window start (s), day number for backlog, t for the wait distribution;
+    /// `None` for totals.
+    pub start: Option<f64>,
+    /// The KPI's name.
+    pub kpi: &'a str,
+    /// Its estimate.
+    pub estimate: &'a Estimate,
+    /// Day and time (an interval's weekday and clock; a window's days and clock).
+    pub when: [String; 2],
+}
+
+impl Report {
+    /// Every value of the report, in the order of a run's CSV, told to `each` (which may stop
+    /// the walk with an error); `per_interval`: with the per-interval scopes (intervals,
+    /// group intervals, backlog, wait distribution).
+    ///
+    /// # Errors
+    ///
+    /// The first error of `each`.
+    pub fn values<E>(&self, per_interval: bool, each: &mut dyn FnMut(Value) -> Result<(), E>) -> Result<(), E> {
+        let r = self;
+        let start_day = r.start_day;
+        let clock = |t: f64| -> [String; 2] {
+            let w = format_when(t, start_day);
+            let (d, c) = w.split_once(' ').unwrap_or((&w, ""));
+            [d.to_string(), c.to_string()]
+        };
+        let none = || [String::new(), String::new()];
+        let mut row =
+            |scope: &'static str, name: String, start: Option<f64>, kpi: &str, e: &Estimate, when: [String; 2]| {
+                each(Value { scope, name, start, kpi, estimate: e, when })
+            };
+        for c in &r.channels {
+            for (k, e) in &c.kpis {
+                row("channel", c.name.clone(), None, k.name(), e, none())?;
+            }
+            for t in &c.types {
+                for (k, e) in &t.kpis {
+                    row("type", format!("{}/{}", c.name, t.name), None, k.name(), e, none())?;
+                }
+            }
+        }
+        for g in &r.groups {
+            for (k, e) in &g.kpis {
+                row("group", g.name.clone(), None, k.name(), e, none())?;
+            }
+            for (c, e) in &g.handled {
+                row("handled", g.name.clone(), None, c, e, none())?;
+            }
+        }
+        if per_interval {
+            for i in &r.intervals {
+                for (k, e) in &i.kpis {
+                    row("interval", i.channel.clone(), Some(i.start_s), k.name(), e, clock(i.start_s))?;
+                }
+            }
+            for i in &r.group_intervals {
+                for (k, e) in &i.kpis {
+                    row("group_interval", i.group.clone(), Some(i.start_s), k.name(), e, clock(i.start_s))?;
+                }
+            }
+            for b in &r.backlog {
+                for (d, e) in b.days.iter().enumerate() {
+                    let [day, _] = clock(d as f64 * DAY);
+                    row(
+                        "backlog",
+                        b.channel.clone(),
+                        Some((d + 1) as f64),
+                        "waiting_end_of_day",
+                        e,
+                        [day, String::new()],
+                    )?;
+                }
+            }
+            for c in &r.channels {
+                for p in &c.wait_above {
+                    row("wait_above", c.name.clone(), Some(p.t_s), "wait_above", &p.share, none())?;
+                }
+            }
+        }
+        for (of, kpis) in r.issues.scopes() {
+            let scope = match of {
+                IssueOf::All => "issues",
+                IssueOf::Channel(_) => "channel_issues",
+                IssueOf::Type(..) => "type_issues",
+                IssueOf::Segment(_) => "segment_issues",
+            };
+            for (k, e) in kpis {
+                row(scope, of.name(), None, k.name(), e, none())?;
+            }
+        }
+        for w in &r.windows {
+            let when = [w.days.clone(), w.clock.clone()];
+            for (name, kpis) in &w.channels {
+                for (k, e) in kpis {
+                    row("window", name.clone(), Some(w.start_s), k.name(), e, when.clone())?;
+                }
+            }
+            for (name, kpis) in &w.groups {
+                for (k, e) in kpis {
+                    row("group_window", name.clone(), Some(w.start_s), k.name(), e, when.clone())?;
+                }
+            }
+        }
+        for g in &r.segments {
+            for (c, kpis) in &g.channels {
+                for (k, e) in kpis {
+                    row("segment", format!("{}/{c}", g.name), None, k.name(), e, none())?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl From<&crate::plan::run::Results> for Report {
     fn from(results: &crate::plan::run::Results) -> Report {
         let s = &results.model.scenario;
@@ -799,8 +940,32 @@ impl From<&crate::plan::run::Results> for Report {
                 }
             })
             .collect();
+        r.per_replication = replication_values(s, &results.layout, &results.replicated);
         r
     }
+}
+
+/// The values `kept` of every replication, labelled as the report labels its values: a
+/// report of the slot numbers themselves tells which slot each value comes from.
+fn replication_values(s: &Scenario, l: &Layout, kept: &crate::plan::run::Replicated) -> Vec<ReplicationValues> {
+    if kept.values.is_empty() {
+        return Vec::new();
+    }
+    let slot = |i: usize| Estimate { mean: i as f64, ci95: f64::NAN, n: 0, sd: f64::NAN };
+    let labels = Report::new(s, l, &(0..l.len()).map(slot).collect::<Vec<_>>());
+    let mut out = Vec::new();
+    let _ = labels.values(false, &mut |v| {
+        if let Ok(j) = kept.slots.binary_search(&(v.estimate.mean as usize)) {
+            out.push(ReplicationValues {
+                scope: v.scope.to_owned(),
+                name: v.name,
+                kpi: v.kpi.to_owned(),
+                values: kept.values.iter().map(|r| Some(r[j]).filter(|x| !x.is_nan())).collect(),
+            });
+        }
+        Ok::<(), ()>(())
+    });
+    out
 }
 
 #[cfg(test)]

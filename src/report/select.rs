@@ -198,6 +198,17 @@ impl Report {
             self.group_intervals.clear();
             self.backlog.clear();
         }
+        self.per_replication.retain(|v| {
+            let scope = match v.scope.as_str() {
+                "channel" => Scope::Channels,
+                "type" => Scope::Types,
+                "group" | "handled" => Scope::Groups,
+                "window" | "group_window" => Scope::Windows,
+                "segment" => Scope::Segments,
+                _ => Scope::Issues,
+            };
+            sel.shows(scope) && (sel.shows_kpi(&v.kpi) || v.scope == "handled" && sel.shows_kpi("handled"))
+        });
         if sel.shows(Scope::Windows) {
             for w in &mut self.windows {
                 w.channels.iter_mut().for_each(|(_, k)| sel.keep(k));

@@ -567,6 +567,19 @@ impl Layout {
         self.issues_at + row * NI + k as usize
     }
 
+    /// The slots of every value over the whole counted horizon or a window (channels,
+    /// groups, handled contacts, types, segments, issues, windows), increasing: those a
+    /// run keeps per replication ([`crate::plan::run::Results::replicated`]); the
+    /// per-interval ones, the backlog and the wait distribution are left out.
+    pub fn whole_horizon_slots(&self) -> Vec<usize> {
+        (0..self.channel_interval_at)
+            .chain(self.group_at..self.group_interval_at)
+            .chain(self.handled_at..self.backlog_at)
+            .chain(self.types_at..self.wait_at)
+            .chain(self.segments_at..self.len)
+            .collect()
+    }
+
     /// KPI `k` of channel `c` over reporting window `w`.
     pub fn window_channel(&self, w: usize, c: usize, k: ChannelKpi) -> usize {
         self.windows_at + w * (self.channels * NC + self.groups * NGI) + c * NC + k as usize
@@ -581,6 +594,18 @@ impl Layout {
     pub fn issue_type(&self, c: usize, t: usize) -> IssueScope {
         IssueScope::Type(self.type_offset[c] + t)
     }
+}
+
+/// The label and unit of the KPI called `name`, from whichever catalogue has it (channel
+/// first, then group, group-interval and issue KPIs).
+pub fn label_and_unit(name: &str) -> Option<(&'static str, Unit)> {
+    ChannelKpi::ALL
+        .iter()
+        .find(|k| k.name() == name)
+        .map(|k| (k.def().label, k.def().unit))
+        .or_else(|| GroupKpi::ALL.iter().find(|k| k.name() == name).map(|k| (k.def().label, k.def().unit)))
+        .or_else(|| GroupIntervalKpi::ALL.iter().find(|k| k.name() == name).map(|k| (k.def().label, k.def().unit)))
+        .or_else(|| IssueKpi::ALL.iter().find(|k| k.name() == name).map(|k| (k.def().label, k.def().unit)))
 }
 
 /// Points of the wait distribution reported per channel: P(wait > t) at t = 0, s, 2s, …,

@@ -1086,6 +1086,10 @@ fn without_announcement_kpis(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(o) => {
             o.retain(|k, _| !names.contains(&k.as_str()));
+            // Their values replication by replication too.
+            if let Some(serde_json::Value::Array(rows)) = o.get_mut("per_replication") {
+                rows.retain(|r| !r["kpi"].as_str().is_some_and(|k| names.contains(&k)));
+            }
             o.values_mut().for_each(without_announcement_kpis);
         }
         serde_json::Value::Array(a) => a.iter_mut().for_each(without_announcement_kpis),
@@ -1276,6 +1280,10 @@ fn neutral_triage_fields_change_nothing() {
         let seg = b.as_object_mut().unwrap().shift_remove("segments");
         assert!(seg.is_some());
         b["issues"].as_object_mut().unwrap().shift_remove("segments");
+        b["per_replication"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| !r["scope"].as_str().is_some_and(|s| s.starts_with("segment")));
         assert_eq!(a, b, "{name}");
     }
 }
@@ -1350,4 +1358,47 @@ fn windows_reduce_to_the_horizon_and_to_intervals() {
         week.channels[0].1.get(ChannelKpi::ServiceLevel).unwrap(),
     );
     assert_eq!((a.mean, a.ci95), (b.mean, b.ci95), "the JSON reads back");
+}
+
+/// `compare` of two saved runs that share seed and replications pairs them replication by
+/// replication: its differences are exactly the sweep's paired differences of the same two
+/// variants (computed by another path, the sweep's fold); a run compared with itself
+/// differs by 0 ± 0; runs with other seeds are compared unpaired, and say so.
+#[test]
+fn compare_pairs_saved_runs_like_a_sweep() {
+    use ccsim::plan::sweep::Study;
+    use ccsim::report::compare::compare;
+    use ccsim::report::sweep::SweepReport;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/single-queue.toml");
+    let base = Scenario::load(path.as_ref()).unwrap().with_replications(12).unwrap();
+    let saved = |staff: &str| -> Report {
+        let r = run(base.with_overrides(&[("agents.team.staff", staff)]).unwrap(), &RunOptions::default()).unwrap();
+        let mut json = Vec::new();
+        ccsim::output::Format::Json.write(&r.report(), Default::default(), &mut json).unwrap();
+        Report::from_json(std::str::from_utf8(&json).unwrap()).unwrap()
+    };
+    let (a, b) = (saved("10"), saved("11"));
+    let c = compare(&a, "a.json", &b, "b.json");
+    assert!(c.unpaired_because.is_none(), "{:?}", c.unpaired_because);
+    let sweep = SweepReport::new(
+        &Study::new(base.clone(), &["agents.team.staff=10,11".into()], false, None).unwrap().run(|_, _| {}).unwrap(),
+    );
+    let diffs = sweep.variants[1].vs_baseline.as_ref().unwrap();
+    let mut checked = 0;
+    for k in [ChannelKpi::ServiceLevel, ChannelKpi::AsaS, ChannelKpi::AbandonRate, ChannelKpi::Occupancy] {
+        let v = c.values.iter().find(|v| v.scope == "channel" && v.kpi == k.name()).unwrap();
+        let want = diffs.channels[0].get(k).unwrap();
+        assert!(v.paired, "{k:?}");
+        assert!((v.diff.mean - want.mean).abs() <= 1e-9 * (1.0 + want.mean.abs()), "{k:?}: {:?} vs {want:?}", v.diff);
+        assert!((v.diff.ci95 - want.ci95).abs() <= 1e-9 * (1.0 + want.ci95), "{k:?}: {:?} vs {want:?}", v.diff);
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+    let same = compare(&a, "a.json", &a, "a.json");
+    assert!(same.values.iter().all(|v| !v.diff.mean.is_finite() || (v.diff.mean == 0.0 && v.diff.ci95 == 0.0)));
+    let mut other = a.clone();
+    other.seed += 1;
+    let unpaired = compare(&a, "a.json", &other, "other.json");
+    assert!(unpaired.unpaired_because.as_deref().is_some_and(|w| w.contains("differ in seed")));
+    assert!(unpaired.values.iter().all(|v| !v.paired));
 }

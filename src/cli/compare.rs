@@ -1,0 +1,44 @@
+//! `ccsim compare`: two saved runs side by side, every KPI's difference with its interval.
+
+use super::common::{OutputArgs, check_output};
+use ccsim::Error;
+use ccsim::report::compare::compare;
+use ccsim::report::{Report, Selection};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Run A's JSON result (`ccsim run --format json`).
+    a: PathBuf,
+    /// Run B's JSON result; differences are B − A.
+    b: PathBuf,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Compare only these KPIs (comma-separated or repeated), such as service_level,cost.
+    #[arg(long = "kpi", value_name = "KPI")]
+    kpis: Vec<String>,
+    /// Compare only these scopes: channels, types, segments, groups, issues, windows.
+    #[arg(long = "scope", value_name = "SCOPE")]
+    scopes: Vec<String>,
+}
+
+/// A run's result read from `path`, its errors naming the file.
+fn read(path: &PathBuf) -> Result<Report, Error> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: file.clone(), source })?;
+    Report::from_json(&text).map_err(|m| Error::Input(format!("{file}: {m}")))
+}
+
+pub fn main(a: &Args) -> Result<(), Error> {
+    a.output.runs_only()?;
+    let selection = Selection::parse(&a.kpis, &a.scopes)?;
+    if let Some(out) = &a.output.output {
+        check_output(out, &a.a)?;
+        check_output(out, &a.b)?;
+    }
+    let (mut ra, mut rb) = (read(&a.a)?, read(&a.b)?);
+    ra.select(&selection);
+    rb.select(&selection);
+    let doc = compare(&ra, &a.a.display().to_string(), &rb, &a.b.display().to_string());
+    a.output.write(&doc, Default::default())
+}
