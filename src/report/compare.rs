@@ -65,6 +65,11 @@ pub struct Comparison {
     pub values: Vec<Compared>,
 }
 
+/// A value's key: scope, name, KPI.
+type Key = (String, String, String);
+/// A value with its key: its estimate and start.
+type Keyed = (Key, (Estimate, Option<f64>));
+
 /// The KPIs of `a` and `b` (read from `a_file` and `b_file`) side by side, with their
 /// differences B − A.
 pub fn compare(a: &Report, a_file: &str, b: &Report, b_file: &str) -> Comparison {
@@ -90,7 +95,7 @@ pub fn compare(a: &Report, a_file: &str, b: &Report, b_file: &str) -> Comparison
     };
     let pairing = unpaired_because.is_none();
     let mut rows: Vec<(String, String, String, Option<f64>)> = Vec::new();
-    let mut values_of = |r: &Report| -> Vec<((String, String, String), (Estimate, Option<f64>))> {
+    let mut values_of = |r: &Report| -> Vec<Keyed> {
         let mut out = Vec::new();
         let _ = r.values(false, &mut |v| {
             let key = (v.scope.to_owned(), v.name.clone(), v.kpi.to_owned());
@@ -103,10 +108,10 @@ pub fn compare(a: &Report, a_file: &str, b: &Report, b_file: &str) -> Comparison
         out
     };
     let (in_a, in_b) = (values_of(a), values_of(b));
-    let find = |list: &[((String, String, String), (Estimate, Option<f64>))], k: &(String, String, String)| {
+    let find = |list: &[Keyed], k: &Key| {
         list.iter().find(|x| &x.0 == k).map(|x| x.1.0)
     };
-    let reps = |r: &Report, k: &(String, String, String)| {
+    let reps = |r: &Report, k: &Key| {
         r.per_replication.iter().find(|v| (&v.scope, &v.name, &v.kpi) == (&k.0, &k.1, &k.2)).cloned()
     };
     let values = rows
