@@ -38,16 +38,18 @@ pub fn variants(axes: &[Axis], zip: bool) -> Result<Vec<Vec<(String, String)>>, 
         return Err(Error::Input("a sweep needs at least one --set PATH=V1,V2,…".into()));
     }
     if zip {
-        let n = axes[0].values.len();
-        if let Some(a) = axes.iter().find(|a| a.values.len() != n) {
+        // An axis of one value holds it constant across the zipped ones.
+        let n = axes.iter().map(|a| a.values.len()).max().unwrap_or(1);
+        let longest = axes.iter().find(|a| a.values.len() == n).map_or("", |a| a.path.as_str());
+        if let Some(a) = axes.iter().find(|a| a.values.len() != n && a.values.len() != 1) {
             return Err(Error::Input(format!(
-                "--zip pairs values one by one, but `{}` has {} values and `{}` has {n}",
+                "--zip pairs values one by one, but `{}` has {} values and `{longest}` has {n} (an axis of one value is held constant)",
                 a.path,
                 a.values.len(),
-                axes[0].path
             )));
         }
-        return Ok((0..n).map(|i| axes.iter().map(|a| (a.path.clone(), a.values[i].clone())).collect()).collect());
+        let at = |a: &Axis, i: usize| if a.values.len() == 1 { a.values[0].clone() } else { a.values[i].clone() };
+        return Ok((0..n).map(|i| axes.iter().map(|a| (a.path.clone(), at(a, i))).collect()).collect());
     }
     let total = axes.iter().try_fold(1usize, |acc, a| acc.checked_mul(a.values.len()));
     match total {
@@ -276,6 +278,10 @@ mod tests {
         assert!(variants(&[a.clone(), b], true).is_err(), "zip needs equal lengths");
         let z = variants(&[a.clone(), Axis::parse("c=p,q").unwrap()], true).unwrap();
         assert_eq!(z.len(), 2);
+        // One value is held constant across the zipped axes.
+        let held = variants(&[a.clone(), Axis::parse("k=0.8").unwrap()], true).unwrap();
+        assert_eq!(held.len(), 2);
+        assert_eq!(held[1], vec![("a".to_string(), "2".to_string()), ("k".to_string(), "0.8".to_string())]);
         assert!(variants(&[], false).is_err());
     }
 }

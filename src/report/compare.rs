@@ -108,9 +108,7 @@ pub fn compare(a: &Report, a_file: &str, b: &Report, b_file: &str) -> Comparison
         out
     };
     let (in_a, in_b) = (values_of(a), values_of(b));
-    let find = |list: &[Keyed], k: &Key| {
-        list.iter().find(|x| &x.0 == k).map(|x| x.1.0)
-    };
+    let find = |list: &[Keyed], k: &Key| list.iter().find(|x| &x.0 == k).map(|x| x.1.0);
     let reps = |r: &Report, k: &Key| {
         r.per_replication.iter().find(|v| (&v.scope, &v.name, &v.kpi) == (&k.0, &k.1, &k.2)).cloned()
     };

@@ -64,9 +64,13 @@ impl Axis {
                         .max()
                         .unwrap_or(0);
                     let scale = 10f64.powi(decimals.min(12) as i32);
+                    // A range written with a sign (`+0..=9`) stays relative: plan arithmetic
+                    // (`+N`) on every value.
+                    let relative = a_text.starts_with('+');
                     values.extend((0..count as usize).map(|i| {
                         let v = ((a + i as f64 * step) * scale).round() / scale;
-                        crate::base::time::format_number(v)
+                        let text = crate::base::time::format_number(v);
+                        if relative { format!("+{text}") } else { text }
                     }));
                 }
             }
@@ -132,7 +136,7 @@ pub(crate) fn saved_sweep(ck: &mut Check, sp: &FieldPath, sw: &RawSweep) -> Save
     }
     let zip = sw.zip.unwrap_or(false);
     let variants = if zip {
-        lens.first().copied().unwrap_or(0)
+        lens.iter().copied().max().unwrap_or(0)
     } else {
         lens.iter().try_fold(1usize, |a, &n| a.checked_mul(n)).unwrap_or(usize::MAX)
     };
@@ -164,6 +168,8 @@ mod tests {
         assert_eq!(Axis::parse("s={ per_interval = [3, 4] },5").unwrap().values, ["{ per_interval = [3, 4] }", "5"]);
         assert!(Axis::parse("x=0..=1e20").is_err() && Axis::parse("x=0..=1:1e-300").is_err(), "too many values");
         assert_eq!(Axis::parse("c.w.within=20s,30s").unwrap().values, ["20s", "30s"]);
+        // A signed range stays relative (plan arithmetic on each value).
+        assert_eq!(Axis::parse("agents.team.staff=+0..=2").unwrap().values, ["+0", "+1", "+2"]);
         for bad in ["x=5..=4", "x=1..=2:0", "x=a..=b", "=3", "x=1,,2", "noequals"] {
             assert!(Axis::parse(bad).is_err(), "{bad}");
         }

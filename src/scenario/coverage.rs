@@ -126,7 +126,13 @@ fn fluid_backlog_peak(ch: &Channel, servers: &[&AgentGroup], horizon: f64) -> Op
 
 /// Plans that are legal but almost certainly mistakes, each at the field to look at
 /// (`raw`: the channels as written, to point at their `open` or `arrivals`).
-pub(crate) fn plan_warnings(raw: &[RawChannel], channels: &[Channel], groups: &[AgentGroup], ctx: &Ctx) -> Errors {
+pub(crate) fn plan_warnings(
+    raw: &[RawChannel],
+    channels: &[Channel],
+    groups: &[AgentGroup],
+    ctx: &Ctx,
+    warmup: f64,
+) -> Errors {
     let mut w = Check::default();
     let root = FieldPath::root();
     if channels.iter().all(|c| c.arrivals.expected(0.0, ctx.horizon) <= 0.0) {
@@ -141,6 +147,7 @@ pub(crate) fn plan_warnings(raw: &[RawChannel], channels: &[Channel], groups: &[
         unstaffed(&mut w, ctx, at, ch, &servers_of(groups, c));
         target_warnings(&mut w, &p, ch);
     }
+    return_reach(&mut w, channels, ctx, warmup);
     for (g, grp) in groups.iter().enumerate() {
         if grp.shrinkage >= 0.6 {
             w.err(
@@ -154,6 +161,44 @@ pub(crate) fn plan_warnings(raw: &[RawChannel], channels: &[Channel], groups: &[
         }
     }
     w.errors
+}
+
+/// Returns that take long against the horizon: the first counted days miss the returns of
+/// issues opened before the run began unless the warm-up lasts a few return delays, and the
+/// last days miss those due after the horizon unless many delays are counted. A warning at
+/// `horizon` (or `warmup`) naming the slowest return.
+fn return_reach(w: &mut Check, channels: &[Channel], ctx: &Ctx, warmup: f64) {
+    let slowest = channels
+        .iter()
+        .flat_map(|c| c.types.iter().map(move |t| (c, t)))
+        .filter(|(_, t)| t.resolution.fcr < 1.0 || t.assistant.as_ref().is_some_and(|a| a.recontact > 0.0))
+        .filter_map(|(c, t)| t.resolution.returns.as_ref().map(|r| (c, t, r.after.mean())))
+        .fold(None, |best: Option<(&Channel, _, f64)>, x| if best.is_none_or(|b| x.2 > b.2) { Some(x) } else { best });
+    let Some((c, t, delay)) = slowest else { return };
+    let who = if c.types.len() > 1 { format!("`{}/{}`", c.name, t.name) } else { format!("`{}`", c.name) };
+    let counted = ctx.horizon - warmup;
+    let root = FieldPath::root();
+    if warmup < 3.0 * delay {
+        w.err(
+            root.key("warmup"),
+            format!(
+                "is {}, but unresolved customers of {who} come back after {} on average: the first counted days lack the returns of issues opened before the run, so repeat load is too low there; use a warm-up of at least {} (three return delays)",
+                format_duration(warmup),
+                format_duration(delay),
+                format_duration(3.0 * delay)
+            ),
+        );
+    } else if counted < 5.0 * delay {
+        w.err(
+            root.key("horizon"),
+            format!(
+                "counts {} after the warm-up, but unresolved customers of {who} come back after {} on average: returns due after the horizon are never offered, so the last days carry too little repeat load; count at least {} (five return delays)",
+                format_duration(counted),
+                format_duration(delay),
+                format_duration(5.0 * delay)
+            ),
+        );
+    }
 }
 
 /// Contacts that arrive while no group serving their channel is scheduled: a warning at

@@ -92,7 +92,7 @@ pub(crate) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
     if !ck.errors.is_empty() {
         return Err(ck.errors);
     }
-    let mut warnings = plan_warnings(&raw.channel, &channels, &groups, &ctx);
+    let mut warnings = plan_warnings(&raw.channel, &channels, &groups, &ctx, warmup);
     warnings.extend(event_warnings);
     warnings.extend(closed_event_warnings(&raw.event, &events, &channels));
     let scenario = Scenario {

@@ -771,6 +771,60 @@ fn compare_two_saved_runs() {
     assert!(err.contains(&scenario), "{err}");
 }
 
+/// Shell words of a command line written in help text (single and double quotes).
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
+    for ch in line.chars() {
+        match (quote, ch) {
+            (None, '\'' | '"') => (quote, any) = (Some(ch), true),
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => {
+                if any {
+                    words.push(std::mem::take(&mut word));
+                    any = false;
+                }
+            }
+            (_, c) => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        words.push(word);
+    }
+    words
+}
+
+/// The examples in `ccsim sweep --help` run as written (with two replications), including
+/// the one whose group name has a space.
+#[test]
+fn sweep_help_examples_run() {
+    let help = String::from_utf8_lossy(&ccsim(&["sweep", "--help"]).stdout).to_string();
+    let examples: Vec<Vec<String>> = help
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("ccsim sweep "))
+        .map(|l| shell_words(l).into_iter().skip(1).collect())
+        .collect();
+    assert!(examples.len() >= 3 && examples.iter().any(|e| e.iter().any(|w| w.contains("phone team"))), "{help}");
+    let dir = tmp_dir().join("sweep-help");
+    std::fs::create_dir_all(&dir).unwrap();
+    for mut args in examples {
+        for w in &mut args {
+            if w.starts_with("scenarios/") {
+                *w = Path::new(env!("CARGO_MANIFEST_DIR")).join(&*w).display().to_string();
+            } else if w.ends_with(".csv") {
+                *w = dir.join(&*w).display().to_string();
+            }
+        }
+        args.extend(["-r".to_string(), "2".into()]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = ccsim(&refs);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
 /// A channel's own handle time is checked once, even when every type has its own.
 #[test]
 fn channel_distribution_is_checked_once() {
@@ -907,7 +961,7 @@ fn sweeps() {
         (vec!["--set", "agents.team.staff=1..=3:0"], "the step must be > 0"),
         (vec!["--set", "agents.team.staff=9,10", "--baseline", "2"], "--baseline 2: there are 2 variants"),
         (vec!["--set", "agents.tem.staff=9,10"], "no entry `tem`"),
-        (vec!["--set", "a=1,2", "--set", "b=1", "--zip"], "--zip pairs values one by one"),
+        (vec!["--set", "a=1,2", "--set", "b=1,2,3", "--zip"], "--zip pairs values one by one"),
         (vec![], "give axes with --set"),
     ] {
         assert_refused(&[&["sweep", f.as_str()], &args[..]].concat(), message);
