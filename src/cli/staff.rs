@@ -25,7 +25,8 @@ pub struct Args {
     /// Largest abandon rate allowed in any interval, such as 5%.
     #[arg(long, value_parser = share_arg)]
     max_abandon: Option<f64>,
-    /// Confidence with which every interval must meet its target.
+    /// Confidence with which every interval must meet its target, from 0.5 (the mean meets
+    /// it) to below 1.
     #[arg(long, default_value_t = 0.95)]
     confidence: f64,
     /// Write the scenario with the plan filled in (runnable as is); with several targets,

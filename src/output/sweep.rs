@@ -46,6 +46,7 @@ fn columns(sweep: &SweepReport, first: &Report) -> Vec<Column> {
         ChannelKpi::BalkRate,
         ChannelKpi::PromiseKept,
         ChannelKpi::Occupancy,
+        ChannelKpi::AbandonCost,
     ];
     let mut cols = Vec::new();
     if sel.shows(Scope::Channels) {
@@ -58,7 +59,7 @@ fn columns(sweep: &SweepReport, first: &Report) -> Vec<Column> {
                     subject: ch.name.clone(),
                     label: k.def().label,
                     unit: k.def().unit,
-                    diff: chosen.is_some() || k == ChannelKpi::ServiceLevel,
+                    diff: chosen.is_some() || matches!(k, ChannelKpi::ServiceLevel | ChannelKpi::AbandonCost),
                     get: Box::new(move |r: &Report| r.channels.get(c).and_then(|x| x.get(k))),
                 });
             }

@@ -43,7 +43,7 @@ pub struct Goal {
     pub target: Option<ServiceTarget>,
     /// Largest abandon rate allowed in any interval, if any.
     pub max_abandon: Option<f64>,
-    /// Confidence of "meets the target", in (0.5, 1).
+    /// Confidence of "meets the target", in [0.5, 1): 0.5 asks the mean to meet it.
     pub confidence: f64,
     /// Largest number of simulation rounds.
     pub max_rounds: usize,
@@ -122,7 +122,8 @@ fn misses(results: &Results, goal: &Goal) -> Vec<usize> {
                 return false;
             }
             let bound = |e: crate::stats::summary::Estimate| -> f64 {
-                if e.n < 2 || !e.sd.is_finite() {
+                // At confidence 0.5 the mean itself must meet the target.
+                if e.n < 2 || !e.sd.is_finite() || goal.confidence == 0.5 {
                     return 0.0;
                 }
                 student_t_quantile(goal.confidence, f64::from(e.n) - 1.0) * e.se()
@@ -207,9 +208,9 @@ fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
 /// [`Error::Run`] when no plan meets every target within the rounds allowed.
 pub fn optimise(base: &Scenario, goal: &Goal, mut progress: impl FnMut(usize)) -> Result<Plan, Error> {
     let g = base.groups().get(goal.group).ok_or_else(|| Error::Input("no such group".into()))?;
-    if !(goal.confidence > 0.5 && goal.confidence < 1.0) {
+    if !(goal.confidence >= 0.5 && goal.confidence < 1.0) {
         return Err(Error::Input(format!(
-            "--confidence must be between 0.5 and 1 (exclusive), got {}",
+            "--confidence must be from 0.5 (the mean meets the target) to below 1, got {}",
             goal.confidence
         )));
     }

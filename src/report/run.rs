@@ -533,8 +533,21 @@ impl Report {
     ///
     /// As [`Report::from_json`].
     pub fn from_value(doc: serde_json::Value) -> Result<Report, Error> {
-        if doc.get("variants").is_some() {
-            return Err(Error::Input("this is a sweep's result, not a run's".into()));
+        let other = if doc.get("variants").is_some() {
+            Some("a sweep's result (`ccsim sweep --format json`); its charts: `ccsim chart FILE --out DIR`")
+        } else if doc.get("plans").is_some() {
+            Some("a staffing result (`ccsim staff --format json`); its chart: `ccsim chart FILE --out DIR`")
+        } else if doc.get("format").and_then(|f| f.as_str()).is_some_and(|f| f.starts_with("ccsim partial sweep")) {
+            Some("a shard's part of a sweep; `ccsim merge` combines the parts into the sweep's result")
+        } else if doc.get("a").is_some() && doc.get("b").is_some() && doc.get("values").is_some() {
+            Some("a comparison of two runs (`ccsim compare --format json`)")
+        } else {
+            None
+        };
+        if let Some(what) = other {
+            return Err(Error::Input(format!(
+                "this is {what}; this command takes a run's result, as `ccsim run --format json` writes it"
+            )));
         }
         crate::base::serde_maps::read_json(doc).map_err(|e| Error::Input(format!("not a run's result: {e}")))
     }

@@ -23,7 +23,7 @@ pub struct StaffingReport {
     pub replications: u32,
     /// Seed of every run.
     pub seed: u64,
-    /// Confidence with which every interval meets its target, in (0.5, 1) (not written:
+    /// Confidence with which every interval meets its target, in [0.5, 1) (not written:
     /// NaN when read back).
     #[serde(skip, default = "crate::base::serde_maps::nan")]
     pub confidence: f64,

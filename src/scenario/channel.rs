@@ -35,6 +35,7 @@ with_type_fields! {
         pub announce: Option<RawAnnounce>,
         pub reaction: Option<RawReaction>,
         pub preemptive: Option<bool>,
+        pub cost_per_abandoned: Option<f64>,
         ..what_follows,
     }
 }
@@ -83,6 +84,9 @@ pub struct Channel {
     pub preemptive: bool,
     /// Later contacts of issues (returns, redials) can come to this channel.
     pub receives_repeats: bool,
+    /// What one abandoned contact costs (lost business, in the unit of `cost_per_hour`); 0:
+    /// not costed. Reported as `abandon_cost`, beside the cost of agents.
+    pub cost_per_abandoned: f64,
 }
 
 impl Channel {
@@ -176,6 +180,7 @@ pub(crate) fn channel(
         announce,
         preemptive: preemptive(ck, p, rc.preemptive, kind?),
         receives_repeats: false,
+        cost_per_abandoned: cost_per_abandoned(ck, p, rc.cost_per_abandoned, kind?),
     })
 }
 
@@ -233,6 +238,27 @@ fn forecast(ck: &mut Check, fp: &FieldPath, f: &RawForecast) -> Forecast {
         ck.err(fp.clone(), "is empty: give day_cv = 0.1 (day-to-day forecast error) and/or interval_cv");
     }
     forecast
+}
+
+/// `cost_per_abandoned = 5.0` on a channel: a cost ≥ 0 per abandoned contact, live channels
+/// only (deferred contacts never abandon).
+fn cost_per_abandoned(ck: &mut Check, p: &FieldPath, cost: Option<f64>, kind: ChannelKind) -> f64 {
+    let Some(x) = cost else { return 0.0 };
+    if !kind.is_live() {
+        ck.err(
+            p.key("cost_per_abandoned"),
+            format!("{} contacts never abandon; remove cost_per_abandoned", kind.name()),
+        );
+        0.0
+    } else if !(x.is_finite() && x >= 0.0) {
+        ck.err(
+            p.key("cost_per_abandoned"),
+            format!("must be a cost ≥ 0 per abandoned contact, got {}", format_number(x)),
+        );
+        0.0
+    } else {
+        x
+    }
 }
 
 /// `preemptive = true` on a channel: live channels only.

@@ -90,6 +90,8 @@ pub enum Only {
     Preemptive,
     /// Channels with a type met by a virtual assistant.
     Assistant,
+    /// Live channels with a cost per abandoned contact (`cost_per_abandoned`).
+    AbandonCost,
 }
 
 /// Catalogue entry of a group KPI (overall or per interval).
@@ -270,6 +272,8 @@ catalogue! {
         Escalated => feat("escalated", "escalated by the assistant", Unit::Count, Only::Assistant),
         /// Contained / contacts that met the assistant.
         ContainmentRate => feat("containment_rate", "containment rate", Unit::Share, Only::Assistant),
+        /// Abandoned × the channel's cost per abandoned contact: the cost of lost customers.
+        AbandonCost => feat("abandon_cost", "cost of abandoned contacts", Unit::Money, Only::AbandonCost),
     }
 }
 
@@ -293,6 +297,7 @@ impl ChannelKpi {
             Only::Deflect => ch.types.iter().any(|t| t.deflect > 0.0),
             Only::Preemptive => ch.preemptive,
             Only::Assistant => ch.types.iter().any(|t| t.assistant.is_some()),
+            Only::AbandonCost => ch.kind.is_live() && ch.cost_per_abandoned > 0.0,
         }
     }
 }
@@ -648,12 +653,12 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
             let occ = channel_occupancy(s, r, c, i..i + 1);
             for &k in kpis {
                 out[layout.channel_interval(c, i - first, k)] =
-                    channel_value(k, counts, counts.wait_quantiles, occ, ch.kind);
+                    channel_value(k, counts, counts.wait_quantiles, occ, ch);
             }
         }
         let occ = channel_occupancy(s, r, c, first..last);
         for &k in kpis {
-            out[layout.channel(c, k)] = channel_value(k, &total, r.channel_quantiles[c], occ, ch.kind);
+            out[layout.channel(c, k)] = channel_value(k, &total, r.channel_quantiles[c], occ, ch);
         }
         for d in 0..layout.days {
             out[layout.backlog(c, d)] = r.backlog_end_of_day[c][d] as f64;
@@ -665,7 +670,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
         for g in 0..layout.segments {
             let counts = &r.segments[c * layout.segments + g];
             for &k in kpis {
-                out[layout.segment(c, g, k)] = channel_value(k, counts, counts.wait_quantiles, [f64::NAN; 3], ch.kind);
+                out[layout.segment(c, g, k)] = channel_value(k, counts, counts.wait_quantiles, [f64::NAN; 3], ch);
             }
         }
         if ch.types.len() > 1 {
@@ -673,7 +678,7 @@ pub fn compute(s: &Scenario, layout: &Layout, r: &RepStats) -> Vec<f64> {
                 let counts = &r.types[layout.type_offset[c] + t];
                 for &k in kpis {
                     out[layout.contact_type(c, t, k)] =
-                        channel_value(k, counts, counts.wait_quantiles, [f64::NAN; 3], ch.kind);
+                        channel_value(k, counts, counts.wait_quantiles, [f64::NAN; 3], ch);
                 }
             }
         }
@@ -731,7 +736,7 @@ fn windows(s: &Scenario, layout: &Layout, r: &RepStats, w: usize, intervals: &[u
         }
         let occ = channel_occupancy(s, r, c, intervals.iter().copied());
         for &k in ChannelKpi::ALL.iter().filter(|k| k.applies(ch)) {
-            out[layout.window_channel(w, c, k)] = channel_value(k, &total, [f64::NAN; 3], occ, ch.kind);
+            out[layout.window_channel(w, c, k)] = channel_value(k, &total, [f64::NAN; 3], occ, ch);
         }
     }
     for (g, grp) in s.groups.iter().enumerate() {
@@ -795,7 +800,8 @@ pub fn channel_occupancy(s: &Scenario, r: &RepStats, c: usize, range: impl Itera
 
 /// The value of channel KPI `k` from a channel's (or type's) counters, its wait
 /// percentiles `q` and its occupancy `occ` (see [`channel_occupancy`]).
-fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], kind: ChannelKind) -> f64 {
+fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], ch: &crate::scenario::Channel) -> f64 {
+    let kind = ch.kind;
     let offered = t.offered as f64;
     let answered = t.answered as f64;
     let abandoned = t.abandoned as f64;
@@ -843,6 +849,7 @@ fn channel_value(k: ChannelKpi, t: &ChannelCounts, q: [f64; 3], occ: [f64; 3], k
         ChannelKpi::Contained => t.contained as f64,
         ChannelKpi::Escalated => t.escalated as f64,
         ChannelKpi::ContainmentRate => ratio(t.contained as f64, (t.contained + t.escalated) as f64),
+        ChannelKpi::AbandonCost => abandoned * ch.cost_per_abandoned,
     }
 }
 

@@ -1033,7 +1033,7 @@ fn staff_command() {
     for (args, message) in [
         (vec!["--target", "180/20s"], "target must be between 0 and 100 %"),
         (vec!["--group", "nobody"], "no such group; the groups are: team"),
-        (vec!["--confidence", "0.3"], "--confidence must be between 0.5 and 1"),
+        (vec!["--confidence", "0.3"], "--confidence must be from 0.5 (the mean meets the target) to below 1"),
         (vec!["--max-abandon", "150%"], "must be a share from 0 to 100 %"),
     ] {
         assert_refused(&[&["staff", f.as_str()], &args[..]].concat(), message);

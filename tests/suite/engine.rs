@@ -1402,3 +1402,28 @@ fn compare_pairs_saved_runs_like_a_sweep() {
     assert!(unpaired.unpaired_because.as_deref().is_some_and(|w| w.contains("differ in seed")));
     assert!(unpaired.values.iter().all(|v| !v.paired));
 }
+
+/// The cost of abandoned contacts is abandoned × the channel's cost per abandoned contact,
+/// replication by replication (so mean and interval scale exactly); a channel without the
+/// cost, or a deferred one, does not report it, and a deferred channel refuses it.
+#[test]
+fn abandoned_contacts_are_costed() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/single-queue.toml");
+    let s = Scenario::load(path.as_ref()).unwrap();
+    let costed = s.with_overrides(&[("channel.phone.cost_per_abandoned", "7.5")]).unwrap();
+    let r = run(costed, &RunOptions { replications: Some(8), ..Default::default() }).unwrap().report();
+    let phone = r.channel("phone").unwrap();
+    let (lost, cost) = (phone.get(ChannelKpi::Abandoned).unwrap(), phone.get(ChannelKpi::AbandonCost).unwrap());
+    assert!(lost.mean > 10.0);
+    assert!(
+        (cost.mean - 7.5 * lost.mean).abs() < 1e-9 * cost.mean
+            && (cost.ci95 - 7.5 * lost.ci95).abs() < 1e-9 * cost.mean
+    );
+    let plain = run(s.clone(), &RunOptions { replications: Some(2), ..Default::default() }).unwrap().report();
+    assert!(plain.channel("phone").unwrap().get(ChannelKpi::AbandonCost).is_none());
+    let mail = scenario("mail")
+        .channel(channel("mail", "email").per_hour(10.0).set("cost_per_abandoned", 1))
+        .group(group("desk", &["mail"]).staff(1));
+    let e = Scenario::from_toml(&mail.toml(), "mail.toml").unwrap_err().to_string();
+    assert!(e.contains("email contacts never abandon; remove cost_per_abandoned"), "{e}");
+}
