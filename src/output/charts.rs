@@ -6,14 +6,22 @@
 //! the `dejavu` crate: no system font or library is needed. In SVG the text stays text
 //! (`<text>` elements), so titles and axis labels can be searched and read by tools.
 //!
-//! Per channel of a run ([`for_run`]):
+//! Per channel of a run ([`for_run`]), over a time axis labelled in hours (a week: the
+//! weekday at midnight, the clock at noon), stretches where the channel is closed greyed
+//! and held to no target:
 //! * `service-level` — by interval, with its 95 % band, the target as a dashed line and a
-//!   red triangle on every interval below it;
-//! * `volume-agents` — offered contacts (with band) above the scheduled and available
-//!   agents of every group serving the channel: the forecast view of WFM suites;
+//!   red triangle on every open interval below it;
+//! * `volume-agents` — offered contacts (with band) above the agents required (Erlang C
+//!   for the target, live channels; the workload offered × AHT, deferred ones) and the
+//!   scheduled and available agents of every group serving the channel, a blended group
+//!   counted by its share of the workload: the forecast view of WFM suites;
 //! * `abandonment-asa` — abandon rate (live channels) and ASA by interval;
 //! * `wait-distribution` — P(wait > t) of answered contacts, the threshold marked;
+//! * `backlog` — deferred channels over several days: the contacts waiting at each
+//!   midnight;
 //! * `week` — a day × time-of-day heat map of the service level (runs of several days).
+//!
+//! A share axis has no tick above 100 % (the headroom holds the legend).
 //!
 //! A sweep ([`for_sweep`]) gets each channel's service level and each group's cost
 //! against the swept parameter with 95 % error bars; a staffing comparison
@@ -21,8 +29,8 @@
 
 use crate::Error;
 use crate::base::time::{format_clock, format_duration, format_when};
-use crate::report::Report;
 use crate::report::sweep::SweepReport;
+use crate::report::{ChannelReport, IntervalReport, Report};
 use crate::scenario::{DAY, Weekday};
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi};
 use crate::stats::summary::Estimate;
@@ -68,6 +76,8 @@ const PALETTE: [RGBColor; 6] = [
 ];
 const RED: RGBColor = RGBColor(214, 39, 40);
 const GREY: RGBColor = RGBColor(110, 110, 110);
+/// The fill of stretches where a channel is closed.
+const CLOSED: RGBColor = RGBColor(228, 228, 228);
 
 /// One point of a series: y with the bounds of its 95 % interval (NaN: none).
 #[derive(Debug, Clone, Copy)]
@@ -127,6 +137,15 @@ struct Panel {
     vline: Option<(f64, String)>,
     /// Points marked as below target.
     marks: Vec<(f64, f64)>,
+    /// Stretches of x where the channel is closed, greyed (not held to a target).
+    closed: Vec<(f64, f64)>,
+}
+
+impl Panel {
+    /// A panel of `series`, without reference lines, marks or closed stretches.
+    fn new(y_desc: String, unit: YUnit, series: Vec<Series>) -> Panel {
+        Panel { y_desc, unit, series, hline: None, vline: None, marks: Vec::new(), closed: Vec::new() }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -193,21 +212,49 @@ fn registered() {
 
 // ---- what a run shows -----------------------------------------------------------------
 
-/// The charts of a run: five per channel (the heat map only for runs of several days).
+/// The charts of a run: per channel its service level, volume against agents,
+/// abandonment and ASA, wait distribution, backlog (deferred channels over several days)
+/// and a day × time-of-day heat map (runs of several days).
 pub fn for_run(r: &Report) -> Vec<Chart> {
-    let start_day = r.start_day;
-    let x = XAxis::Time { start_day };
-    let range = (r.warmup_s, r.horizon_s);
-    let mid = |t: f64| t + r.interval_s / 2.0;
     let mut out = Vec::new();
     for c in &r.channels {
-        let rows: Vec<_> = r.intervals.iter().filter(|i| i.channel == c.name).collect();
-        let series_of = |k: ChannelKpi, scale: f64| -> Vec<Point> {
-            rows.iter()
-                .map(|i| i.get(k).map_or(nan_point(mid(i.start_s)), |e| Point::of(mid(i.start_s), &e, scale)))
-                .collect()
-        };
-        let slug_c = slug(&c.name);
+        let v = ChannelView::new(r, c);
+        out.push(v.service_level());
+        out.push(v.volume_agents());
+        out.push(v.abandonment_asa());
+        out.extend(v.wait_distribution());
+        out.extend(v.backlog());
+        out.extend(v.week());
+    }
+    out
+}
+
+/// One channel of a run, as its charts read it.
+struct ChannelView<'a> {
+    r: &'a Report,
+    c: &'a ChannelReport,
+    /// Its counted intervals.
+    rows: Vec<&'a IntervalReport>,
+    heading: String,
+    slug: String,
+    /// Stretches of the counted horizon it is closed throughout, greyed.
+    closed: Vec<(f64, f64)>,
+}
+
+impl<'a> ChannelView<'a> {
+    fn new(r: &'a Report, c: &'a ChannelReport) -> ChannelView<'a> {
+        let rows: Vec<&IntervalReport> = r.intervals.iter().filter(|i| i.channel == c.name).collect();
+        let mut closed: Vec<(f64, f64)> = Vec::new();
+        for i in &rows {
+            let (a, b) = (i.start_s, i.start_s + r.interval_s);
+            if c.open_during(a, b) {
+                continue;
+            }
+            match closed.last_mut() {
+                Some(last) if last.1 >= a => last.1 = b,
+                _ => closed.push((a, b)),
+            }
+        }
         let heading = format!(
             "{} ({}, target {:.0} % in {})",
             c.name,
@@ -215,38 +262,153 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
             100.0 * c.target.share,
             format_duration(c.target.within)
         );
+        ChannelView { r, c, rows, heading, slug: slug(&c.name), closed }
+    }
 
-        // Service level.
-        let sl = series_of(ChannelKpi::ServiceLevel, 1.0);
-        let marks = sl.iter().filter(|p| p.y.is_finite() && p.y < c.target.share).map(|p| (p.x, p.y)).collect();
-        out.push(Chart {
-            stem: format!("{slug_c}-service-level"),
-            title: format!("{heading}: service level by interval"),
-            channel: Some(c.name.clone()),
-            body: Body::Panels {
-                x: x.clone(),
-                range,
-                panels: vec![Panel {
-                    y_desc: format!("answered within {} (%)", format_duration(c.target.within)),
-                    unit: YUnit::Percent,
-                    series: vec![Series {
-                        label: "service level, 95 % band".into(),
-                        color: PALETTE[0],
-                        style: Style::Band,
-                        points: sl,
-                    }],
-                    hline: Some((c.target.share, format!("target {:.0} %", 100.0 * c.target.share))),
-                    vline: None,
-                    marks,
-                }],
-            },
-        });
+    fn mid(&self, t: f64) -> f64 {
+        t + self.r.interval_s / 2.0
+    }
 
-        // Offered volume against agents.
-        let offered = series_of(ChannelKpi::Offered, 1.0);
-        let mut agents = Vec::new();
-        for (n, g) in r.groups.iter().filter(|g| g.skills.contains(&c.name)).enumerate() {
+    fn x(&self) -> XAxis {
+        XAxis::Time { start_day: self.r.start_day }
+    }
+
+    fn range(&self) -> (f64, f64) {
+        (self.r.warmup_s, self.r.horizon_s)
+    }
+
+    /// KPI `k` of every counted interval, × `scale`.
+    fn series_of(&self, k: ChannelKpi, scale: f64) -> Vec<Point> {
+        self.rows
+            .iter()
+            .map(|i| i.get(k).map_or(nan_point(self.mid(i.start_s)), |e| Point::of(self.mid(i.start_s), &e, scale)))
+            .collect()
+    }
+
+    fn chart(&self, what: &str, title: &str, body: Body) -> Chart {
+        Chart {
+            stem: format!("{}-{what}", self.slug),
+            title: format!("{}: {title}", self.heading),
+            channel: Some(self.c.name.clone()),
+            body,
+        }
+    }
+
+    fn panels(&self, panels: Vec<Panel>) -> Body {
+        Body::Panels { x: self.x(), range: self.range(), panels }
+    }
+
+    fn is_closed(&self, x: f64) -> bool {
+        self.closed.iter().any(|&(a, b)| a <= x && x < b)
+    }
+
+    /// Service level by interval: its band, the target, a mark on every open interval
+    /// below it; closed stretches greyed.
+    fn service_level(&self) -> Chart {
+        let sl = self.series_of(ChannelKpi::ServiceLevel, 1.0);
+        let target = self.c.target.share;
+        let marks =
+            sl.iter().filter(|p| p.y.is_finite() && p.y < target && !self.is_closed(p.x)).map(|p| (p.x, p.y)).collect();
+        let mut panel = Panel::new(
+            format!("answered within {} (%)", format_duration(self.c.target.within)),
+            YUnit::Percent,
+            vec![Series {
+                label: "service level, 95 % band".into(),
+                color: PALETTE[0],
+                style: Style::Band,
+                points: sl,
+            }],
+        );
+        panel.hline = Some((target, format!("target {:.0} %", 100.0 * target)));
+        panel.marks = marks;
+        panel.closed = self.closed.clone();
+        self.chart("service-level", "service level by interval", self.panels(vec![panel]))
+    }
+
+    /// The agents each interval needs: for a live channel the Erlang C minimum for its
+    /// target from the interval's offered contacts and handle time (chat: per chat slot
+    /// of the serving groups' concurrency); for a deferred one the workload (offered ×
+    /// handle time / interval), the agents that keep up with arrivals.
+    fn required(&self) -> Vec<Point> {
+        let r = self.r;
+        let overall_aht = self.c.get(ChannelKpi::AhtS).map_or(f64::NAN, |e| e.mean);
+        self.rows
+            .iter()
+            .map(|i| {
+                let x = self.mid(i.start_s);
+                let offered = i.get(ChannelKpi::Offered).map_or(0.0, |e| e.mean);
+                let aht = i.get(ChannelKpi::AhtS).map(|e| e.mean).filter(|m| m.is_finite()).unwrap_or(overall_aht);
+                if !(offered > 0.0 && aht.is_finite() && aht > 0.0) || self.is_closed(x) {
+                    return Point { x, y: if offered > 0.0 { f64::NAN } else { 0.0 }, lo: f64::NAN, hi: f64::NAN };
+                }
+                let rate = offered / r.interval_s;
+                let y = if self.c.kind.is_live() {
+                    let target = self.c.target.share.min(0.999);
+                    crate::erlang::agents_for_target(rate, aht, self.c.target.within, target, None)
+                        .ok()
+                        .flatten()
+                        .map_or(f64::NAN, f64::from)
+                } else {
+                    rate * aht
+                };
+                Point { x, y, lo: f64::NAN, hi: f64::NAN }
+            })
+            .collect()
+    }
+
+    /// Each interval's share of a group's time that goes to this channel: its workload
+    /// (offered × handle time) over that of every channel the group serves (an equal
+    /// share where none has any).
+    fn share_of(&self, group: &crate::report::GroupReport, start: f64) -> f64 {
+        if group.skills.len() <= 1 {
+            return 1.0;
+        }
+        let work = |name: &str| {
+            self.r.intervals.iter().find(|i| i.channel == name && i.start_s == start).map_or(0.0, |i| {
+                let n = i.get(ChannelKpi::Offered).map_or(0.0, |e| e.mean);
+                let h = i.get(ChannelKpi::AhtS).map(|e| e.mean).filter(|m| m.is_finite()).unwrap_or(0.0);
+                n * h
+            })
+        };
+        let total: f64 = group.skills.iter().map(|s| work(s)).sum();
+        if total > 0.0 { work(&self.c.name) / total } else { 1.0 / group.skills.len() as f64 }
+    }
+
+    /// Offered contacts (and fresh ones, with repeats) above the agents each interval
+    /// needs and those scheduled and available in every group serving the channel (a
+    /// blended group's headcount split by the channels' workload).
+    fn volume_agents(&self) -> Chart {
+        let r = self.r;
+        let mut volume = vec![Series {
+            label: "offered, 95 % band".into(),
+            color: PALETTE[0],
+            style: Style::Band,
+            points: self.series_of(ChannelKpi::Offered, 1.0),
+        }];
+        // Channels receiving returns and redials: the fresh demand under the offered load,
+        // the gap being the repeats.
+        if self.c.get(ChannelKpi::Fresh).is_some() {
+            volume.push(Series {
+                label: "fresh (first contacts)".into(),
+                color: PALETTE[3],
+                style: Style::Dashed,
+                points: self.series_of(ChannelKpi::Fresh, 1.0),
+            });
+        }
+        let needed = if self.c.kind.is_live() { "required (Erlang C)" } else { "workload (offered × AHT)" };
+        let mut agents = vec![Series {
+            label: needed.into(),
+            color: GREY,
+            style: Style::Step(r.interval_s),
+            points: self.required(),
+        }];
+        let step = |p: Vec<Point>| p.into_iter().map(|q| Point { x: q.x - r.interval_s / 2.0, ..q }).collect();
+        if let Some(s) = agents.first_mut() {
+            s.points = step(std::mem::take(&mut s.points));
+        }
+        for (n, g) in r.groups.iter().filter(|g| g.skills.contains(&self.c.name)).enumerate() {
             let color = PALETTE[(n + 1) % PALETTE.len()];
+            let blended = g.skills.len() > 1;
             for (k, style, what) in [
                 (GroupIntervalKpi::Scheduled, Style::Line, "scheduled"),
                 (GroupIntervalKpi::Available, Style::Dashed, "available"),
@@ -254,166 +416,152 @@ pub fn for_run(r: &Report) -> Vec<Chart> {
                 let points = r
                     .group_intervals
                     .iter()
-                    .filter(|i| i.group == g.name)
-                    .map(|i| i.get(k).map_or(nan_point(mid(i.start_s)), |e| Point::of(mid(i.start_s), &e, 1.0)))
+                    .filter(|i| i.group == g.name && i.start_s >= r.warmup_s)
+                    .map(|i| {
+                        let w = self.share_of(g, i.start_s);
+                        i.get(k).map_or(nan_point(self.mid(i.start_s)), |e| Point::of(self.mid(i.start_s), &e, w))
+                    })
                     .collect();
-                agents.push(Series { label: format!("{} {what}", g.name), color, style, points });
+                let label =
+                    if blended { format!("{} {what} (its share)", g.name) } else { format!("{} {what}", g.name) };
+                agents.push(Series { label, color, style, points });
             }
         }
-        out.push(Chart {
-            stem: format!("{slug_c}-volume-agents"),
-            title: format!("{heading}: offered contacts and agents by interval"),
-            channel: Some(c.name.clone()),
-            body: Body::Panels {
-                x: x.clone(),
-                range,
-                panels: vec![
-                    Panel {
-                        y_desc: "contacts offered per interval".into(),
-                        unit: YUnit::Number,
-                        series: {
-                            let mut s = vec![Series {
-                                label: "offered, 95 % band".into(),
-                                color: PALETTE[0],
-                                style: Style::Band,
-                                points: offered,
-                            }];
-                            // Channels receiving returns and redials: the fresh demand under
-                            // the offered load, the gap being the repeats.
-                            if c.get(ChannelKpi::Fresh).is_some() {
-                                s.push(Series {
-                                    label: "fresh (first contacts)".into(),
-                                    color: PALETTE[3 % PALETTE.len()],
-                                    style: Style::Dashed,
-                                    points: series_of(ChannelKpi::Fresh, 1.0),
-                                });
-                            }
-                            s
-                        },
-                        hline: None,
-                        vline: None,
-                        marks: Vec::new(),
-                    },
-                    Panel {
-                        y_desc: "agents (mean headcount)".into(),
-                        unit: YUnit::Number,
-                        series: agents,
-                        hline: None,
-                        vline: None,
-                        marks: Vec::new(),
-                    },
-                ],
-            },
-        });
+        let mut top = Panel::new("contacts offered per interval".into(), YUnit::Number, volume);
+        top.closed = self.closed.clone();
+        let mut bottom = Panel::new("agents (mean headcount)".into(), YUnit::Number, agents);
+        bottom.closed = self.closed.clone();
+        self.chart("volume-agents", "offered contacts and agents by interval", self.panels(vec![top, bottom]))
+    }
 
-        // Abandonment and ASA.
+    /// Abandon rate (live channels) and ASA by interval.
+    fn abandonment_asa(&self) -> Chart {
         let mut panels = Vec::new();
-        if c.kind.is_live() {
-            panels.push(Panel {
-                y_desc: "abandon rate (%)".into(),
-                unit: YUnit::Percent,
-                series: vec![Series {
+        if self.c.kind.is_live() {
+            let mut p = Panel::new(
+                "abandon rate (%)".into(),
+                YUnit::Percent,
+                vec![Series {
                     label: "abandon rate, 95 % band".into(),
                     color: RED,
                     style: Style::Band,
-                    points: series_of(ChannelKpi::AbandonRate, 1.0),
+                    points: self.series_of(ChannelKpi::AbandonRate, 1.0),
                 }],
-                hline: None,
-                vline: None,
-                marks: Vec::new(),
-            });
+            );
+            p.closed = self.closed.clone();
+            panels.push(p);
         }
-        let asa_max = rows
+        let asa_max = self
+            .rows
             .iter()
             .filter_map(|i| i.get(ChannelKpi::AsaS))
             .map(|e| e.mean)
             .filter(|m| m.is_finite())
             .fold(0.0, f64::max);
         let (scale, unit) = time_unit(asa_max);
-        panels.push(Panel {
-            y_desc: format!("ASA ({unit})"),
-            unit: YUnit::Number,
-            series: vec![Series {
+        let mut p = Panel::new(
+            format!("ASA ({unit})"),
+            YUnit::Number,
+            vec![Series {
                 label: "ASA, 95 % band".into(),
                 color: PALETTE[0],
                 style: Style::Band,
-                points: series_of(ChannelKpi::AsaS, 1.0 / scale),
+                points: self.series_of(ChannelKpi::AsaS, 1.0 / scale),
             }],
-            hline: None,
-            vline: None,
-            marks: Vec::new(),
-        });
-        let what = if c.kind.is_live() { "abandonment and ASA" } else { "ASA (first response)" };
-        out.push(Chart {
-            stem: format!("{slug_c}-abandonment-asa"),
-            title: format!("{heading}: {what} by interval"),
-            channel: Some(c.name.clone()),
-            body: Body::Panels { x: x.clone(), range, panels },
-        });
-
-        // Wait distribution.
-        if !c.wait_above.is_empty() {
-            // Up to where the tail falls below 0.5 % (at least 1.5 T), not an empty plain.
-            let tail = c.wait_above.iter().rposition(|p| p.share.mean > 0.005).map_or(0, |j| j + 1);
-            let end = c.wait_above.get(tail).map_or(f64::INFINITY, |p| p.t_s).max(1.5 * c.target.within);
-            let last = c.wait_above.iter().map(|p| p.t_s).filter(|&t| t <= end).fold(0.0, f64::max).max(1.0);
-            let (scale, unit) = time_unit(last);
-            let points = c
-                .wait_above
-                .iter()
-                .filter(|p| p.t_s <= last)
-                .map(|p| Point::of(p.t_s / scale, &p.share, 1.0))
-                .collect();
-            out.push(Chart {
-                stem: format!("{slug_c}-wait-distribution"),
-                title: format!("{heading}: wait of answered contacts"),
-                channel: Some(c.name.clone()),
-                body: Body::Panels {
-                    x: XAxis::Number(format!("wait t ({unit})")),
-                    range: (0.0, last / scale),
-                    panels: vec![Panel {
-                        y_desc: "P(wait > t) (%)".into(),
-                        unit: YUnit::Percent,
-                        series: vec![Series {
-                            label: "share of answered waiting longer than t, 95 % band".into(),
-                            color: PALETTE[0],
-                            style: Style::Band,
-                            points,
-                        }],
-                        hline: None,
-                        vline: Some((
-                            c.target.within / scale,
-                            format!("threshold {}", format_duration(c.target.within)),
-                        )),
-                        marks: Vec::new(),
-                    }],
-                },
-            });
-        }
-
-        // A week at a glance.
-        let per_day = (DAY / r.interval_s).round() as usize;
-        if r.horizon_s > DAY && per_day > 0 && (DAY / r.interval_s).fract() == 0.0 {
-            let days = (r.horizon_s / DAY).ceil() as usize;
-            let mut cells = vec![vec![f64::NAN; per_day]; days];
-            for i in &rows {
-                let k = (i.start_s / r.interval_s).round() as usize;
-                if let (Some(row), Some(e)) = (cells.get_mut(k / per_day), i.get(ChannelKpi::ServiceLevel)) {
-                    row[k % per_day] = e.mean;
-                }
-            }
-            let day_names = (0..days)
-                .map(|d| format_when(d as f64 * DAY, start_day).split(' ').next().unwrap_or("").to_string())
-                .collect();
-            out.push(Chart {
-                stem: format!("{slug_c}-week"),
-                title: format!("{heading}: service level, day by time of day"),
-                channel: Some(c.name.clone()),
-                body: Body::Heat(Heat { cells, day_names, interval_s: r.interval_s, target: c.target.share }),
-            });
-        }
+        );
+        p.closed = self.closed.clone();
+        panels.push(p);
+        let what = if self.c.kind.is_live() { "abandonment and ASA" } else { "ASA (first response)" };
+        self.chart("abandonment-asa", &format!("{what} by interval"), self.panels(panels))
     }
-    out
+
+    /// P(wait > t) of answered contacts, the threshold marked.
+    fn wait_distribution(&self) -> Option<Chart> {
+        let c = self.c;
+        if c.wait_above.is_empty() {
+            return None;
+        }
+        // Up to where the tail falls below 0.5 % (at least 1.5 T), not an empty plain.
+        let tail = c.wait_above.iter().rposition(|p| p.share.mean > 0.005).map_or(0, |j| j + 1);
+        let end = c.wait_above.get(tail).map_or(f64::INFINITY, |p| p.t_s).max(1.5 * c.target.within);
+        let last = c.wait_above.iter().map(|p| p.t_s).filter(|&t| t <= end).fold(0.0, f64::max).max(1.0);
+        let (scale, unit) = time_unit(last);
+        let points =
+            c.wait_above.iter().filter(|p| p.t_s <= last).map(|p| Point::of(p.t_s / scale, &p.share, 1.0)).collect();
+        let mut panel = Panel::new(
+            "P(wait > t) (%)".into(),
+            YUnit::Percent,
+            vec![Series {
+                label: "share of answered waiting longer than t, 95 % band".into(),
+                color: PALETTE[0],
+                style: Style::Band,
+                points,
+            }],
+        );
+        panel.vline = Some((c.target.within / scale, format!("threshold {}", format_duration(c.target.within))));
+        let body = Body::Panels {
+            x: XAxis::Number(format!("wait t ({unit})")),
+            range: (0.0, last / scale),
+            panels: vec![panel],
+        };
+        Some(self.chart("wait-distribution", "wait of answered contacts", body))
+    }
+
+    /// Deferred channels over several days: the contacts waiting at the end of each day.
+    fn backlog(&self) -> Option<Chart> {
+        let days = &self.r.backlog.iter().find(|b| b.channel == self.c.name)?.days;
+        if days.len() < 2 {
+            return None;
+        }
+        let points = days.iter().enumerate().map(|(d, e)| Point::of(d as f64, e, 1.0)).collect();
+        let panel = Panel::new(
+            "contacts waiting at the end of the day".into(),
+            YUnit::Number,
+            vec![Series {
+                label: "backlog at midnight, 95 % interval".into(),
+                color: PALETTE[0],
+                style: Style::ErrorBars,
+                points,
+            }],
+        );
+        let long = days.len() > 7;
+        let names = (0..days.len())
+            .map(|d| {
+                let name = format_when(d as f64 * DAY, self.r.start_day).split(' ').next().unwrap_or("").to_string();
+                if long { format!("{name} d{}", d + 1) } else { name }
+            })
+            .collect();
+        let body = Body::Panels {
+            x: XAxis::Categories("day (its backlog at midnight)".into(), names),
+            range: (-0.5, days.len() as f64 - 0.5),
+            panels: vec![panel],
+        };
+        Some(self.chart("backlog", "backlog of waiting contacts, day by day", body))
+    }
+
+    /// A week at a glance: a day × time-of-day heat map of the service level.
+    fn week(&self) -> Option<Chart> {
+        let r = self.r;
+        let per_day = (DAY / r.interval_s).round() as usize;
+        if !(r.horizon_s > DAY && per_day > 0 && (DAY / r.interval_s).fract() == 0.0) {
+            return None;
+        }
+        let days = (r.horizon_s / DAY).ceil() as usize;
+        let mut cells = vec![vec![f64::NAN; per_day]; days];
+        for i in &self.rows {
+            let k = (i.start_s / r.interval_s).round() as usize;
+            if let (Some(row), Some(e)) = (cells.get_mut(k / per_day), i.get(ChannelKpi::ServiceLevel))
+                && !self.is_closed(self.mid(i.start_s))
+            {
+                row[k % per_day] = e.mean;
+            }
+        }
+        let day_names = (0..days)
+            .map(|d| format_when(d as f64 * DAY, r.start_day).split(' ').next().unwrap_or("").to_string())
+            .collect();
+        let heat = Heat { cells, day_names, interval_s: r.interval_s, target: self.c.target.share };
+        Some(self.chart("week", "service level, day by time of day", Body::Heat(heat)))
+    }
 }
 
 fn nan_point(x: f64) -> Point {
@@ -516,7 +664,7 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
     // Without costs in the scenario, the second panel shows each channel's ASA instead.
     let costed = cost.iter().flat_map(|s| &s.points).any(|p| p.y > 0.0);
     let second = if costed {
-        Panel { y_desc: "cost".into(), unit: YUnit::Number, series: cost, hline: None, vline: None, marks: Vec::new() }
+        Panel::new("cost".into(), YUnit::Number, cost)
     } else {
         let asa = first
             .channels
@@ -524,14 +672,7 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
             .enumerate()
             .map(|(c, ch)| series(ch.name.clone(), c, &channel_kpi(c, ChannelKpi::AsaS)))
             .collect();
-        Panel {
-            y_desc: "ASA (s)".into(),
-            unit: YUnit::Number,
-            series: asa,
-            hline: None,
-            vline: None,
-            marks: Vec::new(),
-        }
+        Panel::new("ASA (s)".into(), YUnit::Number, asa)
     };
     let what = if costed { "cost" } else { "ASA" };
     let target =
@@ -545,12 +686,8 @@ pub fn for_sweep(s: &SweepReport) -> Vec<Chart> {
             range,
             panels: vec![
                 Panel {
-                    y_desc: "service level (%)".into(),
-                    unit: YUnit::Percent,
-                    series: sl,
                     hline: target.map(|t| (t, format!("target {:.0} %", 100.0 * t))),
-                    vline: None,
-                    marks: Vec::new(),
+                    ..Panel::new("service level (%)".into(), YUnit::Percent, sl)
                 },
                 second,
             ],
@@ -604,14 +741,7 @@ pub fn staffing(title: &str, start_day: Weekday, interval_s: f64, plans: &[PlanL
         body: Body::Panels {
             x: XAxis::Time { start_day },
             range: (0.0, n as f64 * interval_s),
-            panels: vec![Panel {
-                y_desc: "agents required".into(),
-                unit: YUnit::Number,
-                series,
-                hline: None,
-                vline: None,
-                marks: Vec::new(),
-            }],
+            panels: vec![Panel::new("agents required".into(), YUnit::Number, series)],
         },
     }
 }
@@ -738,18 +868,44 @@ fn nice_ticks(range: (f64, f64)) -> Vec<f64> {
     (first..=last).map(|k| k as f64 * step).collect()
 }
 
-/// Key points of a time axis: the largest step of a planner's clock that gives at most
-/// 14 labels.
+/// The y ticks of a panel drawn up to `top` (its values reach `top / 1.32`, the rest is
+/// headroom for the legend): round numbers over the values only, for a share never
+/// above 100 %.
+fn y_ticks(unit: YUnit, top: f64) -> Vec<f64> {
+    match unit {
+        YUnit::Percent => nice_ticks((0.0, (top / 1.32).clamp(0.05, 1.0))),
+        YUnit::Number => nice_ticks((0.0, top / 1.32)),
+    }
+}
+
+/// Key points of a time axis: the smallest step of a planner's clock that gives at most
+/// 16 labels, so that a week still shows its noons; the step is returned too.
 fn time_ticks(range: (f64, f64)) -> (Vec<f64>, f64) {
     let span = range.1 - range.0;
     let step = [900.0, 1800.0, 3600.0, 7200.0, 10800.0, 14400.0, 21600.0, 43200.0, DAY, 2.0 * DAY, 7.0 * DAY]
         .into_iter()
-        .find(|s| span / s <= 12.0)
+        .find(|s| span / s <= 16.0)
         .unwrap_or(7.0 * DAY);
     let first = (range.0 / step).ceil() as i64;
     // No tick at the very end: its label would be cut by the edge.
     let last = ((range.1 / step).ceil() as i64 - 1).max(first);
     ((first..=last).map(|k| k as f64 * step).collect(), step)
+}
+
+/// The label of a time tick at `t` seconds: within one day the clock; over several days
+/// the weekday at midnight (with the day's number past a week) and the clock between.
+fn time_label(t: f64, start_day: Weekday, span: f64) -> String {
+    let clock = format_clock(t.rem_euclid(DAY));
+    if span <= DAY {
+        return clock;
+    }
+    let at_midnight = t.rem_euclid(DAY) < 1.0;
+    if !at_midnight {
+        return clock;
+    }
+    let when = format_when(t, start_day);
+    let day = when.split(' ').next().unwrap_or("").to_string();
+    if span > 7.0 * DAY { format!("{day} d{}", (t / DAY).floor() as i64 + 1) } else { day }
 }
 
 fn draw_panel<DB: DrawingBackend>(
@@ -780,28 +936,18 @@ fn draw_panel<DB: DrawingBackend>(
         XAxis::Points(_, points) => points.iter().map(|p| p.0).collect(),
     };
     let x_range = range.0..range.1;
+    // Round y ticks over the values only: the headroom holds the legend, and a share
+    // gets no tick above 100 %.
+    let y_keys = y_ticks(p.unit, top);
     let mut chart = ChartBuilder::on(area)
         .margin(12)
         .x_label_area_size(if bottom { 48 } else { 30 })
         .y_label_area_size(78)
-        .build_cartesian_2d(ticks(x_range, keys), 0.0..top)
+        .build_cartesian_2d(ticks(x_range, keys), ticks(0.0..top, y_keys))
         .map_err(err)?;
-    let time_step = match x {
-        XAxis::Time { .. } => time_ticks(range).1,
-        _ => 0.0,
-    };
     let x_fmt = |v: &f64| -> String {
         match x {
-            XAxis::Time { start_day } => {
-                let w = format_when(*v, *start_day);
-                if time_step >= DAY {
-                    w.split(' ').next().unwrap_or("").to_string()
-                } else if range.1 - range.0 <= DAY {
-                    format_clock(v.rem_euclid(DAY))
-                } else {
-                    w
-                }
-            }
+            XAxis::Time { start_day } => time_label(*v, *start_day, range.1 - range.0),
             XAxis::Categories(_, labels) => labels.get(v.round() as usize).cloned().unwrap_or_default(),
             XAxis::Number(_) => {
                 if (v - v.round()).abs() < 1e-9 {
@@ -815,8 +961,6 @@ fn draw_panel<DB: DrawingBackend>(
     };
     let y_fmt = |v: &f64| -> String {
         match p.unit {
-            // The headroom above 100 % holds the legend, not values.
-            YUnit::Percent if *v > 1.0 + 1e-9 => String::new(),
             YUnit::Percent => format!("{:.0} %", 100.0 * v),
             YUnit::Number if top >= 20.0 || *v == v.round() => format!("{v:.0}"),
             YUnit::Number => format!("{v:.1}"),
@@ -832,12 +976,23 @@ fn draw_panel<DB: DrawingBackend>(
         .y_label_formatter(&y_fmt)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 15))
-        .light_line_style(RGBColor(235, 235, 235))
-        .y_labels(8);
+        .light_line_style(RGBColor(235, 235, 235));
     if bottom {
         mesh.x_desc(x_desc.as_str());
     }
     mesh.draw().map_err(err)?;
+    // Closed stretches: greyed beneath the data, one legend entry.
+    if !p.closed.is_empty() {
+        chart
+            .draw_series(
+                p.closed
+                    .iter()
+                    .map(|&(a, b)| Rectangle::new([(a.max(range.0), 0.0), (b.min(range.1), top)], CLOSED.filled())),
+            )
+            .map_err(err)?
+            .label("closed (no target)")
+            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], CLOSED.filled()));
+    }
 
     for s in &p.series {
         let color = s.color;
@@ -938,7 +1093,7 @@ fn segments(points: &[Point]) -> Vec<&[Point]> {
 }
 
 fn draw_lines<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<Ticks, RangedCoordf64>>,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<Ticks, Ticks>>,
     s: &Series,
     style: ShapeStyle,
 ) -> DrawResult {
@@ -1049,7 +1204,7 @@ fn draw_heat<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, h: &Heat) -> Dra
     }
     let y = 24 + bar_h + 16;
     legend.draw(&Rectangle::new([(0, y), (28, y + 14)], heat_color(f64::NAN, h.target).filled())).map_err(err)?;
-    legend.draw(&Text::new("no contacts", (40, y), (FONT, 13).into_font())).map_err(err)?;
+    legend.draw(&Text::new("closed or no contacts", (40, y), (FONT, 13).into_font())).map_err(err)?;
     Ok(())
 }
 
@@ -1068,4 +1223,28 @@ pub fn write_all(charts: &[Chart], dir: &Path, formats: &[ImageFormat]) -> Resul
         }
     }
     Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A share axis has no tick above 100 % however high it is drawn, and its ticks reach
+    /// the values; a week's time axis shows noons, labelled by the clock, and midnights
+    /// by the weekday.
+    #[test]
+    fn axes_read_as_a_planner_expects() {
+        for top in [0.3, 0.9, 1.0, 1.2, 1.32] {
+            let keys = y_ticks(YUnit::Percent, top);
+            assert!(keys.iter().all(|&k| k <= 1.0 + 1e-12), "top {top}: {keys:?}");
+            assert!(keys.last().is_some_and(|&k| k >= 0.8 * (top / 1.32).min(1.0)), "top {top}: {keys:?}");
+        }
+        let (keys, step) = time_ticks((0.0, 7.0 * DAY));
+        assert_eq!(step, DAY / 2.0);
+        assert_eq!(keys.len(), 14);
+        let labels: Vec<String> = keys.iter().map(|&t| time_label(t, Weekday(0), 7.0 * DAY)).collect();
+        assert_eq!(&labels[..3], ["Mon", "12:00", "Tue"]);
+        assert_eq!(time_label(9.0 * DAY, Weekday(0), 14.0 * DAY), "Wed d10");
+        assert_eq!(time_label(3600.0 * 9.5, Weekday(0), DAY), "09:30");
+    }
 }

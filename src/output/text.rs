@@ -81,12 +81,15 @@ pub(super) fn shown(i: &crate::report::IntervalReport) -> bool {
 }
 
 /// How a channel's intervals fare against its target: (intervals with a service level,
-/// intervals below target, the worst interval's start and estimate).
+/// intervals below target, the worst interval's start and estimate). Intervals the channel
+/// is closed throughout are not held to the target (email arriving at night waits for the
+/// morning whatever the staffing).
 pub(super) fn misses(r: &Report, c: &ChannelReport) -> (usize, usize, Option<(f64, Estimate)>) {
     let mut n = 0;
     let mut low = 0;
     let mut worst: Option<(f64, Estimate)> = None;
-    for i in r.intervals.iter().filter(|i| i.channel == c.name) {
+    let open = |i: &&crate::report::IntervalReport| c.open_during(i.start_s, i.start_s + r.interval_s);
+    for i in r.intervals.iter().filter(|i| i.channel == c.name).filter(open) {
         let Some(sl) = i.get(ChannelKpi::ServiceLevel).filter(|e| e.mean.is_finite()) else { continue };
         n += 1;
         if below(&sl, c.target.share) {

@@ -401,10 +401,19 @@ pub struct ChannelReport {
     /// Per contact type, when the channel has more than one.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "named")]
     pub types: Vec<TypeReport>,
+    /// Its opening hours within the horizon, `[start, end)` windows in seconds, when it is
+    /// not open all the time (empty: always open).
+    #[serde(rename = "open_s", default, skip_serializing_if = "Vec::is_empty")]
+    pub open: Vec<(f64, f64)>,
 }
 named_by!(ChannelReport, name);
 
 impl ChannelReport {
+    /// Whether the channel is open for some of `[a, b)` (always, without opening hours).
+    pub fn open_during(&self, a: f64, b: f64) -> bool {
+        self.open.is_empty() || self.open.iter().any(|&(x, y)| x < b && a < y)
+    }
+
     /// The estimate of `k`, if reported.
     pub fn get(&self, k: ChannelKpi) -> Option<Estimate> {
         self.kpis.get(k)
@@ -681,6 +690,7 @@ fn channel_report(s: &Scenario, l: &Layout, est: &[Estimate], c: usize, kinds: &
         wait_above: (0..WAIT_POINTS)
             .map(|j| WaitPoint { t_s: j as f64 * wait_step(ch.target.within), share: est[l.wait_above(c, j)] })
             .collect(),
+        open: if ch.open == [(0.0, s.horizon)] { Vec::new() } else { ch.open.clone() },
     }
 }
 

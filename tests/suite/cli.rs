@@ -1303,6 +1303,16 @@ fn charts_render_as_png_and_svg() {
         expected.push((format!("run/{c}-week"), vec!["day by time of day", "time of day", "Mon", "Sun", "% target"]));
     }
     expected[0].1.push("interval below target");
+    // A week reads in hours; closed stretches are greyed and said so; the agents
+    // required are drawn beside the scheduled, a blended group by its share; deferred
+    // channels get their backlog day by day.
+    expected.push(("run/social-service-level".into(), vec!["closed (no target)", "12:00", "Tue"]));
+    expected.push(("run/phone-volume-agents".into(), vec!["required (Erlang C)", "closed (no target)", "(its share)"]));
+    expected.push(("run/email-volume-agents".into(), vec!["workload (offered × AHT)"]));
+    for c in ["email", "social"] {
+        expected
+            .push((format!("run/{c}-backlog"), vec!["backlog of waiting contacts", "Sat", "at the end of the day"]));
+    }
     expected.push(("run/phone-abandonment-asa".into(), vec!["abandon rate (%)"]));
     expected.push((
         "sweep/sweep".into(),
@@ -1441,7 +1451,11 @@ fn html_report_renders_in_chromium() {
     ] {
         assert!(dom.contains(heading), "the rendered page lacks {heading}");
     }
-    assert_eq!(dom.matches("<svg").count(), 20, "five charts for each of four channels");
+    assert_eq!(
+        dom.matches("<svg").count(),
+        22,
+        "five charts for each of four channels, a backlog for each deferred one"
+    );
     assert!(dom.contains("class=\"below\""), "below-target cells are marked");
     assert!(dom.contains("not_yet_due") && dom.contains("Still waiting at the end"), "definitions from the catalogue");
     let (size, ink) = png_ink(&shot);
