@@ -13,7 +13,7 @@ ccsim=${1:-target/release/ccsim}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$ccsim" run scenarios/omnichannel.toml --charts "$tmp/week" --report "$tmp/week.html" >/dev/null
-for c in phone-service-level phone-volume-agents phone-week chat-wait-distribution; do
+for c in phone-service-level phone-volume-agents phone-week chat-wait-distribution email-backlog; do
   cp "$tmp/week/$c.png" docs/img/
 done
 "$ccsim" sweep scenarios/retail-day.toml --set 'agents.phone team.staff=+0,+1,+2,+3,+4' -q \

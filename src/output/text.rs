@@ -438,12 +438,15 @@ fn windows(markup: &(impl Markup + ?Sized), r: &Report, out: &mut dyn Write) -> 
             })
             .collect();
         let span = format!("{} interval(s) from {}", w.intervals, when(r, w.start_s));
-        kpi_tables(markup, out, &format!("Window {} — {span}", w.name), "channel", &labels, &columns)?;
-        if w.groups.is_empty() {
-            continue;
+        if !kpis.is_empty() {
+            kpi_tables(markup, out, &format!("Window {} — {span}", w.name), "channel", &labels, &columns)?;
         }
         let gk: Vec<GroupIntervalKpi> =
             GroupIntervalKpi::ALL.iter().copied().filter(|&k| w.groups.iter().any(|g| g.1.get(k).is_some())).collect();
+        // Nothing chosen for the groups (`--kpi service_level`): no empty table.
+        if gk.is_empty() {
+            continue;
+        }
         let labels: Vec<String> = gk.iter().map(|k| k.def().label.to_string()).collect();
         let columns: Vec<(String, Vec<String>)> = w
             .groups

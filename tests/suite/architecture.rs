@@ -220,3 +220,17 @@ fn the_reader_finds_imports() {
     graph.insert("b".to_string(), BTreeSet::new());
     assert_eq!(cycle(&graph), None);
 }
+
+/// `docs/kpis.md` is the contract of the outputs: every KPI of the catalogue is named
+/// there in backticks (and every scope `--scope` takes), so a KPI added without its
+/// documentation fails here.
+#[test]
+fn every_kpi_is_documented() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/kpis.md")).unwrap();
+    let missing: Vec<&str> =
+        ccsim::report::kpi_names().into_iter().filter(|k| !doc.contains(&format!("`{k}`"))).collect();
+    assert!(missing.is_empty(), "docs/kpis.md does not document: {}", missing.join(", "));
+    let scopes: Vec<&str> =
+        ccsim::report::Scope::ALL.iter().map(|s| s.0).filter(|s| !doc.contains(&format!("`{s}`"))).collect();
+    assert!(scopes.is_empty(), "docs/kpis.md does not name the scopes: {}", scopes.join(", "));
+}
