@@ -388,20 +388,57 @@ pub fn emit(output: &Option<PathBuf>, write: impl FnOnce(&mut dyn Write) -> std:
     }
 }
 
-/// Reads a contact history (a standard column renamed with `--column`), listing on stderr
-/// the rows left out.
-pub fn read_history(
-    path: &Path,
-    columns: &[String],
-    drop_bad_rows: bool,
-) -> Result<ccsim::data::history::History, Error> {
-    let columns = ccsim::data::history::Columns::renamed(pairs("column", columns)?)?;
-    let h = ccsim::data::history::load(path, &columns, drop_bad_rows)?;
+/// How a contact log is written, for `fit` and `run --actuals`: renamed columns, the
+/// export's outcome names, the order of slashed dates, and whether bad rows are dropped.
+#[derive(clap::Args, Debug, Default)]
+pub struct LogArgs {
+    /// A column's name in the contact log, for a standard column (`--column
+    /// wait_s=QueueTime`; standard: channel, kind, arrival_s or arrival, wait_s, outcome,
+    /// handle_s or talk_s/hold_s/wrap_s, type, group).
+    #[arg(long = "column", value_name = "STANDARD=NAME")]
+    pub columns: Vec<String>,
+    /// An outcome of the export and what it is (`--outcome Handled=answered,Transferred=answered`);
+    /// answered, abandoned and waiting are read in any case.
+    #[arg(long = "outcome", value_name = "NAME=OUTCOME", value_delimiter = ',')]
+    pub outcomes: Vec<String>,
+    /// The order of slashed dates when no date in the log has a day above 12: dmy
+    /// (01/09/2025 is 1 September) or mdy.
+    #[arg(long, value_name = "dmy|mdy")]
+    pub date_order: Option<String>,
+    /// Leave bad rows out (each is listed) instead of refusing the log.
+    #[arg(long)]
+    pub drop_bad_rows: bool,
+}
+
+/// Reads a contact history as `log` says it is written, listing on stderr the rows left
+/// out.
+pub fn read_history(path: &Path, log: &LogArgs) -> Result<ccsim::data::history::History, Error> {
+    use ccsim::data::history::{Columns, LogFormat};
+    let date_order = match &log.date_order {
+        None => None,
+        Some(o) => Some(
+            ccsim::data::cells::DateOrder::parse(o)
+                .ok_or_else(|| Error::Input(format!("--date-order {o}: use dmy (day first) or mdy (month first)")))?,
+        ),
+    };
+    let format = LogFormat {
+        columns: Columns::renamed(pairs("column", &log.columns)?)?,
+        outcomes: LogFormat::outcomes(pairs("outcome", &log.outcomes)?)?,
+        date_order,
+    };
+    let h = ccsim::data::history::load(path, &format, log.drop_bad_rows)?;
     for (line, col, msg) in h.dropped.iter().take(20) {
         eprintln!("{}:{line}:{col}: dropped: {msg}", path.display());
     }
     if h.dropped.len() > 20 {
         eprintln!("… and {} more rows dropped", h.dropped.len() - 20);
+    }
+    if let Some(t) = h.unix_time {
+        let unit = if t == ccsim::data::cells::NumericTime::EpochMillis { "milliseconds" } else { "seconds" };
+        eprintln!(
+            "{}: arrivals read as Unix time in {unit} (UTC); time 0 is midnight of the first date",
+            path.display()
+        );
     }
     Ok(h)
 }

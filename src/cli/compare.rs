@@ -3,7 +3,7 @@
 use super::common::{OutputArgs, check_output};
 use ccsim::Error;
 use ccsim::report::compare::compare;
-use ccsim::report::{Report, Selection};
+use ccsim::report::{Report, ResultFile, Selection};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -23,10 +23,8 @@ pub struct Args {
 }
 
 /// A run's result read from `path`, its errors naming the file.
-fn read(path: &PathBuf) -> Result<Report, Error> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: file.clone(), source })?;
-    Report::from_json(&text).map_err(|m| Error::Input(format!("{file}: {m}")))
+fn read(path: &std::path::Path) -> Result<Report, Error> {
+    ResultFile::load(path)?.into_run(&path.display().to_string())
 }
 
 pub fn main(a: &Args) -> Result<(), Error> {

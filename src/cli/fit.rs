@@ -1,6 +1,6 @@
 //! `ccsim fit`: a runnable scenario fitted from a contact history.
 
-use super::common::{check_output, duration_arg, emit, pairs, read_history, target_arg, write_atomically};
+use super::common::{LogArgs, check_output, duration_arg, emit, pairs, read_history, target_arg, write_atomically};
 use ccsim::Error;
 use ccsim::data::fit::{FitOptions, fit, template_agents};
 use ccsim::scenario::{ChannelKind, ServiceTarget};
@@ -22,9 +22,8 @@ pub struct Args {
     /// A channel's kind, when its name does not say (`--kind Support=chat`).
     #[arg(long = "kind", value_name = "CHANNEL=KIND")]
     kinds: Vec<String>,
-    /// A column's name in the file, for a standard column (`--column wait_s=QueueTime`).
-    #[arg(long = "column", value_name = "STANDARD=NAME")]
-    columns: Vec<String>,
+    #[command(flatten)]
+    log: LogArgs,
     /// Service-level target written for every channel and used for the first guess of
     /// staffing.
     #[arg(long, value_parser = target_arg, default_value = "80/20s")]
@@ -32,9 +31,6 @@ pub struct Args {
     /// Take the [[agents]] groups from this scenario instead of a first guess.
     #[arg(long, value_name = "SCENARIO")]
     template: Option<PathBuf>,
-    /// Leave bad rows out (each is listed) instead of refusing the file.
-    #[arg(long)]
-    drop_bad_rows: bool,
     /// Days the history covers, when it ends with days without contacts (a closed
     /// Sunday); by default, up to the day of its last contact.
     #[arg(long)]
@@ -59,7 +55,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
             Some(template_agents(&text, &file)?)
         }
     };
-    let h = read_history(&a.history, &a.columns, a.drop_bad_rows)?;
+    let h = read_history(&a.history, &a.log)?;
     let stem = a.out.file_stem().map_or("fitted".into(), |s| s.to_string_lossy().into_owned());
     let opts = FitOptions {
         name: a.name.clone().unwrap_or(stem),

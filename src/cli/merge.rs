@@ -22,7 +22,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
         .iter()
         .map(|p| {
             let file = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|source| Error::Io { path: file.clone(), source })?;
+            let text = ccsim::error::text::read(p)?;
             Ok((file.clone(), Part::read(&text, &file)?))
         })
         .collect::<Result<Vec<_>, Error>>()?;

@@ -2,7 +2,7 @@
 
 use super::common::check_output;
 use ccsim::Error;
-use ccsim::report::Report;
+use ccsim::report::ResultFile;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -16,8 +16,6 @@ pub struct Args {
 
 pub fn main(a: &Args) -> Result<(), Error> {
     check_output(&a.out, &a.result)?;
-    let file = a.result.display().to_string();
-    let text = std::fs::read_to_string(&a.result).map_err(|source| Error::Io { path: file.clone(), source })?;
-    let report = Report::from_json(&text).map_err(|m| Error::Input(format!("{file}: {m}")))?;
+    let report = ResultFile::load(&a.result)?.into_run(&a.result.display().to_string())?;
     super::run::write_html(&report, &a.out)
 }

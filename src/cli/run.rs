@@ -1,8 +1,8 @@
 //! `ccsim run`: simulate a scenario and write its report, charts, HTML report and log.
 
 use super::common::{
-    AtomicFile, Format, OutputArgs, ReportArgs, RunSettings, ScenarioArgs, check_output, read_history, terminal_width,
-    warn, write_atomically, write_charts,
+    AtomicFile, Format, LogArgs, OutputArgs, ReportArgs, RunSettings, ScenarioArgs, check_output, read_history,
+    terminal_width, warn, write_atomically, write_charts,
 };
 use ccsim::Error;
 use ccsim::data::history::ContactLog;
@@ -46,6 +46,9 @@ pub struct Args {
     /// the simulated ones, interval by interval (table and Markdown formats).
     #[arg(long, value_name = "HISTORY")]
     actuals: Option<PathBuf>,
+    /// How the `--actuals` history is written.
+    #[command(flatten, next_help_heading = "Contact history (--actuals)")]
+    actuals_log: LogArgs,
 }
 
 pub fn main(a: &Args) -> Result<(), Error> {
@@ -65,7 +68,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
         return Err(Error::Input(format!("{}: warnings are errors with --deny-warnings", file.display())));
     }
     // A bad history is refused before anything is simulated.
-    let history = a.actuals.as_ref().map(|p| read_history(p, &[], false)).transpose()?;
+    let history = a.actuals.as_ref().map(|p| read_history(p, &a.actuals_log)).transpose()?;
     let opts = a.settings.options();
     let results = match &a.log {
         None => ccsim::plan::run::run(scenario, &opts)?,

@@ -22,7 +22,7 @@
 
 use crate::Error;
 use crate::base::time::{canonical_duration, format_duration, format_when};
-use crate::data::history::{History, Outcome, Record};
+use crate::data::history::{History, MAX_HISTORY_DAYS, Outcome, Record};
 use crate::erlang::agents_for_target;
 use crate::scenario::{ChannelKind, DAY, Scenario, ServiceTarget, Weekday};
 use std::fmt::Write as _;
@@ -75,6 +75,9 @@ pub struct PatienceFit {
     pub exp_ll: f64,
     /// Lognormal fit: (mean s, cv, log-likelihood), if it converged.
     pub lognormal: Option<(f64, f64, f64)>,
+    /// Whether the lognormal fit is one to trust (its mean within reach of the waits
+    /// seen, its spread bounded); an untrusted one is reported, never written.
+    pub lognormal_trusted: bool,
     /// The fit written (the lower AIC).
     pub chosen_lognormal: bool,
     /// Mean wait of the contacts that abandoned (biased low: not a patience estimate).
@@ -83,6 +86,8 @@ pub struct PatienceFit {
     pub events: usize,
     /// Answered or still waiting (censored).
     pub censored: usize,
+    /// Resolution of the logged waits (s): 1 for whole seconds, 0 for exact values.
+    pub resolution_s: f64,
 }
 
 impl PatienceFit {
@@ -242,7 +247,74 @@ fn nelder_mead(f: impl Fn([f64; 2]) -> f64, x0: [f64; 2], step: [f64; 2]) -> [f6
     s[best]
 }
 
-/// Patience from the waits of a live channel's contacts (see the module documentation).
+/// The resolution of logged waits (s): 1 when every wait is a whole number of seconds
+/// (ACD exports), 0.001 when every wait has at most three decimals (ccsim's `--log`),
+/// else 0 (exact).
+fn wait_resolution(waits: impl Iterator<Item = f64> + Clone) -> f64 {
+    if waits.clone().all(|w| w.fract() == 0.0) {
+        1.0
+    } else if waits.clone().all(|w| ((w * 1000.0).round() - w * 1000.0).abs() < 1e-6 * (1.0 + w)) {
+        0.001
+    } else {
+        0.0
+    }
+}
+
+/// A patience family's distribution function and log-density.
+trait Family {
+    fn cdf(&self, t: f64) -> f64;
+    fn ln_pdf(&self, t: f64) -> f64;
+}
+
+struct Exponential(f64);
+struct LogNormal(f64, f64);
+
+impl Family for Exponential {
+    fn cdf(&self, t: f64) -> f64 {
+        if t <= 0.0 { 0.0 } else { -(-t / self.0).exp_m1() }
+    }
+    fn ln_pdf(&self, t: f64) -> f64 {
+        -self.0.ln() - t / self.0
+    }
+}
+
+impl Family for LogNormal {
+    fn cdf(&self, t: f64) -> f64 {
+        lognormal_cdf(t, self.0, self.1)
+    }
+    fn ln_pdf(&self, t: f64) -> f64 {
+        let z = (t.ln() - self.0) / self.1;
+        -(t * self.1 * (2.0 * std::f64::consts::PI).sqrt()).ln() - z * z / 2.0
+    }
+}
+
+/// The log-likelihood of the waits `obs` (wait, abandoned) under `f`, every observation
+/// counted: an abandonment logged at t with resolution r is a patience in
+/// [t − r/2, t + r/2) (at 0: below r/2; exact data: the density, and below a millisecond
+/// at 0), an answered or still-waiting contact a patience above its wait. Both families
+/// are judged on the same data, so their AIC compare.
+fn log_likelihood(f: &dyn Family, obs: &[(f64, bool)], r: f64) -> f64 {
+    let mut ll = 0.0;
+    for &(t, abandoned) in obs {
+        ll += if !abandoned {
+            (1.0 - f.cdf(t)).max(1e-300).ln()
+        } else if r > 0.0 {
+            (f.cdf(t + r / 2.0) - f.cdf((t - r / 2.0).max(0.0))).max(1e-300).ln()
+        } else if t > 0.0 {
+            f.ln_pdf(t)
+        } else {
+            f.cdf(1e-3).max(1e-300).ln()
+        };
+    }
+    ll
+}
+
+/// Longest mean patience written (s): beyond it the log cannot tell patience from none.
+pub const MAX_PATIENCE_S: f64 = 30.0 * DAY;
+
+/// Patience from the waits of a live channel's contacts (see the module documentation):
+/// Kaplan–Meier, then exponential and lognormal by maximum likelihood on the same data,
+/// whole-second waits read as the intervals they stand for.
 pub fn patience_fit(records: &[&Record]) -> Option<PatienceFit> {
     let mut obs: Vec<(f64, bool)> = records.iter().map(|r| (r.wait_s, r.outcome == Outcome::Abandoned)).collect();
     let events = obs.iter().filter(|o| o.1).count();
@@ -272,43 +344,57 @@ pub fn patience_fit(records: &[&Record]) -> Option<PatienceFit> {
         }
         at_risk -= d + c;
     }
-    let exposure: f64 = obs.iter().map(|o| o.0).sum();
-    let rate = events as f64 / exposure.max(1e-12);
-    let exp_ll = events as f64 * rate.ln() - rate * exposure;
-    let naive: Vec<f64> = obs.iter().filter(|o| o.1).map(|o| o.0).collect();
-    // Lognormal by censored maximum likelihood over (μ, ln σ); zero times say nothing.
-    let positive: Vec<(f64, bool)> = obs.iter().copied().filter(|o| o.0 > 0.0).collect();
-    let nll = |p: [f64; 2]| -> f64 {
-        let (mu, sigma) = (p[0], p[1].exp());
-        let mut ll = 0.0;
-        for &(t, ev) in &positive {
-            let z = (t.ln() - mu) / sigma;
-            ll += if ev {
-                -(t * sigma * (2.0 * std::f64::consts::PI).sqrt()).ln() - z * z / 2.0
-            } else {
-                (0.5 * erfc(z / std::f64::consts::SQRT_2)).max(1e-300).ln()
-            };
+    let r = wait_resolution(obs.iter().map(|o| o.0));
+    let exposure: f64 = obs.iter().map(|o| o.0).sum::<f64>() + r / 2.0 * events as f64;
+    let guess = (exposure / events as f64).max(1e-3);
+    // Exponential: one parameter, golden-section search on ln(mean).
+    let nll_exp = |m: f64| -log_likelihood(&Exponential(m.exp()), &obs, r);
+    let (mut a, mut b) = (guess.ln() - 6.0, guess.ln() + 6.0);
+    let g = (5f64.sqrt() - 1.0) / 2.0;
+    for _ in 0..120 {
+        let (x1, x2) = (b - g * (b - a), a + g * (b - a));
+        if nll_exp(x1) < nll_exp(x2) {
+            b = x2;
+        } else {
+            a = x1;
         }
-        -ll
+    }
+    let exp_mean = ((a + b) / 2.0).exp();
+    let exp_ll = -nll_exp((a + b) / 2.0);
+    let naive: Vec<f64> = obs.iter().filter(|o| o.1).map(|o| o.0).collect();
+    // Lognormal: (μ, ln σ) by Nelder–Mead.
+    let nll_ln = |p: [f64; 2]| -> f64 {
+        let sigma = p[1].exp();
+        if !(sigma.is_finite() && sigma > 1e-6) {
+            return f64::INFINITY;
+        }
+        -log_likelihood(&LogNormal(p[0], sigma), &obs, r)
     };
-    let start = [(1.0 / rate).ln(), 0.0];
-    let p = nelder_mead(nll, start, [0.5, 0.3]);
+    let p = nelder_mead(nll_ln, [exp_mean.ln() - 0.3, 0.0], [0.5, 0.3]);
     let (mu, sigma) = (p[0], p[1].exp());
-    let ln_ll = -nll(p);
-    let lognormal = (ln_ll.is_finite() && sigma.is_finite() && sigma > 1e-6 && sigma < 20.0)
-        .then(|| ((mu + sigma * sigma / 2.0).exp(), ((sigma * sigma).exp() - 1.0).sqrt(), ln_ll));
+    let ln_ll = -nll_ln(p);
+    let longest = obs.last().map_or(0.0, |o| o.0);
+    let ln_mean = (mu + sigma * sigma / 2.0).exp();
+    let ln_cv = ((sigma * sigma).exp() - 1.0).sqrt();
+    // A lognormal whose mean lies far beyond every wait seen, or whose spread explodes,
+    // is the optimiser running off where the data say nothing: not a fit to trust.
+    let trusted =
+        ln_ll.is_finite() && sigma < 4.0 && ln_mean <= MAX_PATIENCE_S && ln_mean <= 20.0 * longest.max(exp_mean);
+    let lognormal = ln_ll.is_finite().then_some((ln_mean, ln_cv, ln_ll));
     // AIC: 2k − 2 ln L (1 parameter against 2).
-    let chosen_lognormal = lognormal.is_some_and(|(_, _, ll)| 4.0 - 2.0 * ll < 2.0 - 2.0 * exp_ll);
+    let chosen_lognormal = trusted && 4.0 - 2.0 * ln_ll < 2.0 - 2.0 * exp_ll;
     Some(PatienceFit {
         km,
-        exp_mean: 1.0 / rate,
-        exp_se: 1.0 / rate / (events as f64).sqrt(),
+        exp_mean,
+        exp_se: exp_mean / (events as f64).sqrt(),
         exp_ll,
         lognormal,
+        lognormal_trusted: trusted,
         chosen_lognormal,
         naive_mean: naive.iter().sum::<f64>() / naive.len() as f64,
         events,
         censored: obs.len() - events,
+        resolution_s: r,
     })
 }
 
@@ -337,8 +423,16 @@ pub fn fit(h: &History, opts: &FitOptions) -> Result<Fit, Error> {
 
 fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
     let per_day = DAY / opts.interval;
-    if !(per_day >= 1.0 && per_day.fract() == 0.0) {
-        return Err(format!("--interval {} does not divide a day", format_duration(opts.interval)));
+    if !(opts.interval >= 60.0 && per_day >= 1.0 && per_day.fract() == 0.0) {
+        return Err(format!(
+            "--interval {}: a planning interval is at least 1 minute and divides a day (15m, 30m, 1h)",
+            format_duration(opts.interval)
+        ));
+    }
+    if let Some(d) = opts.days
+        && !(1..=MAX_HISTORY_DAYS as usize).contains(&d)
+    {
+        return Err(format!("--days {d}: a history covers 1 to {MAX_HISTORY_DAYS} days"));
     }
     let per_day = per_day as usize;
     let last = h.records.iter().map(|r| r.arrival_s).fold(0.0, f64::max);
@@ -367,7 +461,8 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
     let mut channels = Vec::new();
     for name in names {
         let recs: Vec<&Record> = h.records.iter().filter(|r| r.channel == name).collect();
-        let (kind, kind_guessed) = match opts.kinds.iter().find(|(n, _)| n == name) {
+        let stated = opts.kinds.iter().chain(&h.kinds).find(|(n, _)| n == name);
+        let (kind, kind_guessed) = match stated {
             Some((_, k)) => (*k, false),
             None => (guess_kind(name), true),
         };
@@ -441,6 +536,17 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
             Vec::new()
         };
         let patience = if kind.is_live() { patience_fit(&recs) } else { None };
+        if let Some(p) = &patience
+            && p.mean() > MAX_PATIENCE_S
+        {
+            notes.push(format!(
+                "{name}: the patience fitted from {} abandonments among {} contacts has a mean of {}, beyond what the log can tell; written as {} (customers practically never abandon)",
+                p.events,
+                p.events + p.censored,
+                format_duration(p.mean().min(1e12)),
+                format_duration(MAX_PATIENCE_S)
+            ));
+        }
         let answered = recs.iter().filter(|r| r.outcome == Outcome::Answered).count();
         let abandoned = recs.iter().filter(|r| r.outcome == Outcome::Abandoned).count();
         if !kind.is_live() && abandoned > 0 {
@@ -498,6 +604,19 @@ fn dist_toml(f: &LogNormalFit) -> String {
     } else {
         format!("{{ dist = \"deterministic\", value = \"{}\" }}", canonical_duration(round0(f.mean)))
     }
+}
+
+/// Shares written with four decimals that add up to exactly 1 as written: each rounded to
+/// ten-thousandths, the rounding remainder given to the largest (three types of a third
+/// are 0.3334, 0.3333, 0.3333, not 0.3333 × 3 = 0.9999, which the scenario refuses).
+fn shares_summing_to_one(shares: &[f64]) -> Vec<String> {
+    let total: f64 = shares.iter().sum();
+    let mut units: Vec<i64> = shares.iter().map(|s| (s / total * 10_000.0).round() as i64).collect();
+    let gap = 10_000 - units.iter().sum::<i64>();
+    if let Some(i) = (0..units.len()).max_by(|&a, &b| shares[a].total_cmp(&shares[b]).then(b.cmp(&a))) {
+        units[i] += gap;
+    }
+    units.iter().map(|u| format!("{}.{:04}", u / 10_000, u % 10_000)).collect()
 }
 
 fn round0(x: f64) -> f64 {
@@ -607,9 +726,12 @@ impl Fit {
                 let patience = match p.lognormal {
                     Some((m, cv, _)) if p.chosen_lognormal => format!(
                         "{{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}",
-                        canonical_duration(round0(m))
+                        canonical_duration(round0(m.min(MAX_PATIENCE_S)))
                     ),
-                    _ => format!("{{ dist = \"exponential\", mean = \"{}\" }}", canonical_duration(round0(p.exp_mean))),
+                    _ => format!(
+                        "{{ dist = \"exponential\", mean = \"{}\" }}",
+                        canonical_duration(round0(p.exp_mean.min(MAX_PATIENCE_S)))
+                    ),
                 };
                 let _ = writeln!(t, "patience = {patience}");
             }
@@ -627,8 +749,9 @@ impl Fit {
                     let _ = writeln!(t, "# No weekday repeats in the history: forecast error unknown.");
                 }
             }
-            for ty in &c.types {
-                let _ = writeln!(t, "[[channel.type]]\nname = {}\nshare = {:.4}", toml_str(&ty.name), ty.share);
+            let shares = shares_summing_to_one(&c.types.iter().map(|ty| ty.share).collect::<Vec<_>>());
+            for (ty, share) in c.types.iter().zip(shares) {
+                let _ = writeln!(t, "[[channel.type]]\nname = {}\nshare = {share}", toml_str(&ty.name));
                 if let Some(hf) = &ty.handle {
                     let _ = writeln!(t, "handle_time = {}", dist_toml(hf));
                 }
@@ -723,11 +846,18 @@ impl Fit {
                     p.lognormal.map_or(String::new(), |(m, cv, _)| format!(", lognormal mean {m:.1} s cv {cv:.2}")),
                     p.naive_mean
                 );
-                let _ = writeln!(
-                    t,
-                    "  written: {}",
-                    if p.chosen_lognormal { "lognormal (lower AIC)" } else { "exponential (lower AIC)" }
-                );
+                let written = match (p.chosen_lognormal, p.lognormal_trusted) {
+                    (true, _) => "lognormal (lower AIC)",
+                    (false, true) => "exponential (lower AIC)",
+                    (false, false) => "exponential (the lognormal fit runs off beyond the waits seen: not trusted)",
+                };
+                let _ = writeln!(t, "  written: {written}");
+                if p.resolution_s >= 1.0 {
+                    let _ = writeln!(
+                        t,
+                        "  waits are whole seconds: an abandonment logged at t s is read as a patience in [t − ½, t + ½)"
+                    );
+                }
                 let _ = writeln!(t, "  Kaplan–Meier survival against the fits:");
                 let _ = writeln!(t, "       t    KM S(t)   exponential   lognormal");
                 let tmax = p.km.last().map_or(0.0, |k| k.0);

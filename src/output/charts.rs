@@ -217,8 +217,18 @@ fn registered() {
 /// and a day × time-of-day heat map (runs of several days).
 pub fn for_run(r: &Report) -> Vec<Chart> {
     let mut out = Vec::new();
+    let mut used: Vec<String> = Vec::new();
     for c in &r.channels {
-        let v = ChannelView::new(r, c);
+        let mut v = ChannelView::new(r, c);
+        // Names differing only in case or punctuation (`Phone`, `phone`) share a slug:
+        // later ones get `-2`, `-3`, … so no channel's files overwrite another's.
+        let base = v.slug.clone();
+        let mut n = 1;
+        while used.contains(&v.slug) {
+            n += 1;
+            v.slug = format!("{base}-{n}");
+        }
+        used.push(v.slug.clone());
         out.push(v.service_level());
         out.push(v.volume_agents());
         out.push(v.abandonment_asa());

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
 /// The format version written in every part; a part of another version is refused.
-pub const PART_FORMAT: &str = "ccsim partial sweep 1";
+pub const PART_FORMAT: &str = "ccsim partial sweep 2";
 
 /// A shard's partial result: what the merge needs to rebuild the sweep, and the KPI
 /// vectors of the shard's replications.
@@ -49,6 +49,10 @@ pub struct Part {
     pub shards: u64,
     /// The shard's replications, in order.
     pub done: Vec<PartReplication>,
+    /// FNV-1a (64 bits, hex) of the part written with an empty checksum: a part edited
+    /// or cut short after it was written is refused rather than merged.
+    #[serde(default)]
+    pub checksum: String,
 }
 
 /// One replication of every variant.
@@ -110,7 +114,25 @@ impl Part {
             shard,
             shards,
             done,
-        })
+            checksum: String::new(),
+        }
+        .sealed())
+    }
+
+    /// The part's checksum: FNV-1a of its JSON with an empty checksum field.
+    fn digest(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let blank = Part { checksum: String::new(), ..self.clone() };
+        for b in serde_json::to_vec(&blank).unwrap_or_default() {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
+    /// The part with its checksum filled in.
+    fn sealed(mut self) -> Part {
+        self.checksum = self.digest();
+        self
     }
 
     /// Writes the part: one line of JSON.
@@ -135,6 +157,12 @@ impl Part {
             .map_err(|e| bad(format!("not a partial sweep result ({e})")))?;
         if part.format != PART_FORMAT {
             return Err(bad(format!("written by another version (`{}`)", part.format)));
+        }
+        if part.checksum != part.digest() {
+            return Err(bad(format!(
+                "its checksum does not match its contents: the part was changed or cut short after `ccsim sweep --shard {}/{}` wrote it; run that shard again",
+                part.shard, part.shards
+            )));
         }
         check_shard(part.shard, part.shards).map_err(bad)?;
         let mine: Vec<u64> = shard_replications(u64::from(part.replications), part.shard, part.shards).collect();

@@ -104,7 +104,10 @@ impl Study {
     pub fn new(base: Scenario, set: &[String], zip: bool, baseline: Option<usize>) -> Result<Study, Error> {
         let (set, zip, baseline) = match (set.is_empty(), base.saved_sweep()) {
             (false, _) => (set.to_vec(), zip, baseline.unwrap_or(0)),
-            (true, Some(saved)) => (saved.set.clone(), saved.zip || zip, baseline.unwrap_or(saved.baseline)),
+            (true, Some(saved)) => {
+                check_saved(&base, saved, zip)?;
+                (saved.set.clone(), saved.zip || zip, baseline.unwrap_or(saved.baseline))
+            }
             (true, None) => {
                 return Err(Error::Input(format!(
                     "{}: give axes with --set PATH=V1,V2,… (or save them in the scenario's [sweep] table)",
@@ -262,6 +265,45 @@ impl Fold {
 /// Whether two KPI vectors line up slot by slot.
 fn same_shape(a: &Layout, b: &Layout) -> bool {
     a.channels == b.channels && a.groups == b.groups && a.intervals == b.intervals && a.days == b.days
+}
+
+/// Checks the axes of a scenario's saved `[sweep]` table where the user wrote them: an
+/// axis whose path does not lead to a field, or zipped axes of different lengths, is an
+/// error located at `sweep.set[i]` or `sweep.zip` in the scenario file — not at a `--set`
+/// or `--zip` the user never typed.
+fn check_saved(base: &Scenario, saved: &crate::scenario::SavedSweep, zip: bool) -> Result<(), Error> {
+    use crate::scenario::{FieldPath, Locator, Problem, ScenarioError};
+    let locator = Locator::new(base.source_text());
+    let at = |path: FieldPath, message: String| {
+        let (line, column) = match locator.span_of(&path) {
+            Some(span) => {
+                let (l, c) = locator.line_col(span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        Error::Scenario(ScenarioError {
+            file: base.file().to_owned(),
+            problems: vec![Problem { field: Some(path.to_string()), line, column, message }],
+        })
+    };
+    let set = FieldPath::root().key("sweep").key("set");
+    let mut axes = Vec::new();
+    for (i, text) in saved.set.iter().enumerate() {
+        let axis = Axis::parse(text).map_err(|e| at(set.at(i), e.to_string()))?;
+        let first = axis.values.first().cloned().unwrap_or_default();
+        if let Err(e) = base.with_overrides(&[(axis.path.as_str(), first.as_str())]) {
+            let message = e.problems.first().map_or_else(|| e.to_string(), |p| p.message.clone());
+            let message =
+                message.strip_prefix(&format!("--set {}={first}: ", axis.path)).unwrap_or(&message).to_owned();
+            return Err(at(set.at(i), format!("`{}`: {message}", axis.path)));
+        }
+        axes.push(axis);
+    }
+    variants(&axes, saved.zip || zip).map(|_| ()).map_err(|e| {
+        let m = e.to_string().replacen("--zip pairs", "zip pairs", 1);
+        at(FieldPath::root().key("sweep").key(if saved.zip { "zip" } else { "set" }), m)
+    })
 }
 
 #[cfg(test)]

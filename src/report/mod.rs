@@ -8,10 +8,12 @@
 
 pub mod compare;
 pub mod erlang;
+mod file;
 mod run;
 mod select;
 pub mod staffing;
 pub mod sweep;
 
+pub use file::ResultFile;
 pub use run::*;
 pub use select::{Scope, Selection, kpi_names};

@@ -558,7 +558,10 @@ impl Report {
                 "this is {what}; this command takes a run's result, as `ccsim run --format json` writes it"
             )));
         }
-        crate::base::serde_maps::read_json(doc).map_err(|e| Error::Input(format!("not a run's result: {e}")))
+        let r: Report =
+            crate::base::serde_maps::read_json(doc).map_err(|e| Error::Input(format!("not a run's result: {e}")))?;
+        r.check().map_err(|(field, m)| Error::Input(format!("`{field}`: {m}")))?;
+        Ok(r)
     }
 
     /// The channel called `name`.

@@ -247,6 +247,20 @@ pub(crate) fn contact_types(
         let sum: f64 = raw.iter().map(|t| t.share.unwrap_or(0.0)).sum();
         shares_add_up(ck, &p.key("type"), "type", sum);
     }
+    // The channel's own returns and redial are checked even when every type overrides
+    // them (no type inherits them, so no type's check reaches them): a mistake there is
+    // still a mistake, and would surface the day a type stops overriding.
+    let channel = &defaults.fields;
+    if let Some(r) = channel.returns
+        && raw.iter().all(|t| t.returns.is_some())
+    {
+        returns(ck, &channel.p.key("returns"), r, defaults.channel_names);
+    }
+    if let Some(r) = channel.redial
+        && raw.iter().all(|t| t.redial.is_some())
+    {
+        redial(ck, &channel.p.key("redial"), r, defaults.live);
+    }
     types
 }
 

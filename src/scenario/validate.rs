@@ -85,6 +85,13 @@ pub(crate) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
         cross_checks(&mut ck, &channels, &groups, ctx.horizon);
         result_cells(&mut ck, &ctx, channels.len(), groups.len());
     }
+    // TOML integers are 64-bit signed: a larger seed could not be written back (overrides
+    // rewrite the text), so it is refused here rather than at the first `--set`.
+    if let Some(seed) = raw.seed
+        && seed > i64::MAX as u64
+    {
+        ck.err(root.key("seed"), format!("{seed} is too large: a seed is a whole number from 0 to {}", i64::MAX));
+    }
     let saved_sweep = raw.sweep.as_ref().map(|sw| saved_sweep(&mut ck, &root.key("sweep"), sw));
     let first_counted = (warmup / ctx.interval).round() as usize;
     let specs = raw.report.as_ref().and_then(|r| r.windows.as_deref()).unwrap_or_default();

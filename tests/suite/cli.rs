@@ -1352,7 +1352,7 @@ fn charts_render_as_png_and_svg() {
     let bogus = write("bogus.json", "{\"scenario\": \"x\"}");
     assert_refused(
         &["chart", bogus.to_str().unwrap(), "--out", &d("x")],
-        "bogus.json: not a run's result: missing field `replications`",
+        "bogus.json:1:17: not a run's result: missing field `replications`",
     );
 }
 
@@ -1671,7 +1671,7 @@ fn history_fit_and_actuals() {
     let missing = write("short-history.csv", "channel,when,wait\nphone,1,2\n");
     assert_refused(
         &["fit", missing.to_str().unwrap(), "--out", &d("x.toml")],
-        "missing columns wait_s, outcome, handle_s, arrival_s (or arrival); the header has: channel, when, wait",
+        "missing columns wait_s, outcome, handle_s (or talk_s with hold_s and wrap_s), arrival_s (or arrival); the header has: channel, when, wait",
     );
     assert_refused(&["fit", &f, "--out", &d("x.toml"), "--column", "queue=wait"], "`queue` is not a standard column");
 }

@@ -569,7 +569,7 @@ fn random_scenario() -> impl Strategy<Value = String> {
     (
         prop::collection::vec(channel, 1..4),
         prop::collection::vec(group, 1..4),
-        any::<u64>(),
+        0..=i64::MAX as u64,
         0usize..3,
         any::<bool>(),
     )

@@ -482,7 +482,7 @@ fn block_se(xs: &[f64]) -> (f64, f64) {
 #[test]
 fn fit_recovers_the_truth() {
     use ccsim::data::fit::{FitOptions, fit, patience_fit};
-    use ccsim::data::history::{Columns, ContactLog, read};
+    use ccsim::data::history::{ContactLog, LogFormat, read};
     use ccsim::engine::{Model, simulate_with};
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/history/truth.toml");
     let text = std::fs::read_to_string(path).unwrap().replace("horizon = \"14d\"", "horizon = \"56d\"");
@@ -491,7 +491,7 @@ fn fit_recovers_the_truth() {
     let mut log = Vec::new();
     let l = ContactLog::new(&model.scenario, &mut log).unwrap();
     simulate_with(&model, 0, l).unwrap().finish().unwrap();
-    let h = read(std::str::from_utf8(&log).unwrap(), "log.csv", &Columns::default(), false).unwrap();
+    let h = read(std::str::from_utf8(&log).unwrap(), "log.csv", &LogFormat::default(), false).unwrap();
     let opts = FitOptions {
         name: "fitted".into(),
         interval: 1800.0,
@@ -1076,4 +1076,94 @@ fn dedicated_segment_is_its_own_mmc_queue() {
             neighbour: Some(erlang(1.0 - gold_share, team + 1)),
         },
     ]);
+}
+
+/// A chat line logged as an ACD exports it, by a generator of this test's own (not
+/// ccsim's `--log`): FCFS M/M/c+M — exponential patience of mean 240 s, 10 agents,
+/// 5-minute handle times, 2.2 chats a minute — with waits and handle times rounded to
+/// whole seconds, so customers who leave within half a second are logged as abandoned
+/// at 0 s. The fit must read the log as intervals: it chooses the exponential family and
+/// its mean lies within 2.5 standard errors of 240 s (a mean of 300 s does not); the
+/// lognormal that drops the zero rows (what the fit did before) would be chosen instead.
+#[test]
+fn fit_reads_whole_second_exports() {
+    use ccsim::data::fit::{FitOptions, fit};
+    use ccsim::data::history::{LogFormat, read};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    // SplitMix64: the generator's own random numbers.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut uniform = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut exp = |mean: f64| -mean * (1.0 - uniform()).ln();
+    let (agents, rate, handle, patience) = (10usize, 2.2 / 60.0, 300.0, 240.0);
+    // Free times of the agents (ms, as integers for the heap).
+    let mut free: BinaryHeap<Reverse<u64>> = (0..agents).map(|_| Reverse(0)).collect();
+    let mut csv = String::from("channel,arrival,wait_s,outcome,handle_s\n");
+    let (mut t, mut zeros, mut abandoned): (f64, usize, usize) = (8.0 * 3600.0, 0, 0);
+    let days = 14;
+    for day in 0..days {
+        t = t.max(day as f64 * 86400.0 + 8.0 * 3600.0);
+        let close = day as f64 * 86400.0 + 20.0 * 3600.0;
+        while t < close {
+            t += exp(1.0 / rate);
+            let p = exp(patience);
+            let s = exp(handle);
+            let earliest = free.peek().map_or(0, |r| r.0) as f64 / 1000.0;
+            let wait = (earliest - t).max(0.0);
+            let clock = |x: f64| {
+                let d = (x / 86400.0).floor();
+                let s = x - d * 86400.0;
+                format!(
+                    "2025-09-{:02} {:02}:{:02}:{:02}",
+                    1 + d as u32,
+                    (s / 3600.0) as u32,
+                    ((s % 3600.0) / 60.0) as u32,
+                    (s % 60.0) as u32
+                )
+            };
+            if wait <= p {
+                free.pop();
+                free.push(Reverse(((t + wait + s) * 1000.0) as u64));
+                csv += &format!("chat,{},{},answered,{}\n", clock(t), wait.round(), s.round().max(1.0));
+            } else {
+                abandoned += 1;
+                zeros += usize::from(p.round() == 0.0);
+                csv += &format!("chat,{},{},abandoned,\n", clock(t), p.round());
+            }
+        }
+    }
+    assert!(abandoned > 1000 && zeros > 0, "the log has abandonments ({abandoned}), some at 0 s ({zeros})");
+    let h = read(&csv, "export.csv", &LogFormat::default(), false).unwrap();
+    let opts = FitOptions {
+        name: "export".into(),
+        interval: 1800.0,
+        kinds: vec![("chat".into(), ccsim::scenario::ChannelKind::Chat)],
+        target: ccsim::scenario::ServiceTarget { share: 0.8, within: 40.0 },
+        agents: None,
+        source: "export.csv".into(),
+        days: Some(days),
+    };
+    let f = fit(&h, &opts).unwrap();
+    let p = f.channels[0].patience.as_ref().unwrap();
+    println!(
+        "whole-second export: {abandoned} abandoned ({zeros} at 0 s); exponential mean {:.1} ± {:.1} (ll {:.1}); lognormal {:?}; chosen lognormal: {}",
+        p.exp_mean, p.exp_se, p.exp_ll, p.lognormal, p.chosen_lognormal
+    );
+    assert_eq!(p.resolution_s, 1.0, "whole seconds are recognised");
+    assert!(!p.chosen_lognormal, "the true family is exponential");
+    assert!(
+        (p.mean() - patience).abs() < 2.5 * p.exp_se,
+        "mean patience {:.1} vs {patience} ± {:.1}",
+        p.mean(),
+        2.5 * p.exp_se
+    );
+    assert!((p.mean() - 300.0).abs() > 2.5 * p.exp_se, "a mean of 300 s must be told apart");
+    // What the fit wrote loads as a scenario.
+    f.scenario("export.toml").unwrap();
 }

@@ -1,5 +1,7 @@
 //! The library's one error type.
 
+pub mod text;
+
 use std::fmt;
 
 /// What can go wrong, by who can fix it. Every fallible public function of the library
