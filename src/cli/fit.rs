@@ -2,6 +2,7 @@
 
 use super::common::{LogArgs, check_output, duration_arg, emit, pairs, read_history, target_arg, write_atomically};
 use ccsim::Error;
+use ccsim::base::time::format_duration;
 use ccsim::data::fit::{FitOptions, fit, template_agents};
 use ccsim::scenario::{ChannelKind, ServiceTarget};
 use std::path::PathBuf;
@@ -13,9 +14,9 @@ pub struct Args {
     /// The scenario file to write.
     #[arg(long)]
     out: PathBuf,
-    /// Planning interval of the scenario.
-    #[arg(long, value_parser = duration_arg, default_value = "30m")]
-    interval: f64,
+    /// Planning interval of the scenario (default: the template's, else 30m).
+    #[arg(long, value_parser = duration_arg)]
+    interval: Option<f64>,
     /// Scenario name (default: the history file's name).
     #[arg(long)]
     name: Option<String>,
@@ -35,6 +36,14 @@ pub struct Args {
     /// Sunday); by default, up to the day of its last contact.
     #[arg(long)]
     days: Option<usize>,
+    /// Hold the last DAYS of the history out of the fit and compare them with what the
+    /// fit predicts (volumes, their spread, handle time): an out-of-sample check.
+    #[arg(long, value_name = "DAYS")]
+    holdout: Option<usize>,
+    /// Also write the fit itself (every estimate with its standard error, the
+    /// Kaplan–Meier curve, the out-of-sample check) as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
 }
 
 pub fn main(a: &Args) -> Result<(), Error> {
@@ -47,27 +56,45 @@ pub fn main(a: &Args) -> Result<(), Error> {
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let agents = match &a.template {
+    let template = match &a.template {
         None => None,
-        Some(t) => {
-            let file = t.display().to_string();
-            let text = std::fs::read_to_string(t).map_err(|source| Error::Io { path: file.clone(), source })?;
-            Some(template_agents(&text, &file)?)
+        Some(t) => Some(template_agents(&ccsim::error::text::read(t)?, &t.display().to_string())?),
+    };
+    // The interval: as given, else the template's (its per-interval staffing is written
+    // for it), else 30 minutes.
+    let interval = match (a.interval, &template) {
+        (Some(i), Some(t)) if t.per_interval && t.interval.is_some_and(|ti| ti != i) => {
+            return Err(Error::Input(format!(
+                "--interval {}: the template plans its agents per {} interval; leave --interval out to fit at the template's interval",
+                format_duration(i),
+                format_duration(t.interval.unwrap_or(1800.0))
+            )));
         }
+        (Some(i), _) => i,
+        (None, Some(t)) => t.interval.unwrap_or(1800.0),
+        (None, None) => 1800.0,
     };
     let h = read_history(&a.history, &a.log)?;
     let stem = a.out.file_stem().map_or("fitted".into(), |s| s.to_string_lossy().into_owned());
     let opts = FitOptions {
         name: a.name.clone().unwrap_or(stem),
-        interval: a.interval,
+        interval,
         kinds,
         target: a.target,
-        agents,
+        agents: template.map(|t| t.agents),
         source: a.history.file_name().map_or("a history".into(), |f| f.to_string_lossy().into_owned()),
         days: a.days,
+        holdout: a.holdout,
     };
     let fit = fit(&h, &opts).map_err(|m| Error::Input(format!("{}: {m}", a.history.display())))?;
     let (text, _) = fit.scenario(&a.out.display().to_string())?;
     write_atomically(&a.out, |w| w.write_all(text.as_bytes()))?;
+    if let Some(path) = &a.json {
+        check_output(path, &a.history)?;
+        write_atomically(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &fit).map_err(std::io::Error::from)?;
+            writeln!(w)
+        })?;
+    }
     emit(&None, |w| write!(w, "{}\nwrote {}\n", fit.summary(), a.out.display()))
 }

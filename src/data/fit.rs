@@ -45,6 +45,49 @@ pub struct FitOptions {
     pub source: String,
     /// Days the history covers (`None`: up to the day of its last contact).
     pub days: Option<usize>,
+    /// Days at the end of the history held out of the fit and compared with what the fit
+    /// predicts for them (an out-of-sample check); `None`: none.
+    #[serde(default)]
+    pub holdout: Option<usize>,
+}
+
+/// An out-of-sample check: the last days of the history, left out of the fit, against
+/// what the fit predicts for their weekdays.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct HoldoutCheck {
+    /// Days held out.
+    pub days: usize,
+    /// Days fitted (before them).
+    pub fitted_days: usize,
+    /// Per channel of the fit.
+    pub channels: Vec<HoldoutChannel>,
+}
+
+/// One channel's out-of-sample check.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct HoldoutChannel {
+    /// Channel name.
+    pub name: String,
+    /// Contacts in the held-out days.
+    pub observed: f64,
+    /// Contacts the fitted profile expects for them.
+    pub expected: f64,
+    /// Mean absolute percentage error of the held-out days' volumes (days with an
+    /// expected volume).
+    pub daily_mape: f64,
+    /// Σ (observed − expected)² / expected over the held-out intervals with an expected
+    /// count, divided by their number: about 1 when only Poisson noise separates them,
+    /// above with forecast error or a changed pattern.
+    pub dispersion: f64,
+    /// Intervals in `dispersion`.
+    pub intervals: usize,
+    /// What `dispersion` is when Poisson noise alone separates them: 1 + 1/n, the fitted
+    /// means being themselves averages of n same-weekday days.
+    pub poisson_dispersion: f64,
+    /// Mean handle time of the held-out answered contacts (s), and its standard error.
+    pub aht_observed: Option<(f64, f64)>,
+    /// The fitted mean handle time (s).
+    pub aht_fitted: Option<f64>,
 }
 
 /// A lognormal fit by moments.
@@ -155,6 +198,9 @@ pub struct Fit {
     pub notes: Vec<String>,
     /// Rows read and dropped.
     pub rows: (usize, usize),
+    /// The out-of-sample check, with `holdout`.
+    #[serde(default)]
+    pub holdout: Option<HoldoutCheck>,
 }
 
 fn moments(xs: &[f64]) -> (f64, f64) {
@@ -379,7 +425,7 @@ pub fn patience_fit(records: &[&Record]) -> Option<PatienceFit> {
     // A lognormal whose mean lies far beyond every wait seen, or whose spread explodes,
     // is the optimiser running off where the data say nothing: not a fit to trust.
     let trusted =
-        ln_ll.is_finite() && sigma < 4.0 && ln_mean <= MAX_PATIENCE_S && ln_mean <= 20.0 * longest.max(exp_mean);
+        ln_ll.is_finite() && ln_cv <= 10.0 && ln_mean <= MAX_PATIENCE_S && ln_mean <= 20.0 * longest.max(exp_mean);
     let lognormal = ln_ll.is_finite().then_some((ln_mean, ln_cv, ln_ll));
     // AIC: 2k − 2 ln L (1 parameter against 2).
     let chosen_lognormal = trusted && 4.0 - 2.0 * ln_ll < 2.0 - 2.0 * exp_ll;
@@ -418,7 +464,87 @@ fn guess_kind(name: &str) -> ChannelKind {
 /// [`Error::Input`] when the interval does not divide a day, `days` is shorter than the
 /// history, or a channel has no answered contact to fit a handle time from.
 pub fn fit(h: &History, opts: &FitOptions) -> Result<Fit, Error> {
-    fit_history(h, opts).map_err(Error::Input)
+    let Some(k) = opts.holdout else { return fit_history(h, opts).map_err(Error::Input) };
+    let whole = fit_history(h, &FitOptions { holdout: None, ..opts.clone() }).map_err(Error::Input)?;
+    let days = whole.days;
+    if !(k >= 1 && k + 7 <= days) {
+        return Err(Error::Input(format!(
+            "--holdout {k}: the history has {days} day(s); hold out from 1 day to all but its first week ({} at most)",
+            days.saturating_sub(7)
+        )));
+    }
+    let cut = (days - k) as f64 * DAY;
+    let train = History {
+        records: h.records.iter().filter(|r| r.arrival_s < cut).cloned().collect(),
+        dropped: Vec::new(),
+        ..h.clone()
+    };
+    let mut f = fit_history(&train, &FitOptions { days: Some(days - k), holdout: None, ..opts.clone() })
+        .map_err(Error::Input)?;
+    f.rows = whole.rows;
+    f.notes.push(format!(
+        "fitted on the first {} days; the last {k} are held out and compared with the fit (out of sample)",
+        days - k
+    ));
+    f.holdout = Some(holdout_check(h, &f, days - k, k));
+    Ok(f)
+}
+
+/// The held-out days `[first, first + k)` of `h` against the fit `f` of the days before.
+fn holdout_check(h: &History, f: &Fit, first: usize, k: usize) -> HoldoutCheck {
+    let interval = f.options.interval;
+    let per_day = (DAY / interval) as usize;
+    let weekday = |d: usize| h.start_day.plus(d).0;
+    // The profile's day (of its first week) falling on each weekday.
+    let profile_day = |w: u8| (0..f.horizon_days).find(|&p| weekday(p) == w);
+    let channels = f
+        .channels
+        .iter()
+        .map(|c| {
+            let mut counts = vec![vec![0.0f64; per_day]; k];
+            let mut handles = Vec::new();
+            for r in h.records.iter().filter(|r| r.channel == c.name && r.arrival_s >= first as f64 * DAY) {
+                let d = ((r.arrival_s / DAY) as usize).saturating_sub(first).min(k - 1);
+                let j = (((r.arrival_s / DAY).fract() * DAY / interval) as usize).min(per_day - 1);
+                counts[d][j] += 1.0;
+                handles.extend(r.handle_s);
+            }
+            let (mut observed, mut expected, mut ape, mut days_with, mut chi, mut n) = (0.0, 0.0, 0.0, 0, 0.0, 0);
+            for (d, day) in counts.iter().enumerate() {
+                let Some(p) = profile_day(weekday(first + d)) else { continue };
+                let profile = &c.per_interval[p * per_day..(p + 1) * per_day];
+                let (o, e): (f64, f64) = (day.iter().sum(), profile.iter().sum());
+                observed += o;
+                expected += e;
+                if e > 0.0 {
+                    ape += (o - e).abs() / e;
+                    days_with += 1;
+                }
+                for (x, m) in day.iter().zip(profile) {
+                    if *m > 0.0 {
+                        chi += (x - m).powi(2) / m;
+                        n += 1;
+                    }
+                }
+            }
+            let aht_observed = (handles.len() > 1).then(|| {
+                let (m, sd) = moments(&handles);
+                (m, sd / (handles.len() as f64).sqrt())
+            });
+            HoldoutChannel {
+                name: c.name.clone(),
+                observed,
+                expected,
+                daily_mape: if days_with > 0 { ape / f64::from(days_with) } else { f64::NAN },
+                dispersion: if n > 0 { chi / n as f64 } else { f64::NAN },
+                intervals: n,
+                poisson_dispersion: 1.0 + 7.0 / first.max(1) as f64,
+                aht_observed,
+                aht_fitted: c.handle.map(|h| h.mean),
+            }
+        })
+        .collect();
+    HoldoutCheck { days: k, fitted_days: first, channels }
 }
 
 fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
@@ -437,12 +563,33 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
     let per_day = per_day as usize;
     let last = h.records.iter().map(|r| r.arrival_s).fold(0.0, f64::max);
     let seen = ((last / DAY).floor() as usize + 1).max(1);
+    let mut notes = Vec::new();
     let days = match opts.days {
         Some(d) if d < seen => {
             return Err(format!("--days {d}: the history has contacts on day {seen}"));
         }
         Some(d) => d,
-        None => seen,
+        None => {
+            // The log ends at its last contact; if the one or two days after it up to
+            // whole weeks fall on weekdays without a single contact anywhere in the log
+            // (a closed Sunday, a closed weekend), the export covered them too: take the
+            // whole weeks.
+            let whole = seen.div_ceil(7) * 7;
+            let mut busy = [false; 7];
+            for r in &h.records {
+                busy[usize::from(h.start_day.plus((r.arrival_s / DAY) as usize).0)] = true;
+            }
+            let closed_tail = (seen..whole).all(|d| !busy[usize::from(h.start_day.plus(d).0)]);
+            if seen > 7 && whole > seen && whole - seen <= 2 && closed_tail {
+                notes.push(format!(
+                    "the last contact is on day {seen}, and the log has no contact on any {} in it: taken as {whole} days (whole weeks, closed days at the end); say --days otherwise",
+                    (seen..whole).map(|d| h.start_day.plus(d).name()).collect::<Vec<_>>().join(" or ")
+                ));
+                whole
+            } else {
+                seen
+            }
+        }
     };
     let horizon_days = days.min(7);
     let weekday_of_day = |d: usize| usize::from(h.start_day.plus(d).0);
@@ -457,7 +604,6 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
             names.push(&r.channel);
         }
     }
-    let mut notes = Vec::new();
     let mut channels = Vec::new();
     for name in names {
         let recs: Vec<&Record> = h.records.iter().filter(|r| r.channel == name).collect();
@@ -569,7 +715,7 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
             counts: (recs.len(), answered, abandoned),
         });
     }
-    if opts.days.is_none() && days % 7 != 0 {
+    if opts.days.is_none() && days % 7 != 0 && days == seen {
         notes.push(format!("the last contact is on day {days}; if the export covers more days (closed days at its end), say so with --days"));
     }
     if days < 7 {
@@ -595,6 +741,7 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
         channels,
         notes,
         rows: (h.rows, h.dropped.len()),
+        holdout: None,
     })
 }
 
@@ -628,18 +775,70 @@ fn toml_str(s: &str) -> String {
 }
 
 impl Fit {
-    /// The fitted scenario as commented TOML (checked by the caller).
     /// The fitted scenario: its text (a runnable scenario file) and the scenario checked
     /// from it, named `file` in messages. What `ccsim fit` writes must load.
     ///
     /// # Errors
     ///
-    /// [`Error::Scenario`] when the text does not check (a defect of the fit, reported as
-    /// such rather than written).
+    /// [`Error::Input`] when the text does not check — said in terms of the log and the
+    /// options (the channel, the field, a kind guessed from a name and how to state it),
+    /// never located in the file that is not written.
     pub fn scenario(&self, file: &str) -> Result<(String, Scenario), Error> {
         let text = self.scenario_toml();
-        let scenario = Scenario::from_toml(&text, file)?;
-        Ok((text, scenario))
+        match Scenario::from_toml(&text, file) {
+            Ok(scenario) => Ok((text, scenario)),
+            Err(e) => {
+                let problems: Vec<String> = e
+                    .problems
+                    .iter()
+                    .map(|p| match &p.field {
+                        Some(f) => format!("{}: {}", self.described(f), p.message),
+                        None => p.message.clone(),
+                    })
+                    .collect();
+                let guessed: Vec<String> = self
+                    .channels
+                    .iter()
+                    .filter(|c| c.kind_guessed)
+                    .map(|c| {
+                        let arg = format!("{}={}", c.name, c.kind.name());
+                        if arg.contains(' ') { format!("--kind '{arg}'") } else { format!("--kind {arg}") }
+                    })
+                    .collect();
+                let hint = if guessed.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "\nthe kinds of {} were guessed from the names; if one is wrong, state it (for example {})",
+                        if guessed.len() == 1 { "one channel" } else { "some channels" },
+                        guessed.join(" ")
+                    )
+                };
+                Err(Error::Input(format!(
+                    "{}: no runnable scenario can be written from this log with these options:\n  {}{hint}",
+                    self.options.source,
+                    problems.join("\n  ")
+                )))
+            }
+        }
+    }
+
+    /// A field path of the fitted scenario in the words of the log and the options:
+    /// `channel[1].…` becomes the channel's name, `agents[0].…` the template's group.
+    fn described(&self, field: &str) -> String {
+        let index = |rest: &str| rest.split(']').next().and_then(|n| n.parse::<usize>().ok());
+        if let Some(rest) = field.strip_prefix("channel[")
+            && let Some(c) = index(rest).and_then(|i| self.channels.get(i))
+        {
+            let tail = rest.split_once("].").map_or("", |x| x.1);
+            return format!("channel `{}` of the log ({tail})", c.name);
+        }
+        if let Some(rest) = field.strip_prefix("agents[") {
+            let tail = rest.split_once("].").map_or("", |x| x.1);
+            let from = if self.options.agents.is_some() { "the template's" } else { "the first-guess" };
+            return format!("{from} agent group {} ({tail})", index(rest).map_or(0, |i| i + 1));
+        }
+        field.to_owned()
     }
 
     /// The fitted scenario's text.
@@ -878,6 +1077,31 @@ impl Fit {
                 c.forecast_cv.map_or("unknown (no weekday repeats)".into(), |cv| format!("day cv {cv:.3}"))
             );
         }
+        if let Some(ho) = &self.holdout {
+            let _ = writeln!(
+                t,
+                "\nOut of sample: the last {} day(s) held out, against the fit of the {} before",
+                ho.days, ho.fitted_days
+            );
+            for c in &ho.channels {
+                let aht = match (c.aht_observed, c.aht_fitted) {
+                    (Some((m, se)), Some(f)) => format!("; AHT {m:.1} s ± {:.1} against {f:.1} s fitted", 1.96 * se),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    t,
+                    "  {}: {:.0} contacts against {:.0} expected ({:+.1} %); daily volume off by {:.1} % on average; interval dispersion {:.2} over {} intervals (Poisson noise alone: about {:.2}){aht}",
+                    c.name,
+                    c.observed,
+                    c.expected,
+                    100.0 * (c.observed / c.expected - 1.0),
+                    100.0 * c.daily_mape,
+                    c.dispersion,
+                    c.intervals,
+                    c.poisson_dispersion
+                );
+            }
+        }
         for n in &self.notes {
             let _ = writeln!(t, "\nnote: {n}");
         }
@@ -885,16 +1109,54 @@ impl Fit {
     }
 }
 
-/// The `[[agents]]` tables of a scenario file's text (`file` names it in messages), as TOML
-/// text for [`FitOptions::agents`]: a fit takes the groups of a current plan.
+/// A template's agent groups: the `[[agents]]` tables of a scenario (a current plan) as
+/// TOML text for [`FitOptions::agents`], and the planning interval they are written for.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The `[[agents]]` tables.
+    pub agents: String,
+    /// The template's `interval` (s), when it states one.
+    pub interval: Option<f64>,
+    /// Whether some group's staffing is per interval (and so tied to that interval).
+    pub per_interval: bool,
+}
+
+/// The template in a scenario file's text (`file` names it in messages).
 ///
 /// # Errors
 ///
-/// [`Error::Input`] when the text is not TOML or has no `[[agents]]`.
-pub fn template_agents(text: &str, file: &str) -> Result<String, Error> {
-    let v: toml::Table = toml::from_str(text).map_err(|e| Error::Input(format!("{file}: {e}")))?;
-    let groups = v.get("agents").cloned().ok_or_else(|| Error::Input(format!("{file}: has no [[agents]]")))?;
+/// [`Error::File`] (located) when the text is not TOML, has no `[[agents]]` or an
+/// `interval` that is not a duration.
+pub fn template_agents(text: &str, file: &str) -> Result<Template, Error> {
+    use crate::error::{Problem, ScenarioError};
+    let fail = |line: Option<usize>, field: Option<&str>, message: String| {
+        Error::File(ScenarioError {
+            file: file.to_owned(),
+            problems: vec![Problem { field: field.map(str::to_owned), line, column: None, message }],
+        })
+    };
+    let v: toml::Table = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        fail(line, None, format!("not a scenario's TOML: {}", e.message()))
+    })?;
+    let groups = v.get("agents").cloned().ok_or_else(|| {
+        fail(None, None, "has no [[agents]]: a template gives the agent groups of a current plan".into())
+    })?;
+    let interval = match v.get("interval") {
+        None => None,
+        Some(toml::Value::String(d)) => Some(
+            crate::base::time::parse_duration(d)
+                .map_err(|e| fail(None, Some("interval"), format!("`{d}` is not a duration: {e}")))?,
+        ),
+        Some(other) => {
+            return Err(fail(None, Some("interval"), format!("`{other}` is not a duration such as \"30m\"")));
+        }
+    };
+    let per_interval = groups
+        .as_array()
+        .is_some_and(|gs| gs.iter().any(|g| g.get("staff").and_then(|s| s.get("per_interval")).is_some()));
     let mut table = toml::Table::new();
     table.insert("agents".into(), groups);
-    toml::to_string(&table).map_err(|e| Error::Run(format!("template: {e}")))
+    let agents = toml::to_string(&table).map_err(|e| Error::Run(format!("template: {e}")))?;
+    Ok(Template { agents, interval, per_interval })
 }

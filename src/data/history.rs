@@ -433,7 +433,7 @@ fn read_rows(text: &str, file: &str, format: &LogFormat, drop_bad_rows: bool) ->
     }
     // Numbers read as seconds from time 0, or as Unix time (seconds or milliseconds).
     let numbers = arrivals.iter().filter_map(|a| if let Arrival::Number(x) = a.0 { Some(x) } else { None });
-    let reading = cells::NumericTime::of(numbers.fold(f64::INFINITY, f64::min));
+    let reading = numbers.reduce(f64::min).map_or(cells::NumericTime::Seconds, cells::NumericTime::of);
     let civil = reading != cells::NumericTime::Seconds || arrivals.iter().any(|a| matches!(a.0, Arrival::Civil(_)));
     let secs = |a: Arrival| match a {
         Arrival::Number(x) => reading.seconds(x),

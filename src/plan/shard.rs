@@ -158,13 +158,13 @@ impl Part {
         if part.format != PART_FORMAT {
             return Err(bad(format!("written by another version (`{}`)", part.format)));
         }
+        check_shard(part.shard, part.shards).map_err(bad)?;
         if part.checksum != part.digest() {
             return Err(bad(format!(
                 "its checksum does not match its contents: the part was changed or cut short after `ccsim sweep --shard {}/{}` wrote it; run that shard again",
                 part.shard, part.shards
             )));
         }
-        check_shard(part.shard, part.shards).map_err(bad)?;
         let mine: Vec<u64> = shard_replications(u64::from(part.replications), part.shard, part.shards).collect();
         let held: Vec<u64> = part.done.iter().map(|r| r.replication).collect();
         if held != mine {

@@ -5,25 +5,25 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn ccsim(args: &[&str]) -> Output {
+pub(crate) fn ccsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ccsim")).args(args).output().expect("run ccsim")
 }
 
 /// Runs ccsim with `args` and asserts it refuses them: exit code 2 and `message` on stderr.
-fn assert_refused(args: &[&str], message: &str) {
+pub(crate) fn assert_refused(args: &[&str], message: &str) {
     let out = ccsim(args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
     assert!(err.contains(message), "{args:?}: {err}");
 }
 
-fn tmp_dir() -> PathBuf {
+pub(crate) fn tmp_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ccsim-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn write(name: &str, text: &str) -> PathBuf {
+pub(crate) fn write(name: &str, text: &str) -> PathBuf {
     let p = tmp_dir().join(name);
     std::fs::write(&p, text).unwrap();
     p

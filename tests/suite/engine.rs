@@ -555,7 +555,7 @@ fn omnichannel_example_is_sensible() {
 
 /// A random small scenario: 1–3 channels of any kind, 1–3 groups with random skills,
 /// staffing, shrinkage and concurrency.
-fn random_scenario() -> impl Strategy<Value = String> {
+pub(crate) fn random_scenario() -> impl Strategy<Value = String> {
     let channel =
         (0usize..4, 0.0f64..400.0, 30.0f64..600.0, prop::option::of(10.0f64..400.0), 1usize..3, any::<bool>());
     let group = (
@@ -688,7 +688,7 @@ deflect = 0.1
 
 /// A change to a scenario file, at the byte or the structure level.
 #[derive(Debug, Clone)]
-enum Mutation {
+pub(crate) enum Mutation {
     /// Replace the byte at a position.
     Byte(usize, u8),
     /// Cut the file short.
@@ -704,7 +704,7 @@ enum Mutation {
 const EXTREMES: [&str; 12] =
     ["0", "-1", "1e308", "-1e308", "1e-308", "4294967296", "0.5", "1e9", "nan", "inf", "99999999999999999999", "00"];
 
-fn mutation() -> impl Strategy<Value = Mutation> {
+pub(crate) fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Mutation::Byte(p, b)),
         any::<usize>().prop_map(Mutation::Cut),
@@ -716,7 +716,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-fn mutate(text: &str, m: &Mutation) -> String {
+pub(crate) fn mutate(text: &str, m: &Mutation) -> String {
     let mut lines: Vec<&str> = text.lines().collect();
     let n = lines.len().max(1);
     match *m {

@@ -19,4 +19,5 @@ mod cli;
 #[allow(dead_code)]
 mod common;
 mod engine;
+mod hostile;
 mod theory;

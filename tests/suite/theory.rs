@@ -500,6 +500,7 @@ fn fit_recovers_the_truth() {
         agents: None,
         source: "log.csv".into(),
         days: Some(56),
+        holdout: None,
     };
     let f = fit(&h, &opts).unwrap();
     assert_eq!((f.days, f.horizon_days), (56, 7));
@@ -1148,6 +1149,7 @@ fn fit_reads_whole_second_exports() {
         agents: None,
         source: "export.csv".into(),
         days: Some(days),
+        holdout: None,
     };
     let f = fit(&h, &opts).unwrap();
     let p = f.channels[0].patience.as_ref().unwrap();
