@@ -423,9 +423,12 @@ pub fn patience_fit(records: &[&Record]) -> Option<PatienceFit> {
     let ln_mean = (mu + sigma * sigma / 2.0).exp();
     let ln_cv = ((sigma * sigma).exp() - 1.0).sqrt();
     // A lognormal whose mean lies far beyond every wait seen, or whose spread explodes,
-    // is the optimiser running off where the data say nothing: not a fit to trust.
-    let trusted =
-        ln_ll.is_finite() && ln_cv <= 10.0 && ln_mean <= MAX_PATIENCE_S && ln_mean <= 20.0 * longest.max(exp_mean);
+    // is the optimiser running off where the data say nothing, and one with almost no
+    // spread is degenerate: neither is a fit to trust.
+    let trusted = ln_ll.is_finite()
+        && (0.01..=10.0).contains(&ln_cv)
+        && ln_mean <= MAX_PATIENCE_S
+        && ln_mean <= 20.0 * longest.max(exp_mean);
     let lognormal = ln_ll.is_finite().then_some((ln_mean, ln_cv, ln_ll));
     // AIC: 2k − 2 ln L (1 parameter against 2).
     let chosen_lognormal = trusted && 4.0 - 2.0 * ln_ll < 2.0 - 2.0 * exp_ll;
@@ -746,7 +749,8 @@ fn fit_history(h: &History, opts: &FitOptions) -> Result<Fit, String> {
 }
 
 fn dist_toml(f: &LogNormalFit) -> String {
-    if f.cv > 0.0 {
+    // Written to three decimals: a cv below 0.0005 would read as 0, which no lognormal has.
+    if f.cv >= 0.0005 {
         format!("{{ dist = \"lognormal\", mean = \"{}\", cv = {:.3} }}", canonical_duration(round0(f.mean)), f.cv)
     } else {
         format!("{{ dist = \"deterministic\", value = \"{}\" }}", canonical_duration(round0(f.mean)))
