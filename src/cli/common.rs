@@ -197,18 +197,9 @@ pub fn rate_arg(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
-/// `80/20s` or `0.8/20s` → a target of 80 % within 20 s.
+/// `80/20s` or `0.8/20s` → a target of 80 % within 20 s (`ServiceTarget::parse`).
 pub fn target_arg(s: &str) -> Result<ccsim::scenario::ServiceTarget, String> {
-    let (p, t) =
-        s.split_once('/').ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
-    let percent = p.trim().ends_with('%');
-    let p: f64 = p.trim().trim_end_matches('%').parse().map_err(|_| format!("`{p}` is not a percentage"))?;
-    // `80`, `80%` and `0.8` mean 80 %; `0.5%` means half a percent.
-    let share = if percent || p > 1.0 { p / 100.0 } else { p };
-    if !(share > 0.0 && share < 1.0) {
-        return Err(format!("target must be between 0 and 100 % (exclusive), got {p}"));
-    }
-    Ok(ccsim::scenario::ServiceTarget { share, within: duration_arg(t)? })
+    ccsim::scenario::ServiceTarget::parse(s)
 }
 
 /// `5%` or `0.05` → 0.05.

@@ -6,6 +6,29 @@ use super::locate::FieldPath;
 use crate::base::time::{Seconds, format_number};
 use serde::Deserialize;
 
+impl ServiceTarget {
+    /// A target as planners write it: `80/20s`, `80%/20s` or `0.8/20s` (80 % of contacts
+    /// answered within 20 s; the threshold is any duration, `1m30s`).
+    ///
+    /// # Errors
+    ///
+    /// A message saying what is allowed, when it is not such a target or the share is not
+    /// strictly between 0 and 100 %.
+    pub fn parse(s: &str) -> Result<ServiceTarget, String> {
+        let (p, t) =
+            s.split_once('/').ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
+        let percent = p.trim().ends_with('%');
+        let p: f64 = p.trim().trim_end_matches('%').parse().map_err(|_| format!("`{p}` is not a percentage"))?;
+        // `80`, `80%` and `0.8` mean 80 %; `0.5%` means half a percent.
+        let share = if percent || p > 1.0 { p / 100.0 } else { p };
+        if !(share > 0.0 && share < 1.0) {
+            return Err(format!("target must be between 0 and 100 % (exclusive), got {p}"));
+        }
+        let within = crate::base::time::parse_duration(t).map_err(|e| e.to_string())?;
+        Ok(ServiceTarget { share, within })
+    }
+}
+
 /// `service_level = { … }` as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
