@@ -15,8 +15,9 @@ impl ServiceTarget {
     /// A message saying what is allowed, when it is not such a target or the share is not
     /// strictly between 0 and 100 %.
     pub fn parse(s: &str) -> Result<ServiceTarget, String> {
-        let (p, t) =
-            s.split_once('/').ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
+        let (p, t) = s
+            .split_once('/')
+            .ok_or_else(|| format!("`{s}` is not a target; write PERCENT/THRESHOLD such as 80/20s"))?;
         let percent = p.trim().ends_with('%');
         let p: f64 = p.trim().trim_end_matches('%').parse().map_err(|_| format!("`{p}` is not a percentage"))?;
         // `80`, `80%` and `0.8` mean 80 %; `0.5%` means half a percent.
