@@ -39,12 +39,17 @@ except ImportError as e:
 else:
     kpis = frame[(frame.scope.isin(["channel", "group"])) & frame.kpi.isin(["service_level", "abandon_cost", "cost"])]
     table = kpis.pivot_table(index="agents.phone team.staff", columns="kpi", values="mean")
+    table["total_cost"] = table["cost"] + table["abandon_cost"]
     print(table.round(3).to_string())
+    best = table["total_cost"].idxmin()
+    print(f"  cheapest in all (agents + lost customers): {best}")
     try:
         import matplotlib
 
         matplotlib.use("Agg")
-        ax = table[["abandon_cost", "cost"]].plot(marker="o", title="retail day: cost of agents and of lost customers")
+        ax = table[["cost", "abandon_cost", "total_cost"]].plot(
+            marker="o", title="retail day: cost of agents, of lost customers, and both", ylabel="cost per day")
+        ax.set_xticks(range(len(table.index)), table.index)
         out = ROOT / "target" / "planner-sweep.png"
         ax.figure.savefig(out)
         print(f"  plotted to {out}")

@@ -156,6 +156,12 @@ def test_the_example_answers_its_questions(capsys):
     runpy.run_path(str(ROOT / "bindings" / "python" / "examples" / "planner.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "What if" in out and "Sweep" in out and "Staffing plan" in out
+    assert "cheapest in all" in out, "the sweep is tabulated with pandas"
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return
+    assert "plotted to" in out and (ROOT / "target" / "planner-sweep.png").stat().st_size > 10_000
 
 
 def test_progress_is_reported_and_ctrl_c_interrupts():
