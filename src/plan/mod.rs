@@ -14,5 +14,5 @@ pub mod staffing;
 pub mod sweep;
 mod variant;
 
-pub use runner::with_threads;
+pub use runner::{Stop, stoppable, with_threads};
 pub use variant::Variant;

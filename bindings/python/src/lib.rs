@@ -69,8 +69,9 @@ fn scenario(path: Option<&str>, text: Option<&str>, file: &str, set: &[(String, 
 
 /// Runs `work` on a worker thread with the interpreter detached; the calling thread
 /// hands each progress report `(done, total)` to `progress` and checks for Ctrl-C every
-/// tenth of a second. On Ctrl-C it raises `KeyboardInterrupt` at once; the worker's
-/// result, when it comes, is dropped.
+/// tenth of a second. On Ctrl-C (or an exception in `progress`) it raises at once and
+/// asks the library to stop the work ([`ccsim::plan::Stop`]), which ends within one batch
+/// of replications.
 fn detached<T: Send + 'static>(
     py: Python<'_>,
     progress: Option<Py<PyAny>>,
@@ -80,6 +81,15 @@ fn detached<T: Send + 'static>(
         Progress(usize, usize),
         Done(Result<T, Error>),
     }
+    /// Asks the work to stop when the call returns, whichever way (a no-op once done).
+    struct StopOnReturn(ccsim::plan::Stop);
+    impl Drop for StopOnReturn {
+        fn drop(&mut self) {
+            self.0.stop();
+        }
+    }
+    let stop = ccsim::plan::Stop::new();
+    let _guard = StopOnReturn(stop.clone());
     let (tx, rx) = mpsc::channel::<Msg<T>>();
     // Shared with the detached closure, which needs it `Sync`.
     let rx = std::sync::Mutex::new(rx);
@@ -88,7 +98,7 @@ fn detached<T: Send + 'static>(
         let report = move |d: usize, t: usize| {
             let _ = tx.send(Msg::Progress(d, t));
         };
-        let r = work(&report);
+        let r = ccsim::plan::stoppable(&stop, || work(&report));
         let _ = done.send(Msg::Done(r));
     });
     loop {

@@ -183,3 +183,23 @@ def test_progress_is_reported_and_ctrl_c_interrupts():
     _, err = child.communicate(timeout=30)
     assert time.monotonic() - start < 2.0, "Ctrl-C returns within a fraction of a second"
     assert child.returncode != 0 and "KeyboardInterrupt" in err, err
+
+
+def test_an_interrupted_sweep_stops_computing():
+    """An exception in the progress callback (as Ctrl-C) ends the call at once, and the
+    library stops simulating within a batch: the process goes idle."""
+    import time
+
+    s = ccsim.Scenario.load(ROOT / "scenarios" / "single-queue.toml")
+
+    def interrupt(done, total):
+        raise KeyboardInterrupt
+
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        ccsim.sweep(s, {"agents.team.staff": range(8, 40)}, replications=2000, progress=interrupt)
+    assert time.monotonic() - start < 5.0
+    time.sleep(0.3)
+    cpu = time.process_time()
+    time.sleep(1.0)
+    assert time.process_time() - cpu < 0.2, "the abandoned sweep still computes"
