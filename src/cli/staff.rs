@@ -6,7 +6,7 @@ use super::common::{
 };
 use ccsim::Error;
 use ccsim::output::charts::{ImageFormat, PlanLine};
-use ccsim::plan::staffing::{Goal, optimise};
+use ccsim::plan::staffing::compare;
 use ccsim::report::staffing::StaffingReport;
 use ccsim::scenario::{Scenario, ServiceTarget};
 use std::path::PathBuf;
@@ -61,20 +61,18 @@ pub fn main(a: &Args) -> Result<(), Error> {
     let targets: Vec<Option<ServiceTarget>> =
         if a.target.is_empty() { vec![None] } else { a.target.iter().copied().map(Some).collect() };
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut plans = Vec::new();
-    for target in targets {
-        let goal = Goal { group, target, max_abandon: a.max_abandon, confidence: a.confidence, max_rounds: 60 };
-        let plan = ccsim::plan::with_threads(opts.threads, || {
-            optimise(&base, &goal, |runs| {
-                if show {
-                    eprint!("\rsimulating plans: {runs} runs");
-                }
-            })
-        })?;
+    let mut last = usize::MAX;
+    let plans = compare(&base, group, &targets, a.max_abandon, a.confidence, opts.threads, |target, runs| {
         if show {
-            eprintln!();
+            if target != last && last != usize::MAX {
+                eprintln!();
+            }
+            last = target;
+            eprint!("\rsimulating plans: {runs} runs");
         }
-        plans.push((target, plan));
+    })?;
+    if show {
+        eprintln!();
     }
     if let Some(path) = &a.write {
         let text = plans[0].1.scenario.overridden_text()?;

@@ -200,6 +200,35 @@ fn sipp(base: &Scenario, goal: &Goal) -> Result<Vec<u32>, Error> {
     Ok(plan)
 }
 
+/// The plans of a staffing comparison: for each target (`None`: each channel's own) the
+/// optimised plan of `group`, in order, on `threads` workers; `progress` is told the
+/// target's index and the simulation runs so far. What `ccsim staff` and the Python
+/// `staff` compute.
+///
+/// # Errors
+///
+/// As [`optimise`] (the first target that fails); [`Error::Input`] without targets.
+pub fn compare(
+    base: &Scenario,
+    group: usize,
+    targets: &[Option<ServiceTarget>],
+    max_abandon: Option<f64>,
+    confidence: f64,
+    threads: Option<usize>,
+    mut progress: impl FnMut(usize, usize) + Send,
+) -> Result<Vec<(Option<ServiceTarget>, Plan)>, Error> {
+    if targets.is_empty() {
+        return Err(Error::Input("a staffing comparison needs at least one target".into()));
+    }
+    let mut plans = Vec::with_capacity(targets.len());
+    for (i, &target) in targets.iter().enumerate() {
+        let goal = Goal { group, target, max_abandon, confidence, max_rounds: 60 };
+        let plan = super::with_threads(threads, || optimise(base, &goal, |runs| progress(i, runs)))?;
+        plans.push((target, plan));
+    }
+    Ok(plans)
+}
+
 /// Finds the plan (see the module documentation). `progress` is told each simulation run.
 ///
 /// # Errors

@@ -8,7 +8,7 @@
 use ccsim::Error;
 use ccsim::output::{Format, TableOptions};
 use ccsim::plan::run::{RunOptions, run};
-use ccsim::plan::staffing::{Goal, group_named, optimise};
+use ccsim::plan::staffing::group_named;
 use ccsim::plan::sweep::Study;
 use ccsim::report::staffing::StaffingReport;
 use ccsim::report::sweep::SweepReport;
@@ -284,12 +284,7 @@ fn staff(
         let base = scenario(path.as_deref(), text.as_deref(), &file, &set)?;
         let base = RunOptions { replications, seed, threads }.apply(base)?;
         let g = group_named(&base, group.as_deref())?;
-        let mut plans = Vec::new();
-        for (i, target) in targets.iter().enumerate() {
-            let goal = Goal { group: g, target: *target, max_abandon, confidence, max_rounds: 60 };
-            let plan = ccsim::plan::with_threads(threads, || optimise(&base, &goal, |runs| report(i, runs)))?;
-            plans.push((*target, plan));
-        }
+        let plans = ccsim::plan::staffing::compare(&base, g, &targets, max_abandon, confidence, threads, report)?;
         let text = plans[0].1.scenario.overridden_text()?;
         Ok((StaffingReport::new(&base, g, confidence, &plans), text))
     })?;
