@@ -15,7 +15,7 @@ use crate::scenario::DAY;
 use crate::scenario::Weekday;
 use crate::stats::kpi::{ChannelKpi, GroupIntervalKpi, GroupKpi, Unit};
 use crate::stats::summary::Estimate;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// Excel's serial day number of Monday 1 January 2024 (days since 1899-12-30).
 const MONDAY_2024_01_01: f64 = 45292.0;
@@ -118,6 +118,10 @@ fn pairs<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<String> {
 pub(super) fn build(r: &Report) -> Result<Workbook, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
+    // A fixed creation time (1 January 2024, the workbook's nominal week), not the clock:
+    // the same run writes the same bytes.
+    let created = ExcelDateTime::from_ymd(2024, 1, 1)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let channel_kpis: Vec<ChannelKpi> =
         ChannelKpi::ALL.iter().copied().filter(|&k| r.channels.iter().any(|c| c.get(k).is_some())).collect();
     channels_sheet(&mut wb, &f, r, &channel_kpis)?;
