@@ -67,6 +67,26 @@ fn scenario(path: Option<&str>, text: Option<&str>, file: &str, set: &[(String, 
     Ok(base.with_overrides(&pairs)?)
 }
 
+/// Where a scenario comes from, as Python passes it: `(path, text, file, overrides)`.
+#[derive(FromPyObject)]
+struct Source(Option<String>, Option<String>, String, Vec<(String, String)>);
+
+impl Source {
+    fn scenario(&self) -> Result<Scenario, Error> {
+        scenario(self.0.as_deref(), self.1.as_deref(), &self.2, &self.3)
+    }
+}
+
+/// Replications, seed and worker threads of a call (`None`: the scenario's, all cores).
+#[derive(FromPyObject)]
+struct Settings(Option<u32>, Option<u64>, Option<usize>);
+
+impl Settings {
+    fn options(&self) -> RunOptions {
+        RunOptions { replications: self.0, seed: self.1, threads: self.2 }
+    }
+}
+
 /// Runs `work` on a worker thread with the interpreter detached; the calling thread
 /// hands each progress report `(done, total)` to `progress` and checks for Ctrl-C every
 /// tenth of a second. On Ctrl-C (or an exception in `progress`) it raises at once and
@@ -126,14 +146,7 @@ fn detached<T: Send + 'static>(
 /// What a notebook inspects of a scenario, as JSON: name, times (s), channels with kind
 /// and target, groups with skills, replications and seed.
 #[pyfunction]
-#[pyo3(signature = (path, text, file, set))]
-fn inspect(
-    py: Python<'_>,
-    path: Option<&str>,
-    text: Option<&str>,
-    file: &str,
-    set: Vec<(String, String)>,
-) -> PyResult<String> {
+fn inspect(py: Python<'_>, source: Source) -> PyResult<String> {
     #[derive(serde::Serialize)]
     struct ChannelInfo {
         name: String,
@@ -160,7 +173,7 @@ fn inspect(
         text: String,
         warnings: Vec<String>,
     }
-    let s = scenario(path, text, file, &set).map_err(|e| py_err(py, e))?;
+    let s = source.scenario().map_err(|e| py_err(py, e))?;
     let info = Info {
         name: s.name().to_owned(),
         description: s.description().map(str::to_owned),
@@ -198,22 +211,9 @@ fn inspect(
 
 /// Runs a scenario: the run's document as JSON (what `ccsim run --format json` prints).
 #[pyfunction]
-#[pyo3(signature = (path, text, file, set, replications, seed, threads, progress))]
-#[allow(clippy::too_many_arguments)]
-fn run_scenario(
-    py: Python<'_>,
-    path: Option<String>,
-    text: Option<String>,
-    file: String,
-    set: Vec<(String, String)>,
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: Option<usize>,
-    progress: Option<Py<PyAny>>,
-) -> PyResult<String> {
+fn run_scenario(py: Python<'_>, source: Source, settings: Settings, progress: Option<Py<PyAny>>) -> PyResult<String> {
     let report = detached(py, progress, move |_| {
-        let s = scenario(path.as_deref(), text.as_deref(), &file, &set)?;
-        let results = run(s, &RunOptions { replications, seed, threads })?;
+        let results = run(source.scenario()?, &settings.options())?;
         Ok(Report::from(&results))
     })?;
     json(&report)
@@ -221,27 +221,19 @@ fn run_scenario(
 
 /// Sweeps a scenario over axes (`PATH=V1,V2,…`): the sweep's document as JSON.
 #[pyfunction]
-#[pyo3(signature = (path, text, file, set, axes, zip, baseline, replications, seed, threads, progress))]
-#[allow(clippy::too_many_arguments)]
 fn sweep(
     py: Python<'_>,
-    path: Option<String>,
-    text: Option<String>,
-    file: String,
-    set: Vec<(String, String)>,
+    source: Source,
     axes: Vec<String>,
     zip: bool,
     baseline: Option<usize>,
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    settings: Settings,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
     let report = detached(py, progress, move |report| {
-        let s = scenario(path.as_deref(), text.as_deref(), &file, &set)?;
-        let s = RunOptions { replications, seed, threads }.apply(s)?;
-        let study = Study::new(s, &axes, zip, baseline)?;
-        let results = ccsim::plan::with_threads(threads, || study.run(report))?;
+        let opts = settings.options();
+        let study = Study::new(opts.apply(source.scenario()?)?, &axes, zip, baseline)?;
+        let results = ccsim::plan::with_threads(opts.threads, || study.run(report))?;
         Ok(SweepReport::new(&results))
     })?;
     json(&report)
@@ -250,21 +242,15 @@ fn sweep(
 /// Plans a group's staffing per interval for each target (`80/20s`; none: each channel's
 /// own): the staffing document as JSON, and the scenario text with the first plan.
 #[pyfunction]
-#[pyo3(signature = (path, text, file, set, targets, group, max_abandon, confidence, replications, seed, threads, progress))]
 #[allow(clippy::too_many_arguments)]
 fn staff(
     py: Python<'_>,
-    path: Option<String>,
-    text: Option<String>,
-    file: String,
-    set: Vec<(String, String)>,
+    source: Source,
     targets: Vec<String>,
     group: Option<String>,
     max_abandon: Option<f64>,
     confidence: f64,
-    replications: Option<u32>,
-    seed: Option<u64>,
-    threads: Option<usize>,
+    settings: Settings,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(String, String)> {
     let targets: Vec<Option<ServiceTarget>> = if targets.is_empty() {
@@ -281,10 +267,10 @@ fn staff(
         return Err(PyValueError::new_err(format!("max_abandon: a share from 0 to 1, got {m}")));
     }
     let (doc, text) = detached(py, progress, move |report| {
-        let base = scenario(path.as_deref(), text.as_deref(), &file, &set)?;
-        let base = RunOptions { replications, seed, threads }.apply(base)?;
+        let opts = settings.options();
+        let base = opts.apply(source.scenario()?)?;
         let g = group_named(&base, group.as_deref())?;
-        let plans = ccsim::plan::staffing::compare(&base, g, &targets, max_abandon, confidence, threads, report)?;
+        let plans = ccsim::plan::staffing::compare(&base, g, &targets, max_abandon, confidence, opts.threads, report)?;
         let text = plans[0].1.scenario.overridden_text()?;
         Ok((StaffingReport::new(&base, g, confidence, &plans), text))
     })?;

@@ -98,6 +98,10 @@ def _check_count(value: Optional[int], name: str, low: int = 1) -> Optional[int]
     return value
 
 
+def _settings(replications: Optional[int], seed: Optional[int], threads: Optional[int]) -> Tuple[Any, Any, Any]:
+    return (_check_count(replications, "replications"), _check_count(seed, "seed", 0), _check_count(threads, "threads"))
+
+
 def _progress(progress: Union[bool, Callable[[int, int], Any], None], what: str) -> Optional[Callable[[int, int], Any]]:
     """A callback for the library's progress reports: the user's, a tqdm bar, or text."""
     if not progress:
@@ -137,7 +141,7 @@ class Scenario:
         self._text = text
         self._file = file if path is None else path
         self._overrides: List[Tuple[str, str]] = list(overrides)
-        self._info: Dict[str, Any] = _json.loads(_ccsim.inspect(path, text, self._file, self._overrides))
+        self._info: Dict[str, Any] = _json.loads(_ccsim.inspect(self._args()))
 
     @classmethod
     def load(cls, path: PathLike) -> "Scenario":
@@ -233,9 +237,8 @@ class Scenario:
             progress: Union[bool, Callable[[int, int], Any]] = False) -> "Results":
         """Simulates the scenario: every KPI with its 95 % confidence interval. Releases the
         GIL and uses the library's threads; Ctrl-C interrupts it."""
-        out = _ccsim.run_scenario(self._path, self._text, self._file, self._overrides,
-                                  _check_count(replications, "replications"), _check_count(seed, "seed", 0),
-                                  _check_count(threads, "threads"), _progress(progress, "replications"))
+        out = _ccsim.run_scenario(self._args(), _settings(replications, seed, threads),
+                                  _progress(progress, "replications"))
         return Results(out)
 
     def _args(self) -> Tuple[Optional[str], Optional[str], str, List[Tuple[str, str]]]:
@@ -420,9 +423,8 @@ def sweep(scenario: Scenario, axes: Mapping[str, Any], zip: bool = False, baseli
         raise TypeError("scenario: a ccsim.Scenario")
     if not isinstance(axes, Mapping) or not axes:
         raise TypeError("axes: a non-empty mapping of PATH to values")
-    out = _ccsim.sweep(*scenario._args(), [_axis(str(p), v) for p, v in axes.items()], bool(zip),
-                       _check_count(baseline, "baseline", 0), _check_count(replications, "replications"),
-                       _check_count(seed, "seed", 0), _check_count(threads, "threads"),
+    out = _ccsim.sweep(scenario._args(), [_axis(str(p), v) for p, v in axes.items()], bool(zip),
+                       _check_count(baseline, "baseline", 0), _settings(replications, seed, threads),
                        _progress(progress, "variants × replications"))
     return SweepResults(out)
 
@@ -447,10 +449,9 @@ def staff(scenario: Scenario, targets: Union[None, str, Sequence[str]] = None, g
         raise TypeError("max_abandon: a share such as 0.05")
     progress_cb = _progress(progress, "plans")
     cb = None if progress_cb is None else (lambda target, runs: progress_cb(runs, runs))
-    doc, text = _ccsim.staff(*scenario._args(), targets, group,
+    doc, text = _ccsim.staff(scenario._args(), targets, group,
                              None if max_abandon is None else float(max_abandon), float(confidence),
-                             _check_count(replications, "replications"), _check_count(seed, "seed", 0),
-                             _check_count(threads, "threads"), cb)
+                             _settings(replications, seed, threads), cb)
     return StaffingResults(doc, text)
 
 
