@@ -141,6 +141,9 @@ def test_results_display_and_draw_themselves():
     r = ccsim.Scenario.load(ROOT / "scenarios" / "retail-day.toml").run(replications=3, seed=5)
     html = r._repr_html_()
     assert "<table" in html and "phone" in html
+    style = html[html.find("<style>") + 7:html.find("</style>")]
+    rules = [line for line in style.splitlines() if "{" in line]
+    assert rules and all(line.startswith(".ccsim") for line in rules), "the style stays inside the result"
     assert r.to_csv() == cli("run", ROOT / "scenarios" / "retail-day.toml", "-r", 3, "--seed", 5, "--format", "csv").stdout
     out = ROOT / "target" / "py-charts"
     charts = r.charts(out)

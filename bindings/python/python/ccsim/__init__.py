@@ -263,6 +263,22 @@ def _pandas():
     return pandas
 
 
+def _scoped(css: str) -> str:
+    """Every rule of the report's style applied inside ``.ccsim`` only (``body`` becomes the
+    result's own box)."""
+    out = []
+    for rule in css.split("}"):
+        if "{" not in rule:
+            continue
+        selectors, body = rule.split("{", 1)
+        scoped = []
+        for sel in selectors.split(","):
+            sel = sel.strip()
+            scoped.append(".ccsim" if sel == "body" else f".ccsim {sel}")
+        out.append(f"{', '.join(scoped)} {{{body}}}")
+    return "\n".join(out)
+
+
 _COLUMNS = ["scope", "name", "start_s", "kpi", "mean", "ci95", "day", "time"]
 
 
@@ -301,13 +317,14 @@ class Results:
         return self.to_table()
 
     def _repr_html_(self) -> str:
-        """The HTML report's tables (▼ on service levels below target), for notebooks."""
+        """The HTML report's tables (▼ on service levels below target), for notebooks:
+        its style scoped to the result (``.ccsim …``), so other cells keep theirs."""
         page = _ccsim.render(self._json, "html")
         start, end = page.find("<body>"), page.rfind("</body>")
         style_start, style_end = page.find("<style>"), page.find("</style>")
-        style = page[style_start:style_end + 8] if style_start >= 0 else ""
+        style = _scoped(page[style_start + 7:style_end]) if style_start >= 0 else ""
         body = page[start + 6:end] if start >= 0 and end > start else page
-        return f"<div class='ccsim'>{style}{body}</div>"
+        return f"<div class='ccsim'><style>{style}</style>{body}</div>"
 
     def to_pandas(self):
         """A tidy DataFrame, one row per (scope, name, interval, kpi): columns ``scope``,
