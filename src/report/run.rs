@@ -721,6 +721,25 @@ fn interval_report(
     }
 }
 
+/// Per channel, in scenario order: the KPIs that apply to it and that `keep` takes, each
+/// estimate read at `at(channel, kpi)` of `est`.
+fn per_channel(
+    s: &Scenario,
+    est: &[Estimate],
+    keep: impl Fn(ChannelKpi) -> bool,
+    at: impl Fn(usize, ChannelKpi) -> usize,
+) -> Vec<(String, Kpis<ChannelKpi>)> {
+    s.channels
+        .iter()
+        .enumerate()
+        .map(|(c, ch)| {
+            let kpis =
+                ChannelKpi::ALL.iter().filter(|&&k| k.applies(ch) && keep(k)).map(|&k| (k, est[at(c, k)])).collect();
+            (ch.name.clone(), kpis)
+        })
+        .collect()
+}
+
 /// Every reporting window's channel and group KPIs.
 fn window_reports(s: &Scenario, l: &Layout, est: &[Estimate]) -> Vec<WindowReport> {
     let percentile = |k: &ChannelKpi| matches!(k, ChannelKpi::WaitP50S | ChannelKpi::WaitP90S | ChannelKpi::WaitP99S);
@@ -733,19 +752,7 @@ fn window_reports(s: &Scenario, l: &Layout, est: &[Estimate]) -> Vec<WindowRepor
             clock: win.clock.clone(),
             intervals: win.intervals.len(),
             start_s: win.intervals[0] as f64 * s.interval,
-            channels: s
-                .channels
-                .iter()
-                .enumerate()
-                .map(|(c, ch)| {
-                    let kpis = ChannelKpi::ALL
-                        .iter()
-                        .filter(|k| k.applies(ch) && !percentile(k))
-                        .map(|&k| (k, est[l.window_channel(w, c, k)]))
-                        .collect();
-                    (ch.name.clone(), kpis)
-                })
-                .collect(),
+            channels: per_channel(s, est, |k| !percentile(&k), |c, k| l.window_channel(w, c, k)),
             groups: s
                 .groups
                 .iter()
@@ -808,19 +815,7 @@ fn segment_reports(s: &Scenario, l: &Layout, est: &[Estimate]) -> Vec<SegmentRep
             priority_boost: seg.priority_boost,
             patience_factor: seg.patience_factor,
             target: seg.service_level,
-            channels: s
-                .channels
-                .iter()
-                .enumerate()
-                .map(|(c, ch)| {
-                    let kpis = ChannelKpi::ALL
-                        .iter()
-                        .filter(|k| k.def().per_type && k.applies(ch))
-                        .map(|&k| (k, est[l.segment(c, g, k)]))
-                        .collect();
-                    (ch.name.clone(), kpis)
-                })
-                .collect(),
+            channels: per_channel(s, est, |k| k.def().per_type, |c, k| l.segment(c, g, k)),
         })
         .collect()
 }
