@@ -39,6 +39,9 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
+use text::{Legend, Mark, Measured};
+
+mod text;
 
 /// Image formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,8 +204,12 @@ pub fn slug(name: &str) -> String {
     if s.is_empty() { "chart".into() } else { s }
 }
 
+/// Registers the DejaVu faces with plotters, which draws PNG text with them (the browser
+/// build draws SVG only, whose text the viewer renders).
 fn registered() {
+    #[cfg(not(target_arch = "wasm32"))]
     static ONCE: std::sync::Once = std::sync::Once::new();
+    #[cfg(not(target_arch = "wasm32"))]
     ONCE.call_once(|| {
         // The fonts are compiled in; registering cannot fail for them.
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
@@ -803,7 +810,7 @@ impl Chart {
         registered();
         let mut s = String::new();
         {
-            let root = SVGBackend::with_string(&mut s, self.size()).into_drawing_area();
+            let root = Measured(SVGBackend::with_string(&mut s, self.size())).into_drawing_area();
             draw(&root, self).and_then(|()| root.present().map_err(err)).map_err(|m| self.failed(m))?;
         }
         Ok(s)
@@ -815,9 +822,14 @@ impl Chart {
     ///
     /// [`Error::Run`] when plotters cannot draw it or write the file.
     pub fn png(&self, path: &Path) -> Result<(), Error> {
-        registered();
-        let root = BitMapBackend::new(path, self.size()).into_drawing_area();
-        draw(&root, self).and_then(|()| root.present().map_err(err)).map_err(|m| self.failed(m))
+        #[cfg(target_arch = "wasm32")]
+        return Err(self.failed(format!("{}: PNG is not drawn in the browser build; use SVG", path.display())));
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            registered();
+            let root = Measured(BitMapBackend::new(path, self.size())).into_drawing_area();
+            draw(&root, self).and_then(|()| root.present().map_err(err)).map_err(|m| self.failed(m))
+        }
     }
 
     /// Writes the chart into `dir` as `<stem>.<ext>`; returns the file's path.
@@ -992,6 +1004,7 @@ fn draw_panel<DB: DrawingBackend>(
     }
     mesh.draw().map_err(err)?;
     // Closed stretches: greyed beneath the data, one legend entry.
+    let mut legend = Legend::default();
     if !p.closed.is_empty() {
         chart
             .draw_series(
@@ -999,9 +1012,8 @@ fn draw_panel<DB: DrawingBackend>(
                     .iter()
                     .map(|&(a, b)| Rectangle::new([(a.max(range.0), 0.0), (b.min(range.1), top)], CLOSED.filled())),
             )
-            .map_err(err)?
-            .label("closed (no target)")
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], CLOSED.filled()));
+            .map_err(err)?;
+        legend.add("closed (no target)", Mark::Swatch(CLOSED));
     }
 
     for s in &p.series {
@@ -1014,8 +1026,16 @@ fn draw_panel<DB: DrawingBackend>(
                     chart.draw_series(std::iter::once(Polygon::new(poly, color.mix(0.18).filled()))).map_err(err)?;
                 }
                 draw_lines(&mut chart, s, ShapeStyle::from(&color).stroke_width(2))?;
+                if s.points.iter().any(|q| q.y.is_finite()) {
+                    legend.add(&s.label, Mark::Line(color));
+                }
             }
-            Style::Line => draw_lines(&mut chart, s, ShapeStyle::from(&color).stroke_width(2))?,
+            Style::Line => {
+                draw_lines(&mut chart, s, ShapeStyle::from(&color).stroke_width(2))?;
+                if s.points.iter().any(|q| q.y.is_finite()) {
+                    legend.add(&s.label, Mark::Line(color));
+                }
+            }
             Style::Dashed => {
                 let mut first = true;
                 for seg in segments(&s.points) {
@@ -1025,14 +1045,9 @@ fn draw_panel<DB: DrawingBackend>(
                         5,
                         ShapeStyle::from(&color).stroke_width(2),
                     );
-                    let drawn = chart.draw_series(line).map_err(err)?;
+                    chart.draw_series(line).map_err(err)?;
                     if std::mem::take(&mut first) {
-                        drawn.label(s.label.as_str()).legend(move |(x, y)| {
-                            let style = ShapeStyle::from(&color).stroke_width(2);
-                            EmptyElement::at((x, y))
-                                + PathElement::new(vec![(0, 0), (7, 0)], style)
-                                + PathElement::new(vec![(12, 0), (19, 0)], style)
-                        });
+                        legend.add(&s.label, Mark::Dashed(color));
                     }
                 }
             }
@@ -1042,16 +1057,14 @@ fn draw_panel<DB: DrawingBackend>(
                     path.push((q.x, q.y));
                     path.push((q.x + w, q.y));
                 }
-                chart
-                    .draw_series(LineSeries::new(path, ShapeStyle::from(&color).stroke_width(2)))
-                    .map_err(err)?
-                    .label(s.label.as_str())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 20, y)], ShapeStyle::from(&color).stroke_width(2))
-                    });
+                chart.draw_series(LineSeries::new(path, ShapeStyle::from(&color).stroke_width(2))).map_err(err)?;
+                legend.add(&s.label, Mark::Line(color));
             }
             Style::ErrorBars => {
                 draw_lines(&mut chart, s, ShapeStyle::from(&color.mix(0.5)).stroke_width(1))?;
+                if s.points.iter().any(|q| q.y.is_finite()) {
+                    legend.add(&s.label, Mark::Line(color));
+                }
                 chart
                     .draw_series(s.points.iter().filter(|q| q.y.is_finite()).map(|q| {
                         let (lo, hi) = if q.lo.is_finite() { (q.lo, q.hi) } else { (q.y, q.y) };
@@ -1064,37 +1077,19 @@ fn draw_panel<DB: DrawingBackend>(
     if let Some((y, label)) = &p.hline {
         let line =
             DashedLineSeries::new(vec![(range.0, *y), (range.1, *y)], 10, 6, ShapeStyle::from(&GREY).stroke_width(2));
-        chart.draw_series(line).map_err(err)?.label(label.as_str()).legend(|(x, y)| {
-            let style = ShapeStyle::from(&GREY).stroke_width(2);
-            EmptyElement::at((x, y))
-                + PathElement::new(vec![(0, 0), (7, 0)], style)
-                + PathElement::new(vec![(12, 0), (19, 0)], style)
-        });
+        chart.draw_series(line).map_err(err)?;
+        legend.add(label, Mark::Dashed(GREY));
     }
     if let Some((xv, label)) = &p.vline {
         let line = DashedLineSeries::new(vec![(*xv, 0.0), (*xv, top)], 10, 6, ShapeStyle::from(&GREY).stroke_width(2));
-        chart.draw_series(line).map_err(err)?.label(label.as_str()).legend(|(x, y)| {
-            let style = ShapeStyle::from(&GREY).stroke_width(2);
-            EmptyElement::at((x, y))
-                + PathElement::new(vec![(0, 0), (7, 0)], style)
-                + PathElement::new(vec![(12, 0), (19, 0)], style)
-        });
+        chart.draw_series(line).map_err(err)?;
+        legend.add(label, Mark::Dashed(GREY));
     }
     if !p.marks.is_empty() {
-        chart
-            .draw_series(p.marks.iter().map(|&(x, y)| TriangleMarker::new((x, y), 5, RED.filled())))
-            .map_err(err)?
-            .label("interval below target")
-            .legend(|(x, y)| TriangleMarker::new((x + 10, y), 5, RED.filled()));
+        chart.draw_series(p.marks.iter().map(|&(x, y)| TriangleMarker::new((x, y), 5, RED.filled()))).map_err(err)?;
+        legend.add("interval below target", Mark::Triangle(RED));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FONT, 14))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(200, 200, 200))
-        .draw()
-        .map_err(err)
+    legend.draw(&chart.plotting_area().strip_coord_spec(), FONT)
 }
 
 /// Contiguous runs of defined points (a gap where a value is undefined).
@@ -1107,15 +1102,8 @@ fn draw_lines<DB: DrawingBackend>(
     s: &Series,
     style: ShapeStyle,
 ) -> DrawResult {
-    let mut first = true;
     for seg in segments(&s.points) {
-        let drawn = chart.draw_series(LineSeries::new(seg.iter().map(|q| (q.x, q.y)), style)).map_err(err)?;
-        if std::mem::take(&mut first) {
-            let color = s.color;
-            drawn.label(s.label.as_str()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], ShapeStyle::from(&color).stroke_width(2))
-            });
-        }
+        chart.draw_series(LineSeries::new(seg.iter().map(|q| (q.x, q.y)), style)).map_err(err)?;
     }
     Ok(())
 }
