@@ -18,9 +18,9 @@ enum Shape {
     /// Exponential with the given mean (s).
     Exponential { mean: f64 },
     /// Lognormal with the given mean (s) and coefficient of variation (sd / mean).
-    LogNormal { mean: f64, inner: LogNormal<f64> },
+    LogNormal { mean: f64, cv: f64, inner: LogNormal<f64> },
     /// Gamma with the given mean (s) and coefficient of variation (shape = 1 / cv²).
-    Gamma { mean: f64, inner: Gamma<f64> },
+    Gamma { mean: f64, cv: f64, inner: Gamma<f64> },
     /// Erlang-k: sum of `k` exponential phases, total mean `mean` (s).
     Erlang { k: u32, mean: f64 },
     /// Always exactly `value` seconds.
@@ -52,7 +52,7 @@ impl Dist {
         cv_ok(cv)?;
         let inner = LogNormal::from_mean_cv(mean, cv)
             .map_err(|e| param("cv", format!("lognormal refused mean {mean}, cv {cv}: {e}")))?;
-        Ok(Dist(Shape::LogNormal { mean, inner }))
+        Ok(Dist(Shape::LogNormal { mean, cv, inner }))
     }
 
     /// Gamma by mean > 0 and cv > 0.
@@ -66,7 +66,7 @@ impl Dist {
         let shape = 1.0 / (cv * cv);
         let inner = Gamma::new(shape, mean / shape)
             .map_err(|e| param("cv", format!("gamma refused mean {mean}, cv {cv}: {e}")))?;
-        Ok(Dist(Shape::Gamma { mean, inner }))
+        Ok(Dist(Shape::Gamma { mean, cv, inner }))
     }
 
     /// Erlang-k with `k` ≥ 1 phases and mean > 0.
@@ -129,6 +129,30 @@ impl Dist {
         }
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         Ok(Dist(Shape::Empirical { values: values.into_boxed_slice(), mean }))
+    }
+
+    /// The same shape with every duration multiplied by `factor` (> 0 and finite, else
+    /// the distribution is returned unchanged): mean, value, bounds and observations
+    /// scale, the coefficient of variation and the phases stay. A what-if's "handle time
+    /// × 1.1".
+    #[must_use]
+    pub fn scaled(&self, factor: f64) -> Dist {
+        if !(factor.is_finite() && factor > 0.0) || factor == 1.0 {
+            return self.clone();
+        }
+        let f = factor;
+        let scaled = match &self.0 {
+            Shape::Exponential { mean } => Dist::exponential(mean * f),
+            Shape::LogNormal { mean, cv, .. } => Dist::lognormal(mean * f, *cv),
+            Shape::Gamma { mean, cv, .. } => Dist::gamma(mean * f, *cv),
+            Shape::Erlang { k, mean } => Dist::erlang(i64::from(*k), mean * f),
+            Shape::Deterministic { value } => Dist::deterministic(value * f),
+            Shape::Uniform { min, max } => Dist::uniform(min * f, max * f),
+            Shape::Empirical { values, .. } => Dist::empirical(values.iter().map(|v| v * f).collect()),
+        };
+        // Scaling valid parameters by a positive finite factor keeps them valid (an
+        // overflow to infinity is the only way out, and then the original stays).
+        scaled.unwrap_or_else(|_| self.clone())
     }
 
     /// The mean in seconds.

@@ -36,6 +36,8 @@ with_type_fields! {
         pub reaction: Option<RawReaction>,
         pub preemptive: Option<bool>,
         pub cost_per_abandoned: Option<f64>,
+        pub handle_time_scale: Option<f64>,
+        pub patience_scale: Option<f64>,
         ..what_follows,
     }
 }
@@ -200,7 +202,33 @@ fn channel_types(
     let handle = rc.handle_time.as_ref().and_then(|d| dist(ck, &p.key("handle_time"), d));
     let patience = if live { rc.patience.as_ref().and_then(|d| dist(ck, &p.key("patience"), d)) } else { None };
     let defaults = ChannelDefaults { fields: rc.type_fields(p), handle, patience, channel_names, live, kind_name };
-    contact_types(ck, p, &rc.types, &defaults)
+    let mut types = contact_types(ck, p, &rc.types, &defaults);
+    let handle_scale = what_if_factor(ck, p, "handle_time_scale", rc.handle_time_scale);
+    let patience_scale = what_if_factor(ck, p, "patience_scale", rc.patience_scale);
+    if rc.patience_scale.is_some() && !live {
+        ck.err(p.key("patience_scale"), format!("{kind_name} contacts never abandon; remove patience_scale"));
+    }
+    for t in &mut types {
+        t.handle_time = t.handle_time.scaled(handle_scale);
+        t.patience = t.patience.as_ref().map(|d| d.scaled(patience_scale));
+    }
+    types
+}
+
+/// A what-if factor of the channel (`handle_time_scale = 1.1`: every agent handle time of
+/// its types 10 % longer; `patience_scale`): from above 0 to 100; 1 when absent.
+fn what_if_factor(ck: &mut Check, p: &FieldPath, key: &str, v: Option<f64>) -> f64 {
+    match v {
+        None => 1.0,
+        Some(x) if x.is_finite() && x > 0.0 && x <= 100.0 => x,
+        Some(x) => {
+            ck.err(
+                p.key(key),
+                format!("must be a factor above 0 and at most 100 (1.1 is 10 % longer), got {}", format_number(x)),
+            );
+            1.0
+        }
+    }
 }
 
 /// `concurrency_stretch = [..]` (chat only): the handle-time factor per chat held.
