@@ -9,12 +9,12 @@
 //!
 //!     cargo bench --bench engine
 
+use ccsim::base::portable::unit_exponential;
 use ccsim::engine::Model;
 use ccsim::scenario::Scenario;
 use ccsim::stats::tally::replicate as simulate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
-use rand_distr::{Distribution, Exp1};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -32,7 +32,7 @@ fn model() -> Model {
 fn lean_reference(seed: u64, horizon: f64) -> u64 {
     let (rate, aht, patience, agents) = (2.0f64, 240.0f64, 120.0f64, 500u32);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-    let exp = |r: &mut Xoshiro256PlusPlus| -> f64 { Exp1.sample(r) };
+    let exp = |r: &mut Xoshiro256PlusPlus| -> f64 { unit_exponential(r) };
     let mut departures: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(1024);
     let mut queue: VecDeque<(f64, f64)> = VecDeque::with_capacity(1024);
     let mut idle = agents;

@@ -15,6 +15,7 @@
 //!   W₀ / ((1 − σ_{k−1})(1 − σ_k)), W₀ = C(c, a)/(cμ), σ_k = Σ_{j≤k} λ_j/(cμ).
 
 use crate::base::maths::{inc_beta, ln_gamma};
+use crate::base::portable::Portable;
 use crate::error::Error;
 
 /// Checks a rate (per s) ≥ 0 and finite.
@@ -125,7 +126,7 @@ impl ErlangC {
             return 0.0;
         }
         let c = f64::from(self.agents);
-        1.0 - self.p_wait() * (-(c - self.load()) * t / self.aht).exp()
+        1.0 - self.p_wait() * (-(c - self.load()) * t / self.aht).p_exp()
     }
 
     /// Mean wait over all callers, s (∞ when unstable).
@@ -216,21 +217,21 @@ impl ErlangA {
         for n in 0..agents {
             let n = f64::from(n);
             below.push(if a > 0.0 {
-                n * a.ln() - ln_gamma(n + 1.0)
+                n * a.p_ln() - ln_gamma(n + 1.0)
             } else if n == 0.0 {
                 0.0
             } else {
                 f64::NEG_INFINITY
             });
         }
-        let lw_c = if a > 0.0 { c * a.ln() - ln_gamma(c + 1.0) } else { f64::NEG_INFINITY };
+        let lw_c = if a > 0.0 { c * a.p_ln() - ln_gamma(c + 1.0) } else { f64::NEG_INFINITY };
         let mut above = vec![lw_c];
         let mut lw = lw_c;
         let mut max = below.iter().copied().fold(lw_c, f64::max);
         let mut k = 0u64;
         loop {
             k += 1;
-            let step = rate.ln() - (c * mu + k as f64 * theta).ln();
+            let step = rate.p_ln() - (c * mu + k as f64 * theta).p_ln();
             lw += step;
             above.push(lw);
             max = max.max(lw);
@@ -242,9 +243,9 @@ impl ErlangA {
                 break;
             }
         }
-        let z: f64 = below.iter().chain(above.iter()).map(|&x| (x - max).exp()).sum();
-        let p_immediate = below.iter().map(|&x| (x - max).exp() / z).sum();
-        let p_queue = above.iter().map(|&x| (x - max).exp() / z).collect();
+        let z: f64 = below.iter().chain(above.iter()).map(|&x| (x - max).p_exp()).sum();
+        let p_immediate = below.iter().map(|&x| (x - max).p_exp() / z).sum();
+        let p_queue = above.iter().map(|&x| (x - max).p_exp() / z).collect();
         ErlangA { rate, aht, agents, patience, p_immediate, p_queue, limit: None }
     }
 
@@ -275,7 +276,7 @@ impl ErlangA {
             return q.service_level(t);
         }
         let al = self.alpha();
-        let x0 = (-t / self.patience).exp();
+        let x0 = (-t / self.patience).p_exp();
         let mut sum = self.p_immediate;
         for (k, &p) in self.p_queue.iter().enumerate() {
             if p < 1e-300 {
@@ -460,7 +461,7 @@ mod tests {
         let q = ErlangC::new(lambda, aht, 1).unwrap();
         assert!(close(q.p_wait(), 0.7, 1e-13));
         assert!(close(q.asa(), 0.7 / (1.0 / 60.0 - lambda), 1e-12));
-        assert!(close(q.service_level(30.0), 1.0 - 0.7 * (-(1.0 - 0.7) * 0.5f64).exp(), 1e-13));
+        assert!(close(q.service_level(30.0), 1.0 - 0.7 * (-(1.0 - 0.7) * 0.5f64).p_exp(), 1e-13));
         let rho: f64 = 0.8;
         let q2 = ErlangC::new(2.0 * rho / 100.0, 100.0, 2).unwrap();
         assert!(close(q2.p_wait(), 2.0 * rho * rho / (1.0 + rho), 1e-13));

@@ -4,9 +4,10 @@
 //! sampling never fails: every sample is a finite number of seconds ≥ 0.
 
 use crate::Error;
+use crate::base::portable::{Portable, gamma, standard_normal, unit_exponential};
 use crate::base::time::format_number;
 use rand::Rng;
-use rand_distr::{Distribution, Exp1, Gamma, LogNormal, StandardUniform};
+use rand::distr::{Distribution, StandardUniform};
 
 /// A distribution of a duration in seconds, with validated parameters: made only by its
 /// checking constructors, so every sample is a finite number of seconds ≥ 0.
@@ -18,9 +19,10 @@ enum Shape {
     /// Exponential with the given mean (s).
     Exponential { mean: f64 },
     /// Lognormal with the given mean (s) and coefficient of variation (sd / mean).
-    LogNormal { mean: f64, cv: f64, inner: LogNormal<f64> },
+    /// (`mu`, `sigma`: the normal's mean and standard deviation.)
+    LogNormal { mean: f64, cv: f64, mu: f64, sigma: f64 },
     /// Gamma with the given mean (s) and coefficient of variation (shape = 1 / cv²).
-    Gamma { mean: f64, cv: f64, inner: Gamma<f64> },
+    Gamma { mean: f64, cv: f64, shape: f64, scale: f64 },
     /// Erlang-k: sum of `k` exponential phases, total mean `mean` (s).
     Erlang { k: u32, mean: f64 },
     /// Always exactly `value` seconds.
@@ -50,9 +52,9 @@ impl Dist {
     pub fn lognormal(mean: f64, cv: f64) -> Result<Dist, Error> {
         positive("mean", mean)?;
         cv_ok(cv)?;
-        let inner = LogNormal::from_mean_cv(mean, cv)
-            .map_err(|e| param("cv", format!("lognormal refused mean {mean}, cv {cv}: {e}")))?;
-        Ok(Dist(Shape::LogNormal { mean, cv, inner }))
+        let sigma2 = (1.0 + cv * cv).p_ln();
+        let (mu, sigma) = (mean.p_ln() - 0.5 * sigma2, sigma2.sqrt());
+        Ok(Dist(Shape::LogNormal { mean, cv, mu, sigma }))
     }
 
     /// Gamma by mean > 0 and cv > 0.
@@ -64,9 +66,7 @@ impl Dist {
         positive("mean", mean)?;
         cv_ok(cv)?;
         let shape = 1.0 / (cv * cv);
-        let inner = Gamma::new(shape, mean / shape)
-            .map_err(|e| param("cv", format!("gamma refused mean {mean}, cv {cv}: {e}")))?;
-        Ok(Dist(Shape::Gamma { mean, cv, inner }))
+        Ok(Dist(Shape::Gamma { mean, cv, shape, scale: mean / shape }))
     }
 
     /// Erlang-k with `k` ≥ 1 phases and mean > 0.
@@ -177,17 +177,13 @@ impl Dist {
     #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.0 {
-            Shape::Exponential { mean } => {
-                let e: f64 = Exp1.sample(rng);
-                mean * e
-            }
-            Shape::LogNormal { inner, .. } => inner.sample(rng),
-            Shape::Gamma { inner, .. } => inner.sample(rng),
+            Shape::Exponential { mean } => mean * unit_exponential(rng),
+            Shape::LogNormal { mu, sigma, .. } => (mu + sigma * standard_normal(rng)).p_exp(),
+            Shape::Gamma { shape, scale, .. } => gamma(*shape, *scale, rng),
             Shape::Erlang { k, mean } => {
                 let mut sum = 0.0;
                 for _ in 0..*k {
-                    let e: f64 = Exp1.sample(rng);
-                    sum += e;
+                    sum += unit_exponential(rng);
                 }
                 sum * mean / f64::from(*k)
             }

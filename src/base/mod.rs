@@ -4,6 +4,7 @@
 
 pub mod dist;
 pub mod maths;
+pub mod portable;
 pub mod rates;
 pub mod serde_maps;
 pub mod steps;

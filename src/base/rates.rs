@@ -5,8 +5,8 @@
 //! intensity Λ(t): one unit-rate exponential `E` per arrival, then the smallest `t'` with
 //! Λ(t') − Λ(t) = E. This is exact (no thinning, no discretisation).
 
+use crate::base::portable::unit_exponential;
 use rand::Rng;
-use rand_distr::{Distribution, Exp1};
 
 /// A piecewise-constant rate (per second) on `[0, horizon)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +115,7 @@ impl ArrivalClock {
     /// arrivals before the horizon.
     #[inline(always)]
     pub fn next<R: Rng + ?Sized>(&mut self, rate: &RateFn, rng: &mut R) -> Option<f64> {
-        let mut e: f64 = Exp1.sample(rng);
+        let mut e: f64 = unit_exponential(rng);
         loop {
             let k = self.seg;
             if k >= rate.rates.len() {

@@ -21,6 +21,7 @@
 //! or a first guess is written from Erlang C per interval, to be refined with `ccsim staff`.
 
 use crate::Error;
+use crate::base::portable::Portable;
 use crate::base::time::{canonical_duration, format_duration, format_when};
 use crate::data::history::{History, MAX_HISTORY_DAYS, Outcome, Record};
 use crate::erlang::agents_for_target;
@@ -223,13 +224,13 @@ fn erfc(x: f64) -> f64 {
                             + t * (0.278_868_07
                                 + t * (-1.135_203_98
                                     + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-            .exp();
+            .p_exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
 
 /// P(X ≤ x) for a lognormal with parameters `mu`, `sigma`.
 fn lognormal_cdf(x: f64, mu: f64, sigma: f64) -> f64 {
-    if x <= 0.0 { 0.0 } else { 0.5 * erfc(-(x.ln() - mu) / (sigma * std::f64::consts::SQRT_2)) }
+    if x <= 0.0 { 0.0 } else { 0.5 * erfc(-(x.p_ln() - mu) / (sigma * std::f64::consts::SQRT_2)) }
 }
 
 /// Lognormal by moments, with its KS distance to the data.
@@ -239,8 +240,8 @@ fn lognormal_fit(xs: &[f64]) -> Option<LogNormalFit> {
     }
     let (mean, sd) = moments(xs);
     let cv = if mean > 0.0 { sd / mean } else { 0.0 };
-    let s2 = (1.0 + cv * cv).ln();
-    let (mu, sigma) = (mean.max(1e-9).ln() - s2 / 2.0, s2.sqrt().max(1e-9));
+    let s2 = (1.0 + cv * cv).p_ln();
+    let (mu, sigma) = (mean.max(1e-9).p_ln() - s2 / 2.0, s2.sqrt().max(1e-9));
     let mut sorted = xs.to_vec();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len() as f64;
@@ -317,10 +318,10 @@ struct LogNormal(f64, f64);
 
 impl Family for Exponential {
     fn cdf(&self, t: f64) -> f64 {
-        if t <= 0.0 { 0.0 } else { -(-t / self.0).exp_m1() }
+        if t <= 0.0 { 0.0 } else { -(-t / self.0).p_exp_m1() }
     }
     fn ln_pdf(&self, t: f64) -> f64 {
-        -self.0.ln() - t / self.0
+        -self.0.p_ln() - t / self.0
     }
 }
 
@@ -329,8 +330,8 @@ impl Family for LogNormal {
         lognormal_cdf(t, self.0, self.1)
     }
     fn ln_pdf(&self, t: f64) -> f64 {
-        let z = (t.ln() - self.0) / self.1;
-        -(t * self.1 * (2.0 * std::f64::consts::PI).sqrt()).ln() - z * z / 2.0
+        let z = (t.p_ln() - self.0) / self.1;
+        -(t * self.1 * (2.0 * std::f64::consts::PI).sqrt()).p_ln() - z * z / 2.0
     }
 }
 
@@ -343,13 +344,13 @@ fn log_likelihood(f: &dyn Family, obs: &[(f64, bool)], r: f64) -> f64 {
     let mut ll = 0.0;
     for &(t, abandoned) in obs {
         ll += if !abandoned {
-            (1.0 - f.cdf(t)).max(1e-300).ln()
+            (1.0 - f.cdf(t)).max(1e-300).p_ln()
         } else if r > 0.0 {
-            (f.cdf(t + r / 2.0) - f.cdf((t - r / 2.0).max(0.0))).max(1e-300).ln()
+            (f.cdf(t + r / 2.0) - f.cdf((t - r / 2.0).max(0.0))).max(1e-300).p_ln()
         } else if t > 0.0 {
             f.ln_pdf(t)
         } else {
-            f.cdf(1e-3).max(1e-300).ln()
+            f.cdf(1e-3).max(1e-300).p_ln()
         };
     }
     ll
@@ -394,8 +395,8 @@ pub fn patience_fit(records: &[&Record]) -> Option<PatienceFit> {
     let exposure: f64 = obs.iter().map(|o| o.0).sum::<f64>() + r / 2.0 * events as f64;
     let guess = (exposure / events as f64).max(1e-3);
     // Exponential: one parameter, golden-section search on ln(mean).
-    let nll_exp = |m: f64| -log_likelihood(&Exponential(m.exp()), &obs, r);
-    let (mut a, mut b) = (guess.ln() - 6.0, guess.ln() + 6.0);
+    let nll_exp = |m: f64| -log_likelihood(&Exponential(m.p_exp()), &obs, r);
+    let (mut a, mut b) = (guess.p_ln() - 6.0, guess.p_ln() + 6.0);
     let g = (5f64.sqrt() - 1.0) / 2.0;
     for _ in 0..120 {
         let (x1, x2) = (b - g * (b - a), a + g * (b - a));
@@ -405,23 +406,23 @@ pub fn patience_fit(records: &[&Record]) -> Option<PatienceFit> {
             a = x1;
         }
     }
-    let exp_mean = ((a + b) / 2.0).exp();
+    let exp_mean = ((a + b) / 2.0).p_exp();
     let exp_ll = -nll_exp((a + b) / 2.0);
     let naive: Vec<f64> = obs.iter().filter(|o| o.1).map(|o| o.0).collect();
     // Lognormal: (μ, ln σ) by Nelder–Mead.
     let nll_ln = |p: [f64; 2]| -> f64 {
-        let sigma = p[1].exp();
+        let sigma = p[1].p_exp();
         if !(sigma.is_finite() && sigma > 1e-6) {
             return f64::INFINITY;
         }
         -log_likelihood(&LogNormal(p[0], sigma), &obs, r)
     };
-    let p = nelder_mead(nll_ln, [exp_mean.ln() - 0.3, 0.0], [0.5, 0.3]);
-    let (mu, sigma) = (p[0], p[1].exp());
+    let p = nelder_mead(nll_ln, [exp_mean.p_ln() - 0.3, 0.0], [0.5, 0.3]);
+    let (mu, sigma) = (p[0], p[1].p_exp());
     let ln_ll = -nll_ln(p);
     let longest = obs.last().map_or(0.0, |o| o.0);
-    let ln_mean = (mu + sigma * sigma / 2.0).exp();
-    let ln_cv = ((sigma * sigma).exp() - 1.0).sqrt();
+    let ln_mean = (mu + sigma * sigma / 2.0).p_exp();
+    let ln_cv = ((sigma * sigma).p_exp() - 1.0).sqrt();
     // A lognormal whose mean lies far beyond every wait seen, or whose spread explodes,
     // is the optimiser running off where the data say nothing, and one with almost no
     // spread is degenerate: neither is a fit to trust.
@@ -1067,10 +1068,10 @@ impl Fit {
                 for q in [0.1, 0.25, 0.5, 0.75, 1.0] {
                     let at = tmax * q;
                     let km = p.km.iter().take_while(|k| k.0 <= at).last().map_or(1.0, |k| k.1);
-                    let e = (-at / p.exp_mean).exp();
+                    let e = (-at / p.exp_mean).p_exp();
                     let l = p.lognormal.map_or(f64::NAN, |(m, cv, _)| {
-                        let s2 = (1.0 + cv * cv).ln();
-                        1.0 - lognormal_cdf(at, m.ln() - s2 / 2.0, s2.sqrt())
+                        let s2 = (1.0 + cv * cv).p_ln();
+                        1.0 - lognormal_cdf(at, m.p_ln() - s2 / 2.0, s2.sqrt())
                     });
                     let _ = writeln!(t, "  {:>7}  {km:>8.3}  {e:>12.3}  {l:>10.3}", format_duration(at));
                 }

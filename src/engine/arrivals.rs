@@ -109,12 +109,7 @@ pub fn forecast_factor(m: &Model, rep: u64, c: usize) -> Option<RateFn> {
     }
     let mut rng = stream(s.seed, rep, m.channels[c].salt, Purpose::Forecast);
     let mut gamma = |cv: f64| -> f64 {
-        if cv > 0.0 {
-            rand_distr::Gamma::new(1.0 / (cv * cv), cv * cv)
-                .map_or(1.0, |g| rand_distr::Distribution::sample(&g, &mut rng))
-        } else {
-            1.0
-        }
+        if cv > 0.0 { crate::base::portable::gamma(1.0 / (cv * cv), cv * cv, &mut rng) } else { 1.0 }
     };
     let days: Vec<f64> = (0..days_in(s.horizon)).map(|_| gamma(f.day_cv)).collect();
     let steps: Vec<(f64, f64)> = (0..s.n_intervals())

@@ -12,6 +12,7 @@
 //! raw.
 
 use super::{Document, Rows};
+use crate::base::portable::Portable;
 use crate::stats::summary::Estimate;
 use std::io::{self, Write};
 
@@ -31,7 +32,7 @@ pub(crate) fn exact(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
-    let decimals = (9 - x.abs().log10().floor() as i32).clamp(0, 17);
+    let decimals = (9 - x.abs().p_log10().floor() as i32).clamp(0, 17);
     let s = format!("{x:.*}", decimals as usize);
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
@@ -52,7 +53,7 @@ pub(crate) fn rounded(e: &Estimate) -> [String; 2] {
         };
         return [exact(e.mean), ci];
     }
-    let decimals = 1 - e.ci95.log10().floor() as i32;
+    let decimals = 1 - e.ci95.p_log10().floor() as i32;
     [fixed(e.mean, decimals), fixed(e.ci95, decimals)]
 }
 

@@ -7,6 +7,7 @@ use super::contact_type::ContactType;
 use super::kind::ChannelKind;
 use super::locate::FieldPath;
 use crate::base::dist::Dist;
+use crate::base::portable::Portable;
 use crate::base::time::{DAY, Seconds, format_duration, format_number};
 use serde::Deserialize;
 
@@ -129,7 +130,7 @@ impl Balk {
     /// The probability of balking on hearing a wait of `w` s.
     pub fn probability(&self, w: f64) -> f64 {
         match *self {
-            Balk::Logistic { half, spread, share } => share / (1.0 + (-(w - half) / spread).exp()),
+            Balk::Logistic { half, spread, share } => share / (1.0 + (-(w - half) / spread).p_exp()),
             Balk::Step { above, share } => {
                 if w > above {
                     share

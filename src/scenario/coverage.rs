@@ -9,6 +9,7 @@ use super::check::{Check, Ctx, Errors};
 use super::events::{DemandEvent, RawEvent};
 use super::limits::{MAX_AGENTS_TOTAL, MAX_CONTACTS_IN_SYSTEM};
 use super::locate::FieldPath;
+use crate::base::portable::Portable;
 use crate::base::time::{format_duration, format_number};
 
 /// Scenario-wide checks of the staffing against the demand, as `(field, message)`
@@ -111,7 +112,7 @@ fn fluid_backlog_peak(ch: &Channel, servers: &[&AgentGroup], horizon: f64) -> Op
             *qt = if patience.is_finite() {
                 // dq/dt = net − q / patience, with q ≥ 0.
                 let eq = (net * patience).max(0.0);
-                eq + (*qt - eq) * (-len / patience).exp()
+                eq + (*qt - eq) * (-len / patience).p_exp()
             } else {
                 (*qt + net * len).max(0.0)
             };

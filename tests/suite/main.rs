@@ -14,6 +14,8 @@
 //! installed, are required when `CI=true`, and otherwise say on the terminal that they
 //! were skipped and why ([`common::tool`]).
 
+// References may use the platform's maths; only the library must be bit-portable.
+#![allow(clippy::disallowed_methods)]
 mod architecture;
 mod cli;
 #[allow(dead_code)]

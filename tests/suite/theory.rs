@@ -504,7 +504,7 @@ fn fit_recovers_the_truth() {
     };
     let f = fit(&h, &opts).unwrap();
     assert_eq!((f.days, f.horizon_days), (56, 7));
-    let phone = &f.channels[0];
+    let phone = f.channels.iter().find(|c| c.name == "phone").expect("phone is fitted");
     assert_eq!((phone.name.as_str(), phone.kind.name()), ("phone", "voice"));
 
     // Profile: every interval's fitted mean against the truth's expected count. The

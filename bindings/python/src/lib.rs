@@ -147,66 +147,8 @@ fn detached<T: Send + 'static>(
 /// and target, groups with skills, replications and seed.
 #[pyfunction]
 fn inspect(py: Python<'_>, source: Source) -> PyResult<String> {
-    #[derive(serde::Serialize)]
-    struct ChannelInfo {
-        name: String,
-        kind: &'static str,
-        target: ServiceTarget,
-    }
-    #[derive(serde::Serialize)]
-    struct GroupInfo {
-        name: String,
-        skills: Vec<String>,
-    }
-    #[derive(serde::Serialize)]
-    struct Info {
-        name: String,
-        description: Option<String>,
-        horizon_s: f64,
-        interval_s: f64,
-        warmup_s: f64,
-        start_day: String,
-        replications: u32,
-        seed: u64,
-        channels: Vec<ChannelInfo>,
-        groups: Vec<GroupInfo>,
-        text: String,
-        warnings: Vec<String>,
-    }
-    let s = source.scenario().map_err(|e| py_err(py, e))?;
-    let info = Info {
-        name: s.name().to_owned(),
-        description: s.description().map(str::to_owned),
-        horizon_s: s.horizon(),
-        interval_s: s.interval(),
-        warmup_s: s.warmup(),
-        start_day: s.start_day().name().to_owned(),
-        replications: s.replications(),
-        seed: s.seed(),
-        channels: s
-            .channels()
-            .iter()
-            .map(|c| ChannelInfo { name: c.name.clone(), kind: c.kind.name(), target: c.target })
-            .collect(),
-        groups: s
-            .groups()
-            .iter()
-            .map(|g| GroupInfo {
-                name: g.name.clone(),
-                skills: g.skills.iter().map(|k| s.channels()[k.channel].name.clone()).collect(),
-            })
-            .collect(),
-        text: s.overridden_text().map_err(|e| py_err(py, e.into()))?,
-        warnings: s
-            .warnings()
-            .iter()
-            .map(|w| match &w.field {
-                Some(f) => format!("{f}: {}", w.message),
-                None => w.message.clone(),
-            })
-            .collect(),
-    };
-    serde_json::to_string(&info).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    let outline = source.scenario().and_then(|s| Ok(s.outline()?)).map_err(|e| py_err(py, e))?;
+    serde_json::to_string(&outline).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
 /// Runs a scenario: the run's document as JSON (what `ccsim run --format json` prints).

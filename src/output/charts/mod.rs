@@ -28,6 +28,7 @@
 //! ([`staffing`]) the required agents by interval, one line per target.
 
 use crate::Error;
+use crate::base::portable::Portable;
 use crate::base::time::{format_clock, format_duration, format_when};
 use crate::report::sweep::SweepReport;
 use crate::report::{ChannelReport, IntervalReport, Report};
@@ -883,7 +884,7 @@ fn nice_ticks(range: (f64, f64)) -> Vec<f64> {
         return vec![range.0];
     }
     let raw = span / 10.0;
-    let mag = 10f64.powf(raw.log10().floor());
+    let mag = 10f64.p_powf(raw.p_log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * mag).find(|s| span / s <= 10.0).unwrap_or(10.0 * mag);
     let first = (range.0 / step).ceil() as i64;
     let last = (range.1 / step).floor() as i64;
