@@ -1632,7 +1632,7 @@ fn history_fit_and_actuals() {
     assert_eq!(fit.status.code(), Some(0), "{}", String::from_utf8_lossy(&fit.stderr));
     let summary = String::from_utf8_lossy(&fit.stdout);
     assert!(
-        summary.contains("4443 rows read, 4443 used, 0 dropped; 14 day(s)") && summary.contains("Kaplan–Meier"),
+        summary.contains("4338 rows read, 4338 used, 0 dropped; 14 day(s)") && summary.contains("Kaplan–Meier"),
         "{summary}"
     );
     let committed = std::fs::read_to_string(format!("{root}/scenarios/history/fitted.toml")).unwrap();

@@ -44,7 +44,7 @@ def cli_json(ccsim, scenario, reps, seed, sets):
 
 def wait_final(page, after_id):
     page.wait_for_function(
-        "(id) => window.ccsimLast && window.ccsimLast.final && window.ccsim.state.progressive > id",
+        "(id) => window.ccsimLast && window.ccsimLast.final && window.ccsimLast.id > id",
         arg=after_id, timeout=120_000)
     return page.evaluate("window.ccsimLast")
 
@@ -85,7 +85,7 @@ def main():
         sl = lambda doc: json.loads(doc)["channels"]["phone"]["service_level"]["mean"]
         before = last
         slider = page.locator(f'input[data-path="agents.{group}.staff"][type=range]')
-        mark = page.evaluate("window.ccsim.state.progressive")
+        mark = last["id"]
         slider.fill("2")
         after = wait_final(page, mark)
         check(after["set"] == [[f"agents.{group}.staff", "+2"]], f"the slider sets agents.{group}.staff=+2 ({after['set']})")
@@ -100,7 +100,7 @@ def main():
         bad = text.replace('kind = "voice"', 'kind = "voise"', 1)
         page.fill("#text", bad)
         page.click("#apply")
-        page.wait_for_function("document.getElementById('errors').textContent.length > 0", timeout=30_000)
+        page.wait_for_function("() => document.getElementById('errors').textContent.length > 0", timeout=30_000)
         err = page.inner_text("#errors")
         line = bad[: bad.index('kind = "voise"')].count("\n") + 1
         check(f"omnichannel.toml:{line}:" in err and "voise" in err, f"the bad edit's error names line {line}: {err[:120]!r}")
