@@ -31,8 +31,9 @@ pub struct ScenarioArgs {
     pub scenario: PathBuf,
     /// Change a field by its path in the file, then check the scenario again: for example
     /// `--set agents.team.staff=44`, `--set channel.chat.service_level.within=30s`,
-    /// `--set channel.phone.arrivals.scale=1.2`; for staffing, `+N` adds N agents to every
-    /// interval and `*F` scales the plan (rounded). Repeat for several fields.
+    /// `--set channel.phone.arrivals.scale=1.2`; for staffing, `+N` adds N agents wherever
+    /// the plan has agents (`+-N` removes them) and `*F` scales the plan (rounded). Repeat
+    /// for several fields.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
 }

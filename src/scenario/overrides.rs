@@ -8,11 +8,13 @@
 //! `[1, 2]`, `{ per_hour = 90 }`, `"quoted"`); anything that is not TOML is taken as a
 //! string (`30s`, `lognormal`). The last key may be one the file does not set yet.
 //!
-//! **Plan arithmetic.** For a group's staffing, `agents.team.staff=+2` adds 2 agents to every
-//! interval of the plan (`+-2` removes 2) and `agents.team.staff=*1.1` scales it, each
+//! **Plan arithmetic.** For a group's staffing, `agents.team.staff=+2` adds 2 agents where
+//! the plan has agents (`+-2` removes 2 there) and `agents.team.staff=*1.1` scales it, each
 //! value rounded to the nearest whole agent (halves away from zero). It applies to
-//! `staff = N`, to `staff = { per_interval = [..] }` element by element, and, for a group
-//! staffed by shifts, to every shift's `count`. A result below 0 is an error.
+//! `staff = N`, to `staff = { per_interval = [..] }` element by element — intervals
+//! planned with 0 agents (a line closed at night) stay at 0 — and, for a group staffed by
+//! shifts, to every shift's `count` (shifts of count 0 stay unused). A result below 0 is
+//! an error naming the interval or shift.
 //!
 //! Errors name the override (`--set agents.team.staff=-4: …`) when they concern the
 //! field it set, and say which overrides were applied otherwise.
@@ -151,12 +153,15 @@ fn staff_arithmetic(doc: &mut Table, path: &str, op: &str) -> Result<Option<Stri
         Some(Value::Float(x)) => *x = new(*x)? as f64,
         Some(Value::Table(t)) => match t.get_mut("per_interval") {
             Some(Value::Array(list)) => {
-                for v in list.iter_mut() {
+                for (i, v) in list.iter_mut().enumerate() {
                     let n = v
                         .as_float()
                         .or_else(|| v.as_integer().map(|i| i as f64))
                         .ok_or("staff values must be numbers")?;
-                    *v = Value::Integer(new(n)?);
+                    // Only where the plan has agents: a closed night stays unstaffed.
+                    if n != 0.0 {
+                        *v = Value::Integer(new(n).map_err(|m| format!("interval {i}: {m}"))?);
+                    }
                 }
             }
             _ => return Err("staff = { per_interval = [..] } expected".into()),
@@ -166,9 +171,11 @@ fn staff_arithmetic(doc: &mut Table, path: &str, op: &str) -> Result<Option<Stri
             let Some(Value::Array(shifts)) = g.get_mut("shift") else {
                 return Err("the group has neither `staff` nor [[agents.shift]] entries".into());
             };
-            for sh in shifts.iter_mut() {
+            for (i, sh) in shifts.iter_mut().enumerate() {
                 match sh.get_mut("count") {
-                    Some(Value::Integer(n)) => *n = new(*n as f64)?,
+                    // Only shifts that are worked: a shift of count 0 stays unused.
+                    Some(Value::Integer(0)) => {}
+                    Some(Value::Integer(n)) => *n = new(*n as f64).map_err(|m| format!("shift {i}: {m}"))?,
                     _ => return Err("plan arithmetic needs shifts with a `count` (not named `people`)".into()),
                 }
             }
@@ -307,6 +314,32 @@ staff = 10
             .map(|x| x.as_integer().unwrap())
             .collect();
         assert_eq!(v, vec![5, 7, 8], "each interval scaled and rounded, halves away from zero");
+        // Only where the plan has agents: a night at 0 stays at 0, and removing more than an
+        // interval has names it.
+        let per = |doc: &Table| -> Vec<i64> {
+            doc["agents"][0]["staff"]["per_interval"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_integer().unwrap())
+                .collect()
+        };
+        let mut doc: Table = TEXT.replace("staff = 10", "staff = { per_interval = [0, 0, 3, 5, 0] }").parse().unwrap();
+        staff_arithmetic(&mut doc, "agents.team.staff", "+1").unwrap();
+        assert_eq!(per(&doc), vec![0, 0, 4, 6, 0], "+1 adds where the plan has agents");
+        staff_arithmetic(&mut doc, "agents.team.staff", "+-4").unwrap();
+        assert_eq!(per(&doc), vec![0, 0, 0, 2, 0], "+-4 removes four where there are four");
+        let e = staff_arithmetic(&mut doc, "agents.team.staff", "+-3").unwrap_err();
+        assert!(e.contains("interval 3") && e.contains("≥ 0"), "{e}");
+        let shifts = TEXT.replace(
+            "staff = 10",
+            "[[agents.shift]]\nstart = \"08:00\"\nend = \"16:00\"\ncount = 4\n[[agents.shift]]\nstart = \"16:00\"\nend = \"22:00\"\ncount = 0",
+        );
+        let mut doc: Table = shifts.parse().unwrap();
+        staff_arithmetic(&mut doc, "agents.team.staff", "+2").unwrap();
+        let counts: Vec<i64> =
+            doc["agents"][0]["shift"].as_array().unwrap().iter().map(|s| s["count"].as_integer().unwrap()).collect();
+        assert_eq!(counts, vec![6, 0], "a shift of count 0 stays unused");
     }
 
     #[test]

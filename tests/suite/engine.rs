@@ -77,6 +77,29 @@ fn what_if_factors_are_the_distributions_rewritten() {
     assert!(e.contains("handle_time_scale") && e.contains("above 0"), "{e}");
 }
 
+/// Plan arithmetic means what a planner means: on the retail day (closed at night, plan 0
+/// there), `staff=+1` adds an agent only to the 29 half-hours the plan staffs — 14.5 paid
+/// hours, not 24 — and `+-1` takes one away there.
+#[test]
+fn plan_arithmetic_adds_only_where_the_plan_has_agents() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let day = Scenario::load(format!("{dir}/scenarios/retail-day.toml").as_ref()).unwrap();
+    let cost = |s: Scenario| {
+        let r = run(s, &RunOptions { replications: Some(2), ..Default::default() }).unwrap().report();
+        r.groups.iter().map(|g| g.get(GroupKpi::Cost).unwrap().mean).sum::<f64>()
+    };
+    let g = &day.groups()[0];
+    let staffed = (0..day.n_intervals()).filter(|&i| g.headcount.at(i as f64 * day.interval()) > 0).count();
+    let hours = staffed as f64 * day.interval() / 3600.0;
+    assert_eq!(hours, 14.5, "the retail day staffs 14.5 hours");
+    let base = cost(day.clone());
+    let plus = cost(day.with_overrides(&[("agents.phone team.staff", "+1")]).unwrap());
+    let minus = cost(day.with_overrides(&[("agents.phone team.staff", "+-1")]).unwrap());
+    let per_hour = g.cost_per_hour;
+    assert!((plus - base - hours * per_hour).abs() < 1e-6, "+1 costs {} = 14.5 h × {per_hour}", plus - base);
+    assert!((base - minus - hours * per_hour).abs() < 1e-6, "+-1 saves {}", base - minus);
+}
+
 /// A chat channel whose agents hold one chat at a time, with no slowdown, is a voice
 /// channel: identical numbers, replication by replication.
 #[test]
