@@ -7,6 +7,7 @@
 //! of a candidate plan. The runner builds the only pool of worker threads
 //! ([`with_threads`]); results never depend on the number of threads.
 
+pub mod roster;
 pub mod run;
 mod runner;
 pub mod shard;
