@@ -5,7 +5,8 @@
 
 * the page loads from file:// with no console error and no network request;
 * for the same scenario, seed and replications its JSON equals the CLI's byte for byte;
-* moving a staffing control changes the numbers (more agents: a higher service level);
+* moving a staffing control changes the numbers (more agents: a higher service level), and
+  a newer change overtakes an older run;
 * a bad edit shows the located error and no numbers change;
 * logs the time per re-simulation (the omnichannel example's busiest day and its whole
   week, 20 replications) against the CLI's, the page size and the first-load time.
@@ -93,6 +94,15 @@ def main():
               f"two more {group} agents raise phone's service level ({sl(before['json']):.4f} → {sl(after['json']):.4f})")
         cli2, _ = cli_json(a.ccsim, scenario, after["replications"], seed, [(f"agents.{group}.staff", "+2")])
         check(after["json"] == cli2, "the changed run's JSON equals `ccsim run --set` byte for byte")
+        # A newer change overtakes an older one: two moves in a row end on the second.
+        mark = after["id"]
+        slider.fill("1")
+        slider.fill("3")
+        latest = wait_final(page, mark)
+        check(latest["set"] == [[f"agents.{group}.staff", "+3"]],
+              f"a newer change overtakes an older run (ends on {latest['set']})")
+        slider.fill("2")
+        wait_final(page, latest["id"])
         shown = page.inner_text("#kpis")
 
         # A bad edit: located error, numbers unchanged.
