@@ -43,9 +43,9 @@ fn main() -> Result<(), Error> {
     // A staffing plan: the fewest agents per interval that meet the channel's target with
     // 90 % confidence, as a document that reads back.
     let group = group_named(&scenario, Some("team"))?;
-    let goal = Goal { group, target: None, max_abandon: None, confidence: 0.9, max_rounds: 60 };
+    let goal = Goal { confidence: 0.9, ..Goal::one(group) };
     let plan = optimise(&scenario, &goal, |_| {})?;
-    let staffing = StaffingReport::new(&scenario, group, goal.confidence, &[(None, plan)]);
+    let staffing = StaffingReport::new(&scenario, goal.confidence, &[(None, plan)]);
     let mut json = Vec::new();
     Format::Json.write(&staffing, TableOptions::default(), &mut json).map_err(io)?;
     let back = StaffingReport::from_json(std::str::from_utf8(&json).expect("JSON is UTF-8"))?;

@@ -1,8 +1,12 @@
 //! The roster program on a realistic week, timed (a measurement, not a test):
 //!
 //! ```text
-//! cargo run --release --example roster_week
+//! cargo run --release --example roster_week [-- --lp week.lp]
 //! ```
+//!
+//! With `--lp FILE` the same integer program is also written in CPLEX LP format, for
+//! another solver to compare with (HiGHS: `python3 -c "import highspy; h = highspy.Highs();
+//! h.readModel('week.lp'); h.run()"`).
 //!
 //! Requirements: the retail day's simulation-refined staffing plan (`plan::staffing`, 80 %
 //! in 20 s with 90 % confidence) on Monday to Friday, 60 % of it on Saturday, Sunday
@@ -19,7 +23,7 @@ use std::time::Instant;
 fn main() -> Result<(), ccsim::Error> {
     let day = Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/retail-day.toml"))?;
     let group = group_named(&day, None)?;
-    let goal = Goal { group, target: None, max_abandon: None, confidence: 0.9, max_rounds: 60 };
+    let goal = Goal { confidence: 0.9, ..Goal::one(group) };
     let plan = optimise(&day, &goal, |_| {})?;
     let mut required = Vec::new();
     for d in 0..7 {
@@ -28,7 +32,7 @@ fn main() -> Result<(), ccsim::Error> {
             5 => 0.6,
             _ => 0.0,
         };
-        required.extend(plan.headcount.iter().map(|&n| (f64::from(n) * factor).round() as u32));
+        required.extend(plan.groups[0].headcount.iter().map(|&n| (f64::from(n) * factor).round() as u32));
     }
     let hour = 3600.0;
     let h = |x: f64| x * hour;
@@ -42,7 +46,9 @@ fn main() -> Result<(), ccsim::Error> {
             lengths_s: vec![h(8.0)],
             breaks: vec![BreakRule { length_s: 1800.0, earliest_s: h(3.0), latest_s: h(5.0), paid: false }],
             cost_per_hour: 24.0,
+            min_per_pattern: 0,
             max_per_pattern: None,
+            max_share: None,
         },
         ShiftRule {
             name: "part time".into(),
@@ -53,7 +59,9 @@ fn main() -> Result<(), ccsim::Error> {
             lengths_s: vec![h(4.0)],
             breaks: Vec::new(),
             cost_per_hour: 26.0,
+            min_per_pattern: 0,
             max_per_pattern: None,
+            max_share: None,
         },
     ];
     let p = patterns(&rules, 1800.0, required.len())?;
@@ -75,5 +83,41 @@ fn main() -> Result<(), ccsim::Error> {
         "required {need_h} agent hours, scheduled {have_h} worked hours: efficiency {:.1} %",
         100.0 * need_h / have_h
     );
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(path) = args.iter().position(|a| a == "--lp").and_then(|i| args.get(i + 1)) {
+        std::fs::write(path, lp_format(&required, &p)).map_err(|e| ccsim::Error::Input(format!("{path}: {e}")))?;
+        println!("the program in LP format: {path}");
+    }
     Ok(())
+}
+
+/// The set-covering program in CPLEX LP format: minimise cost, cover every interval's
+/// requirement, integer counts from 0 to the peak requirement (what the library's program
+/// also bounds them by).
+fn lp_format(required: &[u32], patterns: &[ccsim::plan::roster::Pattern]) -> String {
+    use std::fmt::Write;
+    let peak = required.iter().copied().max().unwrap_or(0);
+    let mut out = String::from("Minimize\n obj:");
+    for (j, p) in patterns.iter().enumerate() {
+        let _ = write!(out, " + {} x{j}", p.cost);
+    }
+    out.push_str("\nSubject To\n");
+    for (t, &need) in required.iter().enumerate().filter(|(_, n)| **n > 0) {
+        let _ = write!(out, " c{t}:");
+        for (j, p) in patterns.iter().enumerate().filter(|(_, p)| p.works.contains(&t)) {
+            let _ = write!(out, " + x{j}");
+            let _ = p;
+        }
+        let _ = writeln!(out, " >= {need}");
+    }
+    out.push_str("Bounds\n");
+    for (j, p) in patterns.iter().enumerate() {
+        let _ = writeln!(out, " 0 <= x{j} <= {}", p.max.min(peak));
+    }
+    out.push_str("General\n");
+    for j in 0..patterns.len() {
+        let _ = write!(out, " x{j}");
+    }
+    out.push_str("\nEnd\n");
+    out
 }

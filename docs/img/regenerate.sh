@@ -5,7 +5,8 @@
 #
 # The omnichannel week (scenarios/omnichannel.toml): the phone line's service level,
 # volume against agents and week heat map; the retail day (scenarios/retail-day.toml): a
-# sweep of added agents and the staffing plans of three targets; and, when Debian's
+# sweep of added agents, the staffing plans of three targets and the coverage of its
+# roster of shifts; and, when Debian's
 # chromium is installed, a screenshot of the week's HTML report.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +23,8 @@ cp "$tmp/sweep/sweep.png" docs/img/retail-day-sweep.png
 "$ccsim" staff scenarios/retail-day.toml --target 80/20s --target 90/20s --target 80/60s -q \
   --charts "$tmp/staff" >/dev/null
 cp "$tmp/staff/staffing.png" docs/img/retail-day-staffing.png
+"$ccsim" schedule scenarios/retail-day.toml -q --charts "$tmp/schedule" >/dev/null
+cp "$tmp/schedule/coverage.png" docs/img/coverage.png
 if command -v chromium >/dev/null 2>&1; then
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \

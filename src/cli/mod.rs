@@ -11,6 +11,7 @@ mod fit;
 mod merge;
 mod report;
 mod run;
+mod schedule;
 mod staff;
 mod sweep;
 mod validate;
@@ -52,6 +53,12 @@ enum Command {
         after_help = "Examples:\n  ccsim staff scenarios/retail-day.toml\n  ccsim staff scenarios/retail-day.toml --target 80/20s --target 90/30s --target 80/60s\n  ccsim staff scenarios/retail-day.toml --max-abandon 5% --write plan.toml --format csv -o plan.csv"
     )]
     Staff(staff::Args),
+    /// The cheapest roster of shifts (from the group's [[agents.rule]] entries) whose every
+    /// interval meets its target when the roster itself is simulated.
+    #[command(
+        after_help = "Examples:\n  ccsim schedule scenarios/retail-day.toml\n  ccsim schedule scenarios/retail-day.toml --write rostered.toml --charts charts/\n  ccsim schedule scenarios/retail-day.toml --target 80/20s --format json -o roster.json"
+    )]
+    Schedule(schedule::Args),
     /// Combine the partial results of a sharded sweep into exactly what the unsharded
     /// sweep prints.
     #[command(
@@ -107,6 +114,7 @@ where
         Command::Validate(a) => return validate::main(&a),
         Command::Sweep(a) => sweep::main(&a),
         Command::Staff(a) => staff::main(&a),
+        Command::Schedule(a) => schedule::main(&a),
         Command::Merge(a) => merge::main(&a),
         Command::Chart(a) => chart::main(&a),
         Command::Report(a) => report::main(&a),

@@ -1,11 +1,12 @@
-//! `ccsim staff`: the fewest agents per interval that meet the targets, compared across
-//! targets, with the plan written back into the scenario.
+//! `ccsim staff`: the fewest agents per interval of one group or of several planned together
+//! that meet the targets, compared across targets, with the plan written back into the
+//! scenario.
 
 use super::common::{
     OutputArgs, ReportArgs, RunSettings, check_output, share_arg, target_arg, write_atomically, write_charts,
 };
 use ccsim::Error;
-use ccsim::output::charts::{ImageFormat, PlanLine};
+use ccsim::output::charts::ImageFormat;
 use ccsim::plan::staffing::compare;
 use ccsim::report::staffing::StaffingReport;
 use ccsim::scenario::{Scenario, ServiceTarget};
@@ -15,9 +16,10 @@ use std::path::PathBuf;
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// The group to plan (default: the only group).
+    /// A group to plan; repeat to plan several together (default: every group of the
+    /// scenario, planned together). Other groups keep their staffing.
     #[arg(long)]
-    group: Option<String>,
+    group: Vec<String>,
     /// Service-level target PERCENT/THRESHOLD for the group's channels (default: each
     /// channel's own). Repeat to compare targets side by side.
     #[arg(long, value_parser = target_arg)]
@@ -25,6 +27,9 @@ pub struct Args {
     /// Largest abandon rate allowed in any interval, such as 5%.
     #[arg(long, value_parser = share_arg)]
     max_abandon: Option<f64>,
+    /// Largest occupancy of a planned group in any interval, such as 85%.
+    #[arg(long, value_parser = share_arg)]
+    max_occupancy: Option<f64>,
     /// Confidence with which every interval must meet its target, from 0.5 (the mean meets
     /// it) to below 1.
     #[arg(long, default_value_t = 0.95)]
@@ -54,7 +59,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
     let selection = a.report_args.selection()?;
     let opts = a.settings.options();
     let base = opts.apply(a.report_args.apply(Scenario::load(&a.scenario)?)?)?;
-    let group = ccsim::plan::staffing::group_named(&base, a.group.as_deref())?;
+    let groups = ccsim::plan::staffing::groups_named(&base, &a.group)?;
     for path in [&a.write, &a.output.output].into_iter().flatten() {
         check_output(path, &a.scenario)?;
     }
@@ -62,15 +67,17 @@ pub fn main(a: &Args) -> Result<(), Error> {
         if a.target.is_empty() { vec![None] } else { a.target.iter().copied().map(Some).collect() };
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut last = usize::MAX;
-    let plans = compare(&base, group, &targets, a.max_abandon, a.confidence, opts.threads, |target, runs| {
-        if show {
-            if target != last && last != usize::MAX {
-                eprintln!();
+    let (max_abandon, max_occupancy) = (a.max_abandon, a.max_occupancy);
+    let plans =
+        compare(&base, &groups, &targets, max_abandon, max_occupancy, a.confidence, opts.threads, |target, runs| {
+            if show {
+                if target != last && last != usize::MAX {
+                    eprintln!();
+                }
+                last = target;
+                eprint!("\rsimulating plans: {runs} runs");
             }
-            last = target;
-            eprint!("\rsimulating plans: {runs} runs");
-        }
-    })?;
+        })?;
     if show {
         eprintln!();
     }
@@ -78,10 +85,9 @@ pub fn main(a: &Args) -> Result<(), Error> {
         let text = plans[0].1.scenario.overridden_text()?;
         write_atomically(path, |w| w.write_all(text.as_bytes()))?;
     }
-    let doc = StaffingReport::new(&base, group, a.confidence, &plans);
+    let doc = StaffingReport::new(&base, a.confidence, &plans);
     if let Some(dir) = &a.charts {
-        let lines = doc.plans.iter().map(|p| PlanLine { label: p.label(), headcount: p.plan.clone() }).collect();
-        write_charts(&[ccsim::output::charts::staffing_of(&doc, lines)], dir, &[ImageFormat::Png, ImageFormat::Svg])?;
+        write_charts(&[ccsim::output::charts::staffing_of(&doc)], dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }
     let mut chosen = doc.clone();
     chosen.select(&selection);

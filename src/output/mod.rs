@@ -2,7 +2,8 @@
 //!
 //! A result document (a run's [`Report`](crate::report::Report), a
 //! [`SweepReport`](crate::report::sweep::SweepReport), a
-//! [`StaffingReport`](crate::report::staffing::StaffingReport), an Erlang result) is a
+//! [`StaffingReport`](crate::report::staffing::StaffingReport), a
+//! [`ScheduleReport`](crate::report::schedule::ScheduleReport), an Erlang result) is a
 //! [`Document`]: it lays out its tables through the hooks of a [`markup::Markup`], gives
 //! its tidy rows, and is serialised by serde. One dispatch, [`Format::write`], writes any
 //! document in any format:
@@ -26,6 +27,7 @@ pub mod html;
 mod json;
 pub mod markup;
 mod run;
+mod schedule;
 mod staffing;
 mod sweep;
 pub(crate) mod text;

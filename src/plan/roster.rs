@@ -10,169 +10,20 @@
 //!
 //! ```text
 //! minimise   Σⱼ costⱼ · xⱼ
-//! subject to Σ_{j works t} xⱼ ≥ requiredₜ   for every interval t
-//!            0 ≤ xⱼ ≤ maxⱼ, xⱼ integer
+//! subject to Σ_{j works t} xⱼ ≥ requiredₜ                 for every interval t
+//!            Σ_{j of rule r, day d} xⱼ ≤ sᵣ Σ_{j of day d} xⱼ   for rules with a max share sᵣ
+//!            xⱼ = 0 or minⱼ ≤ xⱼ ≤ maxⱼ, xⱼ integer
 //! ```
 //!
-//! Times are in seconds from the horizon's start; intervals are the scenario's.
-//! This is step 2 of scheduling (issue 27): requirements in, the cheapest roster out. The
-//! simulation loop that refines requirements (step 3) and the `schedule` command are not
-//! built yet.
+//! (the either-or of a minimum per shift by one binary per pattern of such a rule).
+//! Times are in seconds from the horizon's start; intervals are the scenario's. The rules
+//! and their patterns are scenario data (`scenario::rules`, re-exported here); this module
+//! is step 2 of scheduling — requirements in, the cheapest roster out; `plan::schedule`
+//! wraps it in the simulation loop.
 
 use crate::error::Error;
-use crate::scenario::DAY;
 
-/// A break within a shift: its length and the window after the shift's start in which it
-/// must begin (s).
-#[derive(Debug, Clone, PartialEq)]
-pub struct BreakRule {
-    /// Length (s), a whole number of intervals.
-    pub length_s: f64,
-    /// Earliest start after the shift's start (s).
-    pub earliest_s: f64,
-    /// Latest start after the shift's start (s).
-    pub latest_s: f64,
-    /// Paid (counts in the shift's cost) or unpaid.
-    pub paid: bool,
-}
-
-/// Shifts that may be worked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShiftRule {
-    /// A name for reports (`early`, `part-time`).
-    pub name: String,
-    /// Days of the horizon (from 0) on which the shifts may start.
-    pub days: Vec<usize>,
-    /// First and last start, as the clock within a day (s), and the step between starts.
-    pub start_from_s: f64,
-    /// Last start (s after midnight).
-    pub start_to_s: f64,
-    /// Step between starts (s), a whole number of intervals.
-    pub start_step_s: f64,
-    /// Shift lengths allowed (s), breaks included.
-    pub lengths_s: Vec<f64>,
-    /// Breaks, each taken once per shift.
-    pub breaks: Vec<BreakRule>,
-    /// Cost of one paid hour.
-    pub cost_per_hour: f64,
-    /// Most agents on any one pattern (`None`: no limit).
-    pub max_per_pattern: Option<u32>,
-}
-
-/// One shift as worked: day, start, length, break starts, the intervals it works and its
-/// cost.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pattern {
-    /// Index of its rule.
-    pub rule: usize,
-    /// Start (s from the horizon's start).
-    pub start_s: f64,
-    /// Length (s), breaks included.
-    pub length_s: f64,
-    /// Start of each break (s from the horizon's start), in the rule's order.
-    pub breaks_s: Vec<f64>,
-    /// Intervals worked (breaks excluded), ascending.
-    pub works: Vec<usize>,
-    /// Cost of one agent on it.
-    pub cost: f64,
-    /// Most agents on it.
-    pub max: u32,
-}
-
-/// Every pattern of `rules` on a horizon of `n` intervals of `interval_s` seconds.
-/// Shifts that would run past the horizon are left out.
-///
-/// # Errors
-///
-/// [`Error::Input`] for a rule whose times are not whole intervals, empty or reversed.
-pub fn patterns(rules: &[ShiftRule], interval_s: f64, n: usize) -> Result<Vec<Pattern>, Error> {
-    let steps = |what: &str, rule: &str, s: f64| -> Result<usize, Error> {
-        let k = s / interval_s;
-        if !(s.is_finite() && s >= 0.0 && (k - k.round()).abs() < 1e-9) {
-            return Err(Error::Input(format!(
-                "shift rule `{rule}`: {what} must be a whole number of intervals ({interval_s} s), got {s} s"
-            )));
-        }
-        Ok(k.round() as usize)
-    };
-    let mut out = Vec::new();
-    for (r, rule) in rules.iter().enumerate() {
-        let name = rule.name.as_str();
-        if rule.lengths_s.is_empty() || rule.days.is_empty() || rule.start_to_s < rule.start_from_s {
-            return Err(Error::Input(format!("shift rule `{name}`: needs days, lengths and a start window from ≤ to")));
-        }
-        let step = steps("the start step", name, rule.start_step_s)?.max(1);
-        let (from, to) =
-            (steps("the first start", name, rule.start_from_s)?, steps("the last start", name, rule.start_to_s)?);
-        for &len_s in &rule.lengths_s {
-            let len = steps("a length", name, len_s)?;
-            // Break placements: each break's possible starts, in intervals after the start.
-            let mut options: Vec<Vec<usize>> = Vec::new();
-            for b in &rule.breaks {
-                let (e, l, bl) = (
-                    steps("a break's earliest start", name, b.earliest_s)?,
-                    steps("a break's latest start", name, b.latest_s)?,
-                    steps("a break's length", name, b.length_s)?,
-                );
-                let fits: Vec<usize> = (e..=l).filter(|&k| k + bl <= len).collect();
-                if fits.is_empty() {
-                    return Err(Error::Input(format!(
-                        "shift rule `{name}`: a break of {} s cannot start {}–{} s into a shift of {len_s} s",
-                        b.length_s, b.earliest_s, b.latest_s
-                    )));
-                }
-                options.push(fits);
-            }
-            for &day in &rule.days {
-                for s in (from..=to).step_by(step) {
-                    let start = day * (DAY / interval_s).round() as usize + s;
-                    if start + len > n {
-                        continue;
-                    }
-                    for placement in product(&options) {
-                        let mut off = vec![false; len];
-                        let mut unpaid = 0usize;
-                        let mut overlap = false;
-                        for (b, &k) in rule.breaks.iter().zip(&placement) {
-                            let bl = (b.length_s / interval_s).round() as usize;
-                            for slot in &mut off[k..k + bl] {
-                                overlap |= *slot;
-                                *slot = true;
-                            }
-                            if !b.paid {
-                                unpaid += bl;
-                            }
-                        }
-                        if overlap {
-                            continue;
-                        }
-                        let works: Vec<usize> = (0..len).filter(|&k| !off[k]).map(|k| start + k).collect();
-                        let paid_h = (len - unpaid) as f64 * interval_s / 3600.0;
-                        out.push(Pattern {
-                            rule: r,
-                            start_s: start as f64 * interval_s,
-                            length_s: len_s,
-                            breaks_s: placement.iter().map(|&k| (start + k) as f64 * interval_s).collect(),
-                            works,
-                            cost: paid_h * rule.cost_per_hour,
-                            max: rule.max_per_pattern.unwrap_or(u32::MAX),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Every combination of one choice per list (one empty combination for no lists).
-fn product(options: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new()];
-    for choices in options {
-        out = out.iter().flat_map(|p| choices.iter().map(move |&c| [p.clone(), vec![c]].concat())).collect();
-    }
-    out
-}
+pub use crate::scenario::rules::{BreakRule, MAX_PATTERNS, Pattern, ShiftRule, patterns};
 
 /// A roster: agents per pattern and what they give.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,6 +38,19 @@ pub struct Roster {
     pub optimal: bool,
     /// Relative gap between its cost and the best lower bound found (0 when optimal).
     pub gap: f64,
+    /// Each independent piece of the program as solved, by its first interval.
+    pub pieces: Vec<PieceSolved>,
+}
+
+/// One independent piece of a roster program (intervals linked by shifts) as solved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PieceSolved {
+    /// Its first interval.
+    pub first: usize,
+    /// A lower bound on its cost.
+    pub bound: f64,
+    /// The solver proved its part of the roster optimal.
+    pub optimal: bool,
 }
 
 /// The cheapest counts of `patterns` such that every interval `t` has at least
@@ -199,6 +63,68 @@ pub struct Roster {
 /// Each independent piece gets at most [`NODE_LIMIT`] branch-and-bound nodes; past them the
 /// best roster found is returned with `optimal` false and its `gap`.
 pub fn cheapest(required: &[u32], patterns: &[Pattern]) -> Result<Roster, Error> {
+    cheapest_named(required, patterns, |t| format!("interval {t}"))
+}
+
+/// [`cheapest`], naming intervals in errors by `name` (`Tue 10:30`).
+///
+/// # Errors
+///
+/// As [`cheapest`].
+pub fn cheapest_named(required: &[u32], patterns: &[Pattern], name: impl Fn(usize) -> String) -> Result<Roster, Error> {
+    let covering = covering(required, patterns, &name)?;
+    // The program falls apart into independent pieces where no pattern links two stretches
+    // of intervals (a day's shifts never reach the next day): each is solved on its own,
+    // which is exact (the cost is a sum over patterns) and far smaller.
+    let mut counts = vec![0u32; patterns.len()];
+    let mut solved_pieces = Vec::new();
+    for piece in pieces(required.len(), patterns) {
+        let solved = solve_piece(required, patterns, &covering, &piece)?;
+        for (&j, &c) in piece.patterns.iter().zip(&solved.counts) {
+            counts[j] = c;
+        }
+        solved_pieces.push(PieceSolved { first: piece.intervals[0], bound: solved.bound, optimal: solved.optimal });
+    }
+    assemble(required, patterns, counts, solved_pieces, &name)
+}
+
+/// `previous` (a roster of `patterns`) solved again for `required`, which differs from the
+/// requirement it was solved for only within the independent piece holding interval `t`:
+/// only that piece is solved again (exact, since pieces share no pattern), which makes
+/// trying a requirement one interval at a time cheap.
+///
+/// # Errors
+///
+/// As [`cheapest`].
+pub fn cheapest_again(
+    required: &[u32],
+    patterns: &[Pattern],
+    previous: &Roster,
+    t: usize,
+    name: impl Fn(usize) -> String,
+) -> Result<Roster, Error> {
+    let covering = covering(required, patterns, &name)?;
+    let Some(piece) = pieces(required.len(), patterns).into_iter().find(|p| p.intervals.binary_search(&t).is_ok())
+    else {
+        return assemble(required, patterns, previous.counts.clone(), previous.pieces.clone(), &name);
+    };
+    let solved = solve_piece(required, patterns, &covering, &piece)?;
+    let mut counts = previous.counts.clone();
+    for (&j, &c) in piece.patterns.iter().zip(&solved.counts) {
+        counts[j] = c;
+    }
+    let mut solved_pieces = previous.pieces.clone();
+    let entry = PieceSolved { first: piece.intervals[0], bound: solved.bound, optimal: solved.optimal };
+    match solved_pieces.iter_mut().find(|p| p.first == entry.first) {
+        Some(p) => *p = entry,
+        None => solved_pieces.push(entry),
+    }
+    assemble(required, patterns, counts, solved_pieces, &name)
+}
+
+/// The patterns working each interval, after checking that every interval can be covered
+/// (naming the first that cannot).
+fn covering(required: &[u32], patterns: &[Pattern], name: &dyn Fn(usize) -> String) -> Result<Vec<Vec<usize>>, Error> {
     let n = required.len();
     let mut covering: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (j, p) in patterns.iter().enumerate() {
@@ -209,26 +135,32 @@ pub fn cheapest(required: &[u32], patterns: &[Pattern]) -> Result<Roster, Error>
         }
     }
     for (t, &need) in required.iter().enumerate() {
+        if need > 0 && covering[t].is_empty() {
+            return Err(Error::Input(format!(
+                "{} needs {need} agent(s) but no shift of the rules works it; widen a start window or allow longer shifts",
+                name(t)
+            )));
+        }
         let most: u64 = covering[t].iter().map(|&j| u64::from(patterns[j].max)).sum();
         if u64::from(need) > most {
             return Err(Error::Input(format!(
-                "interval {t} needs {need} agent(s) but the shifts allowed can put at most {most} there"
+                "{} needs {need} agent(s) but the shifts allowed can put at most {most} there (max_per_shift)",
+                name(t)
             )));
         }
     }
-    // The program falls apart into independent pieces where no pattern links two stretches
-    // of intervals (a day's shifts never reach the next day): each is solved on its own,
-    // which is exact (the cost is a sum over patterns) and far smaller.
-    let mut counts = vec![0u32; patterns.len()];
-    let (mut optimal, mut bound) = (true, 0.0);
-    for piece in pieces(n, patterns) {
-        let solved = solve_piece(required, patterns, &covering, &piece)?;
-        optimal &= solved.optimal;
-        bound += solved.bound;
-        for (&j, &c) in piece.patterns.iter().zip(&solved.counts) {
-            counts[j] = c;
-        }
-    }
+    Ok(covering)
+}
+
+/// The roster of `counts`: its coverage (checked against `required`), cost and gap.
+fn assemble(
+    required: &[u32],
+    patterns: &[Pattern],
+    counts: Vec<u32>,
+    pieces: Vec<PieceSolved>,
+    name: &dyn Fn(usize) -> String,
+) -> Result<Roster, Error> {
+    let n = required.len();
     let mut coverage = vec![0u32; n];
     for (p, &c) in patterns.iter().zip(&counts) {
         for &t in &p.works {
@@ -238,11 +170,13 @@ pub fn cheapest(required: &[u32], patterns: &[Pattern]) -> Result<Roster, Error>
         }
     }
     if let Some(t) = (0..n).find(|&t| coverage[t] < required[t]) {
-        return Err(Error::Run(format!("the solver's roster leaves interval {t} short (a solver defect)")));
+        return Err(Error::Run(format!("the solver's roster leaves {} short (a solver defect)", name(t))));
     }
     let cost: f64 = patterns.iter().zip(&counts).map(|(p, &c)| p.cost * f64::from(c)).sum();
+    let optimal = pieces.iter().all(|p| p.optimal);
+    let bound: f64 = pieces.iter().map(|p| p.bound).sum();
     let gap = if optimal || cost <= 0.0 { 0.0 } else { ((cost - bound) / cost).max(0.0) };
-    Ok(Roster { counts, cost, coverage, optimal, gap })
+    Ok(Roster { counts, cost, coverage, optimal, gap, pieces })
 }
 
 /// Branch-and-bound nodes per piece before the best roster found is taken (a count, not a
@@ -288,8 +222,29 @@ fn solve_piece(
                 problem.add_constraint(expr.as_slice(), ComparisonOp::Ge, f64::from(required[t]));
             }
         }
+        // A minimum per shift: xⱼ = 0 or minⱼ ≤ xⱼ, by a binary yⱼ (xⱼ ≥ minⱼ yⱼ, xⱼ ≤ cap yⱼ).
+        for (k, &j) in piece.patterns.iter().enumerate() {
+            let min = patterns[j].min;
+            if min > 1 {
+                let y = if integer { problem.add_integer_var(0.0, (0, 1)) } else { problem.add_var(0.0, (0.0, 1.0)) };
+                problem.add_constraint([(vars[k], 1.0), (y, -f64::from(min))], ComparisonOp::Ge, 0.0);
+                problem.add_constraint([(vars[k], 1.0), (y, -f64::from(cap(j)))], ComparisonOp::Le, 0.0);
+            }
+        }
+        // A rule's largest share of each day's shifts.
+        for (rule, day, share) in shares(patterns, &piece.patterns) {
+            let expr: Vec<(microlp::Variable, f64)> = piece
+                .patterns
+                .iter()
+                .enumerate()
+                .filter(|&(_, &j)| patterns[j].day == day)
+                .map(|(k, &j)| (vars[k], if patterns[j].rule == rule { 1.0 - share } else { -share }))
+                .collect();
+            problem.add_constraint(expr.as_slice(), ComparisonOp::Le, 0.0);
+        }
         (problem, vars)
     };
+    let linked = piece.patterns.iter().any(|&j| patterns[j].min > 1 || patterns[j].max_share.is_some());
     let fail = |e: microlp::Error| Error::Run(format!("the roster's integer program: {e}"));
     // The relaxation: its optimum bounds the piece's cost from below.
     let (lp, lp_vars) = build(false);
@@ -322,12 +277,21 @@ fn solve_piece(
     let (mip, vars) = build(true);
     let mut options = SolveOptions::default();
     options.node_limit = Some(NODE_LIMIT);
-    options.warm_start = Some(vars.iter().zip(&first).map(|(&v, &c)| (v, f64::from(c))).collect());
+    // The rounded relaxation ignores minimums and shares: it seeds the search only without them.
+    if !linked {
+        options.warm_start = Some(vars.iter().zip(&first).map(|(&v, &c)| (v, f64::from(c))).collect());
+    }
     let outcome = mip.solve_with(options).map_err(fail)?;
     let optimal = outcome.is_optimal();
     let counts = match outcome.solution() {
         Some(s) => vars.iter().map(|&v| s.var_value(v).round().max(0.0) as u32).collect(),
-        None => first,
+        None if !linked => first,
+        None => {
+            return Err(Error::Input(
+                "no roster meets the requirement within the rules' limits (min_per_shift, max_share): loosen them"
+                    .into(),
+            ));
+        }
     };
     let bound = match outcome.solution().and_then(microlp::Solution::gap) {
         // The solver's own bound when it has one (at least the relaxation's).
@@ -335,6 +299,22 @@ fn solve_piece(
         None => bound,
     };
     Ok(Solved { counts, optimal, bound })
+}
+
+/// The (rule, day, max share) of every rule with a max share that has patterns among
+/// `piece` on that day, in order.
+fn shares(patterns: &[Pattern], piece: &[usize]) -> Vec<(usize, usize, f64)> {
+    let mut out: Vec<(usize, usize, f64)> = Vec::new();
+    for &j in piece {
+        let p = &patterns[j];
+        if let Some(s) = p.max_share
+            && !out.iter().any(|&(r, d, _)| r == p.rule && d == p.day)
+        {
+            out.push((p.rule, p.day, s));
+        }
+    }
+    out.sort_by_key(|&(r, d, _)| (d, r));
+    out
 }
 
 /// Intervals and the patterns working them that share no pattern with the rest.
@@ -364,6 +344,17 @@ fn pieces(n: usize, patterns: &[Pattern]) -> Vec<Piece> {
             parent[a.max(b)] = a.min(b);
         }
     }
+    // A share limit links every pattern of a day.
+    if patterns.iter().any(|p| p.max_share.is_some()) {
+        let mut first_of_day: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for p in patterns {
+            if let Some(&t) = p.works.iter().find(|&&t| t < n) {
+                let f = *first_of_day.entry(p.day).or_insert(t);
+                let (a, b) = (root(&mut parent, f), root(&mut parent, t));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
     let mut by_root: std::collections::BTreeMap<usize, Piece> = std::collections::BTreeMap::new();
     for (j, p) in patterns.iter().enumerate() {
         if let Some(&t) = p.works.iter().find(|&&t| t < n) {
@@ -387,7 +378,19 @@ mod tests {
     use rand_xoshiro::Xoshiro256PlusPlus;
 
     fn pattern(works: std::ops::Range<usize>, cost: f64, max: u32) -> Pattern {
-        Pattern { rule: 0, start_s: 0.0, length_s: 0.0, breaks_s: Vec::new(), works: works.collect(), cost, max }
+        Pattern {
+            rule: 0,
+            day: 0,
+            start_s: 0.0,
+            length_s: 0.0,
+            breaks_s: Vec::new(),
+            works: works.collect(),
+            cost,
+            paid_hours: 0.0,
+            min: 0,
+            max,
+            max_share: None,
+        }
     }
 
     /// The cheapest cost by trying every count vector (0..=peak per pattern).
@@ -468,7 +471,9 @@ mod tests {
             lengths_s: vec![8.0 * 3600.0],
             breaks: vec![BreakRule { length_s: 1800.0, earliest_s: 3.0 * 3600.0, latest_s: 4.0 * 3600.0, paid: false }],
             cost_per_hour: 20.0,
+            min_per_pattern: 0,
             max_per_pattern: None,
+            max_share: None,
         };
         let p = patterns(std::slice::from_ref(&rule), 1800.0, 96).unwrap();
         // 2 days × 3 starts × 3 break placements.

@@ -4,6 +4,7 @@
 //! any other, and may have been edited by hand.
 
 use super::run::Report;
+use super::schedule::ScheduleReport;
 use super::staffing::StaffingReport;
 use super::sweep::SweepReport;
 use crate::error::{Error, Problem, ScenarioError};
@@ -20,6 +21,8 @@ pub enum ResultFile {
     Sweep(Box<SweepReport>),
     /// A staffing comparison's (`ccsim staff --format json`).
     Staffing(Box<StaffingReport>),
+    /// A roster's (`ccsim schedule --format json`).
+    Schedule(Box<ScheduleReport>),
 }
 
 /// What other ccsim documents are, for the message when one is given where a result is
@@ -97,6 +100,20 @@ impl ResultFile {
                 }
             }
             Ok(ResultFile::Staffing(Box::new(s)))
+        } else if doc.get("shifts").is_some() {
+            let s: ScheduleReport = parse(text, file, "a schedule result")?;
+            checked(&s.report, "report.".into())?;
+            let n = (s.report.horizon_s / s.report.interval_s).ceil() as usize;
+            if s.intervals.len() > n {
+                return Err(problem(
+                    file,
+                    None,
+                    None,
+                    Some("intervals".into()),
+                    format!("has more rows than the horizon has intervals ({n})"),
+                ));
+            }
+            Ok(ResultFile::Schedule(Box::new(s)))
         } else {
             let r: Report = parse(text, file, "a run's result")?;
             checked(&r, String::new())?;
@@ -127,6 +144,9 @@ impl ResultFile {
             }
             ResultFile::Staffing(_) => {
                 "a staffing result (`ccsim staff --format json`); its chart: `ccsim chart FILE --out DIR`"
+            }
+            ResultFile::Schedule(_) => {
+                "a schedule result (`ccsim schedule --format json`); its chart: `ccsim chart FILE --out DIR`"
             }
         };
         Err(problem(

@@ -1,4 +1,4 @@
-//! Result documents: what a run, a sweep or a staffing plan reports, arranged by channel,
+//! Result documents: what a run, a sweep, a staffing plan or a roster reports, arranged by channel,
 //! group and interval — typed values that every face (command line, Python, browser)
 //! gets the same, serialised with serde in both directions, and written by
 //! [`crate::output`] in every format that fits them.
@@ -10,6 +10,7 @@ pub mod compare;
 pub mod erlang;
 mod file;
 mod run;
+pub mod schedule;
 mod select;
 pub mod staffing;
 pub mod sweep;

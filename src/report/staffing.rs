@@ -3,9 +3,11 @@
 //! target.
 //!
 //! JSON: `{scenario, replications, seed, plans: [{target, group, agent_hours, cost, runs,
-//! plan, sipp, sipp_misses_start_s, report}]}` where `target` is `{"share", "within_s"}`
-//! or `null` (each channel's own target) and `report` the plan's run (the JSON contract of
-//! a run).
+//! plan, sipp, sipp_misses_start_s, groups, report}]}` where `target` is `{"share",
+//! "within_s"}` or `null` (each channel's own target), `groups` one `{group, plan, sipp,
+//! agent_hours, cost}` per group planned together, `group`, `plan` and `sipp` those of the
+//! first of them, `agent_hours` and `cost` the totals over them, and `report` the plan's
+//! run (the JSON contract of a run).
 
 use super::run::Report;
 use super::select::{Scope, Selection};
@@ -40,11 +42,11 @@ pub struct PlanReport {
     /// The target planned for (`None`: each channel's own).
     #[serde(with = "target_or_null")]
     pub target: Option<ServiceTarget>,
-    /// The group planned.
+    /// The group planned (the first, when several are planned together).
     pub group: String,
-    /// Scheduled agent hours over the horizon.
+    /// Scheduled agent hours over the horizon (of all groups planned).
     pub agent_hours: f64,
-    /// Agent hours × the group's cost per hour.
+    /// Agent hours × each group's cost per hour, summed.
     pub cost: f64,
     /// Simulation runs the optimiser made.
     pub runs: usize,
@@ -54,15 +56,33 @@ pub struct PlanReport {
     pub sipp: Vec<u32>,
     /// Starts (s) of the intervals where the SIPP plan missed a target in simulation.
     pub sipp_misses_start_s: Vec<f64>,
+    /// Every group planned, in order (results written before groups were planned together
+    /// read back with none: the top-level fields are the one group's).
+    #[serde(default)]
+    pub groups: Vec<GroupPlanReport>,
     /// The plan's run.
     pub report: Report,
 }
 
+/// One group's part of a plan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroupPlanReport {
+    /// The group.
+    pub group: String,
+    /// Scheduled agents per interval of the horizon.
+    pub plan: Vec<u32>,
+    /// The Erlang (SIPP) starting point, per interval.
+    pub sipp: Vec<u32>,
+    /// Scheduled agent hours over the horizon.
+    pub agent_hours: f64,
+    /// Agent hours × the group's cost per hour.
+    pub cost: f64,
+}
+
 impl StaffingReport {
-    /// The document of `plans` (each with the target it was planned for) of one group of
-    /// `base`, planned at `confidence`.
-    pub fn new(base: &Scenario, group: usize, confidence: f64, plans: &[(Option<ServiceTarget>, Plan)]) -> Self {
-        let g = &base.groups()[group];
+    /// The document of `plans` (each with the target it was planned for) of `base`, planned
+    /// at `confidence`.
+    pub fn new(base: &Scenario, confidence: f64, plans: &[(Option<ServiceTarget>, Plan)]) -> Self {
         let interval = base.interval();
         StaffingReport {
             scenario: base.name().to_owned(),
@@ -71,16 +91,30 @@ impl StaffingReport {
             confidence,
             plans: plans
                 .iter()
-                .map(|(target, p)| PlanReport {
-                    target: *target,
-                    group: g.name.clone(),
-                    agent_hours: p.agent_hours,
-                    cost: p.agent_hours * g.cost_per_hour,
-                    runs: p.runs,
-                    plan: p.headcount.clone(),
-                    sipp: p.sipp.clone(),
-                    sipp_misses_start_s: p.sipp_misses.iter().map(|&i| i as f64 * interval).collect(),
-                    report: Report::from(&p.results),
+                .map(|(target, p)| {
+                    let groups: Vec<GroupPlanReport> = p
+                        .groups
+                        .iter()
+                        .map(|g| GroupPlanReport {
+                            group: base.groups()[g.group].name.clone(),
+                            plan: g.headcount.clone(),
+                            sipp: g.sipp.clone(),
+                            agent_hours: g.agent_hours,
+                            cost: g.cost,
+                        })
+                        .collect();
+                    PlanReport {
+                        target: *target,
+                        group: groups[0].group.clone(),
+                        agent_hours: p.agent_hours,
+                        cost: p.cost,
+                        runs: p.runs,
+                        plan: groups[0].plan.clone(),
+                        sipp: groups[0].sipp.clone(),
+                        sipp_misses_start_s: p.sipp_misses.iter().map(|&i| i as f64 * interval).collect(),
+                        groups,
+                        report: Report::from(&p.results),
+                    }
                 })
                 .collect(),
             selection: Selection::default(),
@@ -114,6 +148,21 @@ impl StaffingReport {
 }
 
 impl PlanReport {
+    /// Every group planned: `groups`, or, in a result written before groups were planned
+    /// together, the one group of the top-level fields.
+    pub fn group_plans(&self) -> Vec<GroupPlanReport> {
+        if !self.groups.is_empty() {
+            return self.groups.clone();
+        }
+        vec![GroupPlanReport {
+            group: self.group.clone(),
+            plan: self.plan.clone(),
+            sipp: self.sipp.clone(),
+            agent_hours: self.agent_hours,
+            cost: self.cost,
+        }]
+    }
+
     /// The target as planners read it: `80 % in 20s`, or `each channel's own`.
     pub fn label(&self) -> String {
         match self.target {
@@ -124,7 +173,7 @@ impl PlanReport {
 }
 
 /// A staffing target as `{"share": s, "within_s": w}`, or `null` for each channel's own.
-mod target_or_null {
+pub(crate) mod target_or_null {
     use crate::scenario::ServiceTarget;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -1,6 +1,7 @@
 //! Agent groups (`[[agents]]`): skills (with overflow delays), headcount — a constant, one
 //! per interval, or shifts with breaks — shrinkage, chat concurrency, cost, interruption of
-//! deferred work (`docs/model.md` §6–§8).
+//! deferred work (`docs/model.md` §6–§8). Shift rules (`[[agents.rule]]`) are checked in
+//! `rules.rs`.
 
 use super::build;
 use super::channel::RawChannel;
@@ -27,6 +28,8 @@ pub struct RawAgents {
     pub concurrency: Option<i64>,
     pub cost_per_hour: Option<f64>,
     pub interrupt_deferred: Option<bool>,
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<super::rules::RawRule>,
 }
 
 /// A skill: a channel name, or `{ channel = "...", after = "30s" }` for overflow.
@@ -139,6 +142,9 @@ pub struct AgentGroup {
     pub interrupt_deferred: bool,
     /// The headcount comes from `[[agents.shift]]` entries (not `staff`).
     pub from_shifts: bool,
+    /// The shifts the group may be rostered on (`[[agents.rule]]`; empty: none given). A
+    /// run does not use them; `ccsim schedule` does.
+    pub rules: Vec<super::rules::ShiftRule>,
 }
 
 /// A channel a group serves; `after` > 0 makes it an overflow skill: the group takes such
@@ -221,6 +227,7 @@ pub(crate) fn group(
         }
     }
     let staffing = if ctx.usable { staffing(ck, ctx, p, ra) } else { None };
+    let rules = if ctx.usable { super::rules::rules(ck, ctx, p, &ra.rules, cost_per_hour) } else { Vec::new() };
     if ck.count() > before {
         return None;
     }
@@ -233,6 +240,7 @@ pub(crate) fn group(
         cost_per_hour,
         interrupt_deferred,
         from_shifts: !ra.shifts.is_empty(),
+        rules,
     })
 }
 

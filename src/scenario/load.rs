@@ -85,7 +85,8 @@ impl Scenario {
 
     /// The scenario with group `g` staffed by `plan`, scheduled agents per interval of the
     /// horizon: the checked change `--set agents.<g>.staff={ per_interval = [..] }` would
-    /// make, applied to the checked scenario directly (the staffing optimiser tries many
+    /// make (for a group of shifts, after `--set agents.<g>.shift=[]`), applied to the
+    /// checked scenario directly (the staffing optimiser tries many
     /// plans). The override is recorded, so [`Scenario::overridden_text`] writes the plan.
     ///
     /// # Errors
@@ -125,6 +126,11 @@ impl Scenario {
         }
         let mut s = self.clone();
         s.groups[g].headcount = Headcount { steps };
+        // A group of shifts: its shifts are emptied in the text, so that the written file
+        // has the plan alone (`shift = []`, then `staff`).
+        if s.groups[g].from_shifts {
+            s.source.overrides.push((format!("agents.{g}.shift"), "[]".into()));
+        }
         s.groups[g].from_shifts = false;
         let problems = staffing_problems(&s.channels, &s.groups, s.horizon);
         if !problems.is_empty() {
@@ -142,6 +148,36 @@ impl Scenario {
             });
         }
         s.source.overrides.push((path, value));
+        Ok(s)
+    }
+
+    /// The scenario with group `g` staffed by `shifts` (`[[agents.shift]]` entries, its
+    /// `staff` and former shifts removed): the text is rewritten (overrides applied so
+    /// far kept) and checked again, so [`Scenario::overridden_text`] is a runnable file
+    /// with the roster — what `ccsim schedule --write` saves. Replications and seed stay.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`] when `g` is not a group or the scenario with the shifts is not
+    /// valid (shifts beyond the group limit, a channel left without agents).
+    pub fn with_shifts(&self, g: usize, shifts: &[super::rules::ShiftEntry]) -> Result<Scenario, ScenarioError> {
+        let fail = |message: String| ScenarioError {
+            file: self.source.file.clone(),
+            problems: vec![Problem { field: Some(format!("agents[{g}].shift")), line: None, column: None, message }],
+        };
+        let text = self.overridden_text()?;
+        let mut doc: toml::Table = text.parse().map_err(|_| fail("the scenario text does not parse".into()))?;
+        let group = doc
+            .get_mut("agents")
+            .and_then(toml::Value::as_array_mut)
+            .and_then(|a| a.get_mut(g))
+            .and_then(toml::Value::as_table_mut)
+            .ok_or_else(|| fail(format!("there is no group {g}")))?;
+        group.remove("staff");
+        group.insert("shift".into(), toml::Value::Array(shifts.iter().map(|s| s.to_toml()).collect()));
+        let text = toml::to_string(&doc).map_err(|e| fail(format!("cannot write the shifts: {e}")))?;
+        let mut s = Scenario::from_toml(&text, &self.source.file)?;
+        (s.replications, s.seed) = (self.replications, self.seed);
         Ok(s)
     }
 

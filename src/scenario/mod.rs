@@ -11,7 +11,7 @@
 //! **Layout: raw → checked → sealed.** Each table of the file has one module holding its
 //! raw serde structure (as written), its checked type and the checks between them:
 //! `channel`, `contact_type`, `arrivals`, `announce`, `agents`, `segments`, `events`,
-//! `routing`, `target`, `dist`, `axes` (`[sweep]`), `kind` (channel kinds), `windows`
+//! `routing`, `rules` (`[[agents.rule]]`, shift rules), `target`, `dist`, `axes` (`[sweep]`), `kind` (channel kinds), `windows`
 //! (`[report]`). `validate` checks
 //! the scenario's own fields and sequences the tables; `coverage` checks across tables
 //! (staffing against demand, warnings); `load` parses text, locates problems and makes
@@ -37,6 +37,7 @@ mod locate;
 mod outline;
 mod overrides;
 mod routing;
+pub mod rules;
 mod sealed;
 mod segments;
 mod target;

@@ -6,7 +6,9 @@
 //! position from 0): `agents.team.staff`, `channel.chat.service_level.within`,
 //! `channel.phone.type.fraud.share`, `seed`. A value is TOML (`44`, `0.85`, `true`,
 //! `[1, 2]`, `{ per_hour = 90 }`, `"quoted"`); anything that is not TOML is taken as a
-//! string (`30s`, `lognormal`). The last key may be one the file does not set yet.
+//! string (`30s`, `lognormal`). The last key may be one the file does not set yet. A list
+//! of entries is emptied by `[]` (`agents.team.shift=[]` with `agents.team.staff=40`
+//! staffs a group of shifts by a number instead).
 //!
 //! **Plan arithmetic.** For a group's staffing, `agents.team.staff=+2` adds 2 agents where
 //! the plan has agents (`+-2` removes 2 there) and `agents.team.staff=*1.1` scales it, each
@@ -80,7 +82,11 @@ fn set(doc: &mut Table, path: &str, value: Value) -> Result<String, String> {
         }
         field.push_str(seg);
         if last {
-            if matches!(table.get(seg), Some(Value::Array(a)) if a.iter().all(Value::is_table) && !a.is_empty()) {
+            // A list of entries may be emptied (`agents.team.shift=[]`), not otherwise replaced.
+            let clears = matches!(&value, Value::Array(v) if v.is_empty());
+            if !clears
+                && matches!(table.get(seg), Some(Value::Array(a)) if a.iter().all(Value::is_table) && !a.is_empty())
+            {
                 return Err(format!("`{field}` is a list of entries; name one of them and a field inside it"));
             }
             table.insert(seg.to_owned(), value);

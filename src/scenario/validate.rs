@@ -83,6 +83,7 @@ pub(crate) fn validate(raw: RawScenario) -> Result<(Scenario, Errors), Errors> {
     }
     if ck.errors.is_empty() {
         cross_checks(&mut ck, &channels, &groups, ctx.horizon);
+        super::rules::opening_gaps(&mut ck, &ctx, &channels, &groups);
         result_cells(&mut ck, &ctx, channels.len(), groups.len());
     }
     // TOML integers are 64-bit signed: a larger seed could not be written back (overrides

@@ -1038,10 +1038,122 @@ fn staff_command() {
     ] {
         assert_refused(&[&["staff", f.as_str()], &args[..]].concat(), message);
     }
-    let omni = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/omnichannel.toml");
-    let out = ccsim(&["staff", omni]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("choose one with --group"));
+    let two = format!("{GOOD}\n[[agents]]\nname = \"late\"\nskills = [\"phone\"]\nstaff = 2\n");
+    let two = write("staff-two.toml", &two);
+    let two = two.to_str().unwrap();
+    assert_refused(&["staff", two, "--group", "team", "--group", "team"], "--group team is given twice");
+    assert_refused(&["staff", two, "--max-occupancy", "0%"], "--max-occupancy must be a share above 0");
+}
+
+/// Shift rules (`[[agents.rule]]`): every mistake is located at its line and field, says
+/// what is allowed, and stops `validate` and `run` alike (exit 2).
+#[test]
+fn shift_rules_are_checked() {
+    // GOOD has 18 lines; the rule starts at line 20.
+    let rule = |body: &str| format!("{GOOD}\n[[agents.rule]]\nname = \"day\"\n{body}");
+    let whole = "earliest_start = \"00:00\"\nlatest_start = \"00:00\"\nlengths = [\"4h\"]\n";
+    expect_error("rule-ok-but-colour", &rule(&format!("{whole}colour = 1\n")), 25, &["unknown field `colour`"]);
+    expect_error(
+        "rule-step",
+        &rule("earliest_start = \"00:00\"\nlatest_start = \"03:15\"\nlengths = [\"30m\"]\n"),
+        23,
+        &["agents[0].rule[0].latest_start", "a start must be a whole number of intervals (30m), got 3h15m"],
+    );
+    expect_error(
+        "rule-reversed",
+        &rule("earliest_start = \"02:00\"\nlatest_start = \"01:00\"\nlengths = [\"1h\"]\n"),
+        23,
+        &["is before earliest_start"],
+    );
+    expect_error(
+        "rule-break",
+        &rule(&format!("{whole}breaks = [{{ length = \"30m\", earliest = \"4h\", latest = \"4h\" }}]\n")),
+        25,
+        &["agents[0].rule[0].breaks[0]", "a break of 30m starting 4h after the start does not fit in a shift of 4h"],
+    );
+    expect_error(
+        "rule-limits",
+        &rule(&format!("{whole}min_per_shift = 5\nmax_per_shift = 2\nmax_share = 1.5\n")),
+        25,
+        &[
+            "min_per_shift: is 5, more than max_per_shift (2)",
+            "max_share: must be a share in (0, 1], such as 0.3; got 1.5",
+        ],
+    );
+    expect_error(
+        "rule-explodes",
+        &rule(
+            "earliest_start = \"00:00\"\nlatest_start = \"23:30\"\nlengths = [\"1h\", \"2h\", \"3h\", \"4h\", \"5h\", \"6h\", \"7h\", \"8h\", \"9h\", \"10h\"]\nbreaks = [{ length = \"30m\", earliest = \"30m\", latest = \"12h\" }, { length = \"30m\", earliest = \"30m\", latest = \"12h\" }]\n",
+        ),
+        20,
+        &["agents[0].rule[0]", "patterns (days × starts × lengths × break placements); at most 20000 per rule"],
+    );
+    // Shifts that leave the opening hours uncovered: named by the first interval.
+    expect_error(
+        "rule-gap",
+        &rule("earliest_start = \"01:00\"\nlatest_start = \"01:00\"\nlengths = [\"3h\"]\n"),
+        20,
+        &["agents[0].rule", "the shift rules put no one on at Mon 00:00 (2 interval(s) in all), when `phone` is open"],
+    );
+    // A group without rules cannot be scheduled.
+    let p = write("no-rules.toml", GOOD);
+    assert_refused(&["schedule", p.to_str().unwrap()], "group `team` has no [[agents.rule]] entries");
+}
+
+/// `ccsim schedule` with one allowed shift covering the whole horizon: the roster is the
+/// peak requirement on that one shift, every interval covered by it; every format is
+/// written, the JSON reads back and draws its chart, the CSV's shift rows give the JSON's
+/// roster, and `--write` gives a runnable scenario with the shift.
+#[test]
+fn schedule_command() {
+    let text = format!(
+        "{GOOD}\n[[agents.rule]]\nname = \"all day\"\nearliest_start = \"00:00\"\nlatest_start = \"00:00\"\nlengths = [\"4h\"]\ncost_per_hour = 30\n"
+    );
+    let p = write("schedule.toml", &text);
+    let f = p.display().to_string();
+    let dir = tmp_dir().join("schedule");
+    std::fs::create_dir_all(&dir).unwrap();
+    let written = dir.join("rostered.toml").display().to_string();
+    let mut out_of = std::collections::BTreeMap::new();
+    for format in ["table", "markdown", "csv", "json"] {
+        let o = dir.join(format!("roster.{format}")).display().to_string();
+        let out = ccsim(&["schedule", &f, "-r", "6", "--format", format, "-o", &o, "--write", &written]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        out_of.insert(format, std::fs::read_to_string(&o).unwrap());
+    }
+    let doc = ccsim::report::schedule::ScheduleReport::from_json(&out_of["json"]).unwrap();
+    let peak = doc.intervals.iter().map(|x| x.requirement).max().unwrap();
+    assert!(peak >= doc.intervals.iter().map(|x| x.required).max().unwrap() && peak > 0);
+    assert_eq!(doc.shifts.len(), 1, "{:?}", doc.shifts);
+    assert_eq!(
+        (doc.shifts[0].count, doc.shifts[0].start.as_str(), doc.shifts[0].end.as_str()),
+        (peak, "00:00", "04:00")
+    );
+    assert!(doc.intervals.iter().all(|x| x.scheduled == peak), "one shift covers every interval");
+    assert_eq!(doc.cost, f64::from(peak) * 4.0 * 30.0);
+    let mut csv = ::csv::Reader::from_reader(out_of["csv"].as_bytes());
+    let header = csv.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let records: Vec<::csv::StringRecord> = csv.records().map(|r| r.unwrap()).collect();
+    let shifts: Vec<(String, u32)> = records
+        .iter()
+        .filter(|r| &r[col("record")] == "shift")
+        .map(|r| (r[col("start")].to_string(), r[col("count")].parse().unwrap()))
+        .collect();
+    assert_eq!(shifts, vec![("00:00".to_string(), peak)], "CSV");
+    assert_eq!(records.iter().filter(|r| &r[col("record")] == "interval").count(), 8, "CSV: one row per interval");
+    for format in ["table", "markdown"] {
+        assert!(out_of[format].contains("all day") && out_of[format].contains(&format!("{:.0}", doc.cost)), "{format}");
+    }
+    let check = ccsim(&["validate", &written]);
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    let again = ccsim::scenario::Scenario::load(written.as_ref()).unwrap();
+    assert!(again.groups()[0].from_shifts && again.groups()[0].headcount.max() == peak);
+    let json = dir.join("roster.json").display().to_string();
+    let charts = dir.join("charts");
+    let out = ccsim(&["chart", &json, "--out", &charts.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(charts.join("coverage.png").exists() && charts.join("coverage.svg").exists());
 }
 
 /// `ccsim staff` writes every format (and honours `--output`): each is read back and

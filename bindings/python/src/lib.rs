@@ -8,7 +8,7 @@
 use ccsim::Error;
 use ccsim::output::{Format, TableOptions};
 use ccsim::plan::run::{RunOptions, run};
-use ccsim::plan::staffing::group_named;
+use ccsim::plan::staffing::groups_named;
 use ccsim::plan::sweep::Study;
 use ccsim::report::staffing::StaffingReport;
 use ccsim::report::sweep::SweepReport;
@@ -181,16 +181,26 @@ fn sweep(
     json(&report)
 }
 
-/// Plans a group's staffing per interval for each target (`80/20s`; none: each channel's
-/// own): the staffing document as JSON, and the scenario text with the first plan.
+/// A share given to a keyword (`max_abandon`, `max_occupancy`): from 0 to 1.
+fn share(name: &str, v: Option<f64>) -> PyResult<Option<f64>> {
+    match v {
+        Some(m) if !(0.0..=1.0).contains(&m) => Err(PyValueError::new_err(format!("{name}: a share from 0 to 1, got {m}"))),
+        _ => Ok(v),
+    }
+}
+
+/// Plans the staffing per interval of `groups` together (none: every group) for each
+/// target (`80/20s`; none: each channel's own): the staffing document as JSON, and the
+/// scenario text with the first plan.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 fn staff(
     py: Python<'_>,
     source: Source,
     targets: Vec<String>,
-    group: Option<String>,
+    groups: Vec<String>,
     max_abandon: Option<f64>,
+    max_occupancy: Option<f64>,
     confidence: f64,
     settings: Settings,
     progress: Option<Py<PyAny>>,
@@ -203,23 +213,68 @@ fn staff(
             .map(|t| ServiceTarget::parse(t).map(Some).map_err(|m| PyValueError::new_err(format!("targets: {m}"))))
             .collect::<PyResult<_>>()?
     };
-    if let Some(m) = max_abandon
-        && !(0.0..=1.0).contains(&m)
-    {
-        return Err(PyValueError::new_err(format!("max_abandon: a share from 0 to 1, got {m}")));
-    }
+    let (max_abandon, max_occupancy) = (share("max_abandon", max_abandon)?, share("max_occupancy", max_occupancy)?);
     let (doc, text) = detached(py, progress, move |report| {
         let opts = settings.options();
         let base = opts.apply(source.scenario()?)?;
-        let g = group_named(&base, group.as_deref())?;
-        let plans = ccsim::plan::staffing::compare(&base, g, &targets, max_abandon, confidence, opts.threads, report)?;
+        let g = groups_named(&base, &groups)?;
+        let plans = ccsim::plan::staffing::compare(
+            &base,
+            &g,
+            &targets,
+            max_abandon,
+            max_occupancy,
+            confidence,
+            opts.threads,
+            report,
+        )?;
         let text = plans[0].1.scenario.overridden_text()?;
-        Ok((StaffingReport::new(&base, g, confidence, &plans), text))
+        Ok((StaffingReport::new(&base, confidence, &plans), text))
     })?;
     Ok((json(&doc)?, text))
 }
 
-/// A document of any result (`ccsim run|sweep|staff --format json`) in another format:
+/// Rosters shifts for `groups` together (none: every group) from their `[[agents.rule]]`
+/// entries, for `target` (none: each channel's own): the schedule document as JSON, and
+/// the scenario text with the shifts.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn schedule(
+    py: Python<'_>,
+    source: Source,
+    target: Option<String>,
+    groups: Vec<String>,
+    max_abandon: Option<f64>,
+    max_occupancy: Option<f64>,
+    confidence: f64,
+    settings: Settings,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(String, String)> {
+    let target = target
+        .map(|t| ServiceTarget::parse(&t).map_err(|m| PyValueError::new_err(format!("target: {m}"))))
+        .transpose()?;
+    let (max_abandon, max_occupancy) = (share("max_abandon", max_abandon)?, share("max_occupancy", max_occupancy)?);
+    let (doc, text) = detached(py, progress, move |report| {
+        let opts = settings.options();
+        let base = opts.apply(source.scenario()?)?;
+        let g = groups_named(&base, &groups)?;
+        let s = ccsim::plan::schedule::schedule_groups(
+            &base,
+            &g,
+            target,
+            max_abandon,
+            max_occupancy,
+            confidence,
+            opts.threads,
+            |runs| report(runs, runs),
+        )?;
+        let text = s.scenario.overridden_text()?;
+        Ok((ccsim::report::schedule::ScheduleReport::new(&base, &s, target, confidence), text))
+    })?;
+    Ok((json(&doc)?, text))
+}
+
+/// A document of any result (`ccsim run|sweep|staff|schedule --format json`) in another format:
 /// `table`, `markdown`, `csv` or `html` (the HTML report's tables, no charts).
 #[pyfunction]
 fn render(py: Python<'_>, json_text: &str, format: &str) -> PyResult<String> {
@@ -231,6 +286,7 @@ fn render(py: Python<'_>, json_text: &str, format: &str) -> PyResult<String> {
         (ResultFile::Run(r), "html") => ccsim::output::Document::tables(r.as_ref(), &html, &mut out),
         (ResultFile::Sweep(r), "html") => ccsim::output::Document::tables(r.as_ref(), &html, &mut out),
         (ResultFile::Staffing(r), "html") => ccsim::output::Document::tables(r.as_ref(), &html, &mut out),
+        (ResultFile::Schedule(r), "html") => ccsim::output::Document::tables(r.as_ref(), &html, &mut out),
         (_, f) => {
             let format =
                 Format::all().into_iter().find(|(n, _)| *n == f && *n != "xlsx").map(|x| x.1).ok_or_else(|| {
@@ -240,6 +296,7 @@ fn render(py: Python<'_>, json_text: &str, format: &str) -> PyResult<String> {
                 ResultFile::Run(r) => format.write(r.as_ref(), opts, &mut out),
                 ResultFile::Sweep(r) => format.write(r.as_ref(), opts, &mut out),
                 ResultFile::Staffing(r) => format.write(r.as_ref(), opts, &mut out),
+                ResultFile::Schedule(r) => format.write(r.as_ref(), opts, &mut out),
             }
         }
     };
@@ -251,15 +308,7 @@ fn render(py: Python<'_>, json_text: &str, format: &str) -> PyResult<String> {
 /// `ccsim chart`, drawn by the same code.
 #[pyfunction]
 fn charts(py: Python<'_>, json_text: &str) -> PyResult<Vec<(String, String, String)>> {
-    use ccsim::output::charts::{PlanLine, for_run, for_sweep, staffing_of};
-    let charts = match ResultFile::read(json_text, "result").map_err(|e| py_err(py, e))? {
-        ResultFile::Run(r) => for_run(&r),
-        ResultFile::Sweep(s) => for_sweep(&s),
-        ResultFile::Staffing(s) => {
-            let lines = s.plans.iter().map(|p| PlanLine { label: p.label(), headcount: p.plan.clone() }).collect();
-            vec![staffing_of(&s, lines)]
-        }
-    };
+    let charts = ccsim::output::charts::for_result(&ResultFile::read(json_text, "result").map_err(|e| py_err(py, e))?);
     py.detach(|| {
         charts.iter().map(|c| Ok((c.stem.clone(), c.title.clone(), c.svg()?))).collect::<Result<Vec<_>, Error>>()
     })
@@ -304,6 +353,7 @@ fn rows(py: Python<'_>, json_text: &str) -> PyResult<Vec<RowsOf>> {
             .map(|(i, v)| (i, of(&v.report), v.vs_baseline.as_ref().map_or_else(Vec::new, &of)))
             .collect(),
         ResultFile::Staffing(s) => s.plans.iter().enumerate().map(|(i, p)| (i, of(&p.report), Vec::new())).collect(),
+        ResultFile::Schedule(s) => vec![(0, of(&s.report), Vec::new())],
     })
 }
 
@@ -429,6 +479,7 @@ fn _ccsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(staff, m)?)?;
+    m.add_function(wrap_pyfunction!(schedule, m)?)?;
     m.add_function(wrap_pyfunction!(render, m)?)?;
     m.add_function(wrap_pyfunction!(charts, m)?)?;
     m.add_function(wrap_pyfunction!(erlang_b, m)?)?;

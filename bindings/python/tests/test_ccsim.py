@@ -64,6 +64,20 @@ def test_overrides_sweep_and_staffing_equal_the_cli():
     assert written.read_text() == (ROOT / "target" / "cli-staffed.toml").read_text()
 
 
+def test_schedule_equals_the_cli():
+    path = ROOT / "scenarios" / "retail-day.toml"
+    r = ccsim.schedule(ccsim.Scenario.load(path), confidence=0.8, replications=6)
+    assert r.to_dict() == cli_json("schedule", path, "--confidence", 0.8, "-r", 6, "-q")
+    assert r.cost == sum(s["cost"] for s in r.shifts) > 0
+    written = ROOT / "target" / "py-rostered.toml"
+    r.write(written)
+    cli("schedule", path, "--confidence", 0.8, "-r", 6, "-q", "--write", ROOT / "target" / "cli-rostered.toml")
+    assert written.read_text() == (ROOT / "target" / "cli-rostered.toml").read_text()
+    assert r.scenario.run(replications=2).to_dict()["replications"] == 2
+    with pytest.raises(ValueError, match="max_occupancy"):
+        ccsim.schedule(ccsim.Scenario.load(path), max_occupancy=1.5)
+
+
 def test_erlang_and_fit_equal_the_cli():
     assert ccsim.erlang.c(120, 240, 10, 20) == cli_json("erlang", "c", "--per-hour", 120, "--aht", "240s", "--agents",
                                                         10, "--within", "20s")

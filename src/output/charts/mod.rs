@@ -723,14 +723,27 @@ pub struct PlanLine {
     pub headcount: Vec<u32>,
 }
 
-/// The staffing chart of a staffing comparison: one line per plan (`lines`, in the order
-/// of its plans).
-pub fn staffing_of(doc: &crate::report::staffing::StaffingReport, lines: Vec<PlanLine>) -> Chart {
-    let (group, start_day, interval) = match doc.plans.first() {
-        Some(p) => (p.group.as_str(), p.report.start_day, p.report.interval_s),
-        None => ("agents", Weekday(0), 1800.0),
+/// The staffing chart of a staffing comparison: one line per plan (per plan and group when
+/// groups were planned together), in the order of its plans.
+pub fn staffing_of(doc: &crate::report::staffing::StaffingReport) -> Chart {
+    let (start_day, interval) = match doc.plans.first() {
+        Some(p) => (p.report.start_day, p.report.interval_s),
+        None => (Weekday(0), 1800.0),
     };
-    let title = format!("{}: agents required in {group} by interval, per target", doc.scenario);
+    let mut lines = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for p in &doc.plans {
+        let groups = p.group_plans();
+        let several = groups.len() > 1;
+        for g in groups {
+            if !names.contains(&g.group) {
+                names.push(g.group.clone());
+            }
+            let label = if several { format!("{}: {}", g.group, p.label()) } else { p.label() };
+            lines.push(PlanLine { label, headcount: g.plan });
+        }
+    }
+    let title = format!("{}: agents required in {} by interval, per target", doc.scenario, names.join(", "));
     staffing(&title, start_day, interval, &lines)
 }
 
@@ -762,6 +775,97 @@ pub fn staffing(title: &str, start_day: Weekday, interval_s: f64, plans: &[PlanL
             panels: vec![Panel::new("agents required".into(), YUnit::Number, series)],
         },
     }
+}
+
+/// The charts of any result file: a run's, a sweep's, the staffing chart of a staffing
+/// comparison (one line per target) or the coverage chart of a roster — what `ccsim chart`
+/// and the Python `charts` draw.
+pub fn for_result(doc: &crate::report::ResultFile) -> Vec<Chart> {
+    use crate::report::ResultFile;
+    match doc {
+        ResultFile::Run(r) => for_run(r),
+        ResultFile::Sweep(s) => for_sweep(s),
+        ResultFile::Staffing(s) => vec![staffing_of(s)],
+        ResultFile::Schedule(s) => coverage(s),
+    }
+}
+
+/// The coverage charts of rosters, one per group rostered: agents required (the
+/// per-interval plan), the requirement the roster was solved for and the agents it
+/// schedules, as step lines; beneath, each channel of the group's service level by interval
+/// with its 95 % band (not drawn while the channel is closed), and the target when they
+/// share one. The only group's chart is
+/// `coverage`, several groups' `coverage-<group>`.
+pub fn coverage(doc: &crate::report::schedule::ScheduleReport) -> Vec<Chart> {
+    let r = &doc.report;
+    let iv = r.interval_s;
+    let several = doc.groups.len() > 1;
+    let mut out = Vec::new();
+    for group in &doc.groups {
+        let rows: Vec<&crate::report::schedule::CoverageRow> =
+            doc.intervals.iter().filter(|x| x.group == *group).collect();
+        let steps = |label: &str, color: RGBColor, v: &dyn Fn(&crate::report::schedule::CoverageRow) -> u32| Series {
+            label: label.into(),
+            color,
+            style: Style::Step(iv),
+            points: rows
+                .iter()
+                .map(|x| Point { x: x.start_s, y: f64::from(v(x)), lo: f64::NAN, hi: f64::NAN })
+                .collect(),
+        };
+        let agents = Panel::new(
+            format!("agents of {group}"),
+            YUnit::Number,
+            vec![
+                steps("required (agents per interval)", GREY, &|x| x.required),
+                steps("requirement after simulation", PALETTE[1], &|x| x.requirement),
+                steps("scheduled by the roster", PALETTE[0], &|x| x.scheduled),
+            ],
+        );
+        let chans: Vec<&crate::report::ChannelReport> =
+            r.group(group).map(|g| g.skills.iter().filter_map(|c| r.channel(c)).collect()).unwrap_or_default();
+        let series = chans
+            .iter()
+            .enumerate()
+            .map(|(k, c)| Series {
+                label: format!("{} service level, 95 % band", c.name),
+                color: PALETTE[(k + 2) % PALETTE.len()],
+                style: Style::Band,
+                points: r
+                    .intervals
+                    .iter()
+                    .filter(|i| i.channel == c.name)
+                    .map(|i| {
+                        // Not drawn where the channel is closed: not held to the target there.
+                        let x = i.start_s + iv / 2.0;
+                        let sl = i.get(ChannelKpi::ServiceLevel).filter(|_| c.open_during(i.start_s, i.start_s + iv));
+                        sl.map_or(nan_point(x), |e| Point::of(x, &e, 1.0))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut sl = Panel::new("service level (%)".into(), YUnit::Percent, series);
+        if let Some(first) = chans.first()
+            && chans.iter().all(|c| c.target.share == first.target.share)
+        {
+            sl.hline = Some((first.target.share, format!("target {:.0} %", 100.0 * first.target.share)));
+        }
+        let n = rows.len() as f64;
+        out.push(Chart {
+            stem: if several { format!("coverage-{}", slug(group)) } else { "coverage".into() },
+            title: format!(
+                "{}: roster of {group} — agents required and scheduled, service level beneath",
+                doc.scenario
+            ),
+            channel: None,
+            body: Body::Panels {
+                x: XAxis::Time { start_day: r.start_day },
+                range: (0.0, n * iv),
+                panels: vec![agents, sl],
+            },
+        });
+    }
+    out
 }
 
 // ---- drawing ------------------------------------------------------------------------------

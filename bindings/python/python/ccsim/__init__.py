@@ -34,8 +34,10 @@ __all__ = [
     "Results",
     "SweepResults",
     "StaffingResults",
+    "ScheduleResults",
     "Fit",
     "sweep",
+    "schedule",
     "staff",
     "fit",
     "erlang",
@@ -446,13 +448,34 @@ def sweep(scenario: Scenario, axes: Mapping[str, Any], zip: bool = False, baseli
     return SweepResults(out)
 
 
-def staff(scenario: Scenario, targets: Union[None, str, Sequence[str]] = None, group: Optional[str] = None,
-          max_abandon: Optional[float] = None, confidence: float = 0.95, replications: Optional[int] = None,
+def _groups(group: Union[None, str, Sequence[str]]) -> List[str]:
+    if group is None:
+        return []
+    if isinstance(group, str):
+        return [group]
+    groups = list(group)
+    if not all(isinstance(g, str) for g in groups):
+        raise TypeError("group: a group name or a list of names")
+    return groups
+
+
+def _share(name: str, value: Optional[float]) -> Optional[float]:
+    if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+        raise TypeError(f"{name}: a share such as 0.05")
+    return None if value is None else float(value)
+
+
+def staff(scenario: Scenario, targets: Union[None, str, Sequence[str]] = None,
+          group: Union[None, str, Sequence[str]] = None, max_abandon: Optional[float] = None,
+          confidence: float = 0.95, replications: Optional[int] = None,
           seed: Optional[int] = None, threads: Optional[int] = None,
-          progress: Union[bool, Callable[[int, int], Any]] = False) -> StaffingResults:
-    """The fewest agents per interval of ``group`` meeting each target (``"80/20s"``; none:
-    each channel's own) at ``confidence`` (0.5: the mean meets it), with abandonment at most
-    ``max_abandon`` (a share), judged by simulation — as ``ccsim staff``."""
+          progress: Union[bool, Callable[[int, int], Any]] = False,
+          max_occupancy: Optional[float] = None) -> StaffingResults:
+    """The fewest agents per interval of ``group`` (a name, or a list planned together;
+    none: every group) meeting each target (``"80/20s"``; none: each channel's own) at
+    ``confidence`` (0.5: the mean meets it), with abandonment at most ``max_abandon`` and
+    each planned group's occupancy at most ``max_occupancy`` (shares), judged by simulation
+    — as ``ccsim staff``."""
     if not isinstance(scenario, Scenario):
         raise TypeError("scenario: a ccsim.Scenario")
     if isinstance(targets, str):
@@ -462,14 +485,74 @@ def staff(scenario: Scenario, targets: Union[None, str, Sequence[str]] = None, g
         raise TypeError("targets: strings such as '80/20s'")
     if not isinstance(confidence, (int, float)) or isinstance(confidence, bool):
         raise TypeError("confidence: a number from 0.5 to below 1")
-    if max_abandon is not None and (not isinstance(max_abandon, (int, float)) or isinstance(max_abandon, bool)):
-        raise TypeError("max_abandon: a share such as 0.05")
     progress_cb = _progress(progress, "plans")
     cb = None if progress_cb is None else (lambda target, runs: progress_cb(runs, runs))
-    doc, text = _ccsim.staff(scenario._args(), targets, group,
-                             None if max_abandon is None else float(max_abandon), float(confidence),
+    doc, text = _ccsim.staff(scenario._args(), targets, _groups(group), _share("max_abandon", max_abandon),
+                             _share("max_occupancy", max_occupancy), float(confidence),
                              _settings(replications, seed, threads), cb)
     return StaffingResults(doc, text)
+
+
+class ScheduleResults(Results):
+    """Rosters of shifts: per group the shifts (start, breaks, count per day), their cost,
+    and the run of the rostered scenario."""
+
+    def __init__(self, json_text: str, scenario_text: str) -> None:
+        super().__init__(json_text)
+        self._scenario_text = scenario_text
+
+    @property
+    def shifts(self) -> List[Dict[str, Any]]:
+        """One dict per shift worked: ``group``, ``rule``, ``day``, ``start``, ``end``,
+        ``breaks``, ``count``, ``paid_hours``, ``cost``."""
+        return self.to_dict()["shifts"]
+
+    @property
+    def cost(self) -> float:
+        """Cost of the rosters (paid hours × each rule's cost per hour)."""
+        return self.to_dict()["cost"]
+
+    def write(self, path: PathLike) -> None:
+        """Writes the scenario with the shifts filled in, runnable as is (as
+        ``ccsim schedule --write``). The JSON: :meth:`write_json`."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self._scenario_text)
+
+    def write_json(self, path: PathLike) -> None:
+        Results.write(self, path)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario with the shifts, as a :class:`Scenario`."""
+        return Scenario.from_toml(self._scenario_text, "rostered.toml")
+
+    def to_pandas(self):
+        """A tidy DataFrame of the rostered run (the run columns)."""
+        pd = _pandas()
+        records = [list(r) for _, rows, _ in _ccsim.rows(self._json) for r in rows]
+        return pd.DataFrame(records, columns=_COLUMNS)
+
+
+def schedule(scenario: Scenario, target: Optional[str] = None, group: Union[None, str, Sequence[str]] = None,
+             max_abandon: Optional[float] = None, max_occupancy: Optional[float] = None,
+             confidence: float = 0.95, replications: Optional[int] = None, seed: Optional[int] = None,
+             threads: Optional[int] = None,
+             progress: Union[bool, Callable[[int, int], Any]] = False) -> ScheduleResults:
+    """The cheapest rosters of shifts for ``group`` (a name, or a list rostered together;
+    none: every group) from their ``[[agents.rule]]`` entries, such that every interval
+    meets ``target`` (``"80/20s"``; none: each channel's own) at ``confidence`` when the
+    rostered scenario is simulated — as ``ccsim schedule``."""
+    if not isinstance(scenario, Scenario):
+        raise TypeError("scenario: a ccsim.Scenario")
+    if target is not None and not isinstance(target, str):
+        raise TypeError("target: a string such as '80/20s'")
+    if not isinstance(confidence, (int, float)) or isinstance(confidence, bool):
+        raise TypeError("confidence: a number from 0.5 to below 1")
+    progress_cb = _progress(progress, "rosters")
+    doc, text = _ccsim.schedule(scenario._args(), target, _groups(group), _share("max_abandon", max_abandon),
+                                _share("max_occupancy", max_occupancy), float(confidence),
+                                _settings(replications, seed, threads), progress_cb)
+    return ScheduleResults(doc, text)
 
 
 class Fit:
