@@ -403,7 +403,22 @@ mod tests {
                 patterns.iter().zip(&counts).filter(|(p, _)| p.works.contains(&t)).map(|(_, &c)| c).sum::<u32>()
                     >= required[t]
             });
-            if covered {
+            // The limits: a minimum per used pattern, a rule's share of each day's shifts.
+            let minimums = patterns.iter().zip(&counts).all(|(p, &c)| c == 0 || c >= p.min);
+            let shares = patterns.iter().all(|p| {
+                p.max_share.is_none_or(|s| {
+                    let of = |rule: Option<usize>| -> u32 {
+                        patterns
+                            .iter()
+                            .zip(&counts)
+                            .filter(|(q, _)| q.day == p.day && rule.is_none_or(|r| q.rule == r))
+                            .map(|(_, &c)| c)
+                            .sum()
+                    };
+                    f64::from(of(Some(p.rule))) <= s * f64::from(of(None)) + 1e-9
+                })
+            });
+            if covered && minimums && shares {
                 let cost: f64 = patterns.iter().zip(&counts).map(|(p, &c)| p.cost * f64::from(c)).sum();
                 best = Some(best.map_or(cost, |b: f64| b.min(cost)));
             }
@@ -444,6 +459,57 @@ mod tests {
             assert!(r.optimal, "case {case}: proved optimal");
             assert!((r.cost - best).abs() < 1e-9, "case {case}: program {} vs enumeration {best}", r.cost);
             assert!(r.coverage.iter().zip(&required).all(|(c, q)| c >= q), "case {case}: covers");
+        }
+    }
+
+    /// With a minimum per shift and a rule's largest share of a day's shifts, the program's
+    /// cost still equals exhaustive enumeration (under the same limits); and solving again
+    /// only the piece where the requirement changed gives the cost of solving all anew.
+    #[test]
+    fn limits_and_partial_solves_are_exact() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(2027);
+        for case in 0..40 {
+            let n = rng.random_range(4..8usize);
+            let required: Vec<u32> = (0..n).map(|_| rng.random_range(0..4)).collect();
+            let mut patterns: Vec<Pattern> = (0..rng.random_range(2..4))
+                .map(|_| {
+                    let a = rng.random_range(0..n);
+                    let b = rng.random_range(a + 1..=n);
+                    let mut p = pattern(a..b, f64::from(rng.random_range(1..20u32)), 4);
+                    p.rule = 1;
+                    p.min = rng.random_range(0..3);
+                    p.max_share = Some(0.5);
+                    p
+                })
+                .collect();
+            // Coverable, and within the share: whole-horizon patterns of another rule.
+            patterns.push(pattern(0..n, 25.0, u32::MAX));
+            let Some(best) = enumerate(&required, &patterns) else { continue };
+            let r = cheapest(&required, &patterns).unwrap();
+            assert!(r.optimal, "case {case}: proved optimal");
+            assert!((r.cost - best).abs() < 1e-9, "case {case}: program {} vs enumeration {best}", r.cost);
+        }
+        // Two days (0..4 and 4..8) no pattern links: one solved again equals all anew.
+        for case in 0..30 {
+            let required: Vec<u32> = (0..8).map(|_| rng.random_range(0..4)).collect();
+            let mut patterns = Vec::new();
+            for day in [0usize, 4] {
+                for _ in 0..3 {
+                    let a = day + rng.random_range(0..4usize);
+                    let b = rng.random_range(a + 1..=day + 4);
+                    patterns.push(pattern(a..b, f64::from(rng.random_range(1..20u32)), u32::MAX));
+                }
+                patterns.push(pattern(day..day + 4, 30.0, u32::MAX));
+            }
+            let before = cheapest(&required, &patterns).unwrap();
+            let mut changed = required.clone();
+            let t = rng.random_range(0..8usize);
+            changed[t] += 1;
+            let again = cheapest_again(&changed, &patterns, &before, t, |t| format!("interval {t}")).unwrap();
+            let anew = cheapest(&changed, &patterns).unwrap();
+            assert!(again.optimal && anew.optimal);
+            assert!((again.cost - anew.cost).abs() < 1e-9, "case {case}: again {} vs anew {}", again.cost, anew.cost);
+            assert!(again.coverage.iter().zip(&changed).all(|(c, q)| c >= q));
         }
     }
 
