@@ -184,7 +184,9 @@ fn sweep(
 /// A share given to a keyword (`max_abandon`, `max_occupancy`): from 0 to 1.
 fn share(name: &str, v: Option<f64>) -> PyResult<Option<f64>> {
     match v {
-        Some(m) if !(0.0..=1.0).contains(&m) => Err(PyValueError::new_err(format!("{name}: a share from 0 to 1, got {m}"))),
+        Some(m) if !(0.0..=1.0).contains(&m) => {
+            Err(PyValueError::new_err(format!("{name}: a share from 0 to 1, got {m}")))
+        }
         _ => Ok(v),
     }
 }
