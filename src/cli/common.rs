@@ -77,6 +77,26 @@ impl ReportArgs {
     }
 }
 
+/// What a staffing plan or a roster must meet, besides the target: the groups planned,
+/// the caps and the confidence (`staff`, `schedule`).
+#[derive(Args, Debug, Clone)]
+pub struct GoalArgs {
+    /// A group to plan; repeat to plan several together (default: every group of the
+    /// scenario, planned together). Other groups keep their staffing.
+    #[arg(long)]
+    pub group: Vec<String>,
+    /// Largest abandon rate allowed in any interval, such as 5%.
+    #[arg(long, value_parser = share_arg)]
+    pub max_abandon: Option<f64>,
+    /// Largest occupancy of a planned group in any interval, such as 85%.
+    #[arg(long, value_parser = share_arg)]
+    pub max_occupancy: Option<f64>,
+    /// Confidence with which every interval must meet its target, from 0.5 (the mean meets
+    /// it) to below 1.
+    #[arg(long, default_value_t = 0.95)]
+    pub confidence: f64,
+}
+
 /// Replications, seed and threads of a run.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct RunSettings {

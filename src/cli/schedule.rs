@@ -3,7 +3,7 @@
 //! the scenario.
 
 use super::common::{
-    OutputArgs, ReportArgs, RunSettings, check_output, share_arg, target_arg, write_atomically, write_charts,
+    GoalArgs, OutputArgs, ReportArgs, RunSettings, check_output, target_arg, write_atomically, write_charts,
 };
 use ccsim::Error;
 use ccsim::output::charts::ImageFormat;
@@ -17,24 +17,13 @@ pub struct Args {
     /// Scenario file (TOML); each group rostered needs [[agents.rule]] entries (the shifts it
     /// may use).
     scenario: PathBuf,
-    /// A group to roster; repeat to roster several together (default: every group of the
-    /// scenario). Other groups keep their staffing.
-    #[arg(long)]
-    group: Vec<String>,
     /// Service-level target PERCENT/THRESHOLD for the group's channels (default: each
     /// channel's own).
     #[arg(long, value_parser = target_arg)]
     target: Option<ServiceTarget>,
-    /// Largest abandon rate allowed in any interval, such as 5%.
-    #[arg(long, value_parser = share_arg)]
-    max_abandon: Option<f64>,
-    /// Largest occupancy of a rostered group in any interval, such as 85%.
-    #[arg(long, value_parser = share_arg)]
-    max_occupancy: Option<f64>,
-    /// Confidence with which every interval must meet its target, from 0.5 (the mean meets
-    /// it) to below 1.
-    #[arg(long, default_value_t = 0.95)]
-    confidence: f64,
+    /// Groups, caps and confidence.
+    #[command(flatten)]
+    goal: GoalArgs,
     /// Write the scenario with the roster as [[agents.shift]] entries (runnable as is).
     #[arg(long)]
     write: Option<PathBuf>,
@@ -59,18 +48,26 @@ pub fn main(a: &Args) -> Result<(), Error> {
     let selection = a.report_args.selection()?;
     let opts = a.settings.options();
     let base = opts.apply(a.report_args.apply(Scenario::load(&a.scenario)?)?)?;
-    let groups = ccsim::plan::staffing::groups_named(&base, &a.group)?;
+    let groups = ccsim::plan::staffing::groups_named(&base, &a.goal.group)?;
     for path in [&a.write, &a.output.output].into_iter().flatten() {
         check_output(path, &a.scenario)?;
     }
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (max_abandon, max_occupancy) = (a.max_abandon, a.max_occupancy);
-    let s =
-        schedule_groups(&base, &groups, a.target, max_abandon, max_occupancy, a.confidence, opts.threads, |runs| {
+    let (max_abandon, max_occupancy) = (a.goal.max_abandon, a.goal.max_occupancy);
+    let s = schedule_groups(
+        &base,
+        &groups,
+        a.target,
+        max_abandon,
+        max_occupancy,
+        a.goal.confidence,
+        opts.threads,
+        |runs| {
             if show {
                 eprint!("\rsimulating rosters: {runs} runs");
             }
-        })?;
+        },
+    )?;
     if show {
         eprintln!();
     }
@@ -78,7 +75,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
         let text = s.scenario.overridden_text()?;
         write_atomically(path, |w| w.write_all(text.as_bytes()))?;
     }
-    let doc = ScheduleReport::new(&base, &s, a.target, a.confidence);
+    let doc = ScheduleReport::new(&base, &s, a.target, a.goal.confidence);
     if let Some(dir) = &a.charts {
         write_charts(&ccsim::output::charts::coverage(&doc), dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }

@@ -3,7 +3,7 @@
 //! scenario.
 
 use super::common::{
-    OutputArgs, ReportArgs, RunSettings, check_output, share_arg, target_arg, write_atomically, write_charts,
+    GoalArgs, OutputArgs, ReportArgs, RunSettings, check_output, target_arg, write_atomically, write_charts,
 };
 use ccsim::Error;
 use ccsim::output::charts::ImageFormat;
@@ -16,24 +16,13 @@ use std::path::PathBuf;
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// A group to plan; repeat to plan several together (default: every group of the
-    /// scenario, planned together). Other groups keep their staffing.
-    #[arg(long)]
-    group: Vec<String>,
     /// Service-level target PERCENT/THRESHOLD for the group's channels (default: each
     /// channel's own). Repeat to compare targets side by side.
     #[arg(long, value_parser = target_arg)]
     target: Vec<ServiceTarget>,
-    /// Largest abandon rate allowed in any interval, such as 5%.
-    #[arg(long, value_parser = share_arg)]
-    max_abandon: Option<f64>,
-    /// Largest occupancy of a planned group in any interval, such as 85%.
-    #[arg(long, value_parser = share_arg)]
-    max_occupancy: Option<f64>,
-    /// Confidence with which every interval must meet its target, from 0.5 (the mean meets
-    /// it) to below 1.
-    #[arg(long, default_value_t = 0.95)]
-    confidence: f64,
+    /// Groups, caps and confidence.
+    #[command(flatten)]
+    goal: GoalArgs,
     /// Write the scenario with the plan filled in (runnable as is); with several targets,
     /// the plan of the first.
     #[arg(long)]
@@ -59,7 +48,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
     let selection = a.report_args.selection()?;
     let opts = a.settings.options();
     let base = opts.apply(a.report_args.apply(Scenario::load(&a.scenario)?)?)?;
-    let groups = ccsim::plan::staffing::groups_named(&base, &a.group)?;
+    let groups = ccsim::plan::staffing::groups_named(&base, &a.goal.group)?;
     for path in [&a.write, &a.output.output].into_iter().flatten() {
         check_output(path, &a.scenario)?;
     }
@@ -67,9 +56,16 @@ pub fn main(a: &Args) -> Result<(), Error> {
         if a.target.is_empty() { vec![None] } else { a.target.iter().copied().map(Some).collect() };
     let show = !a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut last = usize::MAX;
-    let (max_abandon, max_occupancy) = (a.max_abandon, a.max_occupancy);
-    let plans =
-        compare(&base, &groups, &targets, max_abandon, max_occupancy, a.confidence, opts.threads, |target, runs| {
+    let (max_abandon, max_occupancy) = (a.goal.max_abandon, a.goal.max_occupancy);
+    let plans = compare(
+        &base,
+        &groups,
+        &targets,
+        max_abandon,
+        max_occupancy,
+        a.goal.confidence,
+        opts.threads,
+        |target, runs| {
             if show {
                 if target != last && last != usize::MAX {
                     eprintln!();
@@ -77,7 +73,8 @@ pub fn main(a: &Args) -> Result<(), Error> {
                 last = target;
                 eprint!("\rsimulating plans: {runs} runs");
             }
-        })?;
+        },
+    )?;
     if show {
         eprintln!();
     }
@@ -85,7 +82,7 @@ pub fn main(a: &Args) -> Result<(), Error> {
         let text = plans[0].1.scenario.overridden_text()?;
         write_atomically(path, |w| w.write_all(text.as_bytes()))?;
     }
-    let doc = StaffingReport::new(&base, a.confidence, &plans);
+    let doc = StaffingReport::new(&base, a.goal.confidence, &plans);
     if let Some(dir) = &a.charts {
         write_charts(&[ccsim::output::charts::staffing_of(&doc)], dir, &[ImageFormat::Png, ImageFormat::Svg])?;
     }

@@ -383,22 +383,18 @@ class SweepResults(Results):
         return pd.DataFrame(records, columns=["variant"] + paths + _COLUMNS + ["diff_mean", "diff_ci95"])
 
 
-class StaffingResults(Results):
-    """A staffing comparison: per target, the plan (agents per interval) and its run."""
+class _PlannedResults(Results):
+    """A result that comes with a scenario to write back (a staffing plan, a roster)."""
+
+    _file_name = "planned.toml"
 
     def __init__(self, json_text: str, scenario_text: str) -> None:
         super().__init__(json_text)
         self._scenario_text = scenario_text
 
-    @property
-    def plans(self) -> List[Dict[str, Any]]:
-        """Per target: ``target``, ``group``, ``agent_hours``, ``cost``, ``plan`` (agents per
-        interval from time 0), ``sipp`` and the plan's ``report``."""
-        return self.to_dict()["plans"]
-
     def write(self, path: PathLike) -> None:
-        """Writes the scenario with the first plan filled in, runnable as is (as
-        ``ccsim staff --write``). The JSON: :meth:`write_json`."""
+        """Writes the scenario with the result filled in, runnable as is (as the command's
+        ``--write``). The JSON: :meth:`write_json`."""
         with open(path, "w", encoding="utf-8") as f:
             f.write(self._scenario_text)
 
@@ -407,8 +403,22 @@ class StaffingResults(Results):
 
     @property
     def scenario(self) -> Scenario:
-        """The scenario with the first plan, as a :class:`Scenario`."""
-        return Scenario.from_toml(self._scenario_text, "staffed.toml")
+        """The scenario with the result filled in, as a :class:`Scenario`."""
+        return Scenario.from_toml(self._scenario_text, self._file_name)
+
+
+class StaffingResults(_PlannedResults):
+    """A staffing comparison: per target, the plan (agents per interval) and its run;
+    :meth:`write` saves the scenario with the first plan (as ``ccsim staff --write``)."""
+
+    _file_name = "staffed.toml"
+
+    @property
+    def plans(self) -> List[Dict[str, Any]]:
+        """Per target: ``target``, ``group``, ``agent_hours``, ``cost``, ``plan`` (agents per
+        interval from time 0), ``sipp``, ``groups`` (each group planned) and the plan's
+        ``report``."""
+        return self.to_dict()["plans"]
 
     def to_pandas(self):
         """A tidy DataFrame of every plan's run: ``plan`` (its index) then the run columns."""
@@ -493,13 +503,12 @@ def staff(scenario: Scenario, targets: Union[None, str, Sequence[str]] = None,
     return StaffingResults(doc, text)
 
 
-class ScheduleResults(Results):
+class ScheduleResults(_PlannedResults):
     """Rosters of shifts: per group the shifts (start, breaks, count per day), their cost,
-    and the run of the rostered scenario."""
+    and the run of the rostered scenario; :meth:`write` saves the scenario with the shifts
+    (as ``ccsim schedule --write``)."""
 
-    def __init__(self, json_text: str, scenario_text: str) -> None:
-        super().__init__(json_text)
-        self._scenario_text = scenario_text
+    _file_name = "rostered.toml"
 
     @property
     def shifts(self) -> List[Dict[str, Any]]:
@@ -511,20 +520,6 @@ class ScheduleResults(Results):
     def cost(self) -> float:
         """Cost of the rosters (paid hours × each rule's cost per hour)."""
         return self.to_dict()["cost"]
-
-    def write(self, path: PathLike) -> None:
-        """Writes the scenario with the shifts filled in, runnable as is (as
-        ``ccsim schedule --write``). The JSON: :meth:`write_json`."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self._scenario_text)
-
-    def write_json(self, path: PathLike) -> None:
-        Results.write(self, path)
-
-    @property
-    def scenario(self) -> Scenario:
-        """The scenario with the shifts, as a :class:`Scenario`."""
-        return Scenario.from_toml(self._scenario_text, "rostered.toml")
 
     def to_pandas(self):
         """A tidy DataFrame of the rostered run (the run columns)."""
