@@ -87,13 +87,10 @@ impl Document for ScheduleReport {
             vec!["required agent hours".into(), format!("{:.1}", self.required_hours)],
             vec!["scheduling efficiency".into(), format!("{:.1} %", 100.0 * self.efficiency)],
             vec!["roster program".into(), optimality],
-            vec![
-                "simulation".into(),
-                format!(
-                    "{} runs; {} round(s) raised the requirement, {} interval(s) lowered it, {} agent(s) removed",
-                    self.runs, self.rounds, self.lowered, self.removed
-                ),
-            ],
+            vec!["simulation runs".into(), self.runs.to_string()],
+            vec!["rounds raising the requirement".into(), self.rounds.to_string()],
+            vec!["intervals lowered".into(), self.lowered.to_string()],
+            vec!["agents removed".into(), self.removed.to_string()],
         ];
         let header = vec!["roster".to_string(), String::new()];
         Grid { title: "Roster".into(), header, rows, folded: false }.write(out, m)?;
