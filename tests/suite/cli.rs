@@ -1013,7 +1013,7 @@ fn sharded_sweep_merges_to_the_same_bytes() {
 // ---- planning: the staffing optimiser --------------------------------------------------
 
 /// `ccsim staff`: several targets side by side (a tighter one costs more), `--write` gives
-/// a runnable plan, bad input is refused with exit 2.
+/// a runnable plan, an occupancy cap binds, bad input is refused with exit 2.
 #[test]
 fn staff_command() {
     let p = write("staff.toml", GOOD);
@@ -1038,6 +1038,20 @@ fn staff_command() {
     ] {
         assert_refused(&[&["staff", f.as_str()], &args[..]].concat(), message);
     }
+    // An occupancy cap binds: more agent hours, and every interval's occupancy at most the
+    // cap (its mean; the plan holds the upper bound to it).
+    let capped = ccsim(&["staff", &f, "-r", "6", "--max-occupancy", "70%", "--format", "json"]);
+    let free = ccsim(&["staff", &f, "-r", "6", "--format", "json"]);
+    let (capped, free): (serde_json::Value, serde_json::Value) =
+        (serde_json::from_slice(&capped.stdout).unwrap(), serde_json::from_slice(&free.stdout).unwrap());
+    let hours = |v: &serde_json::Value| v["plans"][0]["agent_hours"].as_f64().unwrap();
+    assert!(hours(&capped) > hours(&free), "{} vs {}", hours(&capped), hours(&free));
+    let occupancy = |v: &serde_json::Value| -> Vec<f64> {
+        let rows = v["plans"][0]["report"]["group_intervals"].as_array().unwrap();
+        rows.iter().map(|r| r["occupancy"]["mean"].as_f64().unwrap_or(0.0)).collect()
+    };
+    assert!(occupancy(&capped).iter().all(|&o| o <= 0.7), "{:?}", occupancy(&capped));
+    assert!(occupancy(&free).iter().any(|&o| o > 0.7), "the cap binds: {:?}", occupancy(&free));
     let two = format!("{GOOD}\n[[agents]]\nname = \"late\"\nskills = [\"phone\"]\nstaff = 2\n");
     let two = write("staff-two.toml", &two);
     let two = two.to_str().unwrap();
